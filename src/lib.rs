@@ -1,0 +1,15 @@
+//! Sello: smart-card middleware.
+//!
+//! Layers, from the bottom up (see `docs/architecture.md`):
+//! `apdu` (sans-IO encoding) -> `transport` (PC/SC, in-process) -> `card` (drivers, PIV) -> `cli`.
+//! `pin` is a leaf used by `card` and above. `virtual_card` is a separate PIV implementation that
+//! depends on nothing but its own code, so it cannot mirror the driver's bugs.
+#![deny(unsafe_code)]
+
+pub mod apdu;
+pub mod card;
+pub mod cli;
+pub mod pin;
+pub mod transport;
+#[cfg(feature = "virtual-card")]
+pub mod virtual_card;
