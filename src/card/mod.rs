@@ -1,1 +1,1 @@
-//! TODO-SKELETON
+//! Skeleton: filled in by the foundation work.
