@@ -27,7 +27,17 @@ pub(crate) fn install_attestation_key(state: &mut CardState) {
     let (Ok(spki), Ok(secret)) = (pk.spki_der(), pk.to_secret()) else {
         return;
     };
-    let cert = certificate(subject, subject, &spki, &[], &key);
+    // basicConstraints (RFC 5280 §4.2.1.9), critical, cA TRUE: it issues the attestation certificates.
+    let basic_constraints = tlv(
+        0x30,
+        &[
+            tlv(0x06, &[0x55, 0x1D, 0x13]),
+            tlv(0x01, &[0xFF]),
+            tlv(0x04, &tlv(0x30, &tlv(0x01, &[0xFF]))),
+        ]
+        .concat(),
+    );
+    let cert = certificate(subject, subject, &spki, &[basic_constraints], &key);
     state.keys.insert(
         ATTESTATION_SLOT,
         SlotKey {

@@ -319,14 +319,16 @@ impl VirtualCard {
         }
     }
 
-    /// SELECT (SP 800-73-4 Part 2, 3.1.1): the full AID or its first 9 bytes (the version may be
-    /// omitted). Answers the application property template (Part 2, Table 3).
+    /// SELECT (SP 800-73-4 Part 2, 3.1.1): the full AID or a right-truncated one (ISO/IEC 7816-4
+    /// §5.3.1.2 partial AID selection) of at least the 5-byte RID, which is what yubico-piv-tool
+    /// sends (`A0 00 00 03 08`); SP 800-73-4 names the 9-byte form without version. Answers the
+    /// application property template (Part 2, Table 3).
     fn select(&mut self, cmd: &Command) -> Res {
         if cmd.p1 != 0x04 || cmd.p2 != 0x00 {
             return Err(SW_WRONG_P1P2);
         }
         let n = cmd.data.len();
-        if !(9..=PIV_AID.len()).contains(&n) || PIV_AID.get(..n) != Some(cmd.data.as_slice()) {
+        if !(5..=PIV_AID.len()).contains(&n) || PIV_AID.get(..n) != Some(cmd.data.as_slice()) {
             return Err(SW_NOT_FOUND);
         }
         let algs: Vec<u8> = [0x03u8, 0x08, 0x0A, 0x0C, 0x06, 0x07, 0x05, 0x16, 0x11, 0x14]

@@ -151,7 +151,13 @@ fn select_full_truncated_and_foreign_aid() {
     let algs = parse_all(find(&apt, 0xAC).expect("AC")).expect("AC items");
     assert!(algs.contains(&(0x80, &[0x11][..])) && algs.contains(&(0x06, &[][..])));
     assert_eq!(tx(&mut card, &h("00A4040009A00000030800001000")).1, 0x9000);
-    assert_eq!(tx(&mut card, &h("00A4040008A000000308000010")).1, 0x6A82);
+    assert_eq!(
+        tx(&mut card, &h("00A4040005A000000308")).1,
+        0x9000,
+        "RID only (yubico-piv-tool)"
+    );
+    assert_eq!(tx(&mut card, &h("00A4040004A0000003")).1, 0x6A82);
+    assert_eq!(tx(&mut card, &h("00A4040009A00000030800001001")).1, 0x6A82);
     assert_eq!(tx(&mut card, &h("00A4040008A000000527200101")).1, 0x6A82);
 }
 
