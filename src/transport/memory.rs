@@ -13,6 +13,27 @@ pub trait InProcessCard: Send {
     fn transmit(&mut self, cmd: &[u8]) -> Vec<u8>;
 }
 
+impl InProcessCard for crate::virtual_card::VirtualCard {
+    fn reset(&mut self) -> Vec<u8> {
+        crate::virtual_card::VirtualCard::reset(self)
+    }
+    fn transmit(&mut self, cmd: &[u8]) -> Vec<u8> {
+        crate::virtual_card::VirtualCard::transmit(self, cmd)
+    }
+}
+
+/// An in-process factory-fresh virtual PIV card (serial `serial`) behind a [`super::Transport`],
+/// with its control handle.
+pub fn virtual_card(
+    serial: u32,
+) -> (
+    super::Transport,
+    MemoryControl<crate::virtual_card::VirtualCard>,
+) {
+    let (t, ctl) = MemoryTransport::new(crate::virtual_card::VirtualCard::factory(serial));
+    (super::Transport::new(Box::new(t)), ctl)
+}
+
 struct Shared<C> {
     card: C,
     present: bool,
