@@ -1,1 +1,342 @@
-//! Skeleton: filled in by the foundation work.
+//! Card drivers: the profile-independent [`CardDriver`] operations and the registry that picks a
+//! driver for a card. PIV ([`piv`]) is the one implementation so far.
+
+pub mod piv;
+
+use crate::apdu::{ApduError, StatusWord};
+use crate::pin::{Pin, PinError, Puk};
+use crate::transport::{Transport, TransportError};
+use zeroize::Zeroizing;
+
+pub use piv::keys::PublicKey;
+
+/// Errors of the card layer. Messages are for people and never contain a secret.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CardError {
+    /// Talking to the card failed (removed, reset, pcscd gone, ...).
+    #[error("card communication failed: {0}")]
+    Transport(#[source] TransportError),
+    /// VERIFY failed; the PIN is not blocked yet.
+    #[error("wrong PIN, {tries_left} {} left", if *.tries_left == 1 { "try" } else { "tries" })]
+    WrongPin {
+        /// Remaining tries.
+        tries_left: u8,
+    },
+    /// The PIN is blocked.
+    #[error("PIN blocked: use the PUK to unblock it")]
+    PinBlocked,
+    /// The PUK was wrong; not blocked yet.
+    #[error("wrong PUK, {tries_left} {} left", if *.tries_left == 1 { "try" } else { "tries" })]
+    WrongPuk {
+        /// Remaining tries.
+        tries_left: u8,
+    },
+    /// The PUK is blocked.
+    #[error("PUK blocked: the PIN can no longer be unblocked; only a card reset (which erases all keys) helps")]
+    PukBlocked,
+    /// Card management key authentication failed.
+    #[error("management key authentication failed (wrong key or wrong algorithm)")]
+    ManagementKeyAuthFailed,
+    /// The operation needs a PIN or management-key authentication first.
+    #[error("the card refused: authentication required first (PIN or management key)")]
+    SecurityStatusNotSatisfied,
+    /// The object, key or application does not exist on the card.
+    #[error("{0} not found on the card")]
+    NotFound(&'static str),
+    /// The card has no application this crate can drive.
+    #[error("unsupported card: no PIV application")]
+    UnsupportedCard,
+    /// The card does not implement the operation.
+    #[error("the card does not support {0}")]
+    NotSupported(&'static str),
+    /// The card answered an operation with an unexpected status word.
+    #[error("the card refused {operation}: {status}")]
+    Refused {
+        /// The operation.
+        operation: &'static str,
+        /// The status word.
+        status: StatusWord,
+    },
+    /// The card sent data we cannot parse.
+    #[error("malformed {what} from the card")]
+    Malformed {
+        /// What was being parsed.
+        what: &'static str,
+        /// The parse error.
+        #[source]
+        source: ApduError,
+    },
+    /// The caller asked for something impossible (wrong data length, unsupported algorithm).
+    #[error("invalid request: {0}")]
+    InvalidInput(String),
+    /// A PIN, PUK or key refused before reaching the card.
+    #[error("invalid PIN, PUK or key")]
+    Pin(#[from] PinError),
+    /// The card answered the management-key challenge wrongly: it does not hold our key.
+    #[error("the card failed to prove it holds the management key")]
+    CardAuthFailed,
+    /// A certificate's public key is not the key in the slot.
+    #[error("the certificate's public key does not match the key in slot {slot:02X}")]
+    CertificateKeyMismatch {
+        /// Key reference.
+        slot: u8,
+    },
+    /// A certificate that does not parse as X.509.
+    #[error("not a valid X.509 certificate")]
+    BadCertificate,
+    /// Reset refused on the host side.
+    #[error("reset refused: {0}")]
+    ResetRefused(&'static str),
+    /// A host-side cryptographic step failed.
+    #[error("host cryptography failed: {0}")]
+    Crypto(&'static str),
+}
+
+impl From<TransportError> for CardError {
+    fn from(e: TransportError) -> Self {
+        Self::Transport(e)
+    }
+}
+
+impl CardError {
+    /// Whether the error means the card is gone (pulled out or reader removed).
+    pub fn is_card_removed(&self) -> bool {
+        matches!(
+            self,
+            Self::Transport(
+                TransportError::CardRemoved
+                    | TransportError::NoCard
+                    | TransportError::ReaderUnavailable
+            )
+        )
+    }
+
+    pub(crate) fn malformed(what: &'static str) -> impl FnOnce(ApduError) -> Self {
+        move |source| Self::Malformed { what, source }
+    }
+}
+
+/// A key reference on the card (for PIV the key reference byte, e.g. `9A`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyRef(pub u8);
+
+/// Asymmetric key algorithms (SP 800-78-4 Table 6-2, plus the YubiKey 5.7 identifiers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyAlgorithm {
+    /// RSA 1024 (`06`), read-only support.
+    Rsa1024,
+    /// RSA 2048 (`07`).
+    Rsa2048,
+    /// RSA 3072 (`05`).
+    Rsa3072,
+    /// RSA 4096 (`16`).
+    Rsa4096,
+    /// ECC P-256 (`11`).
+    EccP256,
+    /// ECC P-384 (`14`).
+    EccP384,
+    /// Ed25519 (`E0`).
+    Ed25519,
+    /// X25519 (`E1`).
+    X25519,
+}
+
+impl KeyAlgorithm {
+    /// The PIV algorithm identifier.
+    pub fn piv_id(self) -> u8 {
+        match self {
+            Self::Rsa1024 => 0x06,
+            Self::Rsa2048 => 0x07,
+            Self::Rsa3072 => 0x05,
+            Self::Rsa4096 => 0x16,
+            Self::EccP256 => 0x11,
+            Self::EccP384 => 0x14,
+            Self::Ed25519 => 0xE0,
+            Self::X25519 => 0xE1,
+        }
+    }
+
+    /// From a PIV algorithm identifier.
+    pub fn from_piv_id(id: u8) -> Option<Self> {
+        Some(match id {
+            0x06 => Self::Rsa1024,
+            0x07 => Self::Rsa2048,
+            0x05 => Self::Rsa3072,
+            0x16 => Self::Rsa4096,
+            0x11 => Self::EccP256,
+            0x14 => Self::EccP384,
+            0xE0 => Self::Ed25519,
+            0xE1 => Self::X25519,
+            _ => return None,
+        })
+    }
+
+    /// RSA modulus length in bytes, if RSA.
+    pub fn rsa_len(self) -> Option<usize> {
+        match self {
+            Self::Rsa1024 => Some(128),
+            Self::Rsa2048 => Some(256),
+            Self::Rsa3072 => Some(384),
+            Self::Rsa4096 => Some(512),
+            _ => None,
+        }
+    }
+
+    /// Field length in bytes for the EC algorithms.
+    pub fn field_len(self) -> Option<usize> {
+        match self {
+            Self::EccP256 | Self::Ed25519 | Self::X25519 => Some(32),
+            Self::EccP384 => Some(48),
+            _ => None,
+        }
+    }
+
+    /// A short name ("RSA-2048", "P-256", ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Rsa1024 => "RSA-1024",
+            Self::Rsa2048 => "RSA-2048",
+            Self::Rsa3072 => "RSA-3072",
+            Self::Rsa4096 => "RSA-4096",
+            Self::EccP256 => "P-256",
+            Self::EccP384 => "P-384",
+            Self::Ed25519 => "Ed25519",
+            Self::X25519 => "X25519",
+        }
+    }
+}
+
+impl std::fmt::Display for KeyAlgorithm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Remaining and total tries of a PIN or PUK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retries {
+    /// Tries left (0 = blocked).
+    pub remaining: u8,
+    /// Tries allowed in total, when the card says.
+    pub total: Option<u8>,
+}
+
+/// The card-holder verification state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinStatus {
+    /// The PIN is verified in the current card session.
+    pub verified: bool,
+    /// PIN tries (unknown when the card only says "verified").
+    pub pin: Option<Retries>,
+    /// PUK tries (only cards with metadata report them).
+    pub puk: Option<Retries>,
+    /// Whether the PIN is still the factory default, when the card says.
+    pub pin_is_default: Option<bool>,
+    /// Whether the PUK is still the factory default, when the card says.
+    pub puk_is_default: Option<bool>,
+}
+
+impl PinStatus {
+    /// Whether the PIN is blocked.
+    pub fn pin_blocked(&self) -> bool {
+        self.pin.is_some_and(|r| r.remaining == 0)
+    }
+    /// Whether the PUK is known to be blocked.
+    pub fn puk_blocked(&self) -> bool {
+        self.puk.is_some_and(|r| r.remaining == 0)
+    }
+}
+
+/// Identification of a card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardInfo {
+    /// Driver name ("PIV").
+    pub driver: &'static str,
+    /// Reader name.
+    pub reader: String,
+    /// The ATR.
+    pub atr: Vec<u8>,
+    /// Application label, if any.
+    pub label: Option<String>,
+    /// Serial number (decimal), when the card reports one.
+    pub serial: Option<String>,
+    /// Firmware/application version, when the card reports one.
+    pub version: Option<String>,
+}
+
+/// A key slot and what is known about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeySlot {
+    /// Key reference.
+    pub key: KeyRef,
+    /// Human name ("PIV Authentication", ...).
+    pub name: &'static str,
+    /// The key's algorithm (from metadata or from the certificate).
+    pub algorithm: Option<KeyAlgorithm>,
+    /// The public key, when the card reveals it (metadata) or the certificate carries it.
+    pub public_key: Option<PublicKey>,
+    /// The certificate (DER), if stored.
+    pub certificate: Option<Vec<u8>>,
+}
+
+/// The operations every card driver offers, whatever the card's profile. Each call is one card
+/// transaction. A PIN is never retried or cached by a driver.
+pub trait CardDriver: Send {
+    /// Driver name.
+    fn driver_name(&self) -> &'static str;
+    /// Identification: label, serial, version.
+    fn info(&mut self) -> Result<CardInfo, CardError>;
+    /// Key slots holding a key or a certificate.
+    fn key_slots(&mut self) -> Result<Vec<KeySlot>, CardError>;
+    /// PIN/PUK state, without spending a try.
+    fn pin_status(&mut self) -> Result<PinStatus, CardError>;
+    /// Verifies the PIN (one attempt).
+    fn verify_pin(&mut self, pin: &Pin) -> Result<(), CardError>;
+    /// Drops the PIN verification.
+    fn logout(&mut self) -> Result<(), CardError>;
+    /// Changes the PIN.
+    fn change_pin(&mut self, old: &Pin, new: &Pin) -> Result<(), CardError>;
+    /// Unblocks the PIN with the PUK and sets a new one.
+    fn unblock_pin(&mut self, puk: &Puk, new: &Pin) -> Result<(), CardError>;
+    /// Reads a key's certificate (DER).
+    fn read_certificate(&mut self, key: KeyRef) -> Result<Option<Vec<u8>>, CardError>;
+    /// Signs prepared input (RSA: a padded block of modulus length; ECDSA: a hash; EdDSA: the
+    /// message). With `pin`, VERIFY precedes the signature in the same transaction (keys that
+    /// need the PIN for every use).
+    fn sign_raw(
+        &mut self,
+        key: KeyRef,
+        algorithm: KeyAlgorithm,
+        data: &[u8],
+        pin: Option<&Pin>,
+    ) -> Result<Vec<u8>, CardError>;
+    /// Raw RSA decryption (the caller removes the padding).
+    fn decrypt_raw(
+        &mut self,
+        key: KeyRef,
+        algorithm: KeyAlgorithm,
+        data: &[u8],
+        pin: Option<&Pin>,
+    ) -> Result<Zeroizing<Vec<u8>>, CardError>;
+    /// Whether the card was reset (by another application, or reinserted) since the last call:
+    /// login state is lost.
+    fn take_reset_event(&mut self) -> bool;
+    /// APDUs sent so far on this connection.
+    fn apdu_count(&self) -> u64;
+}
+
+/// Picks a driver for the card behind `transport`: PIV when SELECT of the PIV AID succeeds.
+pub fn open(transport: Transport) -> Result<Box<dyn CardDriver>, CardError> {
+    match piv::PivCard::open(transport) {
+        Ok(card) => Ok(Box::new(card)),
+        Err(CardError::NotFound(_)) => Err(CardError::UnsupportedCard),
+        Err(e) => Err(e),
+    }
+}
+
+/// Opens the card in a PC/SC reader (shared mode) with the driver that fits it.
+pub fn open_reader(reader: &str) -> Result<Box<dyn CardDriver>, CardError> {
+    open(Transport::open_pcsc(reader)?)
+}

@@ -1,6 +1,8 @@
-//! Command-line interface (skeleton; commands land with the driver).
+//! TODO-SKELETON
+//! (Branch `vcard`: the smallest stub that lets `src/bin/sello.rs` link; the CLI branch replaces it.)
 
-/// Entry point of the `sello` binary.
+/// Placeholder for the `sello` command line; the real one lives on the CLI branch.
 pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+    eprintln!("sello: the command-line interface is not part of this build");
+    std::process::ExitCode::FAILURE
 }

@@ -1,0 +1,1125 @@
+//! PIV card driver (NIST SP 800-73-4 Part 2, plus the YubiKey PIV extensions).
+//!
+//! Every public method is one PC/SC transaction. The driver tracks what it believes of the card
+//! session (application selected, PIN verified, management key authenticated) and drops that belief
+//! when the transport reports a reset by another application or a removal; the next operation then
+//! re-SELECTs the application. A PIN is never stored and never retried.
+
+pub mod keys;
+pub mod mgmt;
+pub mod objects;
+pub mod types;
+
+pub use keys::{PrivateKey, PublicKey};
+pub use objects::{
+    ApplicationProperties, Ccc, Chuid, Discovery, KeyOrigin, Metadata, MetadataAlgorithm,
+    StoredCertificate,
+};
+pub use types::{ObjectId, PinPolicy, Slot, TouchPolicy, Version, PIV_AID};
+
+use crate::apdu::{tlv, Command, Response, StatusWord};
+use crate::card::{
+    CardDriver, CardError, CardInfo, KeyAlgorithm, KeyRef, KeySlot, PinStatus, Retries,
+};
+use crate::pin::{ManagementKey, Pin, Puk};
+use crate::transport::{Channel, Transport, TransportError};
+use zeroize::Zeroizing;
+
+/// Instruction bytes (SP 800-73-4 Part 2, Table 7; YubiKey extensions).
+mod ins {
+    pub const SELECT: u8 = 0xA4;
+    pub const GET_DATA: u8 = 0xCB;
+    pub const PUT_DATA: u8 = 0xDB;
+    pub const VERIFY: u8 = 0x20;
+    pub const CHANGE_REFERENCE: u8 = 0x24;
+    pub const RESET_RETRY: u8 = 0x2C;
+    pub const GENERATE: u8 = 0x47;
+    pub const GENERAL_AUTHENTICATE: u8 = 0x87;
+    pub const GET_VERSION: u8 = 0xFD;
+    pub const GET_SERIAL: u8 = 0xF8;
+    pub const GET_METADATA: u8 = 0xF7;
+    pub const SET_MGMKEY: u8 = 0xFF;
+    pub const SET_PIN_RETRIES: u8 = 0xFA;
+    pub const RESET: u8 = 0xFB;
+    pub const ATTEST: u8 = 0xF9;
+    pub const IMPORT_KEY: u8 = 0xFE;
+}
+
+/// What the driver believes about the card session.
+#[derive(Debug, Default)]
+struct Session {
+    selected: bool,
+    pin_verified: bool,
+    mgmt_authenticated: bool,
+    reset_event: bool,
+    properties: Option<ApplicationProperties>,
+    /// `None`: not asked yet; `Some(None)`: the card has no GET VERSION.
+    version: Option<Option<Version>>,
+    /// `None`: not asked yet.
+    metadata_supported: Option<bool>,
+}
+
+impl Session {
+    fn on_reset(&mut self) {
+        self.selected = false;
+        self.pin_verified = false;
+        self.mgmt_authenticated = false;
+        self.reset_event = true;
+    }
+}
+
+/// A PIV card.
+pub struct PivCard {
+    transport: Transport,
+    state: Session,
+}
+
+impl std::fmt::Debug for PivCard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PivCard")
+            .field("reader", &self.transport.reader_name())
+            .field("pin_verified", &self.state.pin_verified)
+            .finish()
+    }
+}
+
+fn refused(operation: &'static str, status: StatusWord) -> CardError {
+    match status {
+        StatusWord::SecurityStatusNotSatisfied => CardError::SecurityStatusNotSatisfied,
+        StatusWord::InsNotSupported | StatusWord::FunctionNotSupported => {
+            CardError::NotSupported(operation)
+        }
+        status => CardError::Refused { operation, status },
+    }
+}
+
+/// The data of a successful response, or the mapped error.
+fn ok(r: Response, operation: &'static str) -> Result<Vec<u8>, CardError> {
+    if r.is_success() {
+        Ok(r.into_data())
+    } else {
+        Err(refused(operation, r.status()))
+    }
+}
+
+fn pin_result(status: StatusWord, puk: bool, op: &'static str) -> Result<(), CardError> {
+    match (status, puk) {
+        (StatusWord::Success, _) => Ok(()),
+        (StatusWord::VerifyFail { tries: 0 } | StatusWord::AuthenticationBlocked, false) => {
+            Err(CardError::PinBlocked)
+        }
+        (StatusWord::VerifyFail { tries: 0 } | StatusWord::AuthenticationBlocked, true) => {
+            Err(CardError::PukBlocked)
+        }
+        (StatusWord::VerifyFail { tries }, false) => Err(CardError::WrongPin { tries_left: tries }),
+        (StatusWord::VerifyFail { tries }, true) => Err(CardError::WrongPuk { tries_left: tries }),
+        (s, _) => Err(refused(op, s)),
+    }
+}
+
+/// `7C L { 82 00, <tag> L data }` (SP 800-73-4 Part 2, 3.2.4, Table 7).
+fn dynamic_auth(tag: u32, data: &[u8]) -> Zeroizing<Vec<u8>> {
+    let inner = Zeroizing::new([tlv::encode(0x82, &[]), tlv::encode(tag, data)].concat());
+    Zeroizing::new(tlv::encode(0x7C, &inner))
+}
+
+fn select(ch: &mut Channel<'_>) -> Result<ApplicationProperties, CardError> {
+    let r = ch.transmit(
+        &Command::new(ins::SELECT)
+            .p1(0x04)
+            .data(PIV_AID.to_vec())
+            .le(0),
+    )?;
+    match r.status() {
+        StatusWord::Success => ApplicationProperties::parse(r.data()),
+        StatusWord::NotFound | StatusWord::ReferenceDataNotFound => {
+            Err(CardError::NotFound("PIV application"))
+        }
+        s => Err(refused("SELECT", s)),
+    }
+}
+
+fn get_data(ch: &mut Channel<'_>, id: ObjectId) -> Result<Option<Vec<u8>>, CardError> {
+    let body = tlv::encode(0x5C, &id.tag_bytes());
+    let r = ch.transmit(
+        &Command::new(ins::GET_DATA)
+            .p1(0x3F)
+            .p2(0xFF)
+            .data(body)
+            .le(0),
+    )?;
+    match r.status() {
+        StatusWord::NotFound | StatusWord::ReferenceDataNotFound => Ok(None),
+        _ => ok(r, "GET DATA").map(Some),
+    }
+}
+
+/// The value of a `53` container (an empty response counts as an empty container).
+fn container(data: &[u8]) -> Result<&[u8], CardError> {
+    if data.is_empty() {
+        return Ok(data);
+    }
+    tlv::expect_single(data, 0x53).map_err(CardError::malformed("data object"))
+}
+
+fn verify(ch: &mut Channel<'_>, s: &mut Session, pin: &Pin) -> Result<(), CardError> {
+    let r = ch.transmit(&Command::new(ins::VERIFY).p2(0x80).secret_data(pin.padded()))?;
+    let res = pin_result(r.status(), false, "VERIFY");
+    s.pin_verified = res.is_ok();
+    res
+}
+
+fn metadata(
+    ch: &mut Channel<'_>,
+    s: &mut Session,
+    slot: Slot,
+) -> Result<Option<Metadata>, CardError> {
+    if s.metadata_supported == Some(false) {
+        return Err(CardError::NotSupported(
+            "key metadata (YubiKey 5.3 or later)",
+        ));
+    }
+    let r = ch.transmit(&Command::new(ins::GET_METADATA).p2(slot.0).le(0))?;
+    match r.status() {
+        StatusWord::Success => {
+            s.metadata_supported = Some(true);
+            Metadata::parse(r.data()).map(Some)
+        }
+        StatusWord::InsNotSupported
+        | StatusWord::FunctionNotSupported
+        | StatusWord::ClaNotSupported => {
+            s.metadata_supported = Some(false);
+            Err(CardError::NotSupported(
+                "key metadata (YubiKey 5.3 or later)",
+            ))
+        }
+        StatusWord::NotFound | StatusWord::ReferenceDataNotFound => {
+            s.metadata_supported = Some(true);
+            Ok(None)
+        }
+        st => Err(refused("GET METADATA", st)),
+    }
+}
+
+/// Metadata when the card has it; `None` for "no key" and for cards without metadata.
+fn metadata_opt(
+    ch: &mut Channel<'_>,
+    s: &mut Session,
+    slot: Slot,
+) -> Result<Option<Metadata>, CardError> {
+    match metadata(ch, s, slot) {
+        Err(CardError::NotSupported(_)) => Ok(None),
+        other => other,
+    }
+}
+
+fn read_cert(ch: &mut Channel<'_>, slot: Slot) -> Result<Option<StoredCertificate>, CardError> {
+    let id = slot
+        .certificate_object()
+        .ok_or_else(|| CardError::InvalidInput(format!("slot {slot} holds no certificate")))?;
+    match get_data(ch, id)? {
+        None => Ok(None),
+        Some(d) => objects::parse_cert_container(container(&d)?),
+    }
+}
+
+fn pin_status(ch: &mut Channel<'_>, s: &mut Session) -> Result<PinStatus, CardError> {
+    let r = ch.transmit(&Command::new(ins::VERIFY).p2(0x80))?;
+    let (verified, mut pin) = match r.status() {
+        StatusWord::Success => (true, None),
+        StatusWord::VerifyFail { tries } => (
+            false,
+            Some(Retries {
+                remaining: tries,
+                total: None,
+            }),
+        ),
+        StatusWord::AuthenticationBlocked => (
+            false,
+            Some(Retries {
+                remaining: 0,
+                total: None,
+            }),
+        ),
+        st => return Err(refused("VERIFY (status)", st)),
+    };
+    s.pin_verified = verified;
+    let mut out = PinStatus {
+        verified,
+        pin,
+        puk: None,
+        pin_is_default: None,
+        puk_is_default: None,
+    };
+    if let Some(m) = metadata_opt(ch, s, Slot::PIN)? {
+        if let Some(r) = m.retries {
+            pin = Some(r);
+        }
+        out.pin = pin;
+        out.pin_is_default = m.is_default;
+    }
+    if let Some(m) = metadata_opt(ch, s, Slot::PUK)? {
+        out.puk = m.retries;
+        out.puk_is_default = m.is_default;
+    }
+    Ok(out)
+}
+
+/// Prepares sign input: RSA must be a full block; ECDSA hashes are truncated (leftmost bytes,
+/// FIPS 186-4 §6.4) or left-padded to the field length; EdDSA takes the message as is.
+fn sign_input(alg: KeyAlgorithm, data: &[u8]) -> Result<Vec<u8>, CardError> {
+    match alg {
+        KeyAlgorithm::EccP256 | KeyAlgorithm::EccP384 => {
+            let n = alg.field_len().unwrap_or(32);
+            if data.len() >= n {
+                Ok(data[..n].to_vec())
+            } else {
+                let mut v = vec![0u8; n - data.len()];
+                v.extend_from_slice(data);
+                Ok(v)
+            }
+        }
+        KeyAlgorithm::Ed25519 => Ok(data.to_vec()),
+        KeyAlgorithm::X25519 => Err(CardError::InvalidInput("X25519 keys cannot sign".into())),
+        rsa => {
+            let n = rsa.rsa_len().unwrap_or(0);
+            if data.len() != n {
+                return Err(CardError::InvalidInput(format!(
+                    "{rsa} input must be {n} bytes (padded by the host), got {}",
+                    data.len()
+                )));
+            }
+            Ok(data.to_vec())
+        }
+    }
+}
+
+fn general_authenticate(
+    ch: &mut Channel<'_>,
+    slot: Slot,
+    alg: KeyAlgorithm,
+    tag: u32,
+    data: &[u8],
+    secret: bool,
+    op: &'static str,
+) -> Result<Zeroizing<Vec<u8>>, CardError> {
+    let body = dynamic_auth(tag, data);
+    let cmd = Command::new(ins::GENERAL_AUTHENTICATE)
+        .p1(alg.piv_id())
+        .p2(slot.0)
+        .le(0);
+    let cmd = if secret {
+        cmd.secret_data(body)
+    } else {
+        cmd.data(body.to_vec())
+    };
+    let r = ch.transmit(&cmd)?;
+    match r.status() {
+        StatusWord::Success => {
+            let data = Zeroizing::new(r.into_data());
+            let inner = tlv::expect_single(&data, 0x7C).map_err(CardError::malformed(op))?;
+            Ok(Zeroizing::new(
+                tlv::require(inner, 0x82)
+                    .map_err(CardError::malformed(op))?
+                    .to_vec(),
+            ))
+        }
+        StatusWord::NotFound | StatusWord::ReferenceDataNotFound => {
+            Err(CardError::NotFound("key in this slot"))
+        }
+        st => Err(refused(op, st)),
+    }
+}
+
+impl PivCard {
+    /// SELECTs the PIV application on the card behind `transport`. A card without PIV gives
+    /// `CardError::NotFound("PIV application")`.
+    pub fn open(transport: Transport) -> Result<Self, CardError> {
+        let mut card = Self {
+            transport,
+            state: Session::default(),
+        };
+        card.run(|_, _| Ok(()))?;
+        card.state.reset_event = false;
+        Ok(card)
+    }
+
+    /// Opens the card in a PC/SC reader (shared mode).
+    pub fn open_reader(reader: &str) -> Result<Self, CardError> {
+        Self::open(Transport::open_pcsc(reader)?)
+    }
+
+    /// One transaction: re-SELECT after a reset, then `f`; a reset or removal seen during `f`
+    /// drops the session state.
+    fn run<T>(
+        &mut self,
+        f: impl FnOnce(&mut Channel<'_>, &mut Session) -> Result<T, CardError>,
+    ) -> Result<T, CardError> {
+        let Self { transport, state } = self;
+        let mut ch = match transport.transaction() {
+            Ok(ch) => ch,
+            Err(e) => {
+                if matches!(e, TransportError::CardRemoved | TransportError::NoCard) {
+                    state.on_reset();
+                }
+                return Err(e.into());
+            }
+        };
+        if ch.card_was_reset() {
+            state.on_reset();
+        }
+        let result = (|| {
+            if !state.selected {
+                state.properties = Some(select(&mut ch)?);
+                state.selected = true;
+            }
+            f(&mut ch, state)
+        })();
+        if ch.card_was_reset()
+            || matches!(
+                result,
+                Err(CardError::Transport(
+                    TransportError::CardReset | TransportError::CardRemoved
+                ))
+            )
+        {
+            state.on_reset();
+        }
+        result
+    }
+
+    /// The transport (reader name, ATR, tracer).
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    /// The transport, mutably (e.g. to enable tracing or force extended length).
+    pub fn transport_mut(&mut self) -> &mut Transport {
+        &mut self.transport
+    }
+
+    /// The SELECT response of the current session.
+    pub fn properties(&self) -> Option<&ApplicationProperties> {
+        self.state.properties.as_ref()
+    }
+
+    /// Whether this driver verified the PIN in the current card session (as far as it knows;
+    /// [`PivCard::pin_status`] asks the card).
+    pub fn is_pin_verified(&self) -> bool {
+        self.state.pin_verified
+    }
+
+    /// Whether the management key was authenticated in the current card session.
+    pub fn is_management_authenticated(&self) -> bool {
+        self.state.mgmt_authenticated
+    }
+
+    /// SELECT the PIV application again (SP 800-73-4 Part 2, 3.1.1).
+    pub fn select(&mut self) -> Result<ApplicationProperties, CardError> {
+        self.run(|ch, s| {
+            let p = select(ch)?;
+            s.properties = Some(p.clone());
+            Ok(p)
+        })
+    }
+
+    /// GET VERSION (YubiKey `FD`). Cached for the connection.
+    pub fn version(&mut self) -> Result<Version, CardError> {
+        if let Some(v) = self.state.version {
+            return v.ok_or(CardError::NotSupported("GET VERSION"));
+        }
+        let v = self.run(|ch, _| {
+            let r = ch.transmit(&Command::new(ins::GET_VERSION).le(0))?;
+            match r.status() {
+                StatusWord::Success => match r.data() {
+                    [major, minor, patch, ..] => Ok(Some(Version {
+                        major: *major,
+                        minor: *minor,
+                        patch: *patch,
+                    })),
+                    _ => Err(CardError::Malformed {
+                        what: "version",
+                        source: crate::apdu::ApduError::Truncated {
+                            needed: 3,
+                            available: r.data().len(),
+                        },
+                    }),
+                },
+                StatusWord::InsNotSupported | StatusWord::FunctionNotSupported => Ok(None),
+                st => Err(refused("GET VERSION", st)),
+            }
+        })?;
+        self.state.version = Some(v);
+        v.ok_or(CardError::NotSupported("GET VERSION"))
+    }
+
+    /// GET SERIAL (YubiKey 5 `F8`): the serial number printed on the device.
+    pub fn serial(&mut self) -> Result<u32, CardError> {
+        self.run(|ch, _| {
+            let r = ch.transmit(&Command::new(ins::GET_SERIAL).le(0))?;
+            let d = ok(r, "GET SERIAL")?;
+            match d.as_slice() {
+                [a, b, c, e] => Ok(u32::from_be_bytes([*a, *b, *c, *e])),
+                _ => Err(CardError::Malformed {
+                    what: "serial number",
+                    source: crate::apdu::ApduError::BadTlv("serial is not 4 bytes"),
+                }),
+            }
+        })
+    }
+
+    /// GET DATA of any object (SP 800-73-4 Part 2, 3.1.2): the raw response (usually `53 L ...`),
+    /// `None` when absent.
+    pub fn read_object(&mut self, id: ObjectId) -> Result<Option<Vec<u8>>, CardError> {
+        self.run(|ch, _| get_data(ch, id))
+    }
+
+    /// PUT DATA (SP 800-73-4 Part 2, 3.3.2): stores `value` as the object's `53` container.
+    /// Needs management-key authentication.
+    pub fn write_object(&mut self, id: ObjectId, value: &[u8]) -> Result<(), CardError> {
+        self.run(|ch, _| put_data(ch, id, value))
+    }
+
+    /// Reads the CHUID (SP 800-73-4 Part 1, 3.1.2).
+    pub fn read_chuid(&mut self) -> Result<Option<Chuid>, CardError> {
+        self.run(|ch, _| match get_data(ch, ObjectId::CHUID)? {
+            None => Ok(None),
+            Some(d) => Chuid::parse(container(&d)?).map(Some),
+        })
+    }
+
+    /// Reads the Card Capability Container (SP 800-73-4 Part 1, 3.1.1).
+    pub fn read_ccc(&mut self) -> Result<Option<Ccc>, CardError> {
+        self.run(|ch, _| match get_data(ch, ObjectId::CCC)? {
+            None => Ok(None),
+            Some(d) => Ccc::parse(container(&d)?).map(Some),
+        })
+    }
+
+    /// Reads the discovery object (SP 800-73-4 Part 1, 3.3.2).
+    pub fn read_discovery(&mut self) -> Result<Option<Discovery>, CardError> {
+        self.run(|ch, _| match get_data(ch, ObjectId::DISCOVERY)? {
+            None => Ok(None),
+            Some(d) => Discovery::parse(&d).map(Some),
+        })
+    }
+
+    /// Reads a key's certificate (SP 800-73-4 Part 1, Appendix A, Table 10), decompressing it
+    /// when stored with `71 01 01`.
+    pub fn read_certificate(&mut self, slot: Slot) -> Result<Option<StoredCertificate>, CardError> {
+        self.run(|ch, _| read_cert(ch, slot))
+    }
+
+    /// Writes a key's certificate. The certificate must parse as X.509; its public key must equal
+    /// `expected` when given, and the key the card reports for the slot (metadata) when it
+    /// reports one. Needs management-key authentication.
+    pub fn write_certificate(
+        &mut self,
+        slot: Slot,
+        der: &[u8],
+        compress: bool,
+        expected: Option<&PublicKey>,
+    ) -> Result<(), CardError> {
+        let id = slot
+            .certificate_object()
+            .ok_or_else(|| CardError::InvalidInput(format!("slot {slot} holds no certificate")))?;
+        let (_, cert) =
+            x509_parser::parse_x509_certificate(der).map_err(|_| CardError::BadCertificate)?;
+        let cert_key = PublicKey::from_spki(cert.public_key())?;
+        if expected.is_some_and(|k| *k != cert_key) {
+            return Err(CardError::CertificateKeyMismatch { slot: slot.0 });
+        }
+        let value = objects::encode_cert_container(der, compress)?;
+        self.run(|ch, s| {
+            if let Some(m) = metadata_opt(ch, s, slot)? {
+                if m.public_key.is_some_and(|k| k != cert_key) {
+                    return Err(CardError::CertificateKeyMismatch { slot: slot.0 });
+                }
+            }
+            put_data(ch, id, &value)
+        })
+    }
+
+    /// Deletes a key's certificate (empty container). Needs management-key authentication.
+    pub fn delete_certificate(&mut self, slot: Slot) -> Result<(), CardError> {
+        let id = slot
+            .certificate_object()
+            .ok_or_else(|| CardError::InvalidInput(format!("slot {slot} holds no certificate")))?;
+        self.run(|ch, _| put_data(ch, id, &[]))
+    }
+
+    /// VERIFY the PIN (SP 800-73-4 Part 2, 3.2.1). One attempt; a failure reports the tries left.
+    pub fn verify_pin(&mut self, pin: &Pin) -> Result<(), CardError> {
+        self.run(|ch, s| verify(ch, s, pin))
+    }
+
+    /// PIN and PUK state without spending a try: VERIFY without data (SP 800-73-4 Part 2,
+    /// 3.2.1), plus YubiKey metadata for totals and the PUK.
+    pub fn pin_status(&mut self) -> Result<PinStatus, CardError> {
+        self.run(pin_status)
+    }
+
+    /// Resets the PIN verification: VERIFY with P1 = `FF` (SP 800-73-4 Part 2, 3.2.1).
+    pub fn logout(&mut self) -> Result<(), CardError> {
+        self.run(|ch, s| {
+            let r = ch.transmit(&Command::new(ins::VERIFY).p1(0xFF).p2(0x80))?;
+            ok(r, "VERIFY (logout)")?;
+            s.pin_verified = false;
+            Ok(())
+        })
+    }
+
+    fn change_reference(
+        &mut self,
+        p2: u8,
+        old: Zeroizing<Vec<u8>>,
+        new: Zeroizing<Vec<u8>>,
+    ) -> Result<(), CardError> {
+        let mut data = Zeroizing::new(Vec::with_capacity(16));
+        data.extend_from_slice(&old);
+        data.extend_from_slice(&new);
+        self.run(|ch, _| {
+            let r = ch.transmit(&Command::new(ins::CHANGE_REFERENCE).p2(p2).secret_data(data))?;
+            pin_result(r.status(), p2 == 0x81, "CHANGE REFERENCE DATA")
+        })
+    }
+
+    /// CHANGE REFERENCE DATA for the PIN (SP 800-73-4 Part 2, 3.2.2).
+    pub fn change_pin(&mut self, old: &Pin, new: &Pin) -> Result<(), CardError> {
+        self.change_reference(0x80, old.padded(), new.padded())
+    }
+
+    /// CHANGE REFERENCE DATA for the PUK (SP 800-73-4 Part 2, 3.2.2).
+    pub fn change_puk(&mut self, old: &Puk, new: &Puk) -> Result<(), CardError> {
+        self.change_reference(0x81, old.padded(), new.padded())
+    }
+
+    /// RESET RETRY COUNTER: unblocks the PIN with the PUK and sets a new PIN (SP 800-73-4
+    /// Part 2, 3.2.3).
+    pub fn unblock_pin(&mut self, puk: &Puk, new: &Pin) -> Result<(), CardError> {
+        let mut data = Zeroizing::new(Vec::with_capacity(16));
+        data.extend_from_slice(&puk.padded());
+        data.extend_from_slice(&new.padded());
+        self.run(|ch, _| {
+            let r = ch.transmit(&Command::new(ins::RESET_RETRY).p2(0x80).secret_data(data))?;
+            pin_result(r.status(), true, "RESET RETRY COUNTER")
+        })
+    }
+
+    /// Card management key mutual authentication (SP 800-73-4 Part 2, Appendix A.1; GENERAL
+    /// AUTHENTICATE 3.2.4): `7C{80 00}` → witness; `7C{80 decrypted witness, 81 challenge}` →
+    /// `7C{82 encrypted challenge}`, checked here so a card that does not hold the key is caught.
+    pub fn authenticate(&mut self, key: &ManagementKey) -> Result<(), CardError> {
+        self.run(|ch, s| {
+            s.mgmt_authenticated = false;
+            let alg = key.algorithm();
+            let ga = || {
+                Command::new(ins::GENERAL_AUTHENTICATE)
+                    .p1(alg.id())
+                    .p2(Slot::CARD_MANAGEMENT.0)
+                    .le(0)
+            };
+            let step1 = Zeroizing::new(tlv::encode(0x7C, &tlv::encode(0x80, &[])));
+            let r = ch.transmit(&ga().secret_data(step1))?;
+            if !r.is_success() {
+                return Err(match r.status() {
+                    StatusWord::AuthenticationBlocked => CardError::Refused {
+                        operation: "management key authentication",
+                        status: r.status(),
+                    },
+                    _ => CardError::ManagementKeyAuthFailed,
+                });
+            }
+            let data = Zeroizing::new(r.into_data());
+            let m = CardError::malformed("management key witness");
+            let inner = tlv::expect_single(&data, 0x7C).map_err(m)?;
+            let witness = tlv::require(inner, 0x80)
+                .map_err(CardError::malformed("management key witness"))?;
+            if witness.len() != alg.block_len() {
+                // The card's key has another algorithm.
+                return Err(CardError::ManagementKeyAuthFailed);
+            }
+            let decrypted = mgmt::ecb(key, witness, false)?;
+            let mut challenge = Zeroizing::new(vec![0u8; alg.block_len()]);
+            rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut challenge);
+            let inner = Zeroizing::new(
+                [
+                    Zeroizing::new(tlv::encode(0x80, &decrypted)).to_vec(),
+                    tlv::encode(0x81, &challenge),
+                ]
+                .concat(),
+            );
+            let step2 = Zeroizing::new(tlv::encode(0x7C, &inner));
+            let r = ch.transmit(&ga().secret_data(step2))?;
+            if !r.is_success() {
+                return Err(CardError::ManagementKeyAuthFailed);
+            }
+            let data = Zeroizing::new(r.into_data());
+            let inner = tlv::expect_single(&data, 0x7C)
+                .map_err(CardError::malformed("management key response"))?;
+            let answer = tlv::require(inner, 0x82)
+                .map_err(CardError::malformed("management key response"))?;
+            let expected = mgmt::ecb(key, &challenge, true)?;
+            if !mgmt::ct_eq(answer, &expected) {
+                return Err(CardError::CardAuthFailed);
+            }
+            s.mgmt_authenticated = true;
+            Ok(())
+        })
+    }
+
+    /// GENERATE ASYMMETRIC KEY PAIR (SP 800-73-4 Part 2, 3.3.2; policies are YubiKey tags `AA`,
+    /// `AB`). Needs management-key authentication. Returns the new public key.
+    pub fn generate_key(
+        &mut self,
+        slot: Slot,
+        alg: KeyAlgorithm,
+        pin_policy: PinPolicy,
+        touch_policy: TouchPolicy,
+    ) -> Result<PublicKey, CardError> {
+        if !slot.is_key() {
+            return Err(CardError::InvalidInput(format!(
+                "slot {slot} cannot hold an asymmetric key"
+            )));
+        }
+        let mut inner = tlv::encode(0x80, &[alg.piv_id()]);
+        if pin_policy != PinPolicy::Default {
+            inner.extend(tlv::encode(0xAA, &[pin_policy.to_byte()]));
+        }
+        if touch_policy != TouchPolicy::Default {
+            inner.extend(tlv::encode(0xAB, &[touch_policy.to_byte()]));
+        }
+        let body = tlv::encode(0xAC, &inner);
+        self.run(|ch, _| {
+            let r = ch.transmit(&Command::new(ins::GENERATE).p2(slot.0).data(body).le(0))?;
+            match r.status() {
+                StatusWord::Success => PublicKey::from_generate_response(alg, r.data()),
+                StatusWord::IncorrectData | StatusWord::IncorrectP1P2 => Err(
+                    CardError::NotSupported("this algorithm or policy in this slot"),
+                ),
+                st => Err(refused("GENERATE ASYMMETRIC KEY PAIR", st)),
+            }
+        })
+    }
+
+    /// Signs with GENERAL AUTHENTICATE (SP 800-73-4 Part 2, 3.2.4; Part 1 Appendix A.4): RSA
+    /// input is a host-padded block, ECDSA input a hash (DER signature out), Ed25519 the message.
+    /// With `pin`, VERIFY runs first in the same transaction.
+    pub fn sign(
+        &mut self,
+        slot: Slot,
+        alg: KeyAlgorithm,
+        data: &[u8],
+        pin: Option<&Pin>,
+    ) -> Result<Vec<u8>, CardError> {
+        let input = sign_input(alg, data)?;
+        self.run(|ch, s| {
+            if let Some(pin) = pin {
+                verify(ch, s, pin)?;
+            }
+            general_authenticate(ch, slot, alg, 0x81, &input, false, "sign").map(|v| v.to_vec())
+        })
+    }
+
+    /// Raw RSA decryption with GENERAL AUTHENTICATE; the caller removes the padding.
+    pub fn decrypt(
+        &mut self,
+        slot: Slot,
+        alg: KeyAlgorithm,
+        data: &[u8],
+        pin: Option<&Pin>,
+    ) -> Result<Zeroizing<Vec<u8>>, CardError> {
+        let n = alg.rsa_len().ok_or_else(|| {
+            CardError::InvalidInput(format!("{alg} keys cannot decrypt; use ECDH"))
+        })?;
+        if data.len() != n {
+            return Err(CardError::InvalidInput(format!(
+                "ciphertext must be {n} bytes, got {}",
+                data.len()
+            )));
+        }
+        self.run(|ch, s| {
+            if let Some(pin) = pin {
+                verify(ch, s, pin)?;
+            }
+            general_authenticate(ch, slot, alg, 0x81, data, true, "decrypt")
+        })
+    }
+
+    /// Key agreement: GENERAL AUTHENTICATE with `85` (SP 800-73-4 Part 2, 3.2.4; SP 800-56A
+    /// ECC CDH). `peer` is an uncompressed point (P-256/P-384) or a 32-byte X25519 key; the shared
+    /// secret (x-coordinate) is returned.
+    pub fn ecdh(
+        &mut self,
+        slot: Slot,
+        alg: KeyAlgorithm,
+        peer: &[u8],
+        pin: Option<&Pin>,
+    ) -> Result<Zeroizing<Vec<u8>>, CardError> {
+        let want = match alg {
+            KeyAlgorithm::EccP256 => 65,
+            KeyAlgorithm::EccP384 => 97,
+            KeyAlgorithm::X25519 => 32,
+            other => {
+                return Err(CardError::InvalidInput(format!(
+                    "{other} keys cannot do key agreement"
+                )))
+            }
+        };
+        if peer.len() != want {
+            return Err(CardError::InvalidInput(format!(
+                "peer public key must be {want} bytes for {alg}, got {}",
+                peer.len()
+            )));
+        }
+        self.run(|ch, s| {
+            if let Some(pin) = pin {
+                verify(ch, s, pin)?;
+            }
+            general_authenticate(ch, slot, alg, 0x85, peer, true, "key agreement")
+        })
+    }
+
+    /// GET METADATA (YubiKey 5.3+ `F7`) for a key slot, `9B`, PIN `80` or PUK `81`. `None` when
+    /// the slot is empty.
+    pub fn metadata(&mut self, slot: Slot) -> Result<Option<Metadata>, CardError> {
+        self.run(|ch, s| metadata(ch, s, slot))
+    }
+
+    /// SET MANAGEMENT KEY (YubiKey `FF`): data `alg 9B len key`, P2 `FE` to require touch.
+    /// Needs management-key authentication with the current key.
+    pub fn set_management_key(
+        &mut self,
+        new: &ManagementKey,
+        require_touch: bool,
+    ) -> Result<(), CardError> {
+        let key = new.expose();
+        let mut data = Zeroizing::new(Vec::with_capacity(key.len() + 3));
+        data.extend_from_slice(&[new.algorithm().id(), 0x9B, key.len() as u8]);
+        data.extend_from_slice(key);
+        self.run(|ch, s| {
+            let r = ch.transmit(
+                &Command::new(ins::SET_MGMKEY)
+                    .p1(0xFF)
+                    .p2(if require_touch { 0xFE } else { 0xFF })
+                    .secret_data(data),
+            )?;
+            match r.status() {
+                StatusWord::Success => {
+                    s.mgmt_authenticated = false;
+                    Ok(())
+                }
+                StatusWord::IncorrectData | StatusWord::IncorrectP1P2 => {
+                    Err(CardError::NotSupported("this management key algorithm"))
+                }
+                st => Err(refused("SET MANAGEMENT KEY", st)),
+            }
+        })
+    }
+
+    /// SET PIN RETRIES (YubiKey `FA`). Needs management-key authentication and the PIN; the card
+    /// then resets PIN and PUK to their factory defaults.
+    pub fn set_pin_retries(&mut self, pin_tries: u8, puk_tries: u8) -> Result<(), CardError> {
+        if pin_tries == 0 || puk_tries == 0 {
+            return Err(CardError::InvalidInput("retry counts must be 1–255".into()));
+        }
+        self.run(|ch, s| {
+            let r = ch.transmit(
+                &Command::new(ins::SET_PIN_RETRIES)
+                    .p1(pin_tries)
+                    .p2(puk_tries),
+            )?;
+            ok(r, "SET PIN RETRIES")?;
+            s.pin_verified = false;
+            Ok(())
+        })
+    }
+
+    /// RESET the PIV application (YubiKey `FB`): erases keys, certificates, PIN, PUK and
+    /// management key. Refused here unless the card reports PIN and PUK both blocked.
+    pub fn reset(&mut self) -> Result<(), CardError> {
+        self.run(|ch, s| {
+            let status = pin_status(ch, s)?;
+            if !status.pin_blocked() {
+                return Err(CardError::ResetRefused(
+                    "the PIN is not blocked (block PIN and PUK first)",
+                ));
+            }
+            match status.puk {
+                None => {
+                    return Err(CardError::ResetRefused(
+                        "cannot confirm the PUK is blocked on this card",
+                    ))
+                }
+                Some(r) if r.remaining != 0 => {
+                    return Err(CardError::ResetRefused(
+                        "the PUK is not blocked (block it first)",
+                    ))
+                }
+                Some(_) => {}
+            }
+            let r = ch.transmit(&Command::new(ins::RESET))?;
+            ok(r, "RESET")?;
+            s.pin_verified = false;
+            s.mgmt_authenticated = false;
+            s.selected = false;
+            Ok(())
+        })
+    }
+
+    /// ATTEST (YubiKey `F9`): an X.509 certificate (DER) for a key generated on the card, signed
+    /// by the attestation key in `F9`.
+    pub fn attest(&mut self, slot: Slot) -> Result<Vec<u8>, CardError> {
+        self.run(|ch, _| {
+            let r = ch.transmit(&Command::new(ins::ATTEST).p1(slot.0).le(0))?;
+            match r.status() {
+                StatusWord::Success => Ok(r.into_data()),
+                StatusWord::NotFound | StatusWord::ReferenceDataNotFound => {
+                    Err(CardError::NotFound("key in this slot"))
+                }
+                StatusWord::IncorrectData | StatusWord::ConditionsNotSatisfied => {
+                    Err(CardError::Refused {
+                        operation: "ATTEST (only keys generated on the card can be attested)",
+                        status: r.status(),
+                    })
+                }
+                st => Err(refused("ATTEST", st)),
+            }
+        })
+    }
+
+    /// IMPORT KEY (YubiKey `FE`, P1 algorithm, P2 slot). Needs management-key authentication.
+    /// Returns the imported key's public half.
+    pub fn import_key(
+        &mut self,
+        slot: Slot,
+        key: &PrivateKey,
+        pin_policy: PinPolicy,
+        touch_policy: TouchPolicy,
+    ) -> Result<PublicKey, CardError> {
+        if !slot.is_key() {
+            return Err(CardError::InvalidInput(format!(
+                "slot {slot} cannot hold an asymmetric key"
+            )));
+        }
+        let public = key.public_key()?;
+        let alg = public.algorithm();
+        let mut data = key.import_template()?;
+        if pin_policy != PinPolicy::Default {
+            data.extend(tlv::encode(0xAA, &[pin_policy.to_byte()]));
+        }
+        if touch_policy != TouchPolicy::Default {
+            data.extend(tlv::encode(0xAB, &[touch_policy.to_byte()]));
+        }
+        self.run(|ch, _| {
+            let r = ch.transmit(
+                &Command::new(ins::IMPORT_KEY)
+                    .p1(alg.piv_id())
+                    .p2(slot.0)
+                    .secret_data(data),
+            )?;
+            match r.status() {
+                StatusWord::Success => Ok(public),
+                StatusWord::IncorrectData | StatusWord::IncorrectP1P2 => Err(
+                    CardError::NotSupported("importing this algorithm into this slot"),
+                ),
+                st => Err(refused("IMPORT KEY", st)),
+            }
+        })
+    }
+
+    /// Every key slot that holds a key or a certificate, with algorithm, public key (from
+    /// metadata, or from the certificate) and certificate. One transaction.
+    pub fn key_slots(&mut self) -> Result<Vec<KeySlot>, CardError> {
+        self.run(|ch, s| {
+            let mut out = Vec::new();
+            for slot in Slot::all_keys() {
+                let meta = metadata_opt(ch, s, slot)?;
+                let main = matches!(slot.0, 0x9A | 0x9C | 0x9D | 0x9E);
+                // With metadata, retired slots without a key are skipped (saves 20 APDUs).
+                let cert = if main || meta.is_some() || s.metadata_supported != Some(true) {
+                    read_cert(ch, slot)?
+                } else {
+                    None
+                };
+                if meta.is_none() && cert.is_none() {
+                    continue;
+                }
+                let cert_key = cert.as_ref().and_then(|c| {
+                    x509_parser::parse_x509_certificate(&c.der)
+                        .ok()
+                        .and_then(|(_, x)| PublicKey::from_spki(x.public_key()).ok())
+                });
+                let public_key = meta
+                    .as_ref()
+                    .and_then(|m| m.public_key.clone())
+                    .or(cert_key);
+                let algorithm = match meta.as_ref().map(|m| m.algorithm) {
+                    Some(MetadataAlgorithm::Key(a)) => Some(a),
+                    _ => public_key.as_ref().map(PublicKey::algorithm),
+                };
+                out.push(KeySlot {
+                    key: KeyRef(slot.0),
+                    name: slot.name(),
+                    algorithm,
+                    public_key,
+                    certificate: cert.map(|c| c.der),
+                });
+            }
+            Ok(out)
+        })
+    }
+}
+
+fn put_data(ch: &mut Channel<'_>, id: ObjectId, value: &[u8]) -> Result<(), CardError> {
+    let body = [tlv::encode(0x5C, &id.tag_bytes()), tlv::encode(0x53, value)].concat();
+    let r = ch.transmit(&Command::new(ins::PUT_DATA).p1(0x3F).p2(0xFF).data(body))?;
+    ok(r, "PUT DATA").map(drop)
+}
+
+impl CardDriver for PivCard {
+    fn driver_name(&self) -> &'static str {
+        "PIV"
+    }
+
+    fn info(&mut self) -> Result<CardInfo, CardError> {
+        let version = match self.version() {
+            Ok(v) => Some(v.to_string()),
+            Err(CardError::NotSupported(_)) => None,
+            Err(e) => return Err(e),
+        };
+        let serial = match self.serial() {
+            Ok(s) => Some(s.to_string()),
+            Err(CardError::NotSupported(_) | CardError::Refused { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        Ok(CardInfo {
+            driver: "PIV",
+            reader: self.transport.reader_name().to_owned(),
+            atr: self.transport.atr().to_vec(),
+            label: self.properties().and_then(|p| p.label.clone()),
+            serial,
+            version,
+        })
+    }
+
+    fn key_slots(&mut self) -> Result<Vec<KeySlot>, CardError> {
+        PivCard::key_slots(self)
+    }
+
+    fn pin_status(&mut self) -> Result<PinStatus, CardError> {
+        PivCard::pin_status(self)
+    }
+
+    fn verify_pin(&mut self, pin: &Pin) -> Result<(), CardError> {
+        PivCard::verify_pin(self, pin)
+    }
+
+    fn logout(&mut self) -> Result<(), CardError> {
+        PivCard::logout(self)
+    }
+
+    fn change_pin(&mut self, old: &Pin, new: &Pin) -> Result<(), CardError> {
+        PivCard::change_pin(self, old, new)
+    }
+
+    fn unblock_pin(&mut self, puk: &Puk, new: &Pin) -> Result<(), CardError> {
+        PivCard::unblock_pin(self, puk, new)
+    }
+
+    fn read_certificate(&mut self, key: KeyRef) -> Result<Option<Vec<u8>>, CardError> {
+        Ok(PivCard::read_certificate(self, Slot(key.0))?.map(|c| c.der))
+    }
+
+    fn sign_raw(
+        &mut self,
+        key: KeyRef,
+        algorithm: KeyAlgorithm,
+        data: &[u8],
+        pin: Option<&Pin>,
+    ) -> Result<Vec<u8>, CardError> {
+        self.sign(Slot(key.0), algorithm, data, pin)
+    }
+
+    fn decrypt_raw(
+        &mut self,
+        key: KeyRef,
+        algorithm: KeyAlgorithm,
+        data: &[u8],
+        pin: Option<&Pin>,
+    ) -> Result<Zeroizing<Vec<u8>>, CardError> {
+        self.decrypt(Slot(key.0), algorithm, data, pin)
+    }
+
+    fn take_reset_event(&mut self) -> bool {
+        std::mem::take(&mut self.state.reset_event)
+    }
+
+    fn apdu_count(&self) -> u64 {
+        self.transport.tracer().count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pin_status_words() {
+        assert!(pin_result(StatusWord::Success, false, "x").is_ok());
+        assert!(matches!(
+            pin_result(StatusWord::VerifyFail { tries: 2 }, false, "x"),
+            Err(CardError::WrongPin { tries_left: 2 })
+        ));
+        assert!(matches!(
+            pin_result(StatusWord::VerifyFail { tries: 0 }, false, "x"),
+            Err(CardError::PinBlocked)
+        ));
+        assert!(matches!(
+            pin_result(StatusWord::AuthenticationBlocked, true, "x"),
+            Err(CardError::PukBlocked)
+        ));
+        assert!(matches!(
+            pin_result(StatusWord::VerifyFail { tries: 1 }, true, "x"),
+            Err(CardError::WrongPuk { tries_left: 1 })
+        ));
+        assert_eq!(
+            CardError::WrongPin { tries_left: 2 }.to_string(),
+            "wrong PIN, 2 tries left"
+        );
+        assert_eq!(
+            CardError::WrongPin { tries_left: 1 }.to_string(),
+            "wrong PIN, 1 try left"
+        );
+        assert_eq!(
+            CardError::PinBlocked.to_string(),
+            "PIN blocked: use the PUK to unblock it"
+        );
+        assert_eq!(
+            CardError::from(TransportError::CardRemoved).to_string(),
+            "card communication failed: card removed during the operation"
+        );
+    }
+
+    #[test]
+    fn sign_inputs() {
+        assert_eq!(
+            sign_input(KeyAlgorithm::EccP256, &[1; 20]).unwrap()[..12],
+            [0; 12]
+        );
+        assert_eq!(
+            sign_input(KeyAlgorithm::EccP256, &[1; 64]).unwrap().len(),
+            32
+        );
+        assert_eq!(
+            sign_input(KeyAlgorithm::EccP384, &[1; 32]).unwrap().len(),
+            48
+        );
+        assert!(sign_input(KeyAlgorithm::Rsa2048, &[1; 255]).is_err());
+        assert!(sign_input(KeyAlgorithm::X25519, &[1; 32]).is_err());
+        assert_eq!(
+            &*dynamic_auth(0x81, &[1, 2]),
+            &[0x7C, 0x06, 0x82, 0x00, 0x81, 0x02, 1, 2]
+        );
+    }
+}

@@ -1,0 +1,493 @@
+//! Parsers and encoders for PIV data: the application property template, CHUID, CCC, discovery
+//! object, certificate containers and the YubiKey metadata. All sans-IO, all bounds-checked.
+
+use super::types::{PinPolicy, TouchPolicy};
+use crate::apdu::tlv;
+use crate::card::{CardError, KeyAlgorithm, PublicKey, Retries};
+use crate::pin::ManagementAlgorithm;
+use std::io::Read;
+
+/// Largest certificate accepted after decompression (a bound against gzip bombs).
+pub const MAX_CERT_LEN: usize = 64 * 1024;
+
+/// The SELECT response: application property template (SP 800-73-4 Part 2, 3.1.1, Table 3).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplicationProperties {
+    /// Application identifier (PIX `4F`, or the full AID from the allocation authority `79/4F`).
+    pub aid: Vec<u8>,
+    /// Application label (`50`).
+    pub label: Option<String>,
+    /// Application URL (`5F50`).
+    pub url: Option<String>,
+    /// Cryptographic algorithms supported (`AC/80`), raw identifiers.
+    pub algorithms: Vec<u8>,
+}
+
+impl ApplicationProperties {
+    /// Parses `61 L {...}` (or its contents, as some cards omit the wrapper).
+    pub fn parse(data: &[u8]) -> Result<Self, CardError> {
+        let m = || CardError::malformed("application property template");
+        let body = match data.first() {
+            Some(0x61) => tlv::expect_single(data, 0x61).map_err(m())?,
+            _ => data,
+        };
+        let mut out = Self::default();
+        for t in tlv::iter(body) {
+            let t = t.map_err(m())?;
+            match t.tag {
+                0x4F => out.aid = t.value.to_vec(),
+                0x79 => {
+                    if let Some(aid) = tlv::find(t.value, 0x4F).map_err(m())? {
+                        out.aid = aid.to_vec();
+                    }
+                }
+                0x50 => out.label = Some(String::from_utf8_lossy(t.value).into_owned()),
+                0x5F50 => out.url = Some(String::from_utf8_lossy(t.value).into_owned()),
+                0xAC => {
+                    for a in t.children() {
+                        let a = a.map_err(m())?;
+                        if a.tag == 0x80 {
+                            out.algorithms.extend_from_slice(a.value);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Card Holder Unique Identifier (SP 800-73-4 Part 1, Appendix A, Table 9).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Chuid {
+    /// FASC-N (`30`, 25 bytes BCD-encoded).
+    pub fascn: Option<Vec<u8>>,
+    /// Organizational identifier (`32`).
+    pub org_id: Option<Vec<u8>>,
+    /// GUID (`34`, 16 bytes).
+    pub guid: Option<[u8; 16]>,
+    /// Expiration date (`35`, `YYYYMMDD`).
+    pub expiry: Option<String>,
+    /// Cardholder UUID (`36`).
+    pub cardholder_uuid: Option<[u8; 16]>,
+    /// Whether an issuer signature (`3E`) is present (and non-empty).
+    pub signed: bool,
+}
+
+impl Chuid {
+    /// Parses the value of the CHUID container (contents of `53`).
+    pub fn parse(data: &[u8]) -> Result<Self, CardError> {
+        let m = || CardError::malformed("CHUID");
+        let mut out = Self::default();
+        for t in tlv::iter(data) {
+            let t = t.map_err(m())?;
+            match t.tag {
+                0x30 => out.fascn = Some(t.value.to_vec()),
+                0x32 => out.org_id = Some(t.value.to_vec()),
+                0x34 => out.guid = t.value.try_into().ok(),
+                0x35 => out.expiry = Some(String::from_utf8_lossy(t.value).into_owned()),
+                0x36 => out.cardholder_uuid = t.value.try_into().ok(),
+                0x3E => out.signed = !t.value.is_empty(),
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// Builds a CHUID value (contents of `53`) with the given GUID and expiry, unsigned, with a
+    /// fixed placeholder FASC-N (callers with a real issuer write their own CHUID via `write_object`).
+    pub fn encode(guid: &[u8; 16], expiry_yyyymmdd: &str) -> Vec<u8> {
+        const FASCN: [u8; 25] = [
+            0xD4, 0xE7, 0x39, 0xDA, 0x73, 0x9C, 0xED, 0x39, 0xCE, 0x73, 0x9D, 0x83, 0x68, 0x58,
+            0x21, 0x08, 0x42, 0x10, 0x84, 0x21, 0xC8, 0x42, 0x10, 0xC3, 0xEB,
+        ];
+        [
+            tlv::encode(0x30, &FASCN),
+            tlv::encode(0x34, guid),
+            tlv::encode(0x35, expiry_yyyymmdd.as_bytes()),
+            tlv::encode(0x3E, &[]),
+            tlv::encode(0xFE, &[]),
+        ]
+        .concat()
+    }
+}
+
+/// Card Capability Container (SP 800-73-4 Part 1, Appendix A, Table 8), the fields used here.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ccc {
+    /// Card identifier (`F0`).
+    pub card_identifier: Vec<u8>,
+    /// Capability container version (`F1`).
+    pub container_version: Option<u8>,
+    /// The raw contents.
+    pub raw: Vec<u8>,
+}
+
+impl Ccc {
+    /// Parses the value of the CCC container.
+    pub fn parse(data: &[u8]) -> Result<Self, CardError> {
+        let m = || CardError::malformed("CCC");
+        let mut out = Self {
+            raw: data.to_vec(),
+            ..Self::default()
+        };
+        for t in tlv::iter(data) {
+            let t = t.map_err(m())?;
+            match t.tag {
+                0xF0 => out.card_identifier = t.value.to_vec(),
+                0xF1 => out.container_version = t.value.first().copied(),
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Discovery object (SP 800-73-4 Part 1, 3.3.2, Table 18): AID and PIN usage policy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Discovery {
+    /// The PIV AID (`4F`).
+    pub aid: Vec<u8>,
+    /// PIN usage policy (`5F2F`), two bytes.
+    pub pin_usage_policy: [u8; 2],
+}
+
+impl Discovery {
+    /// Parses `7E L { 4F aid, 5F2F policy }` (or its contents).
+    pub fn parse(data: &[u8]) -> Result<Self, CardError> {
+        let m = || CardError::malformed("discovery object");
+        let body = match data.first() {
+            Some(0x7E) => tlv::expect_single(data, 0x7E).map_err(m())?,
+            _ => data,
+        };
+        let aid = tlv::require(body, 0x4F).map_err(m())?.to_vec();
+        let policy = tlv::require(body, 0x5F2F).map_err(m())?;
+        let pin_usage_policy = match policy {
+            [a, b, ..] => [*a, *b],
+            _ => {
+                return Err(CardError::Malformed {
+                    what: "discovery object",
+                    source: crate::apdu::ApduError::BadTlv("PIN usage policy shorter than 2"),
+                })
+            }
+        };
+        Ok(Self {
+            aid,
+            pin_usage_policy,
+        })
+    }
+
+    /// The PIV application PIN satisfies the card's access rules (first byte bit 7).
+    pub fn piv_pin(&self) -> bool {
+        self.pin_usage_policy[0] & 0x40 != 0
+    }
+    /// A global PIN satisfies the access rules (first byte bit 6).
+    pub fn global_pin(&self) -> bool {
+        self.pin_usage_policy[0] & 0x20 != 0
+    }
+    /// On-card biometric comparison is supported (first byte bit 5).
+    pub fn occ(&self) -> bool {
+        self.pin_usage_policy[0] & 0x10 != 0
+    }
+    /// The global PIN is the primary PIN (second byte `0x20`).
+    pub fn global_pin_primary(&self) -> bool {
+        self.pin_usage_policy[1] == 0x20
+    }
+}
+
+/// A certificate as stored on the card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCertificate {
+    /// The certificate, DER (decompressed).
+    pub der: Vec<u8>,
+    /// Whether it was stored gzip-compressed (`71 01 01`).
+    pub compressed: bool,
+}
+
+/// Parses a certificate container `{ 70 cert | 71 info | FE lrc }` (contents of `53`,
+/// SP 800-73-4 Part 1, Appendix A, Table 10). An empty container yields `None`.
+pub fn parse_cert_container(data: &[u8]) -> Result<Option<StoredCertificate>, CardError> {
+    let m = || CardError::malformed("certificate container");
+    if data.is_empty() {
+        return Ok(None);
+    }
+    let Some(cert) = tlv::find(data, 0x70).map_err(m())? else {
+        return Ok(None);
+    };
+    if cert.is_empty() {
+        return Ok(None);
+    }
+    let info = tlv::find(data, 0x71).map_err(m())?.unwrap_or(&[]);
+    let compressed = info.first().is_some_and(|b| b & 0x01 != 0);
+    let der = if compressed {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(cert)
+            .take(MAX_CERT_LEN as u64 + 1)
+            .read_to_end(&mut out)
+            .map_err(|_| CardError::Malformed {
+                what: "compressed certificate",
+                source: crate::apdu::ApduError::BadTlv("gzip data does not decompress"),
+            })?;
+        if out.len() > MAX_CERT_LEN {
+            return Err(CardError::InvalidInput(
+                "compressed certificate larger than 64 KiB".into(),
+            ));
+        }
+        out
+    } else {
+        cert.to_vec()
+    };
+    Ok(Some(StoredCertificate { der, compressed }))
+}
+
+/// Encodes a certificate container, gzip-compressing when asked (`71 01 01`).
+pub fn encode_cert_container(der: &[u8], compress: bool) -> Result<Vec<u8>, CardError> {
+    let (body, info) = if compress {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(der)
+            .map_err(|_| CardError::Crypto("gzip compression"))?;
+        (
+            gz.finish()
+                .map_err(|_| CardError::Crypto("gzip compression"))?,
+            1u8,
+        )
+    } else {
+        (der.to_vec(), 0u8)
+    };
+    Ok([
+        tlv::encode(0x70, &body),
+        tlv::encode(0x71, &[info]),
+        tlv::encode(0xFE, &[]),
+    ]
+    .concat())
+}
+
+/// Where a key came from (YubiKey metadata tag `03`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyOrigin {
+    /// Generated on the card (`01`).
+    Generated,
+    /// Imported (`02`).
+    Imported,
+    /// Other value.
+    Other(u8),
+}
+
+/// The algorithm reported by metadata: asymmetric, management key, or PIN/PUK (`FF`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetadataAlgorithm {
+    /// An asymmetric key.
+    Key(KeyAlgorithm),
+    /// The management key.
+    Management(ManagementAlgorithm),
+    /// PIN or PUK (`FF`).
+    Pin,
+    /// Anything else.
+    Other(u8),
+}
+
+/// YubiKey GET METADATA response (INS `F7`), every field the card may send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Metadata {
+    /// `01` algorithm.
+    pub algorithm: MetadataAlgorithm,
+    /// `02` PIN policy (first byte).
+    pub pin_policy: Option<PinPolicy>,
+    /// `02` touch policy (second byte).
+    pub touch_policy: Option<TouchPolicy>,
+    /// `03` origin.
+    pub origin: Option<KeyOrigin>,
+    /// `04` public key.
+    pub public_key: Option<PublicKey>,
+    /// `05` whether the value is still the factory default (PIN, PUK, management key).
+    pub is_default: Option<bool>,
+    /// `06` retries (PIN/PUK): total and remaining.
+    pub retries: Option<Retries>,
+}
+
+impl Metadata {
+    /// Parses the TLV list of a GET METADATA response.
+    pub fn parse(data: &[u8]) -> Result<Self, CardError> {
+        let m = || CardError::malformed("metadata");
+        let alg = *tlv::require(data, 0x01)
+            .map_err(m())?
+            .first()
+            .ok_or(CardError::Malformed {
+                what: "metadata",
+                source: crate::apdu::ApduError::BadTlv("empty algorithm"),
+            })?;
+        let algorithm = if alg == 0xFF {
+            MetadataAlgorithm::Pin
+        } else if let Some(k) = KeyAlgorithm::from_piv_id(alg) {
+            MetadataAlgorithm::Key(k)
+        } else if let Some(k) = ManagementAlgorithm::from_id(alg) {
+            MetadataAlgorithm::Management(k)
+        } else {
+            MetadataAlgorithm::Other(alg)
+        };
+        let mut out = Self {
+            algorithm,
+            pin_policy: None,
+            touch_policy: None,
+            origin: None,
+            public_key: None,
+            is_default: None,
+            retries: None,
+        };
+        for t in tlv::iter(data) {
+            let t = t.map_err(m())?;
+            match (t.tag, t.value) {
+                (0x02, [pin, touch, ..]) => {
+                    out.pin_policy = PinPolicy::from_byte(*pin);
+                    out.touch_policy = TouchPolicy::from_byte(*touch);
+                }
+                (0x02, [pin]) => out.pin_policy = PinPolicy::from_byte(*pin),
+                (0x03, [o, ..]) => {
+                    out.origin = Some(match o {
+                        1 => KeyOrigin::Generated,
+                        2 => KeyOrigin::Imported,
+                        o => KeyOrigin::Other(*o),
+                    })
+                }
+                (0x04, v) => {
+                    if let MetadataAlgorithm::Key(k) = algorithm {
+                        out.public_key = Some(PublicKey::from_template(k, v)?);
+                    }
+                }
+                (0x05, [d, ..]) => out.is_default = Some(*d != 0),
+                (0x06, [total, remaining, ..]) => {
+                    out.retries = Some(Retries {
+                        remaining: *remaining,
+                        total: Some(*total),
+                    })
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(s: &str) -> Vec<u8> {
+        hex::decode(s.replace(' ', "")).unwrap()
+    }
+
+    #[test]
+    fn select_response_yubikey_style() {
+        // 61 11 | 4F 06 000010000100 | 79 07 4F 05 A000000308
+        let r = h("61 11 4F06000010000100 79074F05A000000308");
+        let p = ApplicationProperties::parse(&r).unwrap();
+        assert_eq!(p.aid, h("A000000308"));
+        // With label, URL and algorithms.
+        let body = [
+            tlv::encode(0x4F, &h("000010000100")),
+            tlv::encode(0x50, b"Sello PIV"),
+            tlv::encode(0x5F50, b"https://sello.invalid"),
+            tlv::encode(0xAC, &h("800107 800111 06012B")),
+        ]
+        .concat();
+        let p = ApplicationProperties::parse(&tlv::encode(0x61, &body)).unwrap();
+        assert_eq!(p.label.as_deref(), Some("Sello PIV"));
+        assert_eq!(p.url.as_deref(), Some("https://sello.invalid"));
+        assert_eq!(p.algorithms, vec![0x07, 0x11]);
+        assert!(ApplicationProperties::parse(&h("61 05 4F")).is_err());
+        assert!(ApplicationProperties::parse(&h("")).unwrap().aid.is_empty());
+    }
+
+    #[test]
+    fn chuid_round_trip_and_malformed() {
+        let guid = [0xAB; 16];
+        let v = Chuid::encode(&guid, "20301231");
+        let c = Chuid::parse(&v).unwrap();
+        assert_eq!(c.guid, Some(guid));
+        assert_eq!(c.expiry.as_deref(), Some("20301231"));
+        assert_eq!(c.fascn.as_ref().map(Vec::len), Some(25));
+        assert!(!c.signed);
+        assert!(Chuid::parse(&h("3019 D4")).is_err());
+    }
+
+    #[test]
+    fn discovery() {
+        // SP 800-73-4 Part 1 example: 7E 12 4F 0B A0000003080000100001 00 5F2F 02 4000
+        let d = Discovery::parse(&h("7E12 4F0BA0000003080000100001 00 5F2F024000")).unwrap();
+        assert!(d.piv_pin());
+        assert!(!d.global_pin());
+        assert!(!d.global_pin_primary());
+        assert_eq!(d.aid.len(), 11);
+        assert!(Discovery::parse(&h("7E05 4F03A00000")).is_err());
+        assert!(Discovery::parse(&h("7E07 4F01A0 5F2F0140")).is_err());
+    }
+
+    #[test]
+    fn ccc() {
+        let c = Ccc::parse(&h("F015A000000116FF021122334455667788990011223344 F10121")).unwrap();
+        assert_eq!(c.card_identifier.len(), 21);
+        assert_eq!(c.container_version, Some(0x21));
+    }
+
+    #[test]
+    fn cert_containers() {
+        let der = vec![
+            0x30, 0x82, 0x01, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 9, 9, 9, 9, 9,
+        ];
+        for compress in [false, true] {
+            let c = encode_cert_container(&der, compress).unwrap();
+            let p = parse_cert_container(&c).unwrap().unwrap();
+            assert_eq!(p.der, der);
+            assert_eq!(p.compressed, compress);
+        }
+        assert_eq!(parse_cert_container(&[]).unwrap(), None);
+        assert_eq!(parse_cert_container(&h("7000 7101 00 FE00")).unwrap(), None);
+        assert!(parse_cert_container(&h("7005 0102")).is_err());
+        // Claims gzip but is not.
+        assert!(parse_cert_container(&h("7003 010203 710101 FE00")).is_err());
+    }
+
+    #[test]
+    fn gzip_bomb_is_refused() {
+        let big = vec![0u8; MAX_CERT_LEN * 4];
+        let c = encode_cert_container(&big, true).unwrap();
+        assert!(c.len() < 2048);
+        assert!(parse_cert_container(&c).is_err());
+    }
+
+    #[test]
+    fn metadata() {
+        // PIN: 01 FF, 05 01 (default), 06 02 03 02 (3 total, 2 remaining).
+        let m = Metadata::parse(&h("0101FF 050101 06020302")).unwrap();
+        assert_eq!(m.algorithm, MetadataAlgorithm::Pin);
+        assert_eq!(m.is_default, Some(true));
+        assert_eq!(
+            m.retries,
+            Some(Retries {
+                remaining: 2,
+                total: Some(3)
+            })
+        );
+        // Management key: AES-192, touch never.
+        let m = Metadata::parse(&h("01010A 02020001 050100")).unwrap();
+        assert_eq!(
+            m.algorithm,
+            MetadataAlgorithm::Management(ManagementAlgorithm::Aes192)
+        );
+        assert_eq!(m.touch_policy, Some(TouchPolicy::Never));
+        // Ed25519 key with public key, generated, PIN always, touch cached.
+        let mut v = h("0101E0 02020303 030101");
+        v.extend(tlv::encode(0x04, &tlv::encode(0x86, &[0x11; 32])));
+        let m = Metadata::parse(&v).unwrap();
+        assert_eq!(m.algorithm, MetadataAlgorithm::Key(KeyAlgorithm::Ed25519));
+        assert_eq!(m.pin_policy, Some(PinPolicy::Always));
+        assert_eq!(m.touch_policy, Some(TouchPolicy::Cached));
+        assert_eq!(m.origin, Some(KeyOrigin::Generated));
+        assert_eq!(m.public_key, Some(PublicKey::Ed25519([0x11; 32])));
+        for bad in ["", "0100", "0101", "0101E0 0405860111"] {
+            assert!(Metadata::parse(&h(bad)).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! A private PC/SC stack for tests, benchmarks and demos: a `pcscd` of our own (in its own mount
+//! namespace, so it never meets the system one) whose reader.conf loads vsmartcard's vpcd driver on
+//! free TCP ports, with `sello-vcard` processes plugged into those readers.
+//!
+//! Clients reach it through `PCSCLITE_CSOCK_NAME` (see [`Rig::env`]); libpcsclite honours it, so
+//! OpenSC, yubico-piv-tool, NSS and our own tools all see real PC/SC readers with cards in them.
+//! Needs root (for `unshare -m` and the bind mount over `/run/pcscd`).
+
+use std::ffi::{OsStr, OsString};
+use std::fs;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use rand_core::{OsRng, RngCore};
+
+/// vsmartcard's vpcd IFD handler as Debian installs it.
+pub const VPCD_DRIVER: &str = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
+/// The reader name prefix vpcd readers get from our reader.conf.
+pub const READER_PREFIX: &str = "Virtual PCD";
+/// The environment variable libpcsclite reads for the pcscd socket path.
+pub const SOCKET_ENV: &str = "PCSCLITE_CSOCK_NAME";
+
+const START_ATTEMPTS: usize = 5;
+const CARD_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Errors starting or driving the rig.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RigError {
+    /// A file or process operation failed.
+    #[error("{what}")]
+    Io {
+        /// What the rig was doing.
+        what: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// pcscd or a card did not come up in time.
+    #[error("{0}")]
+    Timeout(String),
+    /// A card index out of range.
+    #[error("no card {0} in this rig")]
+    NoSuchCard(usize),
+}
+
+fn io_err(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> RigError {
+    let what = what.into();
+    move |source| RigError::Io { what, source }
+}
+
+/// How to build a rig.
+#[derive(Debug, Clone)]
+pub struct RigOptions {
+    /// Path of the `sello-vcard` binary (in tests: `env!("CARGO_BIN_EXE_sello-vcard")`).
+    pub vcard_bin: PathBuf,
+    /// Number of cards (each in its own reader).
+    pub cards: usize,
+    /// Serial of the first card; the next ones count up.
+    pub first_serial: u32,
+    /// ATR override for every card.
+    pub atr: Option<Vec<u8>>,
+    /// Existing state files to use instead of fresh factory cards (copied into the rig).
+    pub state_files: Vec<PathBuf>,
+}
+
+impl RigOptions {
+    /// One factory card, serial 10000001.
+    pub fn new(vcard_bin: impl Into<PathBuf>) -> Self {
+        Self {
+            vcard_bin: vcard_bin.into(),
+            cards: 1,
+            first_serial: 10_000_001,
+            atr: None,
+            state_files: Vec::new(),
+        }
+    }
+
+    /// Sets the number of cards.
+    pub fn cards(mut self, n: usize) -> Self {
+        self.cards = n;
+        self
+    }
+}
+
+struct RigCard {
+    port: u16,
+    reader: String,
+    state: PathBuf,
+    ready: PathBuf,
+    log: PathBuf,
+    serial: u32,
+    child: Option<Child>,
+}
+
+/// A running private pcscd with virtual cards. Dropping it stops everything and removes its files.
+pub struct Rig {
+    cards: Vec<RigCard>,
+    pcscd: Option<Child>,
+    run_dir: PathBuf,
+    vcard_bin: PathBuf,
+    atr: Option<Vec<u8>>,
+    // Last: removed after the processes are gone.
+    dir: tempfile::TempDir,
+}
+
+impl Rig {
+    /// Starts pcscd and the cards; retries with new ports if another process raced us to them.
+    pub fn start(opts: RigOptions) -> Result<Self, RigError> {
+        let mut last = None;
+        for _ in 0..START_ATTEMPTS {
+            match Self::try_start(&opts) {
+                Ok(rig) => return Ok(rig),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| RigError::Timeout("rig did not start".into())))
+    }
+
+    fn try_start(opts: &RigOptions) -> Result<Self, RigError> {
+        let dir = tempfile::Builder::new()
+            .prefix("sello-rig-")
+            .tempdir()
+            .map_err(io_err("creating the rig directory"))?;
+        let run_dir = dir.path().join("run");
+        let conf_dir = dir.path().join("reader.conf.d");
+        fs::create_dir(&run_dir).map_err(io_err("creating run dir"))?;
+        fs::create_dir(&conf_dir).map_err(io_err("creating reader.conf.d"))?;
+
+        // Each vpcd entry serves two readers: "<name> NN 00" on PORT and "<name> NN 01" on PORT+1.
+        let entries = opts.cards.max(1).div_ceil(2);
+        let mut conf = String::new();
+        let mut ports = Vec::new();
+        for _ in 0..entries {
+            let port = free_port_pair(&ports)?;
+            conf.push_str(&format!(
+                "FRIENDLYNAME \"{READER_PREFIX}\"\nDEVICENAME /dev/null:{port}\nLIBPATH {VPCD_DRIVER}\nCHANNELID {port}\n\n"
+            ));
+            ports.push(port);
+        }
+        fs::write(conf_dir.join("vpcd"), conf).map_err(io_err("writing reader.conf"))?;
+
+        let mut cards = Vec::new();
+        for i in 0..opts.cards {
+            let entry = i / 2;
+            let slot = i % 2;
+            let base = ports.get(entry).copied().ok_or(RigError::NoSuchCard(i))?;
+            let state = dir.path().join(format!("card{i}.json"));
+            if let Some(src) = opts.state_files.get(i) {
+                fs::copy(src, &state).map_err(io_err(format!("copying {}", src.display())))?;
+            }
+            cards.push(RigCard {
+                port: base + slot as u16,
+                reader: format!("{READER_PREFIX} {entry:02X} {slot:02X}"),
+                ready: dir.path().join(format!("card{i}.ready")),
+                log: dir.path().join(format!("vcard{i}.log")),
+                state,
+                serial: opts.first_serial.wrapping_add(i as u32),
+                child: None,
+            });
+        }
+
+        let log = fs::File::create(dir.path().join("pcscd.log")).map_err(io_err("pcscd log"))?;
+        let log2 = log.try_clone().map_err(io_err("pcscd log"))?;
+        // pcscd refuses to start while /run/pcscd/pcscd.comm exists, whatever PCSCLITE_CSOCK_NAME
+        // says: give it a private mount namespace with our directory over /run/pcscd.
+        let pcscd = Command::new("unshare")
+            .args(["-m", "--propagation", "private", "sh", "-c"])
+            .arg("mkdir -p /run/pcscd && mount --bind \"$1\" /run/pcscd && exec pcscd -f -c \"$2\"")
+            .arg("sh")
+            .arg(&run_dir)
+            .arg(&conf_dir)
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log2)
+            .spawn()
+            .map_err(io_err("starting pcscd (needs root, unshare, pcscd)"))?;
+        let mut rig = Rig {
+            cards,
+            pcscd: Some(pcscd),
+            run_dir,
+            vcard_bin: opts.vcard_bin.clone(),
+            atr: opts.atr.clone(),
+            dir,
+        };
+        rig.wait_for(Duration::from_secs(10), "pcscd socket", |r| {
+            r.socket_path().exists()
+        })?;
+        for i in 0..rig.cards.len() {
+            rig.insert_card(i)?;
+        }
+        Ok(rig)
+    }
+
+    fn wait_for(
+        &mut self,
+        timeout: Duration,
+        what: &str,
+        ok: impl Fn(&Self) -> bool,
+    ) -> Result<(), RigError> {
+        let start = Instant::now();
+        while start.elapsed() < timeout {
+            if ok(self) {
+                return Ok(());
+            }
+            if let Some(Ok(Some(status))) = self.pcscd.as_mut().map(Child::try_wait) {
+                return Err(RigError::Timeout(format!(
+                    "pcscd exited ({status}) waiting for {what}"
+                )));
+            }
+            thread::sleep(Duration::from_millis(25));
+        }
+        Err(RigError::Timeout(format!("timed out waiting for {what}")))
+    }
+
+    /// The environment a client process needs to use this rig's pcscd.
+    pub fn env(&self) -> Vec<(OsString, OsString)> {
+        vec![(
+            OsString::from(SOCKET_ENV),
+            self.socket_path().into_os_string(),
+        )]
+    }
+
+    /// A [`Command`] for `program` with [`Rig::env`] applied.
+    pub fn command(&self, program: impl AsRef<OsStr>) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.envs(self.env());
+        cmd
+    }
+
+    /// The private pcscd's client socket.
+    pub fn socket_path(&self) -> PathBuf {
+        self.run_dir.join("pcscd.comm")
+    }
+
+    /// The rig's working directory (state files, logs).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Number of cards.
+    pub fn card_count(&self) -> usize {
+        self.cards.len()
+    }
+
+    /// The PC/SC reader name holding card `i`, e.g. "Virtual PCD 00 00".
+    pub fn reader_name(&self, i: usize) -> Option<&str> {
+        self.cards.get(i).map(|c| c.reader.as_str())
+    }
+
+    /// The state file of card `i`.
+    pub fn state_path(&self, i: usize) -> Option<&Path> {
+        self.cards.get(i).map(|c| c.state.as_path())
+    }
+
+    /// The vpcd TCP port of card `i`.
+    pub fn port(&self, i: usize) -> Option<u16> {
+        self.cards.get(i).map(|c| c.port)
+    }
+
+    /// Pulls card `i` out of its reader (stops its process; the state file stays) and waits until
+    /// pcscd has noticed.
+    pub fn remove_card(&mut self, i: usize) -> Result<(), RigError> {
+        let card = self.cards.get_mut(i).ok_or(RigError::NoSuchCard(i))?;
+        if let Some(mut child) = card.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        // pcscd polls vpcd presence; give it time to see the card gone.
+        thread::sleep(Duration::from_millis(1200));
+        Ok(())
+    }
+
+    /// Plugs card `i` (back) into its reader and waits until pcscd has read its ATR.
+    pub fn insert_card(&mut self, i: usize) -> Result<(), RigError> {
+        let bin = self.vcard_bin.clone();
+        let atr = self.atr.clone();
+        let card = self.cards.get_mut(i).ok_or(RigError::NoSuchCard(i))?;
+        if card.child.is_some() {
+            return Ok(());
+        }
+        let _ = fs::remove_file(&card.ready);
+        let log = fs::File::create(&card.log).map_err(io_err("vcard log"))?;
+        let mut cmd = Command::new(&bin);
+        cmd.arg("--vpcd")
+            .arg(format!("127.0.0.1:{}", card.port))
+            .arg("--state")
+            .arg(&card.state)
+            .arg("--serial")
+            .arg(card.serial.to_string())
+            .arg("--ready-file")
+            .arg(&card.ready)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log);
+        if let Some(atr) = atr {
+            cmd.arg("--atr").arg(hex::encode(atr));
+        }
+        card.child = Some(
+            cmd.spawn()
+                .map_err(io_err(format!("starting {}", bin.display())))?,
+        );
+        let ready = card.ready.clone();
+        self.wait_for(CARD_TIMEOUT, "the card in the reader", |_| ready.exists())?;
+        // pcscd updates the reader state right after it has the ATR.
+        thread::sleep(Duration::from_millis(150));
+        Ok(())
+    }
+
+    /// The pcscd log so far (for test failure messages).
+    pub fn pcscd_log(&self) -> String {
+        fs::read_to_string(self.dir.path().join("pcscd.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Rig {
+    fn drop(&mut self) {
+        for card in &mut self.cards {
+            if let Some(mut child) = card.child.take() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+        if let Some(mut pcscd) = self.pcscd.take() {
+            let _ = pcscd.kill();
+            let _ = pcscd.wait();
+        }
+    }
+}
+
+/// Picks a random port P such that P and P+1 are free on all interfaces (vpcd binds INADDR_ANY)
+/// and not already chosen.
+fn free_port_pair(taken: &[u16]) -> Result<u16, RigError> {
+    for _ in 0..200 {
+        let port = 20000 + (OsRng.next_u32() % 40000) as u16;
+        if taken.iter().any(|t| t.abs_diff(port) < 2) {
+            continue;
+        }
+        let a = TcpListener::bind(("0.0.0.0", port));
+        let b = TcpListener::bind(("0.0.0.0", port + 1));
+        if a.is_ok() && b.is_ok() {
+            return Ok(port);
+        }
+    }
+    Err(RigError::Timeout("no free TCP port pair".into()))
+}
