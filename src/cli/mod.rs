@@ -1,8 +1,203 @@
-//! TODO-SKELETON
-//! (Branch `vcard`: the smallest stub that lets `src/bin/sello.rs` link; the CLI branch replaces it.)
+//! The `sello` command line: readers, card status and PIN care, human output by default and
+//! `--json` for scripts. PINs come from the terminal (no echo) or `--pin-stdin`, never from argv.
 
-/// Placeholder for the `sello` command line; the real one lives on the CLI branch.
-pub fn main() -> std::process::ExitCode {
-    eprintln!("sello: the command-line interface is not part of this build");
-    std::process::ExitCode::FAILURE
+mod input;
+mod output;
+
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+
+use crate::card::{self, CardDriver, CardError};
+use crate::pin::{Pin, Puk};
+use crate::transport::{self, trace::Sink, Transport};
+
+pub use input::SecretSource;
+
+/// Sello: smart cards for citizen certificates.
+#[derive(Debug, Parser)]
+#[command(name = "sello", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Trace every APDU to standard error (PIN, PUK and key bytes redacted).
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// Machine-readable JSON output.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List smart-card readers and whether each holds a card.
+    Readers,
+    /// Show the card: type, serial, version, key slots and certificates, PIN and PUK tries.
+    Status(CardArgs),
+    /// Change, unblock or query the PIN.
+    #[command(subcommand)]
+    Pin(PinCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum PinCommand {
+    /// Show the tries left for PIN and PUK (never spends a try).
+    Status(CardArgs),
+    /// Change the PIN (asks the current PIN, then the new one twice).
+    Change(SecretArgs),
+    /// Unblock a blocked PIN with the PUK and set a new PIN.
+    Unblock(SecretArgs),
+}
+
+#[derive(Debug, Args)]
+struct CardArgs {
+    /// The reader to use (a name, or a unique part of one); default: the only reader with a card.
+    #[arg(short, long, env = "SELLO_READER")]
+    reader: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct SecretArgs {
+    #[command(flatten)]
+    card: CardArgs,
+    /// Read PIN/PUK values from standard input, one per line, in the order they would be asked.
+    #[arg(long)]
+    pin_stdin: bool,
+}
+
+/// Entry point of the `sello` binary: parses the command line, runs it, prints the error chain once.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if json {
+                println!("{}", output::error_json(&e));
+            } else {
+                eprintln!("sello: {}", output::error_chain(&e));
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let ctx = Ctx {
+        verbose: cli.verbose,
+        json: cli.json,
+    };
+    match cli.command {
+        Command::Readers => readers(&ctx),
+        Command::Status(args) => status(&ctx, &args),
+        Command::Pin(PinCommand::Status(args)) => pin_status(&ctx, &args),
+        Command::Pin(PinCommand::Change(args)) => pin_change(&ctx, &args),
+        Command::Pin(PinCommand::Unblock(args)) => pin_unblock(&ctx, &args),
+    }
+}
+
+struct Ctx {
+    verbose: bool,
+    json: bool,
+}
+
+impl Ctx {
+    fn open(&self, args: &CardArgs) -> anyhow::Result<Box<dyn CardDriver>> {
+        let reader = choose_reader(args.reader.as_deref())?;
+        let transport = Transport::open_pcsc(&reader)
+            .with_context(|| format!("cannot connect to the card in \"{reader}\""))?;
+        if self.verbose {
+            transport
+                .tracer()
+                .set_sink(Some(Box::new(std::io::stderr()) as Sink));
+        }
+        card::open(transport).with_context(|| format!("cannot use the card in \"{reader}\""))
+    }
+}
+
+/// Picks the reader: the named one (exact name, or a unique substring), else the only reader
+/// holding a card.
+fn choose_reader(wanted: Option<&str>) -> anyhow::Result<String> {
+    let readers = transport::pcsc::list_readers().context("cannot list smart-card readers")?;
+    if readers.is_empty() {
+        bail!("no smart-card reader found: plug a reader in (is pcscd running?)");
+    }
+    if let Some(w) = wanted {
+        if let Some(r) = readers.iter().find(|r| r.name == w) {
+            return Ok(r.name.clone());
+        }
+        let matches: Vec<_> = readers.iter().filter(|r| r.name.contains(w)).collect();
+        return match matches.as_slice() {
+            [one] => Ok(one.name.clone()),
+            [] => bail!("no reader named \"{w}\" (see `sello readers`)"),
+            _ => bail!(
+                "\"{w}\" matches several readers; give more of the name (see `sello readers`)"
+            ),
+        };
+    }
+    let with_card: Vec<_> = readers.iter().filter(|r| r.card_present).collect();
+    match with_card.as_slice() {
+        [one] => Ok(one.name.clone()),
+        [] => bail!("no card in any reader: insert the card"),
+        _ => bail!("cards in several readers: choose one with --reader (see `sello readers`)"),
+    }
+}
+
+fn readers(ctx: &Ctx) -> anyhow::Result<()> {
+    let readers = transport::pcsc::list_readers().context("cannot list smart-card readers")?;
+    output::readers(ctx.json, &readers);
+    Ok(())
+}
+
+fn status(ctx: &Ctx, args: &CardArgs) -> anyhow::Result<()> {
+    let mut card = ctx.open(args)?;
+    let info = card.info()?;
+    let slots = card.key_slots()?;
+    let pins = card.pin_status()?;
+    output::status(ctx.json, &info, &slots, &pins, time_now());
+    Ok(())
+}
+
+fn pin_status(ctx: &Ctx, args: &CardArgs) -> anyhow::Result<()> {
+    let mut card = ctx.open(args)?;
+    let pins = card.pin_status()?;
+    output::pin_status(ctx.json, &pins);
+    Ok(())
+}
+
+fn pin_change(ctx: &Ctx, args: &SecretArgs) -> anyhow::Result<()> {
+    let mut card = ctx.open(&args.card)?;
+    let pins = card.pin_status()?;
+    if pins.pin_blocked() {
+        return Err(CardError::PinBlocked.into());
+    }
+    let mut src = SecretSource::from_flag(args.pin_stdin);
+    let old = Pin::new(&src.read("current PIN")?).context("the current PIN is not a valid PIN")?;
+    let new = Pin::new(&src.read_new("new PIN")?).context("the new PIN is not acceptable")?;
+    card.change_pin(&old, &new)?;
+    output::done(ctx.json, "pin-change", "PIN changed");
+    Ok(())
+}
+
+fn pin_unblock(ctx: &Ctx, args: &SecretArgs) -> anyhow::Result<()> {
+    let mut card = ctx.open(&args.card)?;
+    let pins = card.pin_status()?;
+    if pins.puk_blocked() {
+        return Err(CardError::PukBlocked.into());
+    }
+    let mut src = SecretSource::from_flag(args.pin_stdin);
+    let puk = Puk::new(&src.read("PUK")?).context("the PUK is not a valid PUK")?;
+    let new = Pin::new(&src.read_new("new PIN")?).context("the new PIN is not acceptable")?;
+    card.unblock_pin(&puk, &new)?;
+    output::done(ctx.json, "pin-unblock", "PIN unblocked and set");
+    Ok(())
+}
+
+fn time_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }

@@ -1,0 +1,271 @@
+//! Human and JSON renderings of CLI results.
+
+use serde_json::{json, Value};
+
+use crate::card::{CardInfo, KeySlot, PinStatus, Retries};
+use crate::transport::pcsc::ReaderInfo;
+
+/// Days before expiry from which `status` warns.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// What the CLI shows of a certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertSummary {
+    pub subject: String,
+    pub issuer: String,
+    pub serial: String,
+    pub not_before: i64,
+    pub not_after: i64,
+}
+
+impl CertSummary {
+    /// Parses a DER certificate; `None` when it is not one.
+    pub fn parse(der: &[u8]) -> Option<Self> {
+        let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+        Some(Self {
+            subject: cert.subject().to_string(),
+            issuer: cert.issuer().to_string(),
+            serial: cert.raw_serial_as_string(),
+            not_before: cert.validity().not_before.timestamp(),
+            not_after: cert.validity().not_after.timestamp(),
+        })
+    }
+
+    fn days_left(&self, now: i64) -> i64 {
+        (self.not_after - now).div_euclid(86_400)
+    }
+}
+
+fn date(ts: i64) -> String {
+    x509_parser::time::ASN1Time::from_timestamp(ts)
+        .map(|t| t.to_datetime().date().to_string())
+        .unwrap_or_else(|_| ts.to_string())
+}
+
+pub fn readers(json: bool, readers: &[ReaderInfo]) {
+    if json {
+        let list: Vec<Value> = readers
+            .iter()
+            .map(|r| {
+                json!({
+                    "name": r.name,
+                    "card_present": r.card_present,
+                    "atr": r.atr.as_ref().map(hex::encode_upper),
+                })
+            })
+            .collect();
+        println!("{}", json!({ "readers": list }));
+        return;
+    }
+    if readers.is_empty() {
+        println!("No smart-card reader found.");
+        return;
+    }
+    for r in readers {
+        match &r.atr {
+            Some(atr) => println!("{}  card present (ATR {})", r.name, hex::encode_upper(atr)),
+            None => println!("{}  no card", r.name),
+        }
+    }
+}
+
+fn retries_json(r: Option<Retries>) -> Value {
+    match r {
+        Some(r) => json!({ "remaining": r.remaining, "total": r.total }),
+        None => Value::Null,
+    }
+}
+
+fn retries_text(r: Option<Retries>, what: &str) -> String {
+    match r {
+        Some(Retries { remaining: 0, .. }) => format!("blocked ({what} can no longer be used)"),
+        Some(Retries {
+            remaining,
+            total: Some(total),
+        }) => format!("{remaining} of {total} tries left"),
+        Some(Retries { remaining, .. }) => format!("{remaining} tries left"),
+        None => "unknown (the card does not report it)".to_owned(),
+    }
+}
+
+fn pins_json(p: &PinStatus) -> Value {
+    json!({
+        "pin": retries_json(p.pin),
+        "puk": retries_json(p.puk),
+        "pin_is_default": p.pin_is_default,
+        "puk_is_default": p.puk_is_default,
+    })
+}
+
+fn print_pins(p: &PinStatus) {
+    let default = |d: Option<bool>| {
+        if d == Some(true) {
+            " — still the factory default"
+        } else {
+            ""
+        }
+    };
+    println!(
+        "PIN:      {}{}",
+        retries_text(p.pin, "the PIN"),
+        default(p.pin_is_default)
+    );
+    println!(
+        "PUK:      {}{}",
+        retries_text(p.puk, "the PUK"),
+        default(p.puk_is_default)
+    );
+    if p.pin_blocked() && !p.puk_blocked() {
+        println!("          The PIN is blocked: unblock it with `sello pin unblock`.");
+    }
+}
+
+pub fn status(json: bool, info: &CardInfo, slots: &[KeySlot], pins: &PinStatus, now: i64) {
+    let certs: Vec<Option<CertSummary>> = slots
+        .iter()
+        .map(|s| s.certificate.as_deref().and_then(CertSummary::parse))
+        .collect();
+    if json {
+        let slots: Vec<Value> = slots
+            .iter()
+            .zip(&certs)
+            .map(|(s, c)| {
+                json!({
+                    "slot": format!("{:02X}", s.key.0),
+                    "name": s.name,
+                    "algorithm": s.algorithm.map(|a| a.name()),
+                    "certificate": c.as_ref().map(|c| json!({
+                        "subject": c.subject,
+                        "issuer": c.issuer,
+                        "serial": c.serial,
+                        "not_before": date(c.not_before),
+                        "not_after": date(c.not_after),
+                        "days_left": c.days_left(now),
+                        "expires_soon": c.days_left(now) < EXPIRY_WARNING_DAYS,
+                    })),
+                    "certificate_unreadable": s.certificate.is_some() && c.is_none(),
+                })
+            })
+            .collect();
+        let v = json!({
+            "reader": info.reader,
+            "card": info.driver,
+            "atr": hex::encode_upper(&info.atr),
+            "label": info.label,
+            "serial": info.serial,
+            "version": info.version,
+            "slots": slots,
+            "pins": pins_json(pins),
+        });
+        println!("{v}");
+        return;
+    }
+    println!("Reader:   {}", info.reader);
+    println!(
+        "Card:     {}{}",
+        info.driver,
+        info.label
+            .as_ref()
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default()
+    );
+    println!("Serial:   {}", info.serial.as_deref().unwrap_or("unknown"));
+    println!("Version:  {}", info.version.as_deref().unwrap_or("unknown"));
+    print_pins(pins);
+    if slots.is_empty() {
+        println!("Keys:     none (the card is empty)");
+    } else {
+        println!("Keys:");
+    }
+    for (s, c) in slots.iter().zip(&certs) {
+        let alg = s.algorithm.map(|a| a.name()).unwrap_or("unknown algorithm");
+        println!("  {:02X}  {:<28} {}", s.key.0, s.name, alg);
+        match (c, &s.certificate) {
+            (Some(c), _) => {
+                println!("      subject: {}", c.subject);
+                println!("      issuer:  {}", c.issuer);
+                let left = c.days_left(now);
+                let note = if left < 0 {
+                    "  EXPIRED".to_owned()
+                } else if left < EXPIRY_WARNING_DAYS {
+                    format!("  WARNING: expires in {left} days — renew it")
+                } else {
+                    String::new()
+                };
+                println!("      expires: {}{note}", date(c.not_after));
+            }
+            (None, Some(_)) => println!("      certificate: present but not readable as X.509"),
+            (None, None) => println!("      certificate: none"),
+        }
+    }
+}
+
+pub fn pin_status(json: bool, pins: &PinStatus) {
+    if json {
+        println!("{}", pins_json(pins));
+    } else {
+        print_pins(pins);
+    }
+}
+
+pub fn done(json: bool, action: &str, message: &str) {
+    if json {
+        println!(
+            "{}",
+            json!({ "ok": true, "action": action, "message": message })
+        );
+    } else {
+        println!("{message}.");
+    }
+}
+
+/// The error and its causes on one line, each cause once (anyhow's chain may repeat a source's
+/// text in its parent's message).
+pub fn error_chain(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let s = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+    }
+    parts.join(": ")
+}
+
+pub fn error_json(e: &anyhow::Error) -> Value {
+    let code = e
+        .chain()
+        .find_map(|c| c.downcast_ref::<crate::card::CardError>())
+        .map(error_code)
+        .unwrap_or("error");
+    json!({ "ok": false, "error": error_chain(e), "code": code })
+}
+
+fn error_code(e: &crate::card::CardError) -> &'static str {
+    use crate::card::CardError as E;
+    match e {
+        E::WrongPin { .. } => "wrong-pin",
+        E::PinBlocked => "pin-blocked",
+        E::WrongPuk { .. } => "wrong-puk",
+        E::PukBlocked => "puk-blocked",
+        e if e.is_card_removed() => "card-removed",
+        _ => "card-error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chain_does_not_repeat_causes() {
+        let e = anyhow::Error::new(crate::card::CardError::WrongPin { tries_left: 2 })
+            .context("cannot change the PIN");
+        assert_eq!(
+            error_chain(&e),
+            "cannot change the PIN: wrong PIN, 2 tries left"
+        );
+        let v = error_json(&e);
+        assert_eq!(v["code"], "wrong-pin");
+    }
+}
