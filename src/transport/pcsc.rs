@@ -12,6 +12,10 @@ use std::time::Duration;
 
 /// How many times a transaction start is retried after a reset/reinsertion before giving up.
 const MAX_RECONNECTS: usize = 2;
+/// After a response without status word: how often, and how far apart, the reader is asked
+/// whether the card is still there (2.5 s in all; only on this failure path).
+const EMPTY_RESPONSE_POLLS: usize = 25;
+const EMPTY_RESPONSE_POLL_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Maps a PC/SC error to a transport error a person understands.
 fn map_err(context: &'static str, e: pcsc::Error) -> TransportError {
@@ -162,7 +166,27 @@ struct PcscTransaction<'a> {
 impl RawTransaction for PcscTransaction<'_> {
     fn transmit_raw(&mut self, cmd: &[u8]) -> Result<Vec<u8>, TransportError> {
         match self.tx.transmit(cmd, &mut self.buf) {
-            Ok(r) => Ok(r.to_vec()),
+            Ok(r) if r.len() >= 2 => Ok(r.to_vec()),
+            Ok(_) => {
+                // No status word: some readers (vpcd among them) answer this way when the card
+                // vanished mid-exchange, before the reader state says so. Ask the reader, for a
+                // bounded time, what happened.
+                for _ in 0..EMPTY_RESPONSE_POLLS {
+                    match self.tx.status2_owned() {
+                        Ok(st) if st.status().contains(pcsc::Status::PRESENT) => {
+                            std::thread::sleep(EMPTY_RESPONSE_POLL_INTERVAL);
+                        }
+                        Ok(_)
+                        | Err(
+                            pcsc::Error::RemovedCard
+                            | pcsc::Error::NoSmartcard
+                            | pcsc::Error::ReaderUnavailable,
+                        ) => return Err(TransportError::CardRemoved),
+                        Err(e) => return Err(map_err("card status", e)),
+                    }
+                }
+                Err(TransportError::Unresponsive)
+            }
             Err(pcsc::Error::ResetCard) => {
                 // Reset by another application mid-operation: reconnect so the next
                 // transaction works, and report the loss of state.
