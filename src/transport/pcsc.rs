@@ -167,26 +167,17 @@ impl RawTransaction for PcscTransaction<'_> {
     fn transmit_raw(&mut self, cmd: &[u8]) -> Result<Vec<u8>, TransportError> {
         match self.tx.transmit(cmd, &mut self.buf) {
             Ok(r) if r.len() >= 2 => Ok(r.to_vec()),
-            Ok(_) => {
-                // No status word: some readers (vpcd among them) answer this way when the card
-                // vanished mid-exchange, before the reader state says so. Ask the reader, for a
-                // bounded time, what happened.
-                for _ in 0..EMPTY_RESPONSE_POLLS {
-                    match self.tx.status2_owned() {
-                        Ok(st) if st.status().contains(pcsc::Status::PRESENT) => {
-                            std::thread::sleep(EMPTY_RESPONSE_POLL_INTERVAL);
-                        }
-                        Ok(_)
-                        | Err(
-                            pcsc::Error::RemovedCard
-                            | pcsc::Error::NoSmartcard
-                            | pcsc::Error::ReaderUnavailable,
-                        ) => return Err(TransportError::CardRemoved),
-                        Err(e) => return Err(map_err("card status", e)),
-                    }
-                }
-                Err(TransportError::Unresponsive)
-            }
+            // No status word: some readers (vpcd among them) answer this way when the card
+            // vanished mid-exchange, before the reader state says so.
+            Ok(_) => Err(self.diagnose(TransportError::Unresponsive)),
+            // pcscd ends our transaction when the card goes away.
+            Err(
+                e @ (pcsc::Error::NotTransacted
+                | pcsc::Error::RemovedCard
+                | pcsc::Error::NoSmartcard
+                | pcsc::Error::UnknownError
+                | pcsc::Error::InvalidHandle),
+            ) => Err(self.diagnose(map_err("transmit", e))),
             Err(pcsc::Error::ResetCard) => {
                 // Reset by another application mid-operation: reconnect so the next
                 // transaction works, and report the loss of state.
@@ -202,6 +193,29 @@ impl RawTransaction for PcscTransaction<'_> {
 
     fn card_was_reset(&self) -> bool {
         self.was_reset
+    }
+}
+
+impl PcscTransaction<'_> {
+    /// After a failed exchange: asks the reader, for a bounded time, whether the card is gone.
+    /// Returns `CardRemoved` if so, `otherwise` if the card stays present.
+    fn diagnose(&self, otherwise: TransportError) -> TransportError {
+        for _ in 0..EMPTY_RESPONSE_POLLS {
+            match self.tx.status2_owned() {
+                Ok(st) if st.status().contains(pcsc::Status::PRESENT) => {
+                    std::thread::sleep(EMPTY_RESPONSE_POLL_INTERVAL);
+                }
+                Ok(_)
+                | Err(
+                    pcsc::Error::RemovedCard
+                    | pcsc::Error::NoSmartcard
+                    | pcsc::Error::ReaderUnavailable
+                    | pcsc::Error::ResetCard,
+                ) => return TransportError::CardRemoved,
+                Err(_) => return otherwise,
+            }
+        }
+        otherwise
     }
 }
 
