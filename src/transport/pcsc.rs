@@ -26,8 +26,7 @@ fn map_err(context: &'static str, e: pcsc::Error) -> TransportError {
         }
         E::NoService | E::ServiceStopped | E::CommError => TransportError::NoService,
         E::NoReadersAvailable => TransportError::NoReaders,
-        E::UnknownReader => TransportError::ReaderNotFound(String::new()),
-        E::ReaderUnavailable => TransportError::ReaderUnavailable,
+        E::UnknownReader | E::ReaderUnavailable => TransportError::ReaderUnavailable,
         E::NoSmartcard => TransportError::NoCard,
         E::RemovedCard => TransportError::CardRemoved,
         E::ResetCard => TransportError::CardReset,
@@ -111,9 +110,9 @@ impl PcscTransport {
             CString::new(reader).map_err(|_| TransportError::ReaderNotFound(reader.to_owned()))?;
         let card = ctx
             .connect(&name, ShareMode::Shared, Protocols::ANY)
-            .map_err(|e| match map_err("connect", e) {
-                TransportError::ReaderNotFound(_) => TransportError::ReaderNotFound(reader.into()),
-                other => other,
+            .map_err(|e| match e {
+                pcsc::Error::UnknownReader => TransportError::ReaderNotFound(reader.into()),
+                e => map_err("connect", e),
             })?;
         let (atr, t0) = card_status(&card)?;
         Ok(Self {
