@@ -171,7 +171,46 @@ fn piv_through_pcscd() {
         cert
     );
     let meta = card.metadata(Slot::AUTHENTICATION).unwrap().unwrap();
-    assert_eq!(meta.public_key, Some(pk));
+    assert_eq!(meta.public_key.as_ref(), Some(&pk));
+
+    // Interoperability with a tool we did not write (yubico-piv-tool, same pcscd): it reads the
+    // certificate we wrote, and we read the key it generates (same SPKI DER).
+    let tmp = rig.dir().join("interop");
+    std::fs::create_dir_all(&tmp).unwrap();
+    card.authenticate(&ManagementKey::default_3des()).unwrap();
+    card.write_certificate(Slot::AUTHENTICATION, &cert, false, Some(&pk))
+        .unwrap();
+    let yk = |args: &[&str]| {
+        let out = rig
+            .command("yubico-piv-tool")
+            .arg("-r")
+            .arg(&reader)
+            .args(args)
+            .current_dir(&tmp)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "yubico-piv-tool {args:?}: {out:?}");
+    };
+    yk(&[
+        "-a",
+        "read-certificate",
+        "-s",
+        "9a",
+        "-K",
+        "DER",
+        "-o",
+        "9a.der",
+    ]);
+    assert_eq!(std::fs::read(tmp.join("9a.der")).unwrap(), cert);
+    yk(&[
+        "-a", "generate", "-s", "9e", "-A", "ECCP384", "-o", "9e.pem",
+    ]);
+    let pem = std::fs::read_to_string(tmp.join("9e.pem")).unwrap();
+    let (_, der) = x509_parser::pem::parse_x509_pem(pem.as_bytes()).unwrap();
+    let theirs = PublicKey::from_spki_der(&der.contents).unwrap();
+    let meta = card.metadata(Slot::CARD_AUTHENTICATION).unwrap().unwrap();
+    assert_eq!(meta.public_key.as_ref(), Some(&theirs));
+    assert_eq!(theirs.to_spki_der().unwrap(), der.contents);
 
     // Unknown reader: a clear error.
     match Transport::open_pcsc("No Such Reader 00 00") {

@@ -4,6 +4,30 @@
 //! session (application selected, PIN verified, management key authenticated) and drops that belief
 //! when the transport reports a reset by another application or a removal; the next operation then
 //! re-SELECTs the application. A PIN is never stored and never retried.
+//!
+//! ```no_run
+//! use sello::card::piv::{PivCard, PinPolicy, Slot, TouchPolicy};
+//! use sello::card::{CardDriver, KeyAlgorithm};
+//! use sello::pin::{ManagementKey, Pin};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let readers = sello::transport::pcsc::list_readers()?;
+//! let mut card = PivCard::open_reader(&readers[0].name)?;
+//! let info = card.info()?; // serial, version, label
+//! let pins = card.pin_status()?; // PIN/PUK tries, without spending one
+//! for slot in card.key_slots()? {
+//!     println!("{:02X} {:?} cert: {}", slot.key.0, slot.algorithm, slot.certificate.is_some());
+//! }
+//! card.authenticate(&ManagementKey::default_3des())?;
+//! let public = card.generate_key(Slot::SIGNATURE, KeyAlgorithm::EccP256,
+//!                                PinPolicy::Always, TouchPolicy::Never)?;
+//! let spki = public.to_spki_der()?; // for the CSR
+//! let hash = [0u8; 32];
+//! let sig = card.sign(Slot::SIGNATURE, KeyAlgorithm::EccP256, &hash, Some(&Pin::new("123456")?))?;
+//! # let _ = (info, pins, spki, sig);
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod keys;
 pub mod mgmt;
