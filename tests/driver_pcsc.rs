@@ -50,6 +50,17 @@ fn piv_through_pcscd() {
         "{initial:?}"
     );
 
+    // A blocking wait can be interrupted from another thread.
+    let canceller = monitor.canceller();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        canceller.cancel().unwrap();
+    });
+    let started = std::time::Instant::now();
+    assert!(monitor.wait(Duration::from_secs(30)).unwrap().is_empty());
+    assert!(started.elapsed() < Duration::from_secs(10));
+    t.join().unwrap();
+
     // Open by reader name, identify, status.
     let mut card = PivCard::open(Transport::open_pcsc(&reader).unwrap()).unwrap();
     let info = CardDriver::info(&mut card).unwrap();

@@ -298,7 +298,8 @@ impl ManagementKey {
         self.key.as_slice() == DEFAULT_MANAGEMENT_KEY
     }
 
-    /// The key bytes (for the card layer only).
+    /// The key bytes: for the card layer, and to show a freshly generated key to the operator
+    /// once. Never log them.
     pub fn expose(&self) -> &[u8] {
         &self.key
     }

@@ -294,6 +294,23 @@ pub enum ReaderEvent {
     },
 }
 
+/// Interrupts a [`ReaderMonitor::wait`] from another thread (`SCardCancel`).
+#[derive(Clone)]
+pub struct MonitorCanceller(Context);
+
+impl std::fmt::Debug for MonitorCanceller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MonitorCanceller")
+    }
+}
+
+impl MonitorCanceller {
+    /// Makes the pending (or next) wait return at once with no events.
+    pub fn cancel(&self) -> Result<(), TransportError> {
+        self.0.cancel().map_err(|e| map_err("cancel wait", e))
+    }
+}
+
 /// Watches readers and cards (`SCardGetStatusChange`, with `\\?PnP?\Notification` for reader
 /// arrival and removal).
 pub struct ReaderMonitor {
@@ -321,6 +338,11 @@ impl ReaderMonitor {
         })
     }
 
+    /// A handle another thread can use to interrupt a blocking [`wait`](Self::wait).
+    pub fn canceller(&self) -> MonitorCanceller {
+        MonitorCanceller(self.ctx.clone())
+    }
+
     fn is_pnp(name: &CStr) -> bool {
         name == pcsc::PNP_NOTIFICATION()
     }
@@ -344,6 +366,7 @@ impl ReaderMonitor {
                     return Ok(events);
                 }
             }
+            Err(pcsc::Error::Cancelled) => return Ok(events),
             Err(pcsc::Error::UnknownReader) => {
                 // A reader vanished between listing and waiting: report it next round.
                 return Ok(events);
