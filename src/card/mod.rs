@@ -272,9 +272,9 @@ pub struct Retries {
 /// The card-holder verification state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PinStatus {
-    /// The PIN is verified in the current card session.
+    /// The card confirmed the PIN is verified in the current card session.
     pub verified: bool,
-    /// PIN tries (unknown when the card only says "verified").
+    /// PIN tries (`None` when the card only says "verified", or cannot be asked).
     pub pin: Option<Retries>,
     /// PUK tries (only cards with metadata report them).
     pub puk: Option<Retries>,

@@ -268,6 +268,12 @@ fn pin_status(ch: &mut Channel<'_>, s: &mut Session) -> Result<PinStatus, CardEr
                 total: None,
             }),
         ),
+        // Cards that do not implement the empty-VERIFY query (OpenSC's `CI_VERIFY_LC0_FAIL`):
+        // the state is unknown, not an error.
+        StatusWord::WrongLength
+        | StatusWord::IncorrectData
+        | StatusWord::IncorrectP1P2
+        | StatusWord::ConditionsNotSatisfied => (false, None),
         st => return Err(refused("VERIFY (status)", st)),
     };
     s.pin_verified = verified;
