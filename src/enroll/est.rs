@@ -1,0 +1,1 @@
+//! EST client (RFC 7030).
