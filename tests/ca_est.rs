@@ -950,3 +950,52 @@ fn openssl_fingerprint(path: &str) -> String {
         .expect("fingerprint")
         .to_string()
 }
+
+#[test]
+fn keys_are_private_and_codes_lock_after_repeated_failures() {
+    use std::os::unix::fs::PermissionsExt;
+    let ca = Ca::start(|c| c);
+    for key in ["root.key", "issuing.key", "tls.key"] {
+        let mode = std::fs::metadata(ca.dir().join(key))
+            .expect("key file")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{key}");
+    }
+    let dir_mode = std::fs::metadata(ca.dir())
+        .expect("dir")
+        .permissions()
+        .mode();
+    assert_eq!(dir_mode & 0o777, 0o700);
+
+    // init refuses to overwrite an existing CA.
+    let out = run(&["init", "--dir", &ca.path("")]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
+
+    let client = ca.client();
+    let code = ca.code(&JOAN, None);
+    let key = p256_key();
+    let good = csr(&key, &JOAN, None);
+    for _ in 0..5 {
+        let err = client
+            .simpleenroll(
+                Some("auth"),
+                JOAN.nif,
+                &EnrollmentSecret::new("wrongcode2"),
+                &good,
+                &mut no_wait,
+            )
+            .expect_err("wrong");
+        assert!(err.to_string().contains("not recognised"), "{err}");
+    }
+    let err = client
+        .simpleenroll(Some("auth"), JOAN.nif, &code, &good, &mut no_wait)
+        .expect_err("locked");
+    assert!(err.to_string().contains("locked"), "{err}");
+    // A new code from the registration point works again.
+    let fresh = ca.code(&JOAN, None);
+    client
+        .simpleenroll(Some("auth"), JOAN.nif, &fresh, &good, &mut no_wait)
+        .expect("fresh code");
+}

@@ -3,6 +3,9 @@
 //! capped and every malformed input is an error, never a panic.
 
 use std::io::{self, Read, Write};
+use std::time::{Duration, Instant};
+
+use zeroize::{Zeroize, Zeroizing};
 
 /// Largest header block accepted.
 pub const MAX_HEADER_BYTES: usize = 16 * 1024;
@@ -20,6 +23,15 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// Body.
     pub body: Vec<u8>,
+}
+
+impl Drop for Request {
+    /// Header values may hold credentials (`Authorization: Basic` carries the enrollment code).
+    fn drop(&mut self) {
+        for (_, value) in &mut self.headers {
+            value.zeroize();
+        }
+    }
 }
 
 impl Request {
@@ -51,9 +63,39 @@ fn bad(status: u16, why: &str) -> ReadError {
     ReadError::Bad(status, why.to_string())
 }
 
+/// A reader that fails once a deadline has passed, so a client trickling bytes cannot hold a
+/// connection (and its thread) longer than the deadline.
+pub struct DeadlineReader<R> {
+    inner: R,
+    until: Instant,
+}
+
+impl<R: Read> DeadlineReader<R> {
+    /// Wraps `inner` with a deadline `within` from now.
+    pub fn new(inner: R, within: Duration) -> Self {
+        Self {
+            inner,
+            until: Instant::now() + within,
+        }
+    }
+}
+
+impl<R: Read> Read for DeadlineReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if Instant::now() > self.until {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "request deadline passed",
+            ));
+        }
+        self.inner.read(buf)
+    }
+}
+
 /// Reads one request.
 pub fn read_request(stream: &mut impl Read) -> Result<Request, ReadError> {
-    let mut buf = Vec::with_capacity(1024);
+    // The header block may hold credentials: wipe it when done.
+    let mut buf = Zeroizing::new(Vec::with_capacity(1024));
     let mut chunk = [0u8; 2048];
     let header_end = loop {
         if let Some(pos) = find(&buf, b"\r\n\r\n") {
@@ -104,6 +146,7 @@ pub fn read_request(stream: &mut impl Read) -> Result<Request, ReadError> {
         headers,
         body: Vec::new(),
     };
+    // `request` zeroizes its headers on drop; no early return may leave a copy elsewhere.
     if request.header("transfer-encoding").is_some() {
         return Err(bad(
             411,

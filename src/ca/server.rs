@@ -22,7 +22,7 @@ use rustls::server::WebPkiClientVerifier;
 use rustls::{RootCertStore, ServerConfig, ServerConnection, StreamOwned};
 use zeroize::Zeroizing;
 
-use super::http::{self, ReadError, Request, Response};
+use super::http::{self, DeadlineReader, ReadError, Request, Response};
 use super::identity::EnrollmentCode;
 use super::issue::{files, pem_to_der, Authority};
 use super::store::Store;
@@ -32,6 +32,8 @@ use super::{der, unix_now, CaError, Purpose, Rejection};
 const MAX_CONNECTIONS: usize = 32;
 /// Socket read/write timeout.
 const IO_TIMEOUT: Duration = Duration::from_secs(15);
+/// Whole-request deadline (slow clients cannot hold a thread longer).
+const REQUEST_DEADLINE: Duration = Duration::from_secs(30);
 
 const PKCS7: &str = "application/pkcs7-mime; smime-type=certs-only";
 
@@ -173,12 +175,13 @@ impl EstServer {
     fn handle_plain(&self, mut stream: TcpStream) {
         let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
         let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
-        let response = match http::read_request(&mut stream) {
-            Ok(req) if req.path == "/crl" && req.method == "GET" => self.crl(),
-            Ok(_) => Response::text(404, "only GET /crl is served here"),
-            Err(ReadError::Bad(status, why)) => Response::text(status, &why),
-            Err(ReadError::Io(_)) => return,
-        };
+        let response =
+            match http::read_request(&mut DeadlineReader::new(&mut stream, REQUEST_DEADLINE)) {
+                Ok(req) if req.path == "/crl" && req.method == "GET" => self.crl(),
+                Ok(_) => Response::text(404, "only GET /crl is served here"),
+                Err(ReadError::Bad(status, why)) => Response::text(status, &why),
+                Err(ReadError::Io(_)) => return,
+            };
         let _ = response.write_to(&mut stream);
     }
 
@@ -190,7 +193,8 @@ impl EstServer {
             return;
         };
         let mut tls = StreamOwned::new(conn, stream);
-        let response = match http::read_request(&mut tls) {
+        let read = http::read_request(&mut DeadlineReader::new(&mut tls, REQUEST_DEADLINE));
+        let response = match read {
             Ok(req) => {
                 let peer = tls
                     .conn

@@ -289,7 +289,9 @@ impl Store {
     }
 
     /// Revokes a certificate. Irreversible: revoking twice is an error.
+    /// The serial is hex, any case, colons allowed (as `openssl x509 -text` prints it).
     pub fn revoke(&mut self, serial: &str, reason: &str, now: i64) -> Result<CertRecord, CaError> {
+        let serial = &normalize_serial(serial);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -375,11 +377,21 @@ fn cert_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CertRecord> {
     })
 }
 
+/// Upper-case hex without separators.
+pub fn normalize_serial(serial: &str) -> String {
+    serial
+        .trim()
+        .chars()
+        .filter(|c| *c != ':')
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
 fn get_cert(conn: &Connection, serial: &str) -> Result<Option<CertRecord>, CaError> {
     Ok(conn
         .query_row(
             &format!("SELECT {CERT_COLUMNS} FROM certificates WHERE serial = ?1"),
-            params![serial.to_ascii_uppercase()],
+            params![normalize_serial(serial)],
             cert_from_row,
         )
         .optional()?)
@@ -501,4 +513,82 @@ fn check_code_tx(
         .into());
     }
     Ok((identity, id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issued(serial: &str) -> Issued {
+        Issued {
+            serial: serial.into(),
+            der: vec![0x30, 0x00],
+            not_before: 0,
+            not_after: 10_000,
+            common_name: "cn".into(),
+        }
+    }
+
+    fn setup() -> (tempfile::TempDir, Store, Identity, EnrollmentCode) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open(&dir.path().join("t.sqlite")).expect("open");
+        let id = Identity::new("12345678Z", "Ana", "Ruiz", "ana@example.org").expect("identity");
+        let (code, _) = store
+            .register(&id, 100, Duration::from_secs(1000))
+            .expect("register");
+        (dir, store, id, code)
+    }
+
+    #[test]
+    fn failed_issuance_rolls_back_everything() {
+        let (_dir, mut store, id, code) = setup();
+        // The issuing step fails (refused CSR): the code stays unused, nothing is recorded.
+        let err = store
+            .enroll_with_code(&id.nif, &code, Purpose::Auth, 200, |_| {
+                Err(Rejection::Forbidden("no".into()).into())
+            })
+            .err()
+            .expect("refused");
+        assert!(matches!(err, CaError::Rejected(_)));
+        assert!(store.certificates().expect("list").is_empty());
+        // Recording fails (duplicate serial): the code is not marked used either.
+        store
+            .enroll_with_code(&id.nif, &code, Purpose::Auth, 200, |_| Ok(issued("AA")))
+            .expect("first");
+        let dup = store.enroll_with_code(&id.nif, &code, Purpose::Sign, 200, |_| Ok(issued("AA")));
+        assert!(matches!(dup, Err(CaError::Store(_))));
+        store
+            .enroll_with_code(&id.nif, &code, Purpose::Sign, 200, |_| Ok(issued("BB")))
+            .expect("sign purpose still available after the failed insert");
+        assert_eq!(store.certificates().expect("list").len(), 2);
+        // Each purpose once.
+        let again =
+            store.enroll_with_code(&id.nif, &code, Purpose::Sign, 200, |_| Ok(issued("CC")));
+        assert!(matches!(
+            again,
+            Err(CaError::Rejected(Rejection::Unauthorized(_)))
+        ));
+    }
+
+    #[test]
+    fn expiry_and_revocation() {
+        let (_dir, mut store, id, code) = setup();
+        let late =
+            store.enroll_with_code(&id.nif, &code, Purpose::Auth, 1100, |_| Ok(issued("AA")));
+        assert!(
+            matches!(late, Err(CaError::Rejected(Rejection::Unauthorized(ref r))) if r.contains("expired"))
+        );
+        store
+            .enroll_with_code(&id.nif, &code, Purpose::Auth, 999, |_| Ok(issued("AA")))
+            .expect("in time");
+        store.revoke("aa", "keyCompromise", 1200).expect("revoke");
+        assert!(store.revoke("AA", "keyCompromise", 1300).is_err());
+        assert_eq!(store.revoked().expect("revoked").len(), 1);
+        let renew = store.reenroll("AA", Purpose::Auth, 1300, |_, _| Ok(issued("DD")));
+        assert!(
+            matches!(renew, Err(CaError::Rejected(Rejection::Forbidden(ref r))) if r.contains("revoked"))
+        );
+        assert_eq!(store.next_crl_number().expect("n"), 1);
+        assert_eq!(store.next_crl_number().expect("n"), 2);
+    }
 }
