@@ -541,14 +541,29 @@ impl EstClient {
                 "server URL must be https://host[:port] without a path".into(),
             ));
         }
-        let (host, port) = match authority.rsplit_once(':') {
-            Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => (
-                h.trim_start_matches('[').trim_end_matches(']').to_string(),
-                p.parse::<u16>()
-                    .map_err(|_| EstError::Config(format!("bad port '{p}'")))?,
-            ),
-            _ => (authority.to_string(), 443),
+        let parse_port = |p: &str| {
+            p.parse::<u16>()
+                .map_err(|_| EstError::Config(format!("bad port '{p}'")))
         };
+        let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+            // [IPv6]:port or [IPv6]
+            let (h, after) = v6
+                .split_once(']')
+                .ok_or_else(|| EstError::Config("unterminated '[' in server URL".into()))?;
+            match after.strip_prefix(':') {
+                Some(p) => (h.to_string(), parse_port(p)?),
+                None if after.is_empty() => (h.to_string(), 443),
+                None => return Err(EstError::Config("garbage after ']' in server URL".into())),
+            }
+        } else {
+            match authority.split_once(':') {
+                Some((h, p)) => (h.to_string(), parse_port(p)?),
+                None => (authority.to_string(), 443),
+            }
+        };
+        if host.is_empty() {
+            return Err(EstError::Config("server URL has no host".into()));
+        }
         let tls = Arc::new(tls_builder(&config.trust)?.with_no_client_auth());
         Ok(Self {
             host,
@@ -1323,6 +1338,27 @@ mod tests {
         let c =
             EstClient::new(EstClientConfig::new("https://127.0.0.1:8443", trust)).expect("valid");
         assert_eq!(c.addr(), "127.0.0.1:8443");
+        let trust = TrustAnchor::PinnedSha256([0; 32]);
+        for (url, addr) in [
+            ("https://[::1]:9443", "[::1]:9443"),
+            ("https://[::1]", "[::1]:443"),
+            ("https://ca.example/", "ca.example:443"),
+        ] {
+            let c = EstClient::new(EstClientConfig::new(url, trust.clone())).expect(url);
+            assert_eq!(c.addr(), addr);
+        }
+        for bad in [
+            "https://",
+            "https://h:x",
+            "https://[::1",
+            "https://h/path",
+            "https://u@h",
+        ] {
+            assert!(
+                EstClient::new(EstClientConfig::new(bad, trust.clone())).is_err(),
+                "{bad}"
+            );
+        }
         assert!(format!("{:?}", EnrollmentSecret::new("s3cret")).contains("***"));
     }
 
