@@ -1000,14 +1000,15 @@ fn read_response(
         Ok(())
     };
     let header_end = loop {
-        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break p;
-        }
-        if buf.len() >= 8 && !buf.starts_with(b"HTTP/1.") {
+        let prefix = &buf[..buf.len().min(7)];
+        if !b"HTTP/1.".starts_with(prefix) {
             return Err(ReadFailure::Garbage(format!(
                 "not an HTTP response (starts with {:?})",
                 String::from_utf8_lossy(&buf[..buf.len().min(16)])
             )));
+        }
+        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p;
         }
         if buf.len() > MAX_RESPONSE_HEADER {
             return Err(ReadFailure::Garbage(
