@@ -591,4 +591,39 @@ mod tests {
         assert_eq!(store.next_crl_number().expect("n"), 1);
         assert_eq!(store.next_crl_number().expect("n"), 2);
     }
+
+    #[test]
+    fn renewal_needs_a_current_in_person_certificate() {
+        let (_dir, mut store, id, code) = setup();
+        store
+            .enroll_with_code(&id.nif, &code, Purpose::Auth, 200, |_| Ok(issued("AA")))
+            .expect("in person");
+        // Expired (not_after = 10_000).
+        let late = store.reenroll("AA", Purpose::Auth, 10_000, |_, _| Ok(issued("BB")));
+        assert!(
+            matches!(late, Err(CaError::Rejected(Rejection::Forbidden(ref r))) if r.contains("validity"))
+        );
+        // Current: allowed, recorded as a remote renewal of AA.
+        store
+            .reenroll("AA", Purpose::Auth, 300, |_, current| {
+                assert_eq!(current.serial, "AA");
+                Ok(issued("BB"))
+            })
+            .expect("renewal");
+        let bb = store.certificate("BB").expect("db").expect("recorded");
+        assert_eq!(bb.origin, Origin::RemoteRenewal);
+        assert_eq!(bb.renewed_from.as_deref(), Some("AA"));
+        // A remote renewal cannot renew again.
+        let again = store.reenroll("BB", Purpose::Auth, 300, |_, _| Ok(issued("CC")));
+        assert!(
+            matches!(again, Err(CaError::Rejected(Rejection::Forbidden(ref r))) if r.contains("in person"))
+        );
+        // Unknown certificate.
+        let unknown = store.reenroll("EE", Purpose::Auth, 300, |_, _| Ok(issued("FF")));
+        assert!(matches!(
+            unknown,
+            Err(CaError::Rejected(Rejection::Forbidden(_)))
+        ));
+        assert_eq!(store.certificates().expect("list").len(), 2);
+    }
 }
