@@ -7,8 +7,11 @@
 #![deny(unsafe_code)]
 
 pub mod apdu;
+#[cfg(feature = "ca")]
+pub mod ca;
 pub mod card;
 pub mod cli;
+pub mod enroll;
 pub mod pin;
 pub mod transport;
 #[cfg(feature = "virtual-card")]

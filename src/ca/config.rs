@@ -1,0 +1,150 @@
+//! `config.toml` of a CA directory.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::CaError;
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaConfig {
+    /// Names of the two CAs.
+    pub names: Names,
+    /// What issued certificates carry.
+    pub issuance: Issuance,
+    /// The EST and CRL servers.
+    pub server: Server,
+}
+
+/// CA names. They must never pass for a real authority's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Names {
+    /// Root CA common name.
+    pub root_common_name: String,
+    /// Issuing CA common name.
+    pub issuing_common_name: String,
+    /// Organization of both CAs.
+    pub organization: String,
+}
+
+/// Issuance policy.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Issuance {
+    /// Validity of end-entity certificates, in months.
+    pub validity_months: u32,
+    /// Days an enrollment code stays valid.
+    pub code_valid_days: u32,
+    /// certificatePolicies OIDs for authentication certificates.
+    pub auth_policy_oids: Vec<String>,
+    /// certificatePolicies OIDs for signature certificates.
+    pub sign_policy_oids: Vec<String>,
+    /// Add emailProtection to the authentication certificate's EKU.
+    pub auth_email_protection: bool,
+    /// Add qcStatements (QcCompliance, QcSSCD, QcType esign) to signature certificates.
+    pub qc_statements: bool,
+    /// CRL distribution point URL put in every issued certificate.
+    pub crl_url: String,
+    /// Optional AIA caIssuers URL.
+    #[serde(default)]
+    pub aia_ca_issuers_url: Option<String>,
+    /// Hours between `thisUpdate` and `nextUpdate` of the CRL.
+    pub crl_validity_hours: u32,
+}
+
+/// Servers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Server {
+    /// EST over HTTPS.
+    pub listen: String,
+    /// CRL over plain HTTP.
+    pub crl_listen: String,
+    /// DNS names / IP addresses in the EST server's TLS certificate.
+    pub tls_names: Vec<String>,
+    /// Simulated manual approval: answer `202 Accepted` this many times per (identity, purpose)
+    /// before issuing (RFC 7030 §4.2.3). 0 disables it.
+    #[serde(default)]
+    pub pending_polls: u32,
+    /// `Retry-After` seconds sent with a `202`.
+    #[serde(default = "default_retry_after")]
+    pub retry_after_secs: u32,
+}
+
+fn default_retry_after() -> u32 {
+    1
+}
+
+impl CaConfig {
+    /// The defaults written by `sello-ca init`.
+    pub fn default_for(listen: &str, crl_listen: &str) -> Self {
+        Self {
+            names: Names {
+                root_common_name: "Sello Local Test Root CA - NOT FOR PRODUCTION".into(),
+                issuing_common_name: "Sello Local Test Issuing CA - NOT FOR PRODUCTION".into(),
+                organization: "Sello test deployment - NOT FOR PRODUCTION".into(),
+            },
+            issuance: Issuance {
+                validity_months: 30,
+                code_valid_days: 15,
+                // 2.999 is the ISO/ITU-T example arc: these OIDs can never collide with a real policy.
+                auth_policy_oids: vec!["2.999.7030.1.1".into()],
+                sign_policy_oids: vec!["2.999.7030.1.2".into()],
+                auth_email_protection: true,
+                qc_statements: true,
+                crl_url: format!("http://{crl_listen}/crl"),
+                aia_ca_issuers_url: None,
+                crl_validity_hours: 24,
+            },
+            server: Server {
+                listen: listen.into(),
+                crl_listen: crl_listen.into(),
+                tls_names: vec!["localhost".into(), "127.0.0.1".into()],
+                pending_polls: 0,
+                retry_after_secs: 1,
+            },
+        }
+    }
+
+    /// Reads and validates `config.toml`.
+    pub fn load(path: &Path) -> Result<Self, CaError> {
+        let text = std::fs::read_to_string(path).map_err(|e| CaError::io(path, e))?;
+        let config: Self = toml::from_str(&text)
+            .map_err(|e| CaError::Config(format!("{}: {e}", path.display())))?;
+        config
+            .validate()
+            .map_err(|e| CaError::Config(format!("{}: {e}", path.display())))?;
+        Ok(config)
+    }
+
+    /// Checks values a typo could make dangerous.
+    pub fn validate(&self) -> Result<(), String> {
+        let i = &self.issuance;
+        if i.validity_months == 0 || i.validity_months > 60 {
+            return Err("issuance.validity_months must be 1..=60".into());
+        }
+        if i.code_valid_days > 365 {
+            return Err("issuance.code_valid_days must be at most 365".into());
+        }
+        for oid in i.auth_policy_oids.iter().chain(&i.sign_policy_oids) {
+            if super::der::parse_dotted_oid(oid).is_none() {
+                return Err(format!("policy OID '{oid}' is not a valid dotted OID"));
+            }
+        }
+        if !i.crl_url.starts_with("http://") {
+            return Err("issuance.crl_url must be an http:// URL (RFC 5280 §4.2.1.13)".into());
+        }
+        if i.crl_validity_hours == 0 {
+            return Err("issuance.crl_validity_hours must be positive".into());
+        }
+        Ok(())
+    }
+
+    /// Serialises for writing.
+    pub fn to_toml(&self) -> Result<String, CaError> {
+        toml::to_string_pretty(self).map_err(|e| CaError::Config(e.to_string()))
+    }
+}

@@ -1,0 +1,465 @@
+//! The EST server (RFC 7030, with the RFC 8951 clarifications) over HTTPS (rustls), and the CRL
+//! over plain HTTP. Blocking I/O, one thread per connection (bounded), one request per connection.
+//!
+//! Endpoints (RFC 7030 §3.2.2; the optional label selects the slot purpose, `auth` by default):
+//! - `GET  /.well-known/est[/<label>]/cacerts`        certs-only CMS, base64 (§4.1.3)
+//! - `GET  /.well-known/est[/<label>]/csrattrs`       CsrAttrs, base64 (§4.5.2)
+//! - `POST /.well-known/est[/<label>]/simpleenroll`   HTTP Basic (NIF + one-time code) (§4.2.1)
+//! - `POST /.well-known/est[/<label>]/simplereenroll` TLS client certificate (§4.2.2)
+//! - `GET  /crl` (on both listeners)                  DER CRL (RFC 5280 §5)
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine as _;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::server::WebPkiClientVerifier;
+use rustls::{RootCertStore, ServerConfig, ServerConnection, StreamOwned};
+use zeroize::Zeroizing;
+
+use super::http::{self, DeadlineReader, ReadError, Request, Response};
+use super::identity::EnrollmentCode;
+use super::issue::{files, pem_to_der, Authority};
+use super::store::Store;
+use super::{der, unix_now, CaError, Purpose, Rejection};
+
+/// Connections served at once; more are closed immediately.
+const MAX_CONNECTIONS: usize = 32;
+/// Socket read/write timeout.
+const IO_TIMEOUT: Duration = Duration::from_secs(15);
+/// Whole-request deadline (slow clients cannot hold a thread longer).
+const REQUEST_DEADLINE: Duration = Duration::from_secs(30);
+
+const PKCS7: &str = "application/pkcs7-mime; smime-type=certs-only";
+
+/// The running server's shared state.
+pub struct EstServer {
+    authority: Authority,
+    store: Mutex<Store>,
+    tls: Arc<ServerConfig>,
+    /// Simulated manual approval: 202 answers given per (NIF, purpose).
+    pending: Mutex<HashMap<(String, Purpose), u32>>,
+    active: AtomicUsize,
+}
+
+impl std::fmt::Debug for EstServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EstServer").finish_non_exhaustive()
+    }
+}
+
+/// Every PEM block with this label, as DER.
+pub fn pem_all(text: &str, label: &str) -> Vec<Vec<u8>> {
+    let begin = format!("-----BEGIN {label}-----");
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(pos) = rest.find(&begin) {
+        let block = &rest[pos..];
+        if let Some(der) = pem_to_der(block, label) {
+            out.push(der);
+        }
+        rest = &block[begin.len()..];
+    }
+    out
+}
+
+/// Listeners bound by [`EstServer::bind`].
+#[derive(Debug)]
+pub struct Listeners {
+    /// EST over HTTPS.
+    pub est: TcpListener,
+    /// CRL over HTTP.
+    pub crl: TcpListener,
+}
+
+impl EstServer {
+    /// Loads the CA directory and builds the TLS configuration: the server chain from `tls.pem`,
+    /// client certificates optional and, when sent, verified against the root CA (RFC 7030 §3.3.2).
+    pub fn open(dir: &Path) -> Result<Self, CaError> {
+        let authority = Authority::open(dir)?;
+        let store = Store::open(&dir.join(files::DB))?;
+        let chain_path = dir.join(files::TLS_CERT);
+        let chain_text =
+            std::fs::read_to_string(&chain_path).map_err(|e| CaError::io(&chain_path, e))?;
+        let chain: Vec<CertificateDer<'static>> = pem_all(&chain_text, "CERTIFICATE")
+            .into_iter()
+            .map(CertificateDer::from)
+            .collect();
+        let key_path = dir.join(files::TLS_KEY);
+        let key_text = Zeroizing::new(
+            std::fs::read_to_string(&key_path).map_err(|e| CaError::io(&key_path, e))?,
+        );
+        let key = pem_to_der(&key_text, "PRIVATE KEY")
+            .ok_or_else(|| CaError::Config(format!("{}: no PKCS#8 key", key_path.display())))?;
+        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key));
+
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut roots = RootCertStore::empty();
+        for ca in authority.ca_certs().into_iter().skip(1) {
+            roots.add(CertificateDer::from(ca))?;
+        }
+        let verifier =
+            WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                .allow_unauthenticated()
+                .build()
+                .map_err(|e| CaError::Config(format!("client verifier: {e}")))?;
+        let tls = ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()?
+            .with_client_cert_verifier(verifier)
+            .with_single_cert(chain, key)?;
+        Ok(Self {
+            authority,
+            store: Mutex::new(store),
+            tls: Arc::new(tls),
+            pending: Mutex::new(HashMap::new()),
+            active: AtomicUsize::new(0),
+        })
+    }
+
+    /// Binds the listeners (configured addresses unless overridden).
+    pub fn bind(
+        &self,
+        listen: Option<&str>,
+        crl_listen: Option<&str>,
+    ) -> Result<Listeners, CaError> {
+        let cfg = &self.authority.config.server;
+        let bind = |addr: &str| {
+            TcpListener::bind(addr)
+                .map_err(|e| CaError::Config(format!("cannot listen on {addr}: {e}")))
+        };
+        Ok(Listeners {
+            est: bind(listen.unwrap_or(&cfg.listen))?,
+            crl: bind(crl_listen.unwrap_or(&cfg.crl_listen))?,
+        })
+    }
+
+    /// Serves forever.
+    pub fn run(self: Arc<Self>, listeners: Listeners) -> Result<(), CaError> {
+        let crl_server = Arc::clone(&self);
+        let crl_listener = listeners.crl;
+        std::thread::spawn(move || {
+            for stream in crl_listener.incoming().flatten() {
+                crl_server.spawn(stream, false);
+            }
+        });
+        for stream in listeners.est.incoming() {
+            match stream {
+                Ok(s) => self.spawn(s, true),
+                Err(e) => eprintln!("sello-ca: accept failed: {e}"),
+            }
+        }
+        Ok(())
+    }
+
+    fn spawn(self: &Arc<Self>, stream: TcpStream, tls: bool) {
+        if self.active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            self.active.fetch_sub(1, Ordering::SeqCst);
+            return;
+        }
+        let server = Arc::clone(self);
+        std::thread::spawn(move || {
+            if tls {
+                server.handle_tls(stream);
+            } else {
+                server.handle_plain(stream);
+            }
+            server.active.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+
+    fn handle_plain(&self, mut stream: TcpStream) {
+        let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
+        let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
+        let response =
+            match http::read_request(&mut DeadlineReader::new(&mut stream, REQUEST_DEADLINE)) {
+                Ok(req) if req.path == "/crl" && req.method == "GET" => self.crl(),
+                Ok(_) => Response::text(404, "only GET /crl is served here"),
+                Err(ReadError::Bad(status, why)) => Response::text(status, &why),
+                Err(ReadError::Io(_)) => return,
+            };
+        let _ = response.write_to(&mut stream);
+    }
+
+    fn handle_tls(&self, stream: TcpStream) {
+        let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
+        let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
+        let _ = stream.set_nodelay(true);
+        let Ok(conn) = ServerConnection::new(Arc::clone(&self.tls)) else {
+            return;
+        };
+        let mut tls = StreamOwned::new(conn, stream);
+        let read = http::read_request(&mut DeadlineReader::new(&mut tls, REQUEST_DEADLINE));
+        let response = match read {
+            Ok(req) => {
+                let peer = tls
+                    .conn
+                    .peer_certificates()
+                    .and_then(|c| c.first())
+                    .map(|c| c.to_vec());
+                self.route(&req, peer.as_deref())
+            }
+            Err(ReadError::Bad(status, why)) => Response::text(status, &why),
+            Err(ReadError::Io(_)) => return,
+        };
+        let _ = response.write_to(&mut tls);
+        tls.conn.send_close_notify();
+        let _ = tls.flush();
+    }
+
+    /// Routes one request; every failure becomes a status with a text body saying why.
+    pub fn route(&self, req: &Request, peer_cert: Option<&[u8]>) -> Response {
+        if req.path == "/crl" {
+            return if req.method == "GET" {
+                self.crl()
+            } else {
+                Response::text(405, "use GET for /crl")
+            };
+        }
+        let Some(rest) = req.path.strip_prefix("/.well-known/est/") else {
+            return Response::text(
+                404,
+                "not an EST path (RFC 7030 §3.2.2: /.well-known/est/...)",
+            );
+        };
+        let (label, op) = match rest.split_once('/') {
+            Some((label, op)) => (Some(label), op),
+            None => (None, rest),
+        };
+        let purpose = match label {
+            None => Purpose::Auth,
+            Some(l) => match Purpose::from_label(l) {
+                Some(p) => p,
+                None => {
+                    return Response::text(
+                        404,
+                        &format!("unknown CA label '{l}'; use 'auth' or 'sign'"),
+                    )
+                }
+            },
+        };
+        let expected_method = match op {
+            "cacerts" | "csrattrs" => "GET",
+            "simpleenroll" | "simplereenroll" => "POST",
+            _ => return Response::text(404, &format!("unknown EST operation '{op}'")),
+        };
+        if req.method != expected_method {
+            return Response::text(405, &format!("{op} needs {expected_method}"))
+                .with_header("Allow", expected_method);
+        }
+        let result = match op {
+            "cacerts" => Ok(pkcs7_response(&self.authority.ca_certs())),
+            "csrattrs" => Ok(
+                Response::new(200, "application/csrattrs", b64_lines(&csr_attrs()))
+                    .with_header("Content-Transfer-Encoding", "base64"),
+            ),
+            "simpleenroll" => self.simpleenroll(req, purpose),
+            _ => self.simplereenroll(req, purpose, peer_cert),
+        };
+        match result {
+            Ok(r) => r,
+            Err(CaError::Rejected(rej)) => {
+                let r = Response::text(rej.status(), rej.reason());
+                if rej.status() == 401 {
+                    r.with_header("WWW-Authenticate", "Basic realm=\"sello-ca EST\"")
+                } else {
+                    r
+                }
+            }
+            Err(e) => {
+                eprintln!("sello-ca: internal error: {e}");
+                Response::text(500, "internal error in the CA; see its log")
+            }
+        }
+    }
+
+    fn crl(&self) -> Response {
+        let path = self.authority.dir().join(files::CRL);
+        let max_age = u64::from(self.authority.config.issuance.crl_validity_hours) * 1800;
+        let stale = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_none_or(|age| age.as_secs() > max_age);
+        if stale {
+            if let Ok(mut store) = self.store.lock() {
+                if let Err(e) = self.authority.write_crl(&mut store) {
+                    eprintln!("sello-ca: CRL regeneration failed: {e}");
+                }
+            }
+        }
+        match std::fs::read(&path) {
+            Ok(der) => Response::new(200, "application/pkix-crl", der),
+            Err(_) => Response::text(500, "CRL not available"),
+        }
+    }
+
+    fn simpleenroll(&self, req: &Request, purpose: Purpose) -> Result<Response, CaError> {
+        let (nif, code) = basic_auth(req)?;
+        let csr = csr_body(req)?;
+        let now = unix_now();
+        let mut store = self
+            .store
+            .lock()
+            .map_err(|_| CaError::Internal("store lock poisoned".into()))?;
+        let polls = self.authority.config.server.pending_polls;
+        if polls > 0 {
+            store.check_code(&nif, &code, purpose, now)?;
+            let mut pending = self
+                .pending
+                .lock()
+                .map_err(|_| CaError::Internal("pending lock poisoned".into()))?;
+            let count = pending
+                .entry((nif.to_ascii_uppercase(), purpose))
+                .or_insert(0);
+            if *count < polls {
+                *count += 1;
+                let retry = self.authority.config.server.retry_after_secs.to_string();
+                return Ok(Response::text(
+                    202,
+                    "request accepted and waiting for manual approval; retry later",
+                )
+                .with_header("Retry-After", &retry));
+            }
+        }
+        let authority = &self.authority;
+        let issued = store.enroll_with_code(&nif, &code, purpose, now, |identity| {
+            let checked = authority.check_csr(&csr, identity)?;
+            authority.issue(identity, &checked, purpose, now)
+        })?;
+        eprintln!(
+            "sello-ca: issued {} certificate {} to {} (in person)",
+            purpose.label(),
+            issued.serial,
+            nif
+        );
+        Ok(pkcs7_response(&[issued.der]))
+    }
+
+    fn simplereenroll(
+        &self,
+        req: &Request,
+        purpose: Purpose,
+        peer_cert: Option<&[u8]>,
+    ) -> Result<Response, CaError> {
+        let Some(peer) = peer_cert else {
+            return Err(Rejection::Unauthorized(
+                "simplereenroll needs TLS client authentication with the current certificate \
+                 (RFC 7030 §3.3.2)"
+                    .into(),
+            )
+            .into());
+        };
+        let (_, cert) = x509_parser::parse_x509_certificate(peer)
+            .map_err(|_| Rejection::Unauthorized("client certificate does not parse".into()))?;
+        let serial = hex::encode_upper(cert.tbs_certificate.raw_serial());
+        let csr = csr_body(req)?;
+        let now = unix_now();
+        let mut store = self
+            .store
+            .lock()
+            .map_err(|_| CaError::Internal("store lock poisoned".into()))?;
+        let authority = &self.authority;
+        let issued = store.reenroll(&serial, purpose, now, |identity, _current| {
+            let checked = authority.check_csr(&csr, identity)?;
+            authority.issue(identity, &checked, purpose, now)
+        })?;
+        eprintln!(
+            "sello-ca: issued {} certificate {} by remote renewal of {}",
+            purpose.label(),
+            issued.serial,
+            serial
+        );
+        Ok(pkcs7_response(&[issued.der]))
+    }
+}
+
+/// base64 with 64-column LF-terminated lines (RFC 8951 §3.1: receivers ignore line breaks; LF
+/// rather than CRLF so `base64 -d` reads it).
+fn b64_lines(der: &[u8]) -> Vec<u8> {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut out = Vec::with_capacity(b64.len() + b64.len() / 64 + 2);
+    for chunk in b64.as_bytes().chunks(64) {
+        out.extend_from_slice(chunk);
+        out.push(b'\n');
+    }
+    out
+}
+
+fn pkcs7_response(certs: &[Vec<u8>]) -> Response {
+    Response::new(200, PKCS7, b64_lines(&der::certs_only_signed_data(certs)))
+        .with_header("Content-Transfer-Encoding", "base64")
+}
+
+/// CsrAttrs (RFC 7030 §4.5.2): the signature algorithms we accept and the EC curves allowed.
+fn csr_attrs() -> Vec<u8> {
+    let oid = |arcs: &[u64]| der::oid(arcs).unwrap_or_default();
+    let sha256_rsa = oid(&[1, 2, 840, 113549, 1, 1, 11]);
+    let ecdsa_sha256 = oid(&[1, 2, 840, 10045, 4, 3, 2]);
+    let ecdsa_sha384 = oid(&[1, 2, 840, 10045, 4, 3, 3]);
+    let ec_public_key = oid(&[1, 2, 840, 10045, 2, 1]);
+    let p256 = oid(&[1, 2, 840, 10045, 3, 1, 7]);
+    let p384 = oid(&[1, 3, 132, 0, 34]);
+    let curves = der::seq(&[&ec_public_key, &der::set(&[&p256, &p384])]);
+    der::seq(&[&sha256_rsa, &ecdsa_sha256, &ecdsa_sha384, &curves])
+}
+
+/// Decodes `Authorization: Basic` into (NIF, code). The code is zeroized when dropped.
+fn basic_auth(req: &Request) -> Result<(String, EnrollmentCode), CaError> {
+    let unauthorized = |why: &str| -> CaError { Rejection::Unauthorized(why.into()).into() };
+    let header = req.header("authorization").ok_or_else(|| {
+        unauthorized("simpleenroll needs HTTP Basic authentication: NIF as user, enrollment code as password")
+    })?;
+    let Some(encoded) = header
+        .strip_prefix("Basic ")
+        .or_else(|| header.strip_prefix("basic "))
+    else {
+        return Err(unauthorized("only HTTP Basic authentication is accepted"));
+    };
+    let decoded = Zeroizing::new(
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .map_err(|_| unauthorized("malformed Basic credentials"))?,
+    );
+    let text =
+        std::str::from_utf8(&decoded).map_err(|_| unauthorized("malformed Basic credentials"))?;
+    let (user, code) = text
+        .split_once(':')
+        .ok_or_else(|| unauthorized("malformed Basic credentials"))?;
+    Ok((user.trim().to_string(), EnrollmentCode::from_secret(code)))
+}
+
+/// The CSR of an enroll request: `application/pkcs10`, base64 with or without line breaks;
+/// `Content-Transfer-Encoding` is ignored (RFC 8951 §3).
+fn csr_body(req: &Request) -> Result<Vec<u8>, CaError> {
+    let ct = req.header("content-type").unwrap_or_default();
+    if !ct.to_ascii_lowercase().starts_with("application/pkcs10") {
+        return Err(Rejection::UnsupportedMediaType(format!(
+            "Content-Type must be application/pkcs10, got '{ct}'"
+        ))
+        .into());
+    }
+    let compact: Vec<u8> = req
+        .body
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    if compact.is_empty() {
+        return Err(
+            Rejection::Malformed("empty body: a base64 PKCS#10 CSR is expected".into()).into(),
+        );
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(&compact)
+        .map_err(|e| {
+            Rejection::Malformed(format!(
+                "body is not base64 (RFC 7030 §4.2.1, RFC 8951 §3): {e}"
+            ))
+            .into()
+        })
+}

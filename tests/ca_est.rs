@@ -1,0 +1,1001 @@
+//! End-to-end tests of `sello-ca` driven by the EST client: the real binary serving HTTPS on a free
+//! loopback port in a temporary directory, CSRs made here with software keys, and independent
+//! checks with openssl and curl.
+#![cfg(feature = "ca")]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rcgen::{CertificateParams, DistinguishedName, DnType, DnValue, KeyPair, SanType};
+use sello::enroll::est::{
+    ClientKey, ClientKeyAlgorithm, EnrollmentSecret, EstClient, EstClientConfig, EstError,
+    PendingNotice, TlsSignatureScheme, TrustAnchor,
+};
+use x509_parser::prelude::*;
+
+const BIN: &str = env!("CARGO_BIN_EXE_sello-ca");
+
+/// A running CA; the server is killed on drop.
+struct Ca {
+    dir: tempfile::TempDir,
+    child: Child,
+    est: String,
+    crl: String,
+}
+
+impl Drop for Ca {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("run sello-ca")
+}
+
+fn run_ok(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "sello-ca {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf8")
+}
+
+impl Ca {
+    fn start(config_edit: impl FnOnce(String) -> String) -> Ca {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ca_dir = dir.path().join("ca");
+        run_ok(&["init", "--dir", ca_dir.to_str().expect("utf8 path")]);
+        let config_path = ca_dir.join("config.toml");
+        let config = std::fs::read_to_string(&config_path).expect("config");
+        std::fs::write(&config_path, config_edit(config)).expect("write config");
+        let log = std::fs::File::create(dir.path().join("serve.log")).expect("log");
+        let mut child = Command::new(BIN)
+            .args(["serve", "--dir"])
+            .arg(&ca_dir)
+            .args(["--listen", "127.0.0.1:0", "--crl-listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("spawn serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let mut addr = || {
+            let line = lines.next().expect("a line").expect("readable");
+            let start = line.find("127.0.0.1:").expect("address in line");
+            line[start..]
+                .split('/')
+                .next()
+                .expect("host:port")
+                .to_string()
+        };
+        let est = addr();
+        let crl = addr();
+        Ca {
+            dir,
+            child,
+            est,
+            crl,
+        }
+    }
+
+    fn dir(&self) -> PathBuf {
+        self.dir.path().join("ca")
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.dir().join(name).to_str().expect("utf8").to_string()
+    }
+
+    fn client(&self) -> EstClient {
+        let trust = TrustAnchor::from_pem_file(&self.dir().join("root.pem")).expect("anchor");
+        let mut config = EstClientConfig::new(&format!("https://{}", self.est), trust);
+        config.io_timeout = Duration::from_secs(10);
+        EstClient::new(config).expect("client")
+    }
+
+    fn code(&self, id: &Person, valid_days: Option<u32>) -> EnrollmentSecret {
+        let dir = self.path("");
+        let days = valid_days.map(|d| d.to_string());
+        let mut args = vec![
+            "enroll-code",
+            "--dir",
+            &dir,
+            "--nif",
+            id.nif,
+            "--given-name",
+            id.given,
+            "--surnames",
+            id.surnames,
+            "--email",
+            id.email,
+        ];
+        if let Some(d) = &days {
+            args.extend(["--valid-days", d]);
+        }
+        let code = run_ok(&args).trim().to_string();
+        assert_eq!(code.len(), 10, "code {code:?}");
+        EnrollmentSecret::new(&code)
+    }
+
+    fn fetch_crl(&self) -> Vec<u8> {
+        let mut s = TcpStream::connect(&self.crl).expect("connect crl");
+        s.write_all(b"GET /crl HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .expect("write");
+        let mut resp = Vec::new();
+        s.read_to_end(&mut resp).expect("read");
+        let pos = resp
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("header end");
+        assert!(resp.starts_with(b"HTTP/1.1 200"));
+        resp[pos + 4..].to_vec()
+    }
+}
+
+struct Person {
+    nif: &'static str,
+    given: &'static str,
+    surnames: &'static str,
+    email: &'static str,
+}
+
+const MARIA: Person = Person {
+    nif: "12345678Z",
+    given: "María José",
+    surnames: "García Pérez",
+    email: "mj.garcia@example.org",
+};
+
+const JOAN: Person = Person {
+    nif: "X1234567L",
+    given: "Joan",
+    surnames: "Puig i Ferrer",
+    email: "joan@example.org",
+};
+
+/// The Spanish natural-person subject, built here independently of the CA's code.
+fn csr(key: &KeyPair, id: &Person, surnames_override: Option<&str>) -> Vec<u8> {
+    let surnames = surnames_override.unwrap_or(id.surnames);
+    let mut dn = DistinguishedName::new();
+    dn.push(
+        DnType::CountryName,
+        DnValue::PrintableString("ES".try_into().expect("printable")),
+    );
+    dn.push(
+        DnType::CustomDnType(vec![2, 5, 4, 5]),
+        DnValue::PrintableString(format!("IDCES-{}", id.nif).try_into().expect("printable")),
+    );
+    dn.push(DnType::CustomDnType(vec![2, 5, 4, 42]), id.given);
+    dn.push(DnType::CustomDnType(vec![2, 5, 4, 4]), surnames);
+    dn.push(
+        DnType::CommonName,
+        format!("{} {} - NIF:{}", id.given, surnames, id.nif),
+    );
+    let mut params = CertificateParams::default();
+    params.distinguished_name = dn;
+    params.subject_alt_names = vec![SanType::Rfc822Name(id.email.try_into().expect("ia5"))];
+    params.serialize_request(key).expect("csr").der().to_vec()
+}
+
+fn p256_key() -> KeyPair {
+    KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("p256")
+}
+
+fn rsa_key() -> (KeyPair, rsa::RsaPrivateKey) {
+    use rsa::pkcs8::EncodePrivateKey;
+    let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).expect("rsa");
+    let der = key.to_pkcs8_der().expect("pkcs8");
+    let kp = KeyPair::try_from(der.as_bytes()).expect("rcgen rsa");
+    (kp, key)
+}
+
+fn pem(der: &[u8], label: &str) -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let body: Vec<&str> = b64
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).expect("ascii"))
+        .collect();
+    format!(
+        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+        body.join("\n")
+    )
+}
+
+fn openssl(args: &[&str]) -> String {
+    let out = Command::new("openssl")
+        .args(args)
+        .output()
+        .expect("openssl");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write");
+    p.to_str().expect("utf8").to_string()
+}
+
+fn no_wait(_: &PendingNotice) {
+    panic!("no 202 expected");
+}
+
+fn serial_of(der: &[u8]) -> String {
+    let (_, cert) = parse_x509_certificate(der).expect("cert");
+    hex::encode_upper(cert.tbs_certificate.raw_serial())
+}
+
+/// Independent checks of an issued certificate: chain, text, extensions.
+fn check_issued(ca: &Ca, der: &[u8], name: &str) -> String {
+    let path = write(ca.dir.path(), name, &pem(der, "CERTIFICATE"));
+    let verify = openssl(&[
+        "verify",
+        "-CAfile",
+        &ca.path("root.pem"),
+        "-untrusted",
+        &ca.path("issuing.pem"),
+        &path,
+    ]);
+    assert!(verify.contains(": OK"), "{verify}");
+    openssl(&["x509", "-in", &path, "-noout", "-text"])
+}
+
+/// In-memory client keys standing in for a card: they sign what rustls hands them.
+#[derive(Debug)]
+enum SoftKey {
+    P256(p256::ecdsa::SigningKey, Vec<Vec<u8>>),
+    Rsa(Box<rsa::RsaPrivateKey>, Vec<Vec<u8>>),
+}
+
+impl ClientKey for SoftKey {
+    fn certificate_chain(&self) -> Vec<Vec<u8>> {
+        match self {
+            SoftKey::P256(_, c) | SoftKey::Rsa(_, c) => c.clone(),
+        }
+    }
+    fn algorithm(&self) -> ClientKeyAlgorithm {
+        match self {
+            SoftKey::P256(..) => ClientKeyAlgorithm::EcdsaP256,
+            SoftKey::Rsa(..) => ClientKeyAlgorithm::Rsa,
+        }
+    }
+    fn sign(
+        &self,
+        scheme: TlsSignatureScheme,
+        message: &[u8],
+    ) -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
+        use rsa::signature::{RandomizedSigner, SignatureEncoding, Signer};
+        match (self, scheme) {
+            (SoftKey::P256(k, _), TlsSignatureScheme::EcdsaP256Sha256) => {
+                let sig: p256::ecdsa::Signature = k.sign(message);
+                Ok(sig.to_der().as_bytes().to_vec())
+            }
+            (SoftKey::Rsa(k, _), TlsSignatureScheme::RsaPssSha256) => {
+                let signer = rsa::pss::BlindedSigningKey::<sha2::Sha256>::new((**k).clone());
+                Ok(signer
+                    .sign_with_rng(&mut rand::rngs::OsRng, message)
+                    .to_vec())
+            }
+            (SoftKey::Rsa(k, _), TlsSignatureScheme::RsaPkcs1Sha256) => {
+                let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new((**k).clone());
+                Ok(signer.sign(message).to_vec())
+            }
+            (_, s) => Err(format!("scheme {s:?} not supported by this test key").into()),
+        }
+    }
+}
+
+fn p256_client_key(kp: &KeyPair, chain: Vec<Vec<u8>>) -> Arc<dyn ClientKey> {
+    use p256::pkcs8::DecodePrivateKey;
+    let sk = p256::ecdsa::SigningKey::from_pkcs8_der(kp.serialized_der()).expect("p256 pkcs8");
+    Arc::new(SoftKey::P256(sk, chain))
+}
+
+#[test]
+fn enrolls_auth_and_sign_with_rsa_and_p256_then_renews_with_tls_client_keys() {
+    let ca = Ca::start(|c| c);
+    let client = ca.client();
+
+    // cacerts: issuing then root, and they chain.
+    let cacerts = client.cacerts(None).expect("cacerts");
+    assert_eq!(cacerts.len(), 2);
+    let issuing_der = cacerts[0].clone();
+
+    // csrattrs advertises the accepted algorithms.
+    let attrs = client.csrattrs(Some("auth")).expect("csrattrs");
+    assert!(
+        attrs.oids.contains(&"1.2.840.10045.4.3.2".to_string()),
+        "{attrs:?}"
+    );
+
+    // RSA-2048 for both purposes, one code.
+    let code = ca.code(&MARIA, None);
+    let (rsa_auth_kp, rsa_auth) = rsa_key();
+    let auth_csr = csr(&rsa_auth_kp, &MARIA, None);
+    let csr_path = write(
+        ca.dir.path(),
+        "auth.csr",
+        &pem(&auth_csr, "CERTIFICATE REQUEST"),
+    );
+    let req = Command::new("openssl")
+        .args(["req", "-in", &csr_path, "-verify", "-noout"])
+        .output()
+        .expect("openssl req");
+    assert!(
+        String::from_utf8_lossy(&req.stdout).contains("verify OK")
+            || String::from_utf8_lossy(&req.stderr).contains("verify OK"),
+        "openssl req -verify failed"
+    );
+    let auth = client
+        .simpleenroll(Some("auth"), MARIA.nif, &code, &auth_csr, &mut no_wait)
+        .expect("auth enrollment");
+    assert_eq!(auth.len(), 1);
+    let text = check_issued(&ca, &auth[0], "maria-auth.pem");
+    assert!(text.contains("TLS Web Client Authentication"), "{text}");
+    assert!(text.contains("E-mail Protection"), "{text}");
+    assert!(text.contains("Digital Signature"), "{text}");
+    assert!(text.contains("Policy: 2.999.7030.1.1"), "{text}");
+    assert!(text.contains("email:mj.garcia@example.org"), "{text}");
+    assert!(text.contains("serialNumber = IDCES-12345678Z"), "{text}");
+    assert!(!text.contains("qcStatements"), "{text}");
+    assert!(text.contains("URI:http://127.0.0.1:8080/crl"), "{text}");
+
+    let (rsa_sign_kp, _) = rsa_key();
+    let sign = client
+        .simpleenroll(
+            Some("sign"),
+            MARIA.nif,
+            &code,
+            &csr(&rsa_sign_kp, &MARIA, None),
+            &mut no_wait,
+        )
+        .expect("sign enrollment with the same code");
+    let text = check_issued(&ca, &sign[0], "maria-sign.pem");
+    assert!(text.contains("Non Repudiation"), "{text}");
+    assert!(text.contains("Policy: 2.999.7030.1.2"), "{text}");
+    assert!(text.contains("qcStatements"), "{text}");
+    assert!(!text.contains("TLS Web Client Authentication"), "{text}");
+
+    // Serial: positive, 16 bytes, random.
+    let (_, cert) = parse_x509_certificate(&sign[0]).expect("cert");
+    assert_eq!(cert.tbs_certificate.raw_serial().len(), 16);
+    assert_ne!(serial_of(&auth[0]), serial_of(&sign[0]));
+    // Validity: 30 months.
+    let days =
+        (cert.validity().not_after.timestamp() - cert.validity().not_before.timestamp()) / 86_400;
+    assert!((910..=925).contains(&days), "validity {days} days");
+
+    // Single use per purpose.
+    let again = client
+        .simpleenroll(
+            Some("auth"),
+            MARIA.nif,
+            &code,
+            &csr(&rsa_auth_kp, &MARIA, None),
+            &mut no_wait,
+        )
+        .expect_err("reused code");
+    assert!(matches!(again, EstError::Unauthorized { .. }), "{again}");
+    assert!(again.to_string().contains("already used"), "{again}");
+
+    // P-256 for both purposes (NIE holder).
+    let code = ca.code(&JOAN, None);
+    let joan_auth_kp = p256_key();
+    let joan_auth = client
+        .simpleenroll(
+            Some("auth"),
+            JOAN.nif,
+            &code,
+            &csr(&joan_auth_kp, &JOAN, None),
+            &mut no_wait,
+        )
+        .expect("p256 auth");
+    check_issued(&ca, &joan_auth[0], "joan-auth.pem");
+    let joan_sign = client
+        .simpleenroll(
+            Some("sign"),
+            JOAN.nif,
+            &code,
+            &csr(&p256_key(), &JOAN, None),
+            &mut no_wait,
+        )
+        .expect("p256 sign");
+    check_issued(&ca, &joan_sign[0], "joan-sign.pem");
+
+    // Renewal with TLS client auth: RSA (PSS in TLS 1.3) and P-256 keys held by a ClientKey.
+    let rsa_client = ca
+        .client()
+        .with_client_key(Arc::new(SoftKey::Rsa(
+            Box::new(rsa_auth),
+            vec![auth[0].clone(), issuing_der.clone()],
+        )))
+        .expect("client key");
+    let (new_kp, _) = rsa_key();
+    let renewed = rsa_client
+        .simplereenroll(Some("auth"), &csr(&new_kp, &MARIA, None), &mut no_wait)
+        .expect("RSA renewal");
+    check_issued(&ca, &renewed[0], "maria-renewed.pem");
+
+    let p256_client = ca
+        .client()
+        .with_client_key(p256_client_key(
+            &joan_auth_kp,
+            vec![joan_auth[0].clone(), issuing_der.clone()],
+        ))
+        .expect("client key");
+    let renewed_sign = p256_client
+        .simplereenroll(Some("sign"), &csr(&p256_key(), &JOAN, None), &mut no_wait)
+        .expect("P-256 renewal of the sign certificate");
+    let text = check_issued(&ca, &renewed_sign[0], "joan-sign-renewed.pem");
+    assert!(text.contains("Non Repudiation"), "{text}");
+
+    // A renewal CSR must still carry the holder's own subject.
+    let err = p256_client
+        .simplereenroll(
+            Some("auth"),
+            &csr(&p256_key(), &JOAN, Some("Otro")),
+            &mut no_wait,
+        )
+        .expect_err("subject change");
+    assert!(err.to_string().contains("subject mismatch"), "{err}");
+
+    let list = run_ok(&["list", "--dir", &ca.path(""), "--json"]);
+    let list: serde_json::Value = serde_json::from_str(&list).expect("json");
+    let origins: Vec<&str> = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|c| c["origin"].as_str().expect("origin"))
+        .collect();
+    assert_eq!(origins.iter().filter(|o| **o == "in-person").count(), 4);
+    assert_eq!(
+        origins.iter().filter(|o| **o == "remote-renewal").count(),
+        2
+    );
+    let human = run_ok(&["list", "--dir", &ca.path("")]);
+    assert!(
+        human.contains("remote-renewal") && human.contains("SUBJECT CN"),
+        "{human}"
+    );
+}
+
+#[test]
+fn refusals_give_the_reason() {
+    let ca = Ca::start(|c| c);
+    let client = ca.client();
+    let code = ca.code(&MARIA, None);
+    let key = p256_key();
+    let good = csr(&key, &MARIA, None);
+
+    let wrong = EnrollmentSecret::new("abcdefghjk");
+    let err = client
+        .simpleenroll(Some("auth"), MARIA.nif, &wrong, &good, &mut no_wait)
+        .expect_err("wrong code");
+    assert!(matches!(err, EstError::Unauthorized { .. }), "{err}");
+    assert!(err.to_string().contains("not recognised"), "{err}");
+    assert!(!err.to_string().contains("abcdefghjk"));
+
+    let unknown = client
+        .simpleenroll(Some("auth"), "00000000T", &code, &good, &mut no_wait)
+        .expect_err("unknown identity");
+    assert!(
+        matches!(unknown, EstError::Unauthorized { .. }),
+        "{unknown}"
+    );
+
+    let mismatch = client
+        .simpleenroll(
+            Some("auth"),
+            MARIA.nif,
+            &code,
+            &csr(&key, &MARIA, Some("Fernández López")),
+            &mut no_wait,
+        )
+        .expect_err("subject mismatch");
+    assert!(
+        matches!(mismatch, EstError::Rejected { status: 403, .. }),
+        "{mismatch}"
+    );
+    assert!(
+        mismatch.to_string().contains("subject mismatch: SN"),
+        "{mismatch}"
+    );
+
+    let other_mail = Person {
+        email: "someone.else@example.org",
+        ..MARIA
+    };
+    let err = client
+        .simpleenroll(
+            Some("auth"),
+            MARIA.nif,
+            &code,
+            &csr(&key, &other_mail, None),
+            &mut no_wait,
+        )
+        .expect_err("e-mail mismatch");
+    assert!(err.to_string().contains("e-mail"), "{err}");
+
+    // Weak key: RSA-1024 CSR made by openssl (ring cannot sign with keys < 2048 bits).
+    let tmp = ca.dir.path();
+    let weak = tmp.join("weak.der");
+    let subj = format!(
+        "/C=ES/serialNumber=IDCES-{}/GN={}/SN={}/CN={} {} - NIF:{}",
+        MARIA.nif, MARIA.given, MARIA.surnames, MARIA.given, MARIA.surnames, MARIA.nif
+    );
+    let out = Command::new("openssl")
+        .args([
+            "req", "-new", "-newkey", "rsa:1024", "-nodes", "-utf8", "-keyout",
+        ])
+        .arg(tmp.join("weak.key"))
+        .args(["-outform", "DER", "-out"])
+        .arg(&weak)
+        .args(["-subj", &subj])
+        .args(["-addext", &format!("subjectAltName=email:{}", MARIA.email)])
+        .output()
+        .expect("openssl");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let weak_der = std::fs::read(&weak).expect("weak csr");
+    let err = client
+        .simpleenroll(Some("auth"), MARIA.nif, &code, &weak_der, &mut no_wait)
+        .expect_err("weak key");
+    assert!(
+        matches!(err, EstError::Rejected { status: 403, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("1024 bits is too weak"), "{err}");
+
+    // Unknown label.
+    let err = client
+        .simpleenroll(Some("encrypt"), MARIA.nif, &code, &good, &mut no_wait)
+        .expect_err("label");
+    assert!(
+        matches!(err, EstError::Rejected { status: 404, .. }),
+        "{err}"
+    );
+
+    // None of the refusals consumed the code.
+    client
+        .simpleenroll(Some("auth"), MARIA.nif, &code, &good, &mut no_wait)
+        .expect("the code still works after refused CSRs");
+
+    // Expired code (valid for 0 days).
+    let expired = ca.code(&JOAN, Some(0));
+    let err = client
+        .simpleenroll(
+            Some("auth"),
+            JOAN.nif,
+            &expired,
+            &csr(&key, &JOAN, None),
+            &mut no_wait,
+        )
+        .expect_err("expired");
+    assert!(err.to_string().contains("expired"), "{err}");
+
+    // A new code supersedes the old one.
+    let old = ca.code(&JOAN, None);
+    let _new = ca.code(&JOAN, None);
+    let err = client
+        .simpleenroll(
+            Some("auth"),
+            JOAN.nif,
+            &old,
+            &csr(&key, &JOAN, None),
+            &mut no_wait,
+        )
+        .expect_err("superseded");
+    assert!(matches!(err, EstError::Unauthorized { .. }), "{err}");
+
+    // Invalid NIF refused at registration, with the reason.
+    let out = run(&[
+        "enroll-code",
+        "--dir",
+        &ca.path(""),
+        "--nif",
+        "12345678A",
+        "--given-name",
+        "A",
+        "--surnames",
+        "B",
+        "--email",
+        "a@b.es",
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("check letter"));
+}
+
+#[test]
+fn renewal_rules_revocation_and_crl() {
+    let ca = Ca::start(|c| c);
+    let client = ca.client();
+    let issuing = client.cacerts(None).expect("cacerts")[0].clone();
+    let code = ca.code(&JOAN, None);
+    let kp = p256_key();
+    let in_person = client
+        .simpleenroll(
+            Some("auth"),
+            JOAN.nif,
+            &code,
+            &csr(&kp, &JOAN, None),
+            &mut no_wait,
+        )
+        .expect("enroll")
+        .remove(0);
+
+    // Without a client certificate: 401.
+    let err = client
+        .simplereenroll(Some("auth"), &csr(&kp, &JOAN, None), &mut no_wait)
+        .expect_err("no client key");
+    assert!(matches!(err, EstError::Config(_)), "{err}");
+
+    // With the in-person certificate: allowed.
+    let with_in_person = ca
+        .client()
+        .with_client_key(p256_client_key(
+            &kp,
+            vec![in_person.clone(), issuing.clone()],
+        ))
+        .expect("key");
+    let kp2 = p256_key();
+    let remote = with_in_person
+        .simplereenroll(Some("auth"), &csr(&kp2, &JOAN, None), &mut no_wait)
+        .expect("renewal")
+        .remove(0);
+
+    // With the remote-renewal certificate: refused, must go in person.
+    let with_remote = ca
+        .client()
+        .with_client_key(p256_client_key(&kp2, vec![remote.clone(), issuing.clone()]))
+        .expect("key");
+    let err = with_remote
+        .simplereenroll(Some("auth"), &csr(&p256_key(), &JOAN, None), &mut no_wait)
+        .expect_err("second remote renewal");
+    assert!(
+        matches!(err, EstError::Rejected { status: 403, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("renewed in person"), "{err}");
+
+    // Revoke the in-person certificate: renewal refused, CRL lists it.
+    let serial = serial_of(&in_person);
+    let out = run_ok(&[
+        "revoke",
+        "--dir",
+        &ca.path(""),
+        &serial,
+        "--reason",
+        "keyCompromise",
+    ]);
+    assert!(out.contains("revoked"), "{out}");
+    let again = run(&["revoke", "--dir", &ca.path(""), &serial]);
+    assert!(
+        !again.status.success(),
+        "revocation is irreversible and not repeated"
+    );
+
+    let err = with_in_person
+        .simplereenroll(Some("auth"), &csr(&p256_key(), &JOAN, None), &mut no_wait)
+        .expect_err("revoked");
+    assert!(err.to_string().contains("revoked"), "{err}");
+
+    let crl = ca.fetch_crl();
+    let crl_path = ca.dir.path().join("fetched.crl");
+    std::fs::write(&crl_path, &crl).expect("write crl");
+    let text = openssl(&[
+        "crl",
+        "-inform",
+        "DER",
+        "-in",
+        crl_path.to_str().expect("utf8"),
+        "-noout",
+        "-text",
+    ]);
+    assert!(text.contains(&serial), "{serial} not in {text}");
+    assert!(text.contains("Key Compromise"), "{text}");
+    assert!(!text.contains(&serial_of(&remote)), "{text}");
+    // The CRL is signed by the issuing CA.
+    openssl(&[
+        "crl",
+        "-inform",
+        "DER",
+        "-in",
+        crl_path.to_str().expect("utf8"),
+        "-noout",
+        "-CAfile",
+        &ca.path("issuing.pem"),
+    ]);
+    // openssl verify with the CRL reports the revocation.
+    let cert_path = write(
+        ca.dir.path(),
+        "revoked.pem",
+        &pem(&in_person, "CERTIFICATE"),
+    );
+    let crl_pem = write(ca.dir.path(), "crl.pem", &pem(&crl, "X509 CRL"));
+    let out = Command::new("openssl")
+        .args(["verify", "-crl_check", "-CAfile"])
+        .arg(ca.path("root.pem"))
+        .args([
+            "-untrusted",
+            &ca.path("issuing.pem"),
+            "-CRLfile",
+            &crl_pem,
+            &cert_path,
+        ])
+        .output()
+        .expect("openssl");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.contains("certificate revoked"), "{all}");
+}
+
+#[test]
+fn pending_requests_are_polled_with_notices() {
+    let ca = Ca::start(|c| c.replace("pending_polls = 0", "pending_polls = 2"));
+    let trust = TrustAnchor::from_pem_file(&ca.dir().join("root.pem")).expect("anchor");
+    let mut config = EstClientConfig::new(&format!("https://{}", ca.est), trust.clone());
+    config.max_polls = 5;
+    let client = EstClient::new(config).expect("client");
+    let code = ca.code(&MARIA, None);
+    let mut notices = Vec::new();
+    let certs = client
+        .simpleenroll(
+            Some("auth"),
+            MARIA.nif,
+            &code,
+            &csr(&p256_key(), &MARIA, None),
+            &mut |n: &PendingNotice| notices.push(n.clone()),
+        )
+        .expect("issued after two 202s");
+    assert_eq!(certs.len(), 1);
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert_eq!(notices[0].wait, Duration::from_secs(1));
+    assert_eq!(notices[1].attempt, 2);
+    assert!(notices[0].message.contains("manual approval"));
+
+    let mut config = EstClientConfig::new(&format!("https://{}", ca.est), trust);
+    config.max_polls = 1;
+    let impatient = EstClient::new(config).expect("client");
+    let mut count = 0;
+    let err = impatient
+        .simpleenroll(
+            Some("sign"),
+            MARIA.nif,
+            &code,
+            &csr(&p256_key(), &MARIA, None),
+            &mut |_: &PendingNotice| count += 1,
+        )
+        .expect_err("gives up");
+    assert!(matches!(err, EstError::StillPending { polls: 1 }), "{err}");
+    assert_eq!(count, 1);
+}
+
+#[test]
+fn curl_and_openssl_see_a_standard_est_server_and_pins_work() {
+    let ca = Ca::start(|c| c);
+    let root = ca.path("root.pem");
+    let url = |p: &str| format!("https://{}/.well-known/est/{p}", ca.est);
+    let sh = |script: &str| {
+        let out = Command::new("sh")
+            .args(["-c", script])
+            .output()
+            .expect("sh");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, out, err) = sh(&format!(
+        "curl -sS --fail --cacert {root} {} | base64 -d | openssl pkcs7 -inform DER -print_certs -noout",
+        url("cacerts")
+    ));
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Sello Local Test Root CA - NOT FOR PRODUCTION"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Sello Local Test Issuing CA - NOT FOR PRODUCTION"),
+        "{out}"
+    );
+
+    // simpleenroll with curl --user and a CSR in base64 with line breaks.
+    let code = ca.code(&MARIA, None);
+    let code_text = format!("{code:?}");
+    assert!(code_text.contains("***"));
+    let csr_b64 = pem(&csr(&p256_key(), &MARIA, None), "X")
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    let csr_file = write(ca.dir.path(), "csr.b64", &csr_b64);
+    // The code is read back from the CA output through a file so it is not in this test's argv
+    // either (curl needs it on its command line; this is a test).
+    let dir = ca.path("");
+    let out = run_ok(&[
+        "enroll-code",
+        "--dir",
+        &dir,
+        "--nif",
+        JOAN.nif,
+        "--given-name",
+        JOAN.given,
+        "--surnames",
+        JOAN.surnames,
+        "--email",
+        JOAN.email,
+    ]);
+    let joan_code = out.trim().to_string();
+    let joan_csr_b64 = pem(&csr(&p256_key(), &JOAN, None), "X")
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let joan_csr = write(ca.dir.path(), "joan.b64", &joan_csr_b64);
+    let (ok, out, err) = sh(&format!(
+        "curl -sS --fail --cacert {root} --user '{}:{joan_code}' -H 'Content-Type: application/pkcs10' \
+         -H 'Content-Transfer-Encoding: base64' --data-binary @{joan_csr} {} \
+         | base64 -d | openssl pkcs7 -inform DER -print_certs",
+        JOAN.nif,
+        url("sign/simpleenroll")
+    ));
+    assert!(ok, "{err}");
+    assert!(out.contains("IDCES-X1234567L"), "{out}");
+
+    // Malformed requests: proper 4xx with a text body.
+    let (_, out, _) = sh(&format!(
+        "curl -sS --cacert {root} --user '{}:{joan_code}' -H 'Content-Type: application/pkcs10' \
+         --data-binary 'not base64!' -w ' %{{http_code}}' {}",
+        JOAN.nif,
+        url("auth/simpleenroll")
+    ));
+    assert!(out.contains("not base64") && out.ends_with(" 400"), "{out}");
+    let (_, out, _) = sh(&format!(
+        "curl -sS --cacert {root} --user '{}:{joan_code}' -H 'Content-Type: text/plain' \
+         --data-binary @{csr_file} -w ' %{{http_code}}' {}",
+        JOAN.nif,
+        url("auth/simpleenroll")
+    ));
+    assert!(out.ends_with(" 415"), "{out}");
+    let (_, out, _) = sh(&format!(
+        "curl -sS --cacert {root} -H 'Content-Type: application/pkcs10' --data-binary @{csr_file} \
+         -D - {}",
+        url("auth/simpleenroll")
+    ));
+    assert!(
+        out.contains("401") && out.contains("WWW-Authenticate: Basic"),
+        "{out}"
+    );
+    let (_, out, _) = sh(&format!(
+        "curl -sS --cacert {root} -w ' %{{http_code}}' {}",
+        url("simpleenroll")
+    ));
+    assert!(out.ends_with(" 405"), "{out}");
+
+    // The client reads CRLF-broken base64 CSRs' responses too; use it with a pinned fingerprint.
+    let tls_chain = std::fs::read_to_string(ca.dir().join("tls.pem")).expect("tls.pem");
+    let leaf = sello::enroll::est::pem_certificates(&tls_chain).remove(0);
+    let fp = openssl_fingerprint(&write(
+        ca.dir.path(),
+        "leaf.pem",
+        &pem(&leaf, "CERTIFICATE"),
+    ));
+    let pinned = EstClient::new(EstClientConfig::new(
+        &format!("https://{}", ca.est),
+        TrustAnchor::from_fingerprint(&fp).expect("fingerprint"),
+    ))
+    .expect("client");
+    let certs = pinned
+        .simpleenroll(
+            Some("auth"),
+            MARIA.nif,
+            &code,
+            &sello::enroll::est::decode_base64_lenient(csr_b64.as_bytes()).expect("b64"),
+            &mut no_wait,
+        )
+        .expect("pinned enrollment");
+    assert_eq!(certs.len(), 1);
+
+    let wrong_pin = EstClient::new(EstClientConfig::new(
+        &format!("https://{}", ca.est),
+        TrustAnchor::PinnedSha256([7; 32]),
+    ))
+    .expect("client");
+    let err = wrong_pin.cacerts(None).expect_err("wrong pin");
+    assert!(matches!(err, EstError::Tls { .. }), "{err}");
+    assert!(err.to_string().contains("pinned"), "{err}");
+
+    // A trust anchor that is not this CA's root.
+    let other = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+    let other_root = CertificateParams::new(Vec::<String>::new())
+        .expect("params")
+        .self_signed(&other)
+        .expect("self-signed");
+    let untrusting = EstClient::new(EstClientConfig::new(
+        &format!("https://{}", ca.est),
+        TrustAnchor::Certificates(vec![other_root.der().to_vec()]),
+    ))
+    .expect("client");
+    let err = untrusting.cacerts(None).expect_err("untrusted");
+    assert!(err.to_string().contains("not trusted"), "{err}");
+}
+
+fn openssl_fingerprint(path: &str) -> String {
+    let out = openssl(&["x509", "-in", path, "-noout", "-fingerprint", "-sha256"]);
+    out.trim()
+        .split('=')
+        .nth(1)
+        .expect("fingerprint")
+        .to_string()
+}
+
+#[test]
+fn keys_are_private_and_codes_lock_after_repeated_failures() {
+    use std::os::unix::fs::PermissionsExt;
+    let ca = Ca::start(|c| c);
+    for key in ["root.key", "issuing.key", "tls.key"] {
+        let mode = std::fs::metadata(ca.dir().join(key))
+            .expect("key file")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{key}");
+    }
+    let dir_mode = std::fs::metadata(ca.dir())
+        .expect("dir")
+        .permissions()
+        .mode();
+    assert_eq!(dir_mode & 0o777, 0o700);
+
+    // init refuses to overwrite an existing CA.
+    let out = run(&["init", "--dir", &ca.path("")]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
+
+    let client = ca.client();
+    let code = ca.code(&JOAN, None);
+    let key = p256_key();
+    let good = csr(&key, &JOAN, None);
+    for _ in 0..5 {
+        let err = client
+            .simpleenroll(
+                Some("auth"),
+                JOAN.nif,
+                &EnrollmentSecret::new("wrongcode2"),
+                &good,
+                &mut no_wait,
+            )
+            .expect_err("wrong");
+        assert!(err.to_string().contains("not recognised"), "{err}");
+    }
+    let err = client
+        .simpleenroll(Some("auth"), JOAN.nif, &code, &good, &mut no_wait)
+        .expect_err("locked");
+    assert!(err.to_string().contains("locked"), "{err}");
+    // A new code from the registration point works again.
+    let fresh = ca.code(&JOAN, None);
+    client
+        .simpleenroll(Some("auth"), JOAN.nif, &fresh, &good, &mut no_wait)
+        .expect("fresh code");
+}
