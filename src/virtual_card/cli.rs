@@ -36,7 +36,7 @@ struct ServeArgs {
     /// Serial number for a newly created card.
     #[arg(long)]
     serial: Option<u32>,
-    /// ATR (hex) for a newly created card.
+    /// ATR (hex) to answer with instead of the default (or the one in the state file).
     #[arg(long)]
     atr: Option<String>,
     /// File to create once pcscd has read the ATR (used by the test rig).
@@ -93,6 +93,9 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         Some(path) => VirtualCard::open_or_create(path, make)?,
         None => VirtualCard::new(make()),
     };
+    if atr.is_some() {
+        card.set_atr(atr);
+    }
     eprintln!(
         "sello-vcard: serial {}, state {}",
         card.state().serial,

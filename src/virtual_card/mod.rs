@@ -96,7 +96,7 @@ struct Chain {
     ins: u8,
     p1: u8,
     p2: u8,
-    data: Vec<u8>,
+    data: Zeroizing<Vec<u8>>,
 }
 
 /// Volatile security state: gone on reset and power-off (SP 800-73-4 Part 2, 2.4 "security status").
@@ -170,6 +170,11 @@ impl VirtualCard {
     /// The persistent state (for inspection and tests).
     pub fn state(&self) -> &CardState {
         &self.state
+    }
+
+    /// Replaces the ATR (`None`: [`DEFAULT_ATR`]); persisted with the next state change.
+    pub fn set_atr(&mut self, atr: Option<Vec<u8>>) {
+        self.state.atr = atr;
     }
 
     /// The answer-to-reset.
@@ -257,7 +262,7 @@ impl VirtualCard {
                 ins: cmd.ins,
                 p1: cmd.p1,
                 p2: cmd.p2,
-                data: Vec::new(),
+                data: Zeroizing::new(Vec::new()),
             },
         };
         if chain.data.len() + cmd.data.len() > MAX_CHAIN_LEN {
@@ -315,6 +320,7 @@ impl VirtualCard {
             0xFB => self.factory_reset(cmd),
             0xF9 => self.attest(cmd),
             0xFE => self.import_key(cmd),
+            0xF6 => self.move_key(cmd),
             _ => Err(SW_INS_NOT_SUPPORTED),
         }
     }
@@ -828,6 +834,26 @@ impl VirtualCard {
         }
         self.state = fresh;
         self.session = Session::default();
+        self.dirty = true;
+        Ok(Vec::new())
+    }
+
+    /// YubiKey 5.7 MOVE KEY (`F6`, P1 destination or `FF` to delete, P2 source): needs the
+    /// management key; the destination must be empty; the attestation key cannot move.
+    fn move_key(&mut self, cmd: &Command) -> Res {
+        if !is_asymmetric_slot(cmd.p2) || !(cmd.p1 == 0xFF || is_asymmetric_slot(cmd.p1)) {
+            return Err(SW_WRONG_P1P2);
+        }
+        if !self.session.mgmt_authenticated {
+            return Err(SW_SECURITY_STATUS);
+        }
+        if cmd.p1 != 0xFF && self.state.keys.contains_key(&cmd.p1) {
+            return Err(SW_WRONG_DATA);
+        }
+        let key = self.state.keys.remove(&cmd.p2).ok_or(SW_REF_NOT_FOUND)?;
+        if cmd.p1 != 0xFF {
+            self.state.keys.insert(cmd.p1, key);
+        }
         self.dirty = true;
         Ok(Vec::new())
     }

@@ -73,7 +73,7 @@ pub fn serve_connection(
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(()),
             Err(e) => return Err(e),
         }
-        let mut payload = vec![0u8; usize::from(u16::from_be_bytes(len))];
+        let mut payload = zeroize::Zeroizing::new(vec![0u8; usize::from(u16::from_be_bytes(len))]);
         stream.read_exact(&mut payload)?;
         let reply = match payload.as_slice() {
             [CTRL_OFF] => {
