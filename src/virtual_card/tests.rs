@@ -159,6 +159,22 @@ fn select_full_truncated_and_foreign_aid() {
     assert_eq!(tx(&mut card, &h("00A4040004A0000003")).1, 0x6A82);
     assert_eq!(tx(&mut card, &h("00A4040009A00000030800001001")).1, 0x6A82);
     assert_eq!(tx(&mut card, &h("00A4040008A000000527200101")).1, 0x6A82);
+    assert_eq!(
+        tx(&mut card, &h("0CA4040005A000000308")).1,
+        0x6E00,
+        "secure messaging"
+    );
+    assert_eq!(
+        tx(&mut card, &h("80CA9F7F00")).1,
+        0x6E00,
+        "proprietary class"
+    );
+    assert_eq!(tx(&mut card, &h("00B0000000")).1, 0x6D00, "READ BINARY");
+    assert_eq!(
+        tx(&mut card, &h("00A4000C023F00")).1,
+        0x6A86,
+        "select by file id"
+    );
 }
 
 #[test]
