@@ -313,3 +313,39 @@ fn keys_survive_pulling_the_card() {
     );
     assert!(v.contains("Verified OK"), "{v}");
 }
+
+#[test]
+fn pkcs11_tool_decrypts_with_the_key_management_key() {
+    let b = Bench::start();
+    b.yk(&[
+        "-a", "generate", "-s", "9d", "-A", "RSA2048", "-o", "9d.pem",
+    ]);
+    b.make_ca();
+    b.issue("9d.pem", "OpenSC Key Management", "9d.crt");
+    b.yk(&["-a", "import-certificate", "-s", "9d", "-i", "9d.crt"]);
+    b.write("secret", b"a session key, wrapped for the card");
+    b.ok(
+        "openssl",
+        &[
+            "pkeyutl", "-encrypt", "-pubin", "-inkey", "9d.pem", "-in", "secret", "-out", "wrapped",
+        ],
+    );
+    p11(
+        &b,
+        &[
+            "--login",
+            "--pin",
+            "123456",
+            "--decrypt",
+            "-m",
+            "RSA-PKCS",
+            "--id",
+            "03",
+            "-i",
+            "wrapped",
+            "-o",
+            "unwrapped",
+        ],
+    );
+    assert_eq!(b.read("unwrapped"), b.read("secret"));
+}
