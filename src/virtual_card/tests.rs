@@ -772,6 +772,32 @@ fn import_rsa_ec_and_ed25519_keys() {
         0x6A80
     );
     assert_eq!(call(&mut card, [0, 0xFE, 0x42, 0x9A], &[]).1, 0x6A86);
+    let rsa_import = |p: &[u8], q: &[u8]| {
+        [
+            tlv(0x01, p),
+            tlv(0x02, q),
+            tlv(0x03, &[1]),
+            tlv(0x04, &[1]),
+            tlv(0x05, &[1]),
+        ]
+        .concat()
+    };
+    for (p, q, why) in [
+        (&[0u8][..], &[1u8][..], "p = 0, q = 1"),
+        (&[0xC3; 128][..], &[0xC3; 128][..], "p = q"),
+        (
+            &[0xC3; 128][..],
+            &[0xC5; 128][..],
+            "not primes for e = 65537",
+        ),
+        (&[0xC3; 64][..], &[0xC5; 192][..], "unbalanced"),
+    ] {
+        assert_eq!(
+            call(&mut card, [0, 0xFE, 0x07, 0x9A], &rsa_import(p, q)).1,
+            0x6A80,
+            "{why}"
+        );
+    }
 }
 
 #[test]
