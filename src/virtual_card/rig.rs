@@ -7,6 +7,19 @@
 //! Needs root (for `unshare -m` and the bind mount over `/run/pcscd`), `setpriv` and `unshare`
 //! (util-linux), pcscd and vsmartcard-vpcd.
 //!
+//! ```no_run
+//! use sello::virtual_card::rig::{Rig, RigOptions};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // In an integration test: RigOptions::new(env!("CARGO_BIN_EXE_sello-vcard")).
+//! let rig = Rig::start(RigOptions::new("target/debug/sello-vcard"))?;
+//! let out = rig.command("opensc-tool").arg("-n").output()?; // PCSCLITE_CSOCK_NAME is set
+//! assert!(String::from_utf8_lossy(&out.stdout).contains("Personal Identity Verification Card"));
+//! println!("{}", rig.reader_name(0).unwrap_or_default()); // "Virtual PCD 00 00"
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Processes are started with a parent-death signal, so they die with the *thread* that started
 //! them: create, use and drop a rig on one thread (as a test does).
 

@@ -93,7 +93,16 @@ pub fn serve_connection(
             [CTRL_ATR] => Some(card.atr()),
             [_] | [] => None,
             apdu => {
-                let response = card.transmit(apdu);
+                // Defence in depth: the applet is written not to panic; if a dependency does, the
+                // card answers 6F00 (no precise diagnosis) instead of vanishing from the reader.
+                let response =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| card.transmit(apdu)))
+                        .unwrap_or_else(|_| {
+                            eprintln!(
+                                "sello-vcard: internal error processing a command (answered 6F00)"
+                            );
+                            vec![0x6F, 0x00]
+                        });
                 if trace {
                     log_exchange(apdu, &response);
                 }
