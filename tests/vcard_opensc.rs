@@ -315,6 +315,16 @@ fn keys_survive_pulling_the_card() {
 }
 
 #[test]
+fn pkcs11_tool_self_test_passes() {
+    let b = provisioned();
+    // pkcs11-tool's own test: C_GenerateRandom (GENERAL AUTHENTICATE 9B challenges), digests,
+    // every RSA signature/verify/decrypt mechanism on 9A, and the key objects.
+    let out = p11(&b, &["--test", "--login", "--pin", "123456"]);
+    assert!(out.contains("No errors"), "{out}");
+    assert!(out.contains("SHA256-RSA-PKCS: OK"), "{out}");
+}
+
+#[test]
 fn pkcs11_tool_decrypts_with_the_key_management_key() {
     let b = Bench::start();
     b.yk(&[

@@ -566,6 +566,9 @@ impl VirtualCard {
     /// challenge; `81 00` asks for a challenge, `82 E(C)` answers it.
     fn authenticate_management(&mut self, alg: u8, items: &[(u32, &[u8])]) -> Res {
         let mk = &self.state.management_key;
+        // SP 800-78-4 Table 6-1: '00' is the legacy identifier of 3TDEA, which OpenSC sends to
+        // fetch a challenge as random bytes (`00 87 00 9B 7C 02 81 00`).
+        let alg = if alg == 0x00 { mgmt::ALG_3DES } else { alg };
         if alg != mk.algorithm {
             return Err(SW_WRONG_P1P2);
         }

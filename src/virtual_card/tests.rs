@@ -309,6 +309,11 @@ fn management_key_mutual_and_external_with_3des_and_aes() {
         0x9000,
         "authenticated"
     );
+    // P1 00 is the legacy 3TDEA identifier (OpenSC asks it for random bytes).
+    let (first, sw) = call(&mut card, [0, 0x87, 0x00, 0x9B], &h("7C028100"));
+    assert_eq!((first.len(), sw), (12, 0x9000));
+    let (second, _) = call(&mut card, [0, 0x87, 0x00, 0x9B], &h("7C028100"));
+    assert_ne!(first, second, "fresh challenges");
     // A replayed answer does not authenticate again.
     card.power_on();
     let (_, sw) = call(
