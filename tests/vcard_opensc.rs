@@ -359,3 +359,35 @@ fn pkcs11_tool_decrypts_with_the_key_management_key() {
     );
     assert_eq!(b.read("unwrapped"), b.read("secret"));
 }
+
+#[test]
+fn piv_tool_mutual_authentication_with_the_management_key() {
+    let b = Bench::start();
+    // OpenSC's own implementation of SP 800-73-4 Appendix A.2 (piv_general_mutual_authenticate).
+    b.write(
+        "mgm.key",
+        b"010203040506070801020304050607080102030405060708",
+    );
+    b.write(
+        "bad.key",
+        b"0102030405060708010203040506070801020304050607FF",
+    );
+    let run = |key: &str| {
+        b.rig
+            .command("piv-tool")
+            .args(["-A", "M:9B:03"])
+            .env("PIV_EXT_AUTH_KEY", b.path(key))
+            .current_dir(b.dir())
+            .output()
+            .expect("piv-tool")
+    };
+    let good = run("mgm.key");
+    assert!(good.status.success(), "{}", rig::text(&good));
+    let bad = run("bad.key");
+    assert!(!bad.status.success());
+    assert!(
+        rig::text(&bad).contains("admin_mode failed"),
+        "{}",
+        rig::text(&bad)
+    );
+}
