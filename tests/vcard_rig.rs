@@ -181,3 +181,21 @@ fn pulled_card_leaves_an_empty_reader() {
         "{listing}"
     );
 }
+
+#[test]
+fn dropping_the_rig_stops_everything() {
+    let rig = Rig::start(RigOptions::new(VCARD).cards(2)).expect("rig");
+    let pids = rig.pids();
+    assert_eq!(pids.len(), 3, "pcscd and two cards");
+    let dir = rig.dir().to_path_buf();
+    let socket = rig.socket_path();
+    assert!(socket.exists());
+    drop(rig);
+    for pid in pids {
+        assert!(
+            !std::path::Path::new(&format!("/proc/{pid}")).exists(),
+            "process {pid} still there"
+        );
+    }
+    assert!(!dir.exists(), "rig directory removed");
+}

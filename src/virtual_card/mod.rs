@@ -1,10 +1,27 @@
 //! A PIV card in software: the PIV Card Application of NIST SP 800-73-4 (Parts 1 and 2) with the
-//! YubiKey extensions (version, serial, metadata, management-key change, retries, reset, attestation,
-//! key import), reachable through pcscd via vpcd ([`vpcd`]) or in-process ([`VirtualCard::transmit`]).
+//! YubiKey extensions, reachable through pcscd via vpcd ([`vpcd`], [`rig`]) or in-process
+//! ([`VirtualCard::transmit`]).
 //!
-//! The applet has its own command parser ([`apdu`]) and BER-TLV code ([`tlv`]); it never uses the
+//! The applet has its own command parser (`apdu`) and BER-TLV code (`tlv`); it never uses the
 //! host-side driver, so it cannot mirror the driver's bugs. Every input is bounds-checked: malformed
 //! commands produce status words, never panics.
+//!
+//! | INS | command | notes |
+//! |---|---|---|
+//! | `A4` | SELECT | full AID, or right-truncated down to the RID `A0 00 00 03 08` |
+//! | `CB` / `DB` | GET / PUT DATA | any 1–3 byte tag; PUT needs `9B`; empty value deletes; PIN-read objects need the PIN |
+//! | `20` | VERIFY | PIN `80`; empty = status (`9000` / `63Cx` / `6983`); P1 `FF` = logout |
+//! | `24` / `2C` | CHANGE REFERENCE DATA / RESET RETRY COUNTER | PIN `80`, PUK `81` |
+//! | `87` | GENERAL AUTHENTICATE | `9B` mutual/external (3DES, AES-128/192/256; P1 `00` = 3DES); raw RSA, ECDSA (DER out), Ed25519, ECDH, X25519 |
+//! | `47` | GENERATE ASYMMETRIC KEY PAIR | RSA 1024–4096, P-256, P-384, Ed25519, X25519; `AA`/`AB` policies |
+//! | `C0` | GET RESPONSE | after `61xx` |
+//! | `FD` `F8` `F7` | YubiKey version 5.7.1, serial, metadata | |
+//! | `FF` `FA` `FB` | YubiKey set management key, set retries, reset | |
+//! | `F9` `FE` `F6` | YubiKey attest, import key, move/delete key | |
+//!
+//! Security status (volatile; cleared by power-off and reset, kept across SELECT): PIN verified
+//! until logout; the `9C` key (PIN policy "always") needs a VERIFY before each use; management-key
+//! authentication lasts for the session. Retry counters are persisted before the response leaves.
 
 mod apdu;
 mod attest;

@@ -342,6 +342,15 @@ impl Rig {
         Ok(())
     }
 
+    /// Process ids of pcscd and the running card processes (for diagnostics and cleanup checks).
+    pub fn pids(&self) -> Vec<u32> {
+        self.pcscd
+            .iter()
+            .chain(self.cards.iter().filter_map(|c| c.child.as_ref()))
+            .map(Child::id)
+            .collect()
+    }
+
     /// The pcscd log so far (for test failure messages).
     pub fn pcscd_log(&self) -> String {
         fs::read_to_string(self.dir.path().join("pcscd.log")).unwrap_or_default()
