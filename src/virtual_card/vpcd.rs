@@ -213,4 +213,24 @@ mod tests {
             .join()
             .expect("card side ends cleanly when vpcd closes");
     }
+
+    /// pcscd restarting: the card reconnects and answers again.
+    #[test]
+    fn reconnects_after_the_connection_drops() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr").to_string();
+        // Detached: serve_forever never returns; the thread ends with the test process.
+        std::thread::spawn(move || {
+            let mut card = VirtualCard::factory(8);
+            let _ = serve_forever(&mut card, &addr, None);
+        });
+        for _ in 0..2 {
+            let (mut vpcd, _) = listener.accept().expect("accept");
+            vpcd.write_all(&frame(&[CTRL_ATR])).expect("atr");
+            assert_eq!(read_frame(&mut vpcd), super::super::DEFAULT_ATR.to_vec());
+            vpcd.write_all(&frame(&[0x00, 0xF8, 0x00, 0x00, 0x00]))
+                .expect("serial");
+            assert_eq!(read_frame(&mut vpcd), vec![0, 0, 0, 8, 0x90, 0x00]);
+        }
+    }
 }
