@@ -1,6 +1,7 @@
 //! OpenSC 0.23 (opensc-tool, pkcs15-tool, pkcs11-tool with opensc-pkcs11.so) against the virtual
 //! card, through a private pcscd and vpcd. Keys and certificates are provisioned with
 //! yubico-piv-tool, signatures are checked with openssl: no code of ours on the checking side.
+#![cfg(feature = "virtual-card")]
 
 mod rig;
 

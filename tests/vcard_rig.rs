@@ -1,4 +1,5 @@
-//! The private pcscd rig itself: several cards, fixture state files, and the `sandbox` command.
+//! The private pcscd rig itself: two cards, fixture state files, cleanup, and the `sandbox` command.
+#![cfg(feature = "virtual-card")]
 
 mod rig;
 

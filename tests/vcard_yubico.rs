@@ -1,5 +1,6 @@
 //! yubico-piv-tool 2.2.0 (a tool we did not write) against the virtual card, through a private
 //! pcscd and vpcd.
+#![cfg(feature = "virtual-card")]
 
 mod rig;
 
