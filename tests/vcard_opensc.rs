@@ -1,6 +1,7 @@
 //! OpenSC 0.23 (opensc-tool, pkcs15-tool, pkcs11-tool with opensc-pkcs11.so) against the virtual
 //! card, through a private pcscd and vpcd. Keys and certificates are provisioned with
 //! yubico-piv-tool, signatures are checked with openssl: no code of ours on the checking side.
+#![cfg(feature = "virtual-card")]
 
 mod rig;
 
@@ -312,4 +313,82 @@ fn keys_survive_pulling_the_card() {
         ],
     );
     assert!(v.contains("Verified OK"), "{v}");
+}
+
+#[test]
+fn pkcs11_tool_self_test_passes() {
+    let b = provisioned();
+    // pkcs11-tool's own test: C_GenerateRandom (GENERAL AUTHENTICATE 9B challenges), digests,
+    // every RSA signature/verify/decrypt mechanism on 9A, and the key objects.
+    let out = p11(&b, &["--test", "--login", "--pin", "123456"]);
+    assert!(out.contains("No errors"), "{out}");
+    assert!(out.contains("SHA256-RSA-PKCS: OK"), "{out}");
+}
+
+#[test]
+fn pkcs11_tool_decrypts_with_the_key_management_key() {
+    let b = Bench::start();
+    b.yk(&[
+        "-a", "generate", "-s", "9d", "-A", "RSA2048", "-o", "9d.pem",
+    ]);
+    b.make_ca();
+    b.issue("9d.pem", "OpenSC Key Management", "9d.crt");
+    b.yk(&["-a", "import-certificate", "-s", "9d", "-i", "9d.crt"]);
+    b.write("secret", b"a session key, wrapped for the card");
+    b.ok(
+        "openssl",
+        &[
+            "pkeyutl", "-encrypt", "-pubin", "-inkey", "9d.pem", "-in", "secret", "-out", "wrapped",
+        ],
+    );
+    p11(
+        &b,
+        &[
+            "--login",
+            "--pin",
+            "123456",
+            "--decrypt",
+            "-m",
+            "RSA-PKCS",
+            "--id",
+            "03",
+            "-i",
+            "wrapped",
+            "-o",
+            "unwrapped",
+        ],
+    );
+    assert_eq!(b.read("unwrapped"), b.read("secret"));
+}
+
+#[test]
+fn piv_tool_mutual_authentication_with_the_management_key() {
+    let b = Bench::start();
+    // OpenSC's own implementation of SP 800-73-4 Appendix A.2 (piv_general_mutual_authenticate).
+    b.write(
+        "mgm.key",
+        b"010203040506070801020304050607080102030405060708",
+    );
+    b.write(
+        "bad.key",
+        b"0102030405060708010203040506070801020304050607FF",
+    );
+    let run = |key: &str| {
+        b.rig
+            .command("piv-tool")
+            .args(["-A", "M:9B:03"])
+            .env("PIV_EXT_AUTH_KEY", b.path(key))
+            .current_dir(b.dir())
+            .output()
+            .expect("piv-tool")
+    };
+    let good = run("mgm.key");
+    assert!(good.status.success(), "{}", rig::text(&good));
+    let bad = run("bad.key");
+    assert!(!bad.status.success());
+    assert!(
+        rig::text(&bad).contains("admin_mode failed"),
+        "{}",
+        rig::text(&bad)
+    );
 }

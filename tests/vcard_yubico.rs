@@ -1,5 +1,6 @@
 //! yubico-piv-tool 2.2.0 (a tool we did not write) against the virtual card, through a private
 //! pcscd and vpcd.
+#![cfg(feature = "virtual-card")]
 
 mod rig;
 
@@ -240,4 +241,71 @@ fn set_management_key_then_authenticate_with_it_across_a_reinsert() {
         "010203040506070801020304050607080102030405060708",
     ]);
     b.yk(&["-a", "generate", "-s", "9d", "-A", "RSA2048"]);
+}
+
+#[test]
+fn imported_keys_sign_for_their_certificates() {
+    let b = Bench::start();
+    b.make_ca();
+    for (slot, genkey) in [
+        (
+            "9a",
+            &[
+                "genpkey",
+                "-algorithm",
+                "RSA",
+                "-pkeyopt",
+                "rsa_keygen_bits:2048",
+                "-out",
+                "9a.key",
+            ][..],
+        ),
+        (
+            "9e",
+            &[
+                "genpkey",
+                "-algorithm",
+                "EC",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-384",
+                "-out",
+                "9e.key",
+            ][..],
+        ),
+    ] {
+        b.ok("openssl", genkey);
+        let key = format!("{slot}.key");
+        let pubkey = format!("{slot}.pub");
+        b.ok(
+            "openssl",
+            &["pkey", "-in", &key, "-pubout", "-out", &pubkey],
+        );
+        let out = b.yk(&["-a", "import-key", "-s", slot, "-i", &key]);
+        assert!(
+            out.contains("Successfully imported a new private key."),
+            "{out}"
+        );
+        let crt = format!("{slot}.crt");
+        b.issue(&pubkey, &format!("Imported {slot}"), &crt);
+        b.yk(&["-a", "import-certificate", "-s", slot, "-i", &crt]);
+        let out = b.yk(&[
+            "-a",
+            "verify-pin",
+            "-P",
+            "123456",
+            "-a",
+            "test-signature",
+            "-s",
+            slot,
+            "-i",
+            &crt,
+        ]);
+        let kind = if slot == "9a" { "RSA" } else { "ECDSA" };
+        assert!(
+            out.contains(&format!("Successful {kind} verification.")),
+            "{out}"
+        );
+    }
+    // Imported keys are not attested.
+    b.yk_fails(&["-a", "attest", "-s", "9a"]);
 }

@@ -1,6 +1,8 @@
 //! Command APDU parsing for the applet (ISO/IEC 7816-3 §12.1, ISO/IEC 7816-4 §5.1): short and
 //! extended length, cases 1–4. Bounds-checked; malformed input yields `6700`, never a panic.
 
+use zeroize::Zeroizing;
+
 use super::sw::{Sw, SW_WRONG_LENGTH};
 
 /// One parsed command APDU.
@@ -10,7 +12,8 @@ pub(crate) struct Command {
     pub ins: u8,
     pub p1: u8,
     pub p2: u8,
-    pub data: Vec<u8>,
+    /// The command data; zeroized on drop (it carries PINs and keys).
+    pub data: Zeroizing<Vec<u8>>,
     /// Ne, the maximum response length the reader asked for; `None` when the command had no Le.
     pub ne: Option<usize>,
     /// True when the command used extended length fields.
@@ -27,7 +30,7 @@ impl Command {
             ins,
             p1,
             p2,
-            data: Vec::new(),
+            data: Zeroizing::new(Vec::new()),
             ne: None,
             extended: false,
         };
@@ -48,7 +51,7 @@ impl Command {
                         return Err(SW_WRONG_LENGTH);
                     }
                     let (data, le) = after.split_at(lc);
-                    cmd.data = data.to_vec();
+                    cmd.data = Zeroizing::new(data.to_vec());
                     match le {
                         [] => {}
                         [a, b] => cmd.ne = Some(extended_ne(u16::from_be_bytes([*a, *b]))),
@@ -62,7 +65,7 @@ impl Command {
                     return Err(SW_WRONG_LENGTH);
                 }
                 let (data, le) = rest.split_at(lc);
-                cmd.data = data.to_vec();
+                cmd.data = Zeroizing::new(data.to_vec());
                 match le {
                     [] => {}
                     [le] => cmd.ne = Some(short_ne(*le)),
@@ -125,7 +128,7 @@ mod tests {
         let c = Command::parse(&[0, 0xCB, 0x3F, 0xFF, 0]).expect("case 2");
         assert_eq!(c.ne, Some(256));
         let c = Command::parse(&[0, 0x20, 0, 0x80, 2, 1, 2]).expect("case 3");
-        assert_eq!(c.data, vec![1, 2]);
+        assert_eq!(c.data.as_slice(), &[1, 2]);
         let c = Command::parse(&[0, 0x20, 0, 0x80, 2, 1, 2, 0x10]).expect("case 4");
         assert_eq!(c.ne, Some(16));
         let c = Command::parse(&[0, 0xCB, 0x3F, 0xFF, 0, 0, 0]).expect("case 2E");

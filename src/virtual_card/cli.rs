@@ -36,7 +36,7 @@ struct ServeArgs {
     /// Serial number for a newly created card.
     #[arg(long)]
     serial: Option<u32>,
-    /// ATR (hex) for a newly created card.
+    /// ATR (hex) to answer with instead of the default (or the one in the state file).
     #[arg(long)]
     atr: Option<String>,
     /// File to create once pcscd has read the ATR (used by the test rig).
@@ -48,9 +48,12 @@ struct ServeArgs {
 enum Sub {
     /// Start a private pcscd with factory virtual cards and run COMMAND against it.
     Sandbox {
-        /// Number of cards.
+        /// Number of cards (1 or 2).
         #[arg(long, default_value_t = 1)]
         cards: usize,
+        /// Start card i from a copy of this state file (repeat for the second card).
+        #[arg(long = "state")]
+        states: Vec<PathBuf>,
         /// The command and its arguments.
         #[arg(trailing_var_arg = true, required = true, allow_hyphen_values = true)]
         command: Vec<OsString>,
@@ -72,7 +75,11 @@ pub fn cli_main() -> ExitCode {
 pub fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
-        Some(Sub::Sandbox { cards, command }) => sandbox(cards, command),
+        Some(Sub::Sandbox {
+            cards,
+            states,
+            command,
+        }) => sandbox(cards.max(states.len()), states, command),
         None => serve(cli.serve),
     }
 }
@@ -93,6 +100,9 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         Some(path) => VirtualCard::open_or_create(path, make)?,
         None => VirtualCard::new(make()),
     };
+    if atr.is_some() {
+        card.set_atr(atr);
+    }
     eprintln!(
         "sello-vcard: serial {}, state {}",
         card.state().serial,
@@ -104,12 +114,14 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn sandbox(cards: usize, command: Vec<OsString>) -> anyhow::Result<ExitCode> {
+fn sandbox(cards: usize, states: Vec<PathBuf>, command: Vec<OsString>) -> anyhow::Result<ExitCode> {
     let Some((program, args)) = command.split_first() else {
         bail!("sandbox needs a command to run");
     };
     let exe = std::env::current_exe().context("locating sello-vcard")?;
-    let rig = Rig::start(RigOptions::new(exe).cards(cards)).context("starting the sandbox rig")?;
+    let mut opts = RigOptions::new(exe).cards(cards);
+    opts.state_files = states;
+    let rig = Rig::start(opts).context("starting the sandbox rig")?;
     for i in 0..rig.card_count() {
         eprintln!(
             "sello-vcard sandbox: card {} in \"{}\"",

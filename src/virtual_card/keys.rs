@@ -297,6 +297,11 @@ impl PrivateKey {
                 let q = BigUint::from_bytes_be(get(0x02)?);
                 let dp = BigUint::from_bytes_be(get(0x03)?);
                 let dq = BigUint::from_bytes_be(get(0x04)?);
+                // Each prime is half the modulus (FIPS 186-4 B.3.1). This also keeps 0 and 1 away
+                // from `from_p_q`, which would underflow computing p - 1.
+                if p.bits() != bits / 2 || q.bits() != bits / 2 {
+                    return Err(SW_WRONG_DATA);
+                }
                 let key = RsaPrivateKey::from_p_q(p, q, BigUint::from(RSA_EXPONENT))
                     .map_err(|_| SW_WRONG_DATA)?;
                 // The card takes e = 65537 (as YubiKeys do); the CRT exponents must agree with it.

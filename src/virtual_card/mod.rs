@@ -1,10 +1,27 @@
 //! A PIV card in software: the PIV Card Application of NIST SP 800-73-4 (Parts 1 and 2) with the
-//! YubiKey extensions (version, serial, metadata, management-key change, retries, reset, attestation,
-//! key import), reachable through pcscd via vpcd ([`vpcd`]) or in-process ([`VirtualCard::transmit`]).
+//! YubiKey extensions, reachable through pcscd via vpcd ([`vpcd`], [`rig`]) or in-process
+//! ([`VirtualCard::transmit`]).
 //!
-//! The applet has its own command parser ([`apdu`]) and BER-TLV code ([`tlv`]); it never uses the
+//! The applet has its own command parser (`apdu`) and BER-TLV code (`tlv`); it never uses the
 //! host-side driver, so it cannot mirror the driver's bugs. Every input is bounds-checked: malformed
 //! commands produce status words, never panics.
+//!
+//! | INS | command | notes |
+//! |---|---|---|
+//! | `A4` | SELECT | full AID, or right-truncated down to the RID `A0 00 00 03 08` |
+//! | `CB` / `DB` | GET / PUT DATA | any 1–3 byte tag; PUT needs `9B`; empty value deletes; PIN-read objects need the PIN |
+//! | `20` | VERIFY | PIN `80`; empty = status (`9000` / `63Cx` / `6983`); P1 `FF` = logout |
+//! | `24` / `2C` | CHANGE REFERENCE DATA / RESET RETRY COUNTER | PIN `80`, PUK `81` |
+//! | `87` | GENERAL AUTHENTICATE | `9B` mutual/external (3DES, AES-128/192/256; P1 `00` = 3DES); raw RSA, ECDSA (DER out), Ed25519, ECDH, X25519 |
+//! | `47` | GENERATE ASYMMETRIC KEY PAIR | RSA 1024–4096, P-256, P-384, Ed25519, X25519; `AA`/`AB` policies |
+//! | `C0` | GET RESPONSE | after `61xx` |
+//! | `FD` `F8` `F7` | YubiKey version 5.7.1, serial, metadata | |
+//! | `FF` `FA` `FB` | YubiKey set management key, set retries, reset | |
+//! | `F9` `FE` `F6` | YubiKey attest, import key, move/delete key | |
+//!
+//! Security status (volatile; cleared by power-off and reset, kept across SELECT): PIN verified
+//! until logout; the `9C` key (PIN policy "always") needs a VERIFY before each use; management-key
+//! authentication lasts for the session. Retry counters are persisted before the response leaves.
 
 mod apdu;
 mod attest;
@@ -96,7 +113,7 @@ struct Chain {
     ins: u8,
     p1: u8,
     p2: u8,
-    data: Vec<u8>,
+    data: Zeroizing<Vec<u8>>,
 }
 
 /// Volatile security state: gone on reset and power-off (SP 800-73-4 Part 2, 2.4 "security status").
@@ -170,6 +187,11 @@ impl VirtualCard {
     /// The persistent state (for inspection and tests).
     pub fn state(&self) -> &CardState {
         &self.state
+    }
+
+    /// Replaces the ATR (`None`: [`DEFAULT_ATR`]); persisted with the next state change.
+    pub fn set_atr(&mut self, atr: Option<Vec<u8>>) {
+        self.state.atr = atr;
     }
 
     /// The answer-to-reset.
@@ -257,7 +279,7 @@ impl VirtualCard {
                 ins: cmd.ins,
                 p1: cmd.p1,
                 p2: cmd.p2,
-                data: Vec::new(),
+                data: Zeroizing::new(Vec::new()),
             },
         };
         if chain.data.len() + cmd.data.len() > MAX_CHAIN_LEN {
@@ -315,6 +337,7 @@ impl VirtualCard {
             0xFB => self.factory_reset(cmd),
             0xF9 => self.attest(cmd),
             0xFE => self.import_key(cmd),
+            0xF6 => self.move_key(cmd),
             _ => Err(SW_INS_NOT_SUPPORTED),
         }
     }
@@ -560,6 +583,9 @@ impl VirtualCard {
     /// challenge; `81 00` asks for a challenge, `82 E(C)` answers it.
     fn authenticate_management(&mut self, alg: u8, items: &[(u32, &[u8])]) -> Res {
         let mk = &self.state.management_key;
+        // SP 800-78-4 Table 6-1: '00' is the legacy identifier of 3TDEA, which OpenSC sends to
+        // fetch a challenge as random bytes (`00 87 00 9B 7C 02 81 00`).
+        let alg = if alg == 0x00 { mgmt::ALG_3DES } else { alg };
         if alg != mk.algorithm {
             return Err(SW_WRONG_P1P2);
         }
@@ -828,6 +854,26 @@ impl VirtualCard {
         }
         self.state = fresh;
         self.session = Session::default();
+        self.dirty = true;
+        Ok(Vec::new())
+    }
+
+    /// YubiKey 5.7 MOVE KEY (`F6`, P1 destination or `FF` to delete, P2 source): needs the
+    /// management key; the destination must be empty; the attestation key cannot move.
+    fn move_key(&mut self, cmd: &Command) -> Res {
+        if !is_asymmetric_slot(cmd.p2) || !(cmd.p1 == 0xFF || is_asymmetric_slot(cmd.p1)) {
+            return Err(SW_WRONG_P1P2);
+        }
+        if !self.session.mgmt_authenticated {
+            return Err(SW_SECURITY_STATUS);
+        }
+        if cmd.p1 != 0xFF && self.state.keys.contains_key(&cmd.p1) {
+            return Err(SW_WRONG_DATA);
+        }
+        let key = self.state.keys.remove(&cmd.p2).ok_or(SW_REF_NOT_FOUND)?;
+        if cmd.p1 != 0xFF {
+            self.state.keys.insert(cmd.p1, key);
+        }
         self.dirty = true;
         Ok(Vec::new())
     }

@@ -1,10 +1,27 @@
 //! A private PC/SC stack for tests, benchmarks and demos: a `pcscd` of our own (in its own mount
 //! namespace, so it never meets the system one) whose reader.conf loads vsmartcard's vpcd driver on
-//! free TCP ports, with `sello-vcard` processes plugged into those readers.
+//! a free TCP port pair, with `sello-vcard` processes plugged into those readers.
 //!
 //! Clients reach it through `PCSCLITE_CSOCK_NAME` (see [`Rig::env`]); libpcsclite honours it, so
 //! OpenSC, yubico-piv-tool, NSS and our own tools all see real PC/SC readers with cards in them.
-//! Needs root (for `unshare -m` and the bind mount over `/run/pcscd`).
+//! Needs root (for `unshare -m` and the bind mount over `/run/pcscd`), `setpriv` and `unshare`
+//! (util-linux), pcscd and vsmartcard-vpcd.
+//!
+//! ```no_run
+//! use sello::virtual_card::rig::{Rig, RigOptions};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // In an integration test: RigOptions::new(env!("CARGO_BIN_EXE_sello-vcard")).
+//! let rig = Rig::start(RigOptions::new("target/debug/sello-vcard"))?;
+//! let out = rig.command("opensc-tool").arg("-n").output()?; // PCSCLITE_CSOCK_NAME is set
+//! assert!(String::from_utf8_lossy(&out.stdout).contains("Personal Identity Verification Card"));
+//! println!("{}", rig.reader_name(0).unwrap_or_default()); // "Virtual PCD 00 00"
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Processes are started with a parent-death signal, so they die with the *thread* that started
+//! them: create, use and drop a rig on one thread (as a test does).
 
 use std::ffi::{OsStr, OsString};
 use std::fs;
@@ -24,6 +41,8 @@ pub const READER_PREFIX: &str = "Virtual PCD";
 pub const SOCKET_ENV: &str = "PCSCLITE_CSOCK_NAME";
 
 const START_ATTEMPTS: usize = 5;
+/// Cards per rig: vpcd's two slots.
+pub const MAX_CARDS: usize = 2;
 const CARD_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Errors starting or driving the rig.
@@ -45,6 +64,9 @@ pub enum RigError {
     /// A card index out of range.
     #[error("no card {0} in this rig")]
     NoSuchCard(usize),
+    /// A rig holds one or two cards (one vpcd reader.conf entry).
+    #[error("a rig holds 1 or 2 cards, not {0}")]
+    TooManyCards(usize),
 }
 
 fn io_err(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> RigError {
@@ -57,7 +79,7 @@ fn io_err(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> RigError {
 pub struct RigOptions {
     /// Path of the `sello-vcard` binary (in tests: `env!("CARGO_BIN_EXE_sello-vcard")`).
     pub vcard_bin: PathBuf,
-    /// Number of cards (each in its own reader).
+    /// Number of cards (each in its own reader): 1 or 2 ([`MAX_CARDS`]).
     pub cards: usize,
     /// Serial of the first card; the next ones count up.
     pub first_serial: u32,
@@ -114,6 +136,7 @@ impl Rig {
         for _ in 0..START_ATTEMPTS {
             match Self::try_start(&opts) {
                 Ok(rig) => return Ok(rig),
+                Err(e @ RigError::TooManyCards(_)) => return Err(e),
                 Err(e) => last = Some(e),
             }
         }
@@ -130,31 +153,27 @@ impl Rig {
         fs::create_dir(&run_dir).map_err(io_err("creating run dir"))?;
         fs::create_dir(&conf_dir).map_err(io_err("creating reader.conf.d"))?;
 
-        // Each vpcd entry serves two readers: "<name> NN 00" on PORT and "<name> NN 01" on PORT+1.
-        let entries = opts.cards.max(1).div_ceil(2);
-        let mut conf = String::new();
-        let mut ports = Vec::new();
-        for _ in 0..entries {
-            let port = free_port_pair(&ports)?;
-            conf.push_str(&format!(
-                "FRIENDLYNAME \"{READER_PREFIX}\"\nDEVICENAME /dev/null:{port}\nLIBPATH {VPCD_DRIVER}\nCHANNELID {port}\n\n"
-            ));
-            ports.push(port);
+        // One vpcd entry serves two readers: "Virtual PCD 00 00" on PORT and "Virtual PCD 00 01" on
+        // PORT+1. vpcd 0.8 keys its per-reader state by slot number only, so a second entry in the
+        // same pcscd would share (and steal) the first one's slots: at most two cards per rig.
+        if opts.cards == 0 || opts.cards > MAX_CARDS {
+            return Err(RigError::TooManyCards(opts.cards));
         }
+        let port = free_port_pair()?;
+        let conf = format!(
+            "FRIENDLYNAME \"{READER_PREFIX}\"\nDEVICENAME /dev/null:{port}\nLIBPATH {VPCD_DRIVER}\nCHANNELID {port}\n"
+        );
         fs::write(conf_dir.join("vpcd"), conf).map_err(io_err("writing reader.conf"))?;
 
         let mut cards = Vec::new();
         for i in 0..opts.cards {
-            let entry = i / 2;
-            let slot = i % 2;
-            let base = ports.get(entry).copied().ok_or(RigError::NoSuchCard(i))?;
             let state = dir.path().join(format!("card{i}.json"));
             if let Some(src) = opts.state_files.get(i) {
                 fs::copy(src, &state).map_err(io_err(format!("copying {}", src.display())))?;
             }
             cards.push(RigCard {
-                port: base + slot as u16,
-                reader: format!("{READER_PREFIX} {entry:02X} {slot:02X}"),
+                port: port + i as u16,
+                reader: format!("{READER_PREFIX} 00 {i:02X}"),
                 ready: dir.path().join(format!("card{i}.ready")),
                 log: dir.path().join(format!("vcard{i}.log")),
                 state,
@@ -167,8 +186,19 @@ impl Rig {
         let log2 = log.try_clone().map_err(io_err("pcscd log"))?;
         // pcscd refuses to start while /run/pcscd/pcscd.comm exists, whatever PCSCLITE_CSOCK_NAME
         // says: give it a private mount namespace with our directory over /run/pcscd.
-        let pcscd = Command::new("unshare")
-            .args(["-m", "--propagation", "private", "sh", "-c"])
+        // setpriv --pdeathsig: pcscd dies with the thread that started it, even if that thread is
+        // killed before Drop runs (unshare and sh exec, so the setting reaches pcscd).
+        let pcscd = Command::new("setpriv")
+            .args([
+                "--pdeathsig",
+                "KILL",
+                "unshare",
+                "-m",
+                "--propagation",
+                "private",
+                "sh",
+                "-c",
+            ])
             .arg("mkdir -p /run/pcscd && mount --bind \"$1\" /run/pcscd && exec pcscd -f -c \"$2\"")
             .arg("sh")
             .arg(&run_dir)
@@ -284,8 +314,10 @@ impl Rig {
         }
         let _ = fs::remove_file(&card.ready);
         let log = fs::File::create(&card.log).map_err(io_err("vcard log"))?;
-        let mut cmd = Command::new(&bin);
-        cmd.arg("--vpcd")
+        let mut cmd = Command::new("setpriv");
+        cmd.args(["--pdeathsig", "KILL"])
+            .arg(&bin)
+            .arg("--vpcd")
             .arg(format!("127.0.0.1:{}", card.port))
             .arg("--state")
             .arg(&card.state)
@@ -310,6 +342,15 @@ impl Rig {
         Ok(())
     }
 
+    /// Process ids of pcscd and the running card processes (for diagnostics and cleanup checks).
+    pub fn pids(&self) -> Vec<u32> {
+        self.pcscd
+            .iter()
+            .chain(self.cards.iter().filter_map(|c| c.child.as_ref()))
+            .map(Child::id)
+            .collect()
+    }
+
     /// The pcscd log so far (for test failure messages).
     pub fn pcscd_log(&self) -> String {
         fs::read_to_string(self.dir.path().join("pcscd.log")).unwrap_or_default()
@@ -331,14 +372,10 @@ impl Drop for Rig {
     }
 }
 
-/// Picks a random port P such that P and P+1 are free on all interfaces (vpcd binds INADDR_ANY)
-/// and not already chosen.
-fn free_port_pair(taken: &[u16]) -> Result<u16, RigError> {
+/// Picks a random port P such that P and P+1 are free on all interfaces (vpcd binds INADDR_ANY).
+fn free_port_pair() -> Result<u16, RigError> {
     for _ in 0..200 {
         let port = 20000 + (OsRng.next_u32() % 40000) as u16;
-        if taken.iter().any(|t| t.abs_diff(port) < 2) {
-            continue;
-        }
         let a = TcpListener::bind(("0.0.0.0", port));
         let b = TcpListener::bind(("0.0.0.0", port + 1));
         if a.is_ok() && b.is_ok() {

@@ -159,6 +159,22 @@ fn select_full_truncated_and_foreign_aid() {
     assert_eq!(tx(&mut card, &h("00A4040004A0000003")).1, 0x6A82);
     assert_eq!(tx(&mut card, &h("00A4040009A00000030800001001")).1, 0x6A82);
     assert_eq!(tx(&mut card, &h("00A4040008A000000527200101")).1, 0x6A82);
+    assert_eq!(
+        tx(&mut card, &h("0CA4040005A000000308")).1,
+        0x6E00,
+        "secure messaging"
+    );
+    assert_eq!(
+        tx(&mut card, &h("80CA9F7F00")).1,
+        0x6E00,
+        "proprietary class"
+    );
+    assert_eq!(tx(&mut card, &h("00B0000000")).1, 0x6D00, "READ BINARY");
+    assert_eq!(
+        tx(&mut card, &h("00A4000C023F00")).1,
+        0x6A86,
+        "select by file id"
+    );
 }
 
 #[test]
@@ -293,6 +309,11 @@ fn management_key_mutual_and_external_with_3des_and_aes() {
         0x9000,
         "authenticated"
     );
+    // P1 00 is the legacy 3TDEA identifier (OpenSC asks it for random bytes).
+    let (first, sw) = call(&mut card, [0, 0x87, 0x00, 0x9B], &h("7C028100"));
+    assert_eq!((first.len(), sw), (12, 0x9000));
+    let (second, _) = call(&mut card, [0, 0x87, 0x00, 0x9B], &h("7C028100"));
+    assert_ne!(first, second, "fresh challenges");
     // A replayed answer does not authenticate again.
     card.power_on();
     let (_, sw) = call(
@@ -756,6 +777,66 @@ fn import_rsa_ec_and_ed25519_keys() {
         0x6A80
     );
     assert_eq!(call(&mut card, [0, 0xFE, 0x42, 0x9A], &[]).1, 0x6A86);
+    let rsa_import = |p: &[u8], q: &[u8]| {
+        [
+            tlv(0x01, p),
+            tlv(0x02, q),
+            tlv(0x03, &[1]),
+            tlv(0x04, &[1]),
+            tlv(0x05, &[1]),
+        ]
+        .concat()
+    };
+    for (p, q, why) in [
+        (&[0u8][..], &[1u8][..], "p = 0, q = 1"),
+        (&[0xC3; 128][..], &[0xC3; 128][..], "p = q"),
+        (
+            &[0xC3; 128][..],
+            &[0xC5; 128][..],
+            "not primes for e = 65537",
+        ),
+        (&[0xC3; 64][..], &[0xC5; 192][..], "unbalanced"),
+    ] {
+        assert_eq!(
+            call(&mut card, [0, 0xFE, 0x07, 0x9A], &rsa_import(p, q)).1,
+            0x6A80,
+            "{why}"
+        );
+    }
+}
+
+#[test]
+fn move_and_delete_keys() {
+    let mut card = selected();
+    assert_eq!(tx(&mut card, &h("00F6829A")).1, 0x6982);
+    auth_default(&mut card);
+    verify(&mut card, DEFAULT_PIN);
+    let public = generate(&mut card, 0x9A, 0x11);
+    generate(&mut card, 0x9D, 0x11);
+    assert_eq!(
+        tx(&mut card, &h("00F69D9A")).1,
+        0x6A80,
+        "destination occupied"
+    );
+    assert_eq!(tx(&mut card, &h("00F6829A")).1, 0x9000);
+    assert_eq!(
+        tx(&mut card, &h("00F7009A00")).1,
+        0x6A82,
+        "source now empty"
+    );
+    let (meta, _) = call(&mut card, [0, 0xF7, 0, 0x82], &[]);
+    assert_eq!(
+        find(&parse_all(&meta).expect("meta"), 0x04),
+        Some(&public[..])
+    );
+    assert_eq!(sign(&mut card, 0x82, 0x11, &[1; 32]).1, 0x9000);
+    assert_eq!(tx(&mut card, &h("00F6FF82")).1, 0x9000, "delete");
+    assert_eq!(sign(&mut card, 0x82, 0x11, &[1; 32]).1, 0x6A88);
+    assert_eq!(
+        tx(&mut card, &h("00F6FFF9")).1,
+        0x6A86,
+        "attestation key stays"
+    );
 }
 
 #[test]
@@ -861,4 +942,39 @@ fn malformed_input_never_panics() {
         let r = card.transmit(&apdu);
         assert!(r.len() >= 2, "{apdu:02X?}");
     }
+}
+
+#[test]
+fn fixture_state_files_still_load() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let factory = CardState::load(Path::new(&format!("{dir}/fixtures/vcard/factory.json")))
+        .expect("factory fixture");
+    assert_eq!(factory.serial, 10_000_001);
+    let state = CardState::load(Path::new(&format!("{dir}/fixtures/vcard/provisioned.json")))
+        .expect("provisioned fixture");
+    let mut card = VirtualCard::new(state);
+    card.power_on();
+    assert_eq!(verify(&mut card, DEFAULT_PIN), 0x9000);
+    let (meta, _) = call(&mut card, [0, 0xF7, 0, 0x9A], &[]);
+    assert_eq!(
+        find(&parse_all(&meta).expect("meta"), 0x01),
+        Some(&[0x07][..]),
+        "9A is RSA-2048"
+    );
+    let pem =
+        std::fs::read_to_string(format!("{dir}/fixtures/vcard/provisioned-9a.crt")).expect("cert");
+    let (_, pem) = x509_parser::pem::parse_x509_pem(pem.as_bytes()).expect("pem");
+    let (container, sw) = call(&mut card, [0, 0xCB, 0x3F, 0xFF], &h("5C035FC105"));
+    assert_eq!(sw, 0x9000);
+    let inner = TlvReader::new(&container)
+        .expect(0x53)
+        .expect("53")
+        .to_vec();
+    assert_eq!(
+        find(&parse_all(&inner).expect("container"), 0x70),
+        Some(pem.contents.as_slice())
+    );
+    let mut input = vec![0u8; 256];
+    input[255] = 9;
+    assert_eq!(sign(&mut card, 0x9A, 0x07, &input).1, 0x9000);
 }

@@ -67,13 +67,15 @@ pub fn serve_connection(
     let mut ready = ready_file;
     let trace = std::env::var_os(TRACE_ENV).is_some();
     loop {
+        quick_ack(&stream);
         let mut len = [0u8; 2];
         match stream.read_exact(&mut len) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(()),
             Err(e) => return Err(e),
         }
-        let mut payload = vec![0u8; usize::from(u16::from_be_bytes(len))];
+        let mut payload = zeroize::Zeroizing::new(vec![0u8; usize::from(u16::from_be_bytes(len))]);
+        quick_ack(&stream);
         stream.read_exact(&mut payload)?;
         let reply = match payload.as_slice() {
             [CTRL_OFF] => {
@@ -91,7 +93,16 @@ pub fn serve_connection(
             [CTRL_ATR] => Some(card.atr()),
             [_] | [] => None,
             apdu => {
-                let response = card.transmit(apdu);
+                // Defence in depth: the applet is written not to panic; if a dependency does, the
+                // card answers 6F00 (no precise diagnosis) instead of vanishing from the reader.
+                let response =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| card.transmit(apdu)))
+                        .unwrap_or_else(|_| {
+                            eprintln!(
+                                "sello-vcard: internal error processing a command (answered 6F00)"
+                            );
+                            vec![0x6F, 0x00]
+                        });
                 if trace {
                     log_exchange(apdu, &response);
                 }
@@ -107,6 +118,14 @@ pub fn serve_connection(
             }
         }
     }
+}
+
+/// Acknowledges incoming segments at once. vpcd writes the length and the payload of each message
+/// separately with Nagle's algorithm on, so the payload waits for our ACK of the length; a delayed
+/// ACK (~40 ms) would stall every APDU. Linux clears QUICKACK by itself, hence before every read.
+fn quick_ack(stream: &TcpStream) {
+    // Best effort: only latency depends on it.
+    let _ = socket2::SockRef::from(stream).set_quickack(true);
 }
 
 fn send(stream: &mut TcpStream, payload: &[u8]) -> io::Result<()> {
@@ -139,4 +158,79 @@ fn log_exchange(apdu: &[u8], response: &[u8]) {
         sw.join(""),
         response.len()
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::TcpListener;
+
+    use super::*;
+
+    fn frame(payload: &[u8]) -> Vec<u8> {
+        let mut out = (payload.len() as u16).to_be_bytes().to_vec();
+        out.extend_from_slice(payload);
+        out
+    }
+
+    fn read_frame(stream: &mut TcpStream) -> Vec<u8> {
+        let mut len = [0u8; 2];
+        stream.read_exact(&mut len).expect("length");
+        let mut payload = vec![0u8; usize::from(u16::from_be_bytes(len))];
+        stream.read_exact(&mut payload).expect("payload");
+        payload
+    }
+
+    /// Plays vpcd (the listening side) against `serve_connection`.
+    #[test]
+    fn speaks_the_vpcd_protocol() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr").to_string();
+        let dir = tempfile::tempdir().expect("dir");
+        let ready = dir.path().join("ready");
+        let ready2 = ready.clone();
+        let server = std::thread::spawn(move || {
+            let mut card = VirtualCard::factory(7);
+            let stream = connect(&addr).expect("connect");
+            serve_connection(&mut card, stream, Some(&ready2)).expect("serve");
+        });
+        let (mut vpcd, _) = listener.accept().expect("accept");
+        vpcd.write_all(&frame(&[CTRL_ON])).expect("power on");
+        assert!(!ready.exists());
+        vpcd.write_all(&frame(&[CTRL_ATR])).expect("atr");
+        assert_eq!(read_frame(&mut vpcd), super::super::DEFAULT_ATR.to_vec());
+        // Two commands in one write still get two answers.
+        let mut both = frame(&[0x00, 0xA4, 0x04, 0x00, 0x05, 0xA0, 0x00, 0x00, 0x03, 0x08]);
+        both.extend(frame(&[0x00, 0xF8, 0x00, 0x00, 0x00]));
+        vpcd.write_all(&both).expect("apdus");
+        let select = read_frame(&mut vpcd);
+        assert_eq!(select.get(select.len() - 2..), Some(&[0x90, 0x00][..]));
+        assert_eq!(read_frame(&mut vpcd), vec![0, 0, 0, 7, 0x90, 0x00]);
+        assert!(ready.exists(), "ready file written after the ATR");
+        vpcd.write_all(&frame(&[CTRL_RESET])).expect("reset");
+        vpcd.write_all(&frame(&[CTRL_OFF])).expect("off");
+        drop(vpcd);
+        server
+            .join()
+            .expect("card side ends cleanly when vpcd closes");
+    }
+
+    /// pcscd restarting: the card reconnects and answers again.
+    #[test]
+    fn reconnects_after_the_connection_drops() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr").to_string();
+        // Detached: serve_forever never returns; the thread ends with the test process.
+        std::thread::spawn(move || {
+            let mut card = VirtualCard::factory(8);
+            let _ = serve_forever(&mut card, &addr, None);
+        });
+        for _ in 0..2 {
+            let (mut vpcd, _) = listener.accept().expect("accept");
+            vpcd.write_all(&frame(&[CTRL_ATR])).expect("atr");
+            assert_eq!(read_frame(&mut vpcd), super::super::DEFAULT_ATR.to_vec());
+            vpcd.write_all(&frame(&[0x00, 0xF8, 0x00, 0x00, 0x00]))
+                .expect("serial");
+            assert_eq!(read_frame(&mut vpcd), vec![0, 0, 0, 8, 0x90, 0x00]);
+        }
+    }
 }
