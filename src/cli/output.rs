@@ -34,6 +34,11 @@ impl CertSummary {
     fn days_left(&self, now: i64) -> i64 {
         (self.not_after - now).div_euclid(86_400)
     }
+
+    /// Whether the certificate expires within [`EXPIRY_WARNING_DAYS`] (inclusive) of `now`.
+    pub fn expires_soon(&self, now: i64) -> bool {
+        self.not_after - now <= EXPIRY_WARNING_DAYS * 86_400
+    }
 }
 
 fn date(ts: i64) -> String {
@@ -141,7 +146,7 @@ pub fn status(json: bool, info: &CardInfo, slots: &[KeySlot], pins: &PinStatus, 
                         "not_before": date(c.not_before),
                         "not_after": date(c.not_after),
                         "days_left": c.days_left(now),
-                        "expires_soon": c.days_left(now) < EXPIRY_WARNING_DAYS,
+                        "expires_soon": c.expires_soon(now),
                     })),
                     "certificate_unreadable": s.certificate.is_some() && c.is_none(),
                 })
@@ -187,7 +192,7 @@ pub fn status(json: bool, info: &CardInfo, slots: &[KeySlot], pins: &PinStatus, 
                 let left = c.days_left(now);
                 let note = if left < 0 {
                     "  EXPIRED".to_owned()
-                } else if left < EXPIRY_WARNING_DAYS {
+                } else if c.expires_soon(now) {
                     format!("  WARNING: expires in {left} days — renew it")
                 } else {
                     String::new()
@@ -256,6 +261,22 @@ fn error_code(e: &crate::card::CardError) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expiry_warning_window_is_inclusive() {
+        let c = CertSummary {
+            subject: String::new(),
+            issuer: String::new(),
+            serial: String::new(),
+            not_before: 0,
+            not_after: 100 * 86_400,
+        };
+        assert!(!c.expires_soon(70 * 86_400 - 1));
+        assert!(c.expires_soon(70 * 86_400));
+        assert!(c.expires_soon(101 * 86_400));
+        assert_eq!(c.days_left(70 * 86_400 + 1), 29);
+        assert_eq!(c.days_left(100 * 86_400 + 1), -1);
+    }
 
     #[test]
     fn chain_does_not_repeat_causes() {

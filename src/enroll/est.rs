@@ -973,6 +973,18 @@ enum ReadFailure {
     Deadline,
 }
 
+/// Fuzzing entry point (`fuzz/fuzz_targets/est_response.rs`): reads `data` as a server's whole
+/// answer, then decodes its body the way `simpleenroll` does. Returns the certificates found.
+#[doc(hidden)]
+pub fn fuzz_server_answer(data: &[u8]) -> std::result::Result<Vec<Vec<u8>>, String> {
+    let mut stream = io::Cursor::new(data);
+    let response = read_response(&mut stream, Instant::now(), Duration::from_secs(5))
+        .map_err(|_| "unreadable response".to_owned())?;
+    let _ = response.header("content-type");
+    let der = decode_base64_lenient(&response.body)?;
+    parse_certs_only(&der)
+}
+
 /// Reads a whole HTTP/1.1 response: status line, headers, then a body framed by
 /// `Content-Length`, chunked transfer coding, or the end of the connection.
 fn read_response(
