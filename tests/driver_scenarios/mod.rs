@@ -508,6 +508,28 @@ pub fn certificates_plain_compressed_and_mismatch(b: &mut dyn Bench) {
     );
     c.delete_certificate(Slot::SIGNATURE).unwrap();
     assert_eq!(c.read_certificate(Slot::SIGNATURE).unwrap(), None);
+    // Card authentication (9E) and the first and last retired slots (82, 95): their own objects.
+    for slot in [Slot::CARD_AUTHENTICATION, Slot(0x82), Slot(0x95)] {
+        let pk = c
+            .generate_key(
+                slot,
+                KeyAlgorithm::EccP256,
+                PinPolicy::Default,
+                TouchPolicy::Default,
+            )
+            .unwrap();
+        let cert = c.attest(slot).unwrap();
+        c.write_certificate(slot, &cert, slot.0 == 0x95, Some(&pk))
+            .unwrap();
+        assert_eq!(c.read_certificate(slot).unwrap().unwrap().der, cert);
+    }
+    assert_eq!(
+        c.read_certificate(Slot::AUTHENTICATION)
+            .unwrap()
+            .unwrap()
+            .der,
+        cert_a
+    );
     // Objects: CHUID written and read back.
     let chuid = sello::card::piv::Chuid::encode(&[7; 16], "20351231");
     c.write_object(ObjectId::CHUID, &chuid).unwrap();
