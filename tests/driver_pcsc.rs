@@ -1,8 +1,19 @@
 //! PIV driver through the real pcscd: a private pcscd + vpcd + `sello-vcard` (the rig).
 //!
 //! libpcsclite reads `PCSCLITE_CSOCK_NAME` once per process, so everything runs in one test
-//! function, in phases, against one rig.
+//! function against one rig: first what only a real reader shows (reader listing and monitoring,
+//! a reset by another process, the card pulled while another thread works, interoperability with
+//! yubico-piv-tool), then every shared scenario of `driver_scenarios` (the ones `driver_virtual.rs`
+//! runs in-process), each on a card put back into its factory state.
 #![allow(clippy::unwrap_used)]
+
+#[macro_use]
+mod driver_scenarios;
+
+use driver_scenarios::{extended_atr, Bench};
+use sello::virtual_card::CardState;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Instant;
 
 use sello::card::piv::{PinPolicy, PivCard, PublicKey, Slot, TouchPolicy};
 use sello::card::{CardDriver, CardError, KeyAlgorithm};
@@ -27,11 +38,84 @@ fn verify_p256(pk: &PublicKey, msg: &[u8], sig: &[u8]) {
         .expect("signature verifies");
 }
 
+/// The rig as a [`Bench`]: card 0 (serial 10000001, default ATR) serves the fresh cards, card 1
+/// (serial 10000002) the extended-length ones. Before each card is handed out it is pulled, given a
+/// factory state file and inserted again, so scenarios stay independent.
+struct ThroughPcscd<'a> {
+    rig: &'a mut Rig,
+}
+
+impl ThroughPcscd<'_> {
+    fn reader(&self, i: usize) -> String {
+        self.rig.reader_name(i).unwrap().to_owned()
+    }
+
+    fn open(&self, i: usize) -> PivCard {
+        PivCard::open(Transport::open_pcsc(&self.reader(i)).unwrap()).expect("PIV card opens")
+    }
+}
+
+impl Bench for ThroughPcscd<'_> {
+    fn fresh_card(&mut self) -> PivCard {
+        self.rig.factory_reset(0).expect("factory state in card 0");
+        self.open(0)
+    }
+
+    fn extended_card(&mut self) -> PivCard {
+        let mut state = CardState::factory(10_000_002);
+        state.atr = Some(extended_atr());
+        self.rig.replace_state(1, &state).expect("card 1 replaced");
+        self.open(1)
+    }
+
+    fn connect(&mut self) -> Transport {
+        Transport::open_pcsc(&self.reader(0)).unwrap()
+    }
+
+    fn reset_by_other(&mut self) {
+        let out = self
+            .rig
+            .command("opensc-tool")
+            .args(["-r", &self.reader(0), "--reset"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    }
+}
+
 #[test]
 fn piv_through_pcscd() {
-    let mut rig = Rig::start(RigOptions::new(env!("CARGO_BIN_EXE_sello-vcard"))).expect("rig");
+    let mut rig =
+        Rig::start(RigOptions::new(env!("CARGO_BIN_EXE_sello-vcard")).cards(2)).expect("rig");
     // Before any PC/SC call in this process.
     std::env::set_var("PCSCLITE_CSOCK_NAME", rig.socket_path());
+    reader_behaviour(&mut rig);
+
+    // Every shared scenario; a failing one does not hide the others.
+    let mut failed = Vec::new();
+    for (name, scenario) in driver_scenarios::ALL {
+        let started = Instant::now();
+        let mut bench = ThroughPcscd { rig: &mut rig };
+        let ok = catch_unwind(AssertUnwindSafe(|| scenario(&mut bench))).is_ok();
+        eprintln!(
+            "scenario {name} through pcscd: {} in {:.1?}",
+            if ok { "ok" } else { "FAILED" },
+            started.elapsed()
+        );
+        if !ok {
+            failed.push(*name);
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "scenarios failed through pcscd: {failed:?}\n--- pcscd log ---\n{}",
+        rig.pcscd_log()
+    );
+}
+
+/// What only a real reader shows: listing, monitoring, a reset by another process, removal while
+/// another thread works, and yubico-piv-tool on the same card.
+fn reader_behaviour(rig: &mut Rig) {
     let reader = rig.reader_name(0).unwrap().to_owned();
 
     // Readers and monitor.

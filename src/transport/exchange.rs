@@ -4,6 +4,8 @@
 //! - `6Cxx`: wrong Le; the command is resent once with Le = xx.
 //! - Command data above 255 bytes: extended length when the card takes it, otherwise command
 //!   chaining (CLA bit `0x10` on every block but the last, blocks of 255 bytes, §5.1.1.1).
+//! - Le "all available" (0): in extended form when the card takes it, so a long answer (a
+//!   certificate) comes in one response instead of 256-byte GET RESPONSE rounds.
 //!
 //! Every loop is bounded: a card that announces more data forever gets an error, not a hang.
 
@@ -60,7 +62,8 @@ impl<'a> Channel<'a> {
     /// The status word is returned as the card gave it; interpreting it is the driver's job.
     pub fn transmit(&mut self, cmd: &Command) -> Result<Response, TransportError> {
         let secret = cmd.is_secret();
-        let first = if cmd.needs_extended() && self.config.extended_length {
+        let extended = cmd.needs_extended() || cmd.le == Some(0);
+        let first = if extended && self.config.extended_length {
             self.send(&cmd.to_bytes(true)?, secret)?
         } else if cmd.data_bytes().len() > SHORT_MAX_DATA {
             match self.send_chained(cmd)? {
@@ -288,6 +291,37 @@ mod tests {
             vec![(&expect, "9000")],
             cfg,
             Command::new(0xDB).p1(0x3F).p2(0xFF).data(data),
+        );
+        assert!(r.unwrap().is_success());
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn extended_le_for_all_available_when_configured() {
+        let cmd = || {
+            Command::new(0xCB)
+                .p1(0x3F)
+                .p2(0xFF)
+                .data(vec![0x5C, 1, 0x7E])
+                .le(0)
+        };
+        let cfg = ExchangeConfig {
+            extended_length: true,
+            ..Default::default()
+        };
+        let long = "AB".repeat(700);
+        let (r, n) = run(
+            vec![("00CB3FFF 000003 5C017E 0000", &format!("{long} 9000"))],
+            cfg,
+            cmd(),
+        );
+        assert_eq!(r.unwrap().data().len(), 700);
+        assert_eq!(n, 1);
+        // Without extended length: short Le 00.
+        let (r, n) = run(
+            vec![("00CB3FFF 03 5C017E 00", "0102 9000")],
+            ExchangeConfig::default(),
+            cmd(),
         );
         assert!(r.unwrap().is_success());
         assert_eq!(n, 1);

@@ -33,6 +33,8 @@ use std::time::{Duration, Instant};
 
 use rand_core::{OsRng, RngCore};
 
+use super::state::{CardState, StateError};
+
 /// vsmartcard's vpcd IFD handler as Debian installs it.
 pub const VPCD_DRIVER: &str = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
 /// The reader name prefix vpcd readers get from our reader.conf.
@@ -67,6 +69,9 @@ pub enum RigError {
     /// A rig holds one or two cards (one vpcd reader.conf entry).
     #[error("a rig holds 1 or 2 cards, not {0}")]
     TooManyCards(usize),
+    /// Writing a card's state file failed.
+    #[error("writing the card state")]
+    State(#[source] StateError),
 }
 
 fn io_err(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> RigError {
@@ -340,6 +345,23 @@ impl Rig {
         // pcscd updates the reader state right after it has the ATR.
         thread::sleep(Duration::from_millis(150));
         Ok(())
+    }
+
+    /// Puts card `i` into `state`: pulls it, writes its state file, inserts it again (a fresh
+    /// power-up, so pcscd reads the ATR anew, e.g. one set in `state.atr`; a rig-wide
+    /// [`RigOptions::atr`] still wins). Lets tests start each scenario from a known card without
+    /// restarting pcscd.
+    pub fn replace_state(&mut self, i: usize, state: &CardState) -> Result<(), RigError> {
+        self.remove_card(i)?;
+        let path = self.state_path(i).ok_or(RigError::NoSuchCard(i))?;
+        state.save(path).map_err(RigError::State)?;
+        self.insert_card(i)
+    }
+
+    /// Card `i` back to a factory state (same serial, new keys): see [`Rig::replace_state`].
+    pub fn factory_reset(&mut self, i: usize) -> Result<(), RigError> {
+        let serial = self.cards.get(i).ok_or(RigError::NoSuchCard(i))?.serial;
+        self.replace_state(i, &CardState::factory(serial))
     }
 
     /// Process ids of pcscd and the running card processes (for diagnostics and cleanup checks).
