@@ -3,6 +3,7 @@
 
 mod input;
 mod output;
+mod profile;
 
 use std::process::ExitCode;
 
@@ -38,6 +39,9 @@ enum Command {
     /// Change, unblock or query the PIN.
     #[command(subcommand)]
     Pin(PinCommand),
+    /// List and show card profiles.
+    #[command(subcommand)]
+    Profile(profile::ProfileCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +99,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pin(PinCommand::Status(args)) => pin_status(&ctx, &args),
         Command::Pin(PinCommand::Change(args)) => pin_change(&ctx, &args),
         Command::Pin(PinCommand::Unblock(args)) => pin_unblock(&ctx, &args),
+        Command::Profile(cmd) => profile::run(ctx.json, &cmd),
     }
 }
 
