@@ -9,6 +9,7 @@
 pub mod apdu;
 pub mod card;
 pub mod cli;
+pub mod enroll;
 pub mod pin;
 pub mod profile;
 pub mod transport;

@@ -967,13 +967,15 @@ mod raw {
                     "authentication" => Purpose::Authentication,
                     "signature" => Purpose::Signature,
                     "encryption" => Purpose::Encryption,
-                    other => return Err(c.err(
-                        &f("purpose"),
-                        k.purpose.span(),
-                        format!(
+                    other => {
+                        return Err(c.err(
+                            &f("purpose"),
+                            k.purpose.span(),
+                            format!(
                             "unknown purpose \"{other}\" (authentication, signature, encryption)"
                         ),
-                    )),
+                        ))
+                    }
                 };
                 let algs = "RSA-2048, RSA-3072, RSA-4096, P-256, P-384";
                 let algorithm = parse_algorithm(k.algorithm.get_ref()).ok_or_else(|| {

@@ -1,0 +1,1 @@
+//! The resumable activation workflow (see the module docs once written).
