@@ -1,6 +1,8 @@
 //! The `sello` command line: readers, card status and PIN care, human output by default and
 //! `--json` for scripts. PINs come from the terminal (no echo) or `--pin-stdin`, never from argv.
 
+mod activate;
+mod cert;
 mod input;
 mod output;
 mod profile;
@@ -42,6 +44,11 @@ enum Command {
     /// List and show card profiles.
     #[command(subcommand)]
     Profile(profile::ProfileCommand),
+    /// Activate a card for its holder: keys on the card, certificates from the CA (resumable).
+    Activate(Box<activate::ActivateArgs>),
+    /// Show or export the certificates on the card.
+    #[command(subcommand)]
+    Cert(cert::CertCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -100,6 +107,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pin(PinCommand::Change(args)) => pin_change(&ctx, &args),
         Command::Pin(PinCommand::Unblock(args)) => pin_unblock(&ctx, &args),
         Command::Profile(cmd) => profile::run(ctx.json, &cmd),
+        Command::Activate(args) => activate::run(&ctx, &args),
+        Command::Cert(cmd) => cert::run(&ctx, &cmd),
     }
 }
 

@@ -944,7 +944,7 @@ mod raw {
                 &self.puk.max_length,
                 &self.puk.charset,
                 &self.puk.retries,
-                (6, 8),
+                (8, 8),
             )?;
             let mut keys = Vec::new();
             for (i, k) in self.keys.get_ref().iter().enumerate() {
