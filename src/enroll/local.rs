@@ -11,7 +11,7 @@ use p256::ecdsa::signature::Signer;
 use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, DnValue,
-    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyUsagePurpose, PublicKeyData, SanType,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyUsagePurpose, PublicKeyData, SanType,
     SignatureAlgorithm, SigningKey,
 };
 use x509_parser::extensions::{GeneralName, ParsedExtension};
@@ -117,6 +117,33 @@ pub enum LocalCaError {
     Build(String),
 }
 
+/// RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey bits.
+fn key_id(bits: &[u8]) -> KeyIdMethod {
+    use sha1::Digest;
+    KeyIdMethod::PreSpecified(sha1::Sha1::digest(bits).to_vec())
+}
+
+/// An X.509 name as rcgen parameters, keeping each value's string type.
+fn dn_from_name(name: &x509_parser::x509::X509Name<'_>) -> Result<DistinguishedName, String> {
+    let mut dn = DistinguishedName::new();
+    for attr in name.iter_attributes() {
+        let oid: Vec<u64> = attr
+            .attr_type()
+            .iter()
+            .map(|arcs| arcs.collect())
+            .ok_or("bad attribute type")?;
+        let text = attr.as_str().map_err(|_| "a name value is not a string")?;
+        let value = match attr.attr_value().header.tag() {
+            x509_parser::der_parser::asn1_rs::Tag::PrintableString => {
+                DnValue::PrintableString(text.try_into().map_err(|_| "bad PrintableString")?)
+            }
+            _ => DnValue::Utf8String(text.to_owned()),
+        };
+        dn.push(DnType::from_oid(&oid), value);
+    }
+    Ok(dn)
+}
+
 fn ca_params() -> CertificateParams {
     let mut p = CertificateParams::default();
     let mut dn = DistinguishedName::new();
@@ -141,8 +168,10 @@ impl LocalIssuer {
         params.not_before = now - time::Duration::minutes(5);
         params.not_after = now + time::Duration::days(5 * 365);
         params.serial_number = Some(random_serial().into());
+        let host = HostKey::new(key.clone());
+        params.key_identifier_method = key_id(&host.point);
         let cert = params
-            .self_signed(&HostKey::new(key.clone()))
+            .self_signed(&host)
             .map_err(|e| LocalCaError::Build(e.to_string()))?;
         Ok(Self {
             key,
@@ -183,12 +212,30 @@ impl LocalIssuer {
         let key = p256::ecdsa::SigningKey::from_pkcs8_pem(&key_pem)
             .map_err(|_| LocalCaError::Format(dir.join("ca.key").display().to_string()))?;
         let cert_pem = read("ca.pem")?;
-        let ca_der = pem_decode(&cert_pem)
-            .filter(|d| x509_parser::parse_x509_certificate(d).is_ok())
-            .ok_or_else(|| LocalCaError::Format(dir.join("ca.pem").display().to_string()))?;
+        let bad_cert = || LocalCaError::Format(dir.join("ca.pem").display().to_string());
+        let ca_der = pem_decode(&cert_pem).ok_or_else(bad_cert)?;
+        let (_, cert) = x509_parser::parse_x509_certificate(&ca_der).map_err(|_| bad_cert())?;
+        let host = HostKey::new(key.clone());
+        if cert.public_key().subject_public_key.data.as_ref() != host.point.as_slice() {
+            return Err(LocalCaError::Build(
+                "ca.key is not the key of the certificate in ca.pem".into(),
+            ));
+        }
+        let mut params = ca_params();
+        params.distinguished_name = dn_from_name(cert.subject()).map_err(LocalCaError::Build)?;
+        params.key_identifier_method = match cert
+            .get_extension_unique(&x509_parser::oid_registry::OID_X509_EXT_SUBJECT_KEY_IDENTIFIER)
+        {
+            Ok(Some(ext)) => match ext.parsed_extension() {
+                ParsedExtension::SubjectKeyIdentifier(k) => KeyIdMethod::PreSpecified(k.0.to_vec()),
+                _ => key_id(&host.point),
+            },
+            _ => key_id(&host.point),
+        };
+        let ca_der = ca_der.clone();
         Ok(Self {
             key,
-            ca_params: ca_params(),
+            ca_params: params,
             ca_der,
             issued: 0,
         })
@@ -224,25 +271,7 @@ impl LocalIssuer {
                 .map_err(|_| EnrollError::Rejected("not a PKCS#10 request".into()))?;
         let info = &req.certification_request_info;
         let mut params = CertificateParams::default();
-        let mut dn = DistinguishedName::new();
-        for attr in info.subject.iter_attributes() {
-            let oid: Vec<u64> = attr
-                .attr_type()
-                .iter()
-                .map(|arcs| arcs.collect())
-                .ok_or_else(|| EnrollError::Rejected("bad attribute type".into()))?;
-            let text = attr
-                .as_str()
-                .map_err(|_| EnrollError::Rejected("subject value is not a string".into()))?;
-            let value = match attr.attr_value().header.tag() {
-                x509_parser::der_parser::asn1_rs::Tag::PrintableString => DnValue::PrintableString(
-                    text.try_into()
-                        .map_err(|_| EnrollError::Rejected("bad PrintableString".into()))?,
-                ),
-                _ => DnValue::Utf8String(text.to_owned()),
-            };
-            dn.push(DnType::from_oid(&oid), value);
-        }
+        let dn = dn_from_name(&info.subject).map_err(|m| EnrollError::Rejected(m.to_owned()))?;
         params.distinguished_name = dn;
         if let Some(exts) = req.requested_extensions() {
             for ext in exts {
@@ -290,9 +319,11 @@ impl LocalIssuer {
                 params.extended_key_usages = vec![ExtendedKeyUsagePurpose::EmailProtection];
             }
         }
+        let subject_key = RequestKey::from_public(key)?;
+        params.key_identifier_method = key_id(&subject_key.bits);
         let issuer = Issuer::from_params(&self.ca_params, HostKey::new(self.key.clone()));
         let cert = params
-            .signed_by(&RequestKey::from_public(key)?, &issuer)
+            .signed_by(&subject_key, &issuer)
             .map_err(|e| EnrollError::Protocol(e.to_string()))?;
         self.issued += 1;
         Ok(cert.der().to_vec())
