@@ -333,3 +333,49 @@ fn activation_p256_interrupted_after_key_generation_then_resumed() {
     );
     assert!(listing.contains("Private EC Key [SIGN key]"), "{listing}");
 }
+
+#[test]
+fn certificate_from_an_untrusted_ca_is_refused_and_never_written() {
+    let b = Bench::start();
+    prepare(&b);
+    // The operator's configured CA is another one than the CA that answers.
+    b.ok(
+        "openssl",
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "other.key",
+            "-out",
+            "other.pem",
+            "-subj",
+            "/CN=Some Other CA",
+            "-days",
+            "30",
+        ],
+    );
+    let mut args = activate_args(&["--algorithm", "P-256"], "ca");
+    let i = args.iter().position(|a| *a == "ca/ca.pem").expect("ca arg");
+    args[i] = "other.pem";
+    let out = sello(&b, &args, &format!("{PIN}\n"));
+    assert!(!out.status.success(), "{}", text(&out));
+    let err = json_lines(&out).last().expect("error").to_string();
+    assert!(
+        err.contains("refused, nothing written") && err.contains("does not chain"),
+        "{err}"
+    );
+    for slot in ["9a", "9c"] {
+        b.yk_fails(&["-a", "read-certificate", "-s", slot]);
+    }
+    let j = journal(&b);
+    assert!(j["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .all(|k| k["certificate"].is_null()));
+}

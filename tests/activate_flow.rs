@@ -340,6 +340,29 @@ fn a_certificate_for_another_key_is_refused_and_never_written() {
     assert!(s.card.read_certificate(Slot::SIGNATURE).unwrap().is_none());
     let j = s.store.load("10000042").unwrap().unwrap();
     assert!(j.keys.iter().all(|k| k.certificate.is_none()));
+    // Defence in depth: even asked directly, the driver refuses to store a certificate whose key
+    // is not the slot's key (it compares with the card's metadata).
+    let csr = pem_decode(j.keys[0].csr.as_ref().unwrap()).unwrap();
+    let wrong = bad
+        .0
+        .issue_for_key(Purpose::Authentication, &csr, &bad.1)
+        .unwrap();
+    let derived = req
+        .profile
+        .management_key
+        .derive(MASTER, "10000042")
+        .unwrap();
+    s.card.authenticate(&derived).unwrap();
+    assert!(matches!(
+        s.card
+            .write_certificate(Slot::AUTHENTICATION, &wrong, false, None),
+        Err(sello::card::CardError::CertificateKeyMismatch { slot: 0x9A })
+    ));
+    assert!(s
+        .card
+        .read_certificate(Slot::AUTHENTICATION)
+        .unwrap()
+        .is_none());
     // The recorded key is the card's key.
     let k = PublicKey::from_spki_der(&pem_decode(&j.keys[0].public_key).unwrap()).unwrap();
     assert_eq!(
