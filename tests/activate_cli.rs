@@ -379,3 +379,79 @@ fn certificate_from_an_untrusted_ca_is_refused_and_never_written() {
         .iter()
         .all(|k| k["certificate"].is_null()));
 }
+
+#[test]
+fn process_killed_during_the_first_card_signature_then_resumed() {
+    use std::io::BufRead;
+    let b = Bench::start();
+    prepare(&b);
+    let mut args = activate_args(&[], "ca");
+    args.push("--verbose");
+    let mut child = b
+        .rig
+        .command(SELLO)
+        .args(&args)
+        .current_dir(b.dir())
+        .env("SELLO_STATE_DIR", b.path("state"))
+        .env("SELLO_PROFILE_DIR", b.path("profiles"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sello runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{PIN}\n").as_bytes())
+        .expect("stdin");
+    // Kill -9 as soon as the first CSR signature (GENERAL AUTHENTICATE on 9A) is sent: both keys
+    // are generated and recorded by then, no certificate exists yet.
+    let stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut killed = false;
+    let mut seen = Vec::new();
+    for line in stderr.lines() {
+        let line = line.expect("trace line");
+        assert!(
+            !line.contains(&hex::encode_upper(PIN)),
+            "PIN in the trace: {line}"
+        );
+        let is_sign =
+            line.starts_with("> ") && line.get(4..6) == Some("87") && line.get(8..10) == Some("9A");
+        seen.push(line);
+        if is_sign {
+            child.kill().expect("kill");
+            killed = true;
+            break;
+        }
+    }
+    let _ = child.wait();
+    assert!(killed, "no signature seen:\n{}", seen.join("\n"));
+    let j1 = journal(&b);
+    assert!(j1["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .all(|k| k["csr"].is_null()));
+    let keys1: Vec<Value> = j1["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| k["public_key"].clone())
+        .collect();
+    assert_eq!(keys1.len(), 2);
+
+    let out = sello(&b, &activate_args(&[], "ca"), &format!("{PIN}\n"));
+    assert!(out.status.success(), "{}", text(&out));
+    let j2 = journal(&b);
+    let keys2: Vec<Value> = j2["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| k["public_key"].clone())
+        .collect();
+    assert_eq!(keys1, keys2);
+    for slot in ["9a", "9c"] {
+        check_slot(&b, slot, &j2);
+    }
+}
