@@ -359,7 +359,7 @@ fn rcgen_pem(label: &str, der: &[u8]) -> String {
     )
 }
 
-/// The first PEM block's DER (any label), or the input itself when it already is DER.
+/// The first PEM block's DER (any label); `None` when there is none.
 pub fn pem_decode(text: &str) -> Option<Vec<u8>> {
     pem::parse(text).ok().map(|p| p.contents().to_vec())
 }
