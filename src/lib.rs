@@ -13,6 +13,7 @@ pub mod card;
 pub mod cli;
 pub mod enroll;
 pub mod pin;
+pub mod profile;
 pub mod transport;
 #[cfg(feature = "virtual-card")]
 pub mod virtual_card;

@@ -1,8 +1,11 @@
 //! The `sello` command line: readers, card status and PIN care, human output by default and
 //! `--json` for scripts. PINs come from the terminal (no echo) or `--pin-stdin`, never from argv.
 
+mod activate;
+mod cert;
 mod input;
 mod output;
+mod profile;
 
 use std::process::ExitCode;
 
@@ -38,6 +41,14 @@ enum Command {
     /// Change, unblock or query the PIN.
     #[command(subcommand)]
     Pin(PinCommand),
+    /// List and show card profiles.
+    #[command(subcommand)]
+    Profile(profile::ProfileCommand),
+    /// Activate a card for its holder: keys on the card, certificates from the CA (resumable).
+    Activate(Box<activate::ActivateArgs>),
+    /// Show or export the certificates on the card.
+    #[command(subcommand)]
+    Cert(cert::CertCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +106,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pin(PinCommand::Status(args)) => pin_status(&ctx, &args),
         Command::Pin(PinCommand::Change(args)) => pin_change(&ctx, &args),
         Command::Pin(PinCommand::Unblock(args)) => pin_unblock(&ctx, &args),
+        Command::Profile(cmd) => profile::run(ctx.json, &cmd),
+        Command::Activate(args) => activate::run(&ctx, &args),
+        Command::Cert(cmd) => cert::run(&ctx, &cmd),
     }
 }
 

@@ -1,4 +1,81 @@
-//! Enrollment: the EST client (RFC 7030); the activation workflow joins later.
+//! Enrollment: the CSR built with `rcgen` and signed by the card ([`csr`]), the check of what a CA
+//! returns ([`chain`]), the resumable activation workflow ([`activation`]) with its journal
+//! ([`journal`]), and the [`Enroller`] seam through which a CA is reached — EST (RFC 7030) in
+//! production (the `est` client), the in-process [`local::LocalIssuer`] for training and tests.
 
+pub mod activation;
 #[cfg(feature = "est-client")]
 pub mod est;
+pub mod chain;
+pub mod csr;
+pub mod journal;
+pub mod local;
+pub mod verify;
+
+use zeroize::Zeroizing;
+
+pub use crate::profile::Purpose;
+
+/// A one-time enrollment code (a secret: zeroized, never printed, never in argv or logs).
+#[derive(Clone, PartialEq, Eq)]
+pub struct EnrollmentCode(Zeroizing<String>);
+
+impl EnrollmentCode {
+    /// Wraps a code as typed (surrounding whitespace removed).
+    pub fn new(code: &str) -> Self {
+        Self(Zeroizing::new(code.trim().to_owned()))
+    }
+
+    /// The code, for the enrollment protocol only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for EnrollmentCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EnrollmentCode(***)")
+    }
+}
+
+/// Why an enrollment did not give a certificate. Messages come from the CA or the network and
+/// must never contain the enrollment code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EnrollError {
+    /// The CA cannot be reached (connection refused, timeout, TLS failure). Retrying later is fine.
+    #[error("the CA is unreachable: {0}")]
+    Unreachable(String),
+    /// The CA refused the request; the reason is for the operator (wrong/expired/used code,
+    /// subject mismatch, ...). Retrying the same request will not help.
+    #[error("the CA refused the request: {0}")]
+    Rejected(String),
+    /// The request waits for manual approval at the CA (EST `202 Accepted`).
+    #[error("the request waits for approval at the CA{}", retry_after_secs.map(|s| format!(" (retry after {s} s)")).unwrap_or_default())]
+    Pending {
+        /// The CA's `Retry-After`, in seconds.
+        retry_after_secs: Option<u64>,
+    },
+    /// The CA answered something that is not a certificate response.
+    #[error("the CA's answer is not understood: {0}")]
+    Protocol(String),
+}
+
+/// A certification authority reachable for enrollment: EST `simpleenroll` (RFC 7030 §4.2.1) in
+/// production, [`local::LocalIssuer`] in training and tests.
+pub trait Enroller {
+    /// Submits a PKCS#10 request (DER) for a key of the given purpose; returns the certificate
+    /// chain (DER), leaf first. The caller verifies everything that comes back.
+    fn enroll(&mut self, purpose: Purpose, csr_der: &[u8]) -> Result<Vec<Vec<u8>>, EnrollError>;
+
+    /// Whether [`Enroller::enroll`] needs a one-time enrollment code first. The activation asks
+    /// the operator for it (terminal or standard input) only when an enrollment is still due.
+    fn needs_code(&self) -> bool {
+        false
+    }
+
+    /// Gives the enrollment code (called at most once, before the first `enroll`).
+    fn set_code(&mut self, code: EnrollmentCode) {
+        drop(code);
+    }
+}

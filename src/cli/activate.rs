@@ -1,0 +1,479 @@
+//! `sello activate`: the registration-point activation of a card (see
+//! [`crate::enroll::activation`]), with a progress display, `--json` for the portal, and
+//! `--show-journal`. Secrets (master secret, PINs, PUK, enrollment code) come from files, the
+//! terminal or standard input — never from argv.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use zeroize::Zeroizing;
+
+use super::{choose_reader, CardArgs, Ctx, SecretSource};
+use crate::card::piv::{PivCard, Slot};
+use crate::enroll::activation::{
+    Activation, ActivationError, ActivationReport, ActivationRequest, ActivationUi, OperatorSecret,
+    Step, StepResult,
+};
+use crate::enroll::journal::JournalStore;
+use crate::enroll::local::{pem_decode_all, LocalIssuer};
+use crate::enroll::{EnrollError, Enroller, EnrollmentCode, Purpose};
+use crate::pin::{ManagementKey, Puk};
+use crate::profile::{self, Identity, ManagementKeyMode, SecretRule};
+use crate::transport::{trace::Sink, Transport};
+
+/// `sello activate` arguments.
+#[derive(Debug, Args)]
+pub(crate) struct ActivateArgs {
+    #[command(flatten)]
+    card: CardArgs,
+    /// Card profile (default: the one profile that applies to the card).
+    #[arg(long)]
+    profile: Option<String>,
+    /// The holder's NIF or NIE.
+    #[arg(long, required_unless_present = "show_journal")]
+    nif: Option<String>,
+    /// The holder's given name(s).
+    #[arg(long, required_unless_present = "show_journal")]
+    given_name: Option<String>,
+    /// The holder's surname(s).
+    #[arg(long, required_unless_present = "show_journal")]
+    surnames: Option<String>,
+    /// The holder's e-mail address (subjectAltName).
+    #[arg(long)]
+    email: Option<String>,
+    /// Key algorithm for every key (must be allowed by the profile), e.g. P-256.
+    #[arg(long)]
+    algorithm: Option<String>,
+    /// Key algorithm for one slot, e.g. `9C=P-256` (repeatable).
+    #[arg(long = "slot-algorithm", value_name = "SLOT=ALG")]
+    slot_algorithms: Vec<String>,
+    /// The CA certificate(s) (PEM) the issued certificates must chain to.
+    #[arg(long, env = "SELLO_CA_CERT")]
+    ca_cert: Option<PathBuf>,
+    /// Enroll at a local training CA in this directory (ca.pem + ca.key, P-256) instead of EST.
+    #[arg(long, env = "SELLO_LOCAL_CA")]
+    local_ca: Option<PathBuf>,
+    /// File holding the operator's management-key secret (derived: master secret; explicit:
+    /// the key in hex).
+    #[arg(long, env = "SELLO_MGMT_SECRET_FILE")]
+    mgmt_secret_file: Option<PathBuf>,
+    /// Read the operator's management-key secret as the first line of standard input.
+    #[arg(long)]
+    mgmt_secret_stdin: bool,
+    /// Read PIN, PUK and enrollment code from standard input, one per line, in the order asked.
+    #[arg(long)]
+    pin_stdin: bool,
+    /// Print this card's activation journal and exit.
+    #[arg(long)]
+    show_journal: bool,
+}
+
+pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
+    let store = JournalStore::default_location()?;
+    let reader = choose_reader(args.card.reader.as_deref())?;
+    let transport = Transport::open_pcsc(&reader)
+        .with_context(|| format!("cannot connect to the card in \"{reader}\""))?;
+    if ctx.verbose {
+        transport
+            .tracer()
+            .set_sink(Some(Box::new(std::io::stderr()) as Sink));
+    }
+    let atr = transport.atr().to_vec();
+    let mut card = PivCard::open(transport)
+        .with_context(|| format!("cannot use the card in \"{reader}\" (no PIV application?)"))?;
+
+    if args.show_journal {
+        return show_journal(ctx, &store, &mut card);
+    }
+
+    let profiles = profile::load_all()?;
+    let profile = match &args.profile {
+        Some(name) => profile::find(&profiles, name)?,
+        None => profile::for_card(&profiles, "PIV", &atr)?,
+    };
+    let identity = Identity::new(
+        args.nif.as_deref().unwrap_or_default(),
+        args.given_name.as_deref().unwrap_or_default(),
+        args.surnames.as_deref().unwrap_or_default(),
+        args.email.as_deref(),
+    )?;
+    let mut algorithms = HashMap::new();
+    if let Some(a) = &args.algorithm {
+        let alg = profile::parse_algorithm(a)
+            .with_context(|| format!("unknown algorithm \"{a}\" (RSA-2048, P-256, ...)"))?;
+        for k in &profile.keys {
+            algorithms.insert(k.slot, alg);
+        }
+    }
+    for sa in &args.slot_algorithms {
+        let (slot, alg) = sa
+            .split_once('=')
+            .with_context(|| format!("--slot-algorithm wants SLOT=ALG, got \"{sa}\""))?;
+        let slot = u8::from_str_radix(slot.trim(), 16)
+            .map(Slot)
+            .with_context(|| format!("\"{slot}\" is not a slot (9A, 9C, ...)"))?;
+        let alg = profile::parse_algorithm(alg)
+            .with_context(|| format!("unknown algorithm \"{alg}\""))?;
+        algorithms.insert(slot, alg);
+    }
+
+    let ca_cert = match (&args.ca_cert, &args.local_ca) {
+        (Some(f), _) => f.clone(),
+        (None, Some(dir)) => dir.join("ca.pem"),
+        (None, None) => {
+            bail!("no CA certificate to check issued certificates against: give --ca-cert")
+        }
+    };
+    let anchors = pem_decode_all(
+        &std::fs::read_to_string(&ca_cert)
+            .with_context(|| format!("cannot read the CA certificate {}", ca_cert.display()))?,
+    );
+    if anchors.is_empty() {
+        bail!("{}: no PEM certificate in it", ca_cert.display());
+    }
+    let mut enroller: Box<dyn Enroller> = match &args.local_ca {
+        Some(dir) => Box::new(LazyLocalCa::new(dir)),
+        None => bail!(
+            "no enrollment service configured: give --local-ca DIR (training CA); the EST client is wired separately"
+        ),
+    };
+
+    let mut source = SecretSource::from_flag(args.pin_stdin || args.mgmt_secret_stdin);
+    let secret = operator_secret(args, &profile, &mut source)?;
+    let request = ActivationRequest {
+        profile,
+        identity,
+        algorithms,
+        trust_anchors: anchors,
+    };
+    let mut ui = CliUi::new(ctx.json, source);
+    let activation = Activation::begin(&mut card, &request, &secret, &store)?;
+    let journal_path = activation.journal_path().to_owned();
+    let serial = activation.serial().to_owned();
+    match activation.run(enroller.as_mut(), &mut ui) {
+        Ok(report) => {
+            ui.clear();
+            print_report(ctx.json, &report);
+            Ok(())
+        }
+        Err(e) => {
+            ui.clear();
+            let hint = resume_hint(&e);
+            Err(anyhow::Error::new(e).context(format!(
+                "activation of card {serial} stopped{hint} (journal: {})",
+                journal_path.display()
+            )))
+        }
+    }
+}
+
+fn resume_hint(e: &ActivationError) -> &'static str {
+    match e {
+        ActivationError::Certificate { .. } => {
+            "; the CA's certificate was refused and nothing was written"
+        }
+        ActivationError::JournalMismatch { .. } | ActivationError::CardChanged(_) => "",
+        _ => "; run the same command again to resume",
+    }
+}
+
+fn operator_secret(
+    args: &ActivateArgs,
+    profile: &profile::Profile,
+    source: &mut SecretSource,
+) -> anyhow::Result<OperatorSecret> {
+    let policy = profile.management_key;
+    if policy.mode == ManagementKeyMode::Factory {
+        return Ok(OperatorSecret::None);
+    }
+    let raw: Zeroizing<Vec<u8>> = if args.mgmt_secret_stdin {
+        Zeroizing::new(
+            source
+                .read("operator management-key secret")?
+                .as_bytes()
+                .to_vec(),
+        )
+    } else if let Some(f) = &args.mgmt_secret_file {
+        let mut bytes = Zeroizing::new(
+            std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?,
+        );
+        while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            bytes.pop();
+        }
+        bytes
+    } else {
+        bail!(
+            "profile {} needs the operator's management-key secret: --mgmt-secret-file FILE (or SELLO_MGMT_SECRET_FILE) or --mgmt-secret-stdin",
+            profile.name
+        )
+    };
+    Ok(match policy.mode {
+        ManagementKeyMode::Derived => OperatorSecret::Master(raw),
+        _ => {
+            let text = std::str::from_utf8(&raw).context("the management key must be hex")?;
+            OperatorSecret::Explicit(
+                ManagementKey::from_hex(policy.algorithm, text)
+                    .context("the management key is not valid hex of the profile's algorithm")?,
+            )
+        }
+    })
+}
+
+/// Opens the local CA at the first enrollment, so a missing CA looks like an unreachable one.
+struct LazyLocalCa {
+    dir: PathBuf,
+    ca: Option<LocalIssuer>,
+}
+
+impl LazyLocalCa {
+    fn new(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_owned(),
+            ca: None,
+        }
+    }
+}
+
+impl Enroller for LazyLocalCa {
+    fn enroll(&mut self, purpose: Purpose, csr_der: &[u8]) -> Result<Vec<Vec<u8>>, EnrollError> {
+        if self.ca.is_none() {
+            self.ca = Some(
+                LocalIssuer::open(&self.dir)
+                    .map_err(|e| EnrollError::Unreachable(e.to_string()))?,
+            );
+        }
+        match &mut self.ca {
+            Some(ca) => ca.enroll(purpose, csr_der),
+            None => Err(EnrollError::Unreachable("local CA not opened".into())),
+        }
+    }
+}
+
+struct CliUi {
+    json: bool,
+    source: SecretSource,
+    bar: Option<ProgressBar>,
+    fancy: bool,
+}
+
+impl CliUi {
+    fn new(json: bool, source: SecretSource) -> Self {
+        Self {
+            json,
+            source,
+            bar: None,
+            fancy: !json && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn clear(&mut self) {
+        if let Some(b) = self.bar.take() {
+            b.finish_and_clear();
+        }
+    }
+
+    fn read(&mut self, what: &str, new: bool) -> Result<Zeroizing<String>, ActivationError> {
+        let source = &mut self.source;
+        let mut f = || {
+            if new {
+                source.read_new(what)
+            } else {
+                source.read(what)
+            }
+        };
+        let r = match &self.bar {
+            Some(b) => b.suspend(f),
+            None => f(),
+        };
+        r.map_err(|e| ActivationError::Input(format!("{e:#}")))
+    }
+}
+
+impl ActivationUi for CliUi {
+    fn new_pin(&mut self, rule: &SecretRule) -> Result<Zeroizing<String>, ActivationError> {
+        if !self.json && self.fancy {
+            self.bar_println(&format!(
+                "The holder chooses a PIN: {} to {} {}.",
+                rule.min_length,
+                rule.max_length,
+                rule.charset.name()
+            ));
+        }
+        self.read("new PIN", true)
+    }
+
+    fn current_pin(&mut self) -> Result<Zeroizing<String>, ActivationError> {
+        self.read("holder's PIN", false)
+    }
+
+    fn new_puk(&mut self, _rule: &SecretRule) -> Result<Zeroizing<String>, ActivationError> {
+        self.read("new PUK", true)
+    }
+
+    fn show_puk(&mut self, puk: &Puk) {
+        let text = String::from_utf8_lossy(&puk.padded()[..Puk::LEN]).into_owned();
+        let text = Zeroizing::new(text);
+        if self.json {
+            // JSON Lines: this event comes before the final result, so a portal has it even if
+            // a later step fails.
+            println!("{}", json!({ "event": "puk", "puk": text.as_str() }));
+        } else {
+            let line = format!(
+                "PUK: {}   (write it down for the holder: it is shown only this once)",
+                text.as_str()
+            );
+            match &self.bar {
+                Some(b) => b.suspend(|| println!("{line}")),
+                None => println!("{line}"),
+            }
+        }
+    }
+
+    fn enrollment_code(&mut self) -> Result<EnrollmentCode, ActivationError> {
+        Ok(EnrollmentCode::new(&self.read("enrollment code", false)?))
+    }
+
+    fn step_started(&mut self, step: Step) {
+        if !self.fancy {
+            return;
+        }
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_message(step.label());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        self.bar = Some(bar);
+    }
+
+    fn step_finished(&mut self, result: &StepResult) {
+        if self.json {
+            return;
+        }
+        let mark = match result.outcome.status() {
+            "done" => "done",
+            _ => "already done",
+        };
+        let line = format!(
+            "[{mark}] {}: {}",
+            result.step.label(),
+            result.outcome.detail()
+        );
+        match self.bar.take() {
+            Some(b) => b.finish_with_message(line),
+            None => println!("{line}"),
+        }
+    }
+}
+
+impl CliUi {
+    fn bar_println(&self, line: &str) {
+        match &self.bar {
+            Some(b) => b.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+}
+
+fn print_report(json: bool, r: &ActivationReport) {
+    let certs: Vec<_> = r
+        .journal
+        .keys
+        .iter()
+        .map(|k| {
+            json!({
+                "slot": k.slot,
+                "purpose": k.purpose,
+                "algorithm": k.algorithm,
+                "serial": k.certificate_info.as_ref().map(|c| c.serial.clone()),
+                "subject": k.certificate_info.as_ref().map(|c| c.subject.clone()),
+                "not_after": k.certificate_info.as_ref().map(|c| c.not_after),
+            })
+        })
+        .collect();
+    if json {
+        let steps: Vec<_> = r
+            .steps
+            .iter()
+            .map(|s| {
+                json!({
+                    "step": s.step.name(),
+                    "slot": s.step.slot().map(|x| format!("{:02X}", x.0)),
+                    "status": s.outcome.status(),
+                    "detail": s.outcome.detail(),
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            json!({
+                "activation": "complete",
+                "serial": r.serial,
+                "profile": r.profile,
+                "journal": r.journal_path,
+                "steps": steps,
+                "certificates": certs,
+            })
+        );
+        return;
+    }
+    println!("Card {} activated with profile {}.", r.serial, r.profile);
+    for k in &r.journal.keys {
+        if let Some(c) = &k.certificate_info {
+            println!(
+                "  {} {} ({}): certificate {} for {}",
+                k.slot, k.purpose, k.algorithm, c.serial, c.subject
+            );
+        }
+    }
+    println!("Journal: {}", r.journal_path.display());
+}
+
+fn show_journal(ctx: &Ctx, store: &JournalStore, card: &mut PivCard) -> anyhow::Result<()> {
+    let serial = card
+        .serial()
+        .context("the card reports no serial number, so it has no journal")?
+        .to_string();
+    let path = store.path(&serial);
+    let Some(j) = store.load(&serial)? else {
+        bail!(
+            "no activation journal for card {serial} (looked for {})",
+            path.display()
+        );
+    };
+    if ctx.json {
+        println!("{}", serde_json::to_string(&j).unwrap_or_default());
+        return Ok(());
+    }
+    println!("Journal:  {}", path.display());
+    println!("Card:     {}  profile {}", j.card_serial, j.profile);
+    println!(
+        "Holder:   {} {} ({})",
+        j.identity.given_name, j.identity.surnames, j.identity.nif
+    );
+    println!(
+        "State:    {}",
+        if j.completed_at.is_some() {
+            "complete"
+        } else {
+            "in progress (run `sello activate` again to resume)"
+        }
+    );
+    for e in &j.events {
+        println!("  {}  {:<22} {}", date_time(e.at), e.step, e.outcome);
+    }
+    Ok(())
+}
+
+fn date_time(ts: i64) -> String {
+    x509_parser::time::ASN1Time::from_timestamp(ts)
+        .map(|t| t.to_datetime().to_string())
+        .unwrap_or_else(|_| ts.to_string())
+}

@@ -1,0 +1,142 @@
+//! `sello cert show|export`: the public certificates on the card (no PIN needed).
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use clap::{Args, Subcommand, ValueEnum};
+use serde_json::json;
+
+use super::output::CertSummary;
+use super::{CardArgs, Ctx};
+use crate::card::KeyRef;
+use crate::enroll::local::pem_encode;
+
+/// `sello cert ...`
+#[derive(Debug, Subcommand)]
+pub(crate) enum CertCommand {
+    /// Show the certificate of a slot, or of every slot holding one.
+    Show(ShowArgs),
+    /// Write the certificate of a slot as PEM or DER (to a file, or PEM to standard output).
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    #[command(flatten)]
+    card: CardArgs,
+    /// Key slot (9A, 9C, 9D, 9E); default: all.
+    #[arg(long)]
+    slot: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Pem,
+    Der,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    #[command(flatten)]
+    card: CardArgs,
+    /// Key slot (9A, 9C, 9D, 9E).
+    #[arg(long)]
+    slot: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "pem")]
+    format: Format,
+    /// Output file (default: standard output, PEM only).
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+}
+
+fn parse_slot(s: &str) -> anyhow::Result<KeyRef> {
+    u8::from_str_radix(s.trim_start_matches("0x"), 16)
+        .map(KeyRef)
+        .with_context(|| format!("\"{s}\" is not a key slot (9A, 9C, 9D, 9E)"))
+}
+
+pub(crate) fn run(ctx: &Ctx, cmd: &CertCommand) -> anyhow::Result<()> {
+    match cmd {
+        CertCommand::Show(args) => {
+            let mut card = ctx.open(&args.card)?;
+            let slots: Vec<(KeyRef, Vec<u8>)> = match &args.slot {
+                Some(s) => {
+                    let key = parse_slot(s)?;
+                    match card.read_certificate(key)? {
+                        Some(der) => vec![(key, der)],
+                        None => bail!("no certificate in slot {:02X}", key.0),
+                    }
+                }
+                None => card
+                    .key_slots()?
+                    .into_iter()
+                    .filter_map(|k| k.certificate.map(|c| (k.key, c)))
+                    .collect(),
+            };
+            let list: Vec<_> = slots
+                .iter()
+                .map(|(k, der)| (k, CertSummary::parse(der), der))
+                .collect();
+            if ctx.json {
+                let v: Vec<_> = list
+                    .iter()
+                    .map(|(k, s, der)| {
+                        json!({
+                            "slot": format!("{:02X}", k.0),
+                            "subject": s.as_ref().map(|s| s.subject.clone()),
+                            "issuer": s.as_ref().map(|s| s.issuer.clone()),
+                            "serial": s.as_ref().map(|s| s.serial.clone()),
+                            "not_before": s.as_ref().map(|s| s.not_before),
+                            "not_after": s.as_ref().map(|s| s.not_after),
+                            "pem": pem_encode("CERTIFICATE", der),
+                        })
+                    })
+                    .collect();
+                println!("{}", json!({ "certificates": v }));
+            } else if list.is_empty() {
+                println!("No certificates on the card.");
+            } else {
+                for (k, s, _) in &list {
+                    match s {
+                        Some(s) => println!(
+                            "Slot {:02X}\n  Subject: {}\n  Issuer:  {}\n  Serial:  {}\n  Valid:   {} .. {}",
+                            k.0,
+                            s.subject,
+                            s.issuer,
+                            s.serial,
+                            date(s.not_before),
+                            date(s.not_after)
+                        ),
+                        None => println!("Slot {:02X}: not a valid X.509 certificate", k.0),
+                    }
+                }
+            }
+            Ok(())
+        }
+        CertCommand::Export(args) => {
+            let key = parse_slot(&args.slot)?;
+            let mut card = ctx.open(&args.card)?;
+            let Some(der) = card.read_certificate(key)? else {
+                bail!("no certificate in slot {:02X}", key.0);
+            };
+            let bytes = match args.format {
+                Format::Pem => pem_encode("CERTIFICATE", &der).into_bytes(),
+                Format::Der => der,
+            };
+            match (&args.out, args.format) {
+                (Some(path), _) => std::fs::write(path, &bytes)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                (None, Format::Pem) => print!("{}", String::from_utf8_lossy(&bytes)),
+                (None, Format::Der) => bail!("DER is binary: give --out FILE"),
+            }
+            Ok(())
+        }
+    }
+}
+
+fn date(ts: i64) -> String {
+    x509_parser::time::ASN1Time::from_timestamp(ts)
+        .map(|t| t.to_datetime().date().to_string())
+        .unwrap_or_else(|_| ts.to_string())
+}
