@@ -3,10 +3,10 @@
 //! checks with openssl and curl.
 #![cfg(feature = "ca")]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Output};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,81 +19,25 @@ use x509_parser::prelude::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_sello-ca");
 
-/// A running CA; the server is killed on drop.
-struct Ca {
-    dir: tempfile::TempDir,
-    child: Child,
-    est: String,
-    crl: String,
-}
+mod rig;
 
-impl Drop for Ca {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use rig::ca::LocalCa as Ca;
 
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("run sello-ca")
+    Ca::run(BIN, args)
 }
 
 fn run_ok(args: &[&str]) -> String {
-    let out = run(args);
-    assert!(
-        out.status.success(),
-        "sello-ca {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf8")
+    Ca::run_ok(BIN, args)
 }
 
-impl Ca {
-    fn start(config_edit: impl FnOnce(String) -> String) -> Ca {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let ca_dir = dir.path().join("ca");
-        run_ok(&["init", "--dir", ca_dir.to_str().expect("utf8 path")]);
-        let config_path = ca_dir.join("config.toml");
-        let config = std::fs::read_to_string(&config_path).expect("config");
-        std::fs::write(&config_path, config_edit(config)).expect("write config");
-        let log = std::fs::File::create(dir.path().join("serve.log")).expect("log");
-        let mut child = Command::new(BIN)
-            .args(["serve", "--dir"])
-            .arg(&ca_dir)
-            .args(["--listen", "127.0.0.1:0", "--crl-listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(log))
-            .spawn()
-            .expect("spawn serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let mut addr = || {
-            let line = lines.next().expect("a line").expect("readable");
-            let start = line.find("127.0.0.1:").expect("address in line");
-            line[start..]
-                .split('/')
-                .next()
-                .expect("host:port")
-                .to_string()
-        };
-        let est = addr();
-        let crl = addr();
-        Ca {
-            dir,
-            child,
-            est,
-            crl,
-        }
-    }
+trait CaExt {
+    fn client(&self) -> EstClient;
+    fn code(&self, id: &Person, valid_days: Option<u32>) -> EnrollmentSecret;
+    fn fetch_crl(&self) -> Vec<u8>;
+}
 
-    fn dir(&self) -> PathBuf {
-        self.dir.path().join("ca")
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.dir().join(name).to_str().expect("utf8").to_string()
-    }
-
+impl CaExt for Ca {
     fn client(&self) -> EstClient {
         let trust = TrustAnchor::from_pem_file(&self.dir().join("root.pem")).expect("anchor");
         let mut config = EstClientConfig::new(&format!("https://{}", self.est), trust);
@@ -102,27 +46,13 @@ impl Ca {
     }
 
     fn code(&self, id: &Person, valid_days: Option<u32>) -> EnrollmentSecret {
-        let dir = self.path("");
-        let days = valid_days.map(|d| d.to_string());
-        let mut args = vec![
-            "enroll-code",
-            "--dir",
-            &dir,
-            "--nif",
+        EnrollmentSecret::new(&self.enroll_code(
             id.nif,
-            "--given-name",
             id.given,
-            "--surnames",
             id.surnames,
-            "--email",
             id.email,
-        ];
-        if let Some(d) = &days {
-            args.extend(["--valid-days", d]);
-        }
-        let code = run_ok(&args).trim().to_string();
-        assert_eq!(code.len(), 10, "code {code:?}");
-        EnrollmentSecret::new(&code)
+            valid_days,
+        ))
     }
 
     fn fetch_crl(&self) -> Vec<u8> {
@@ -308,7 +238,7 @@ fn p256_client_key(kp: &KeyPair, chain: Vec<Vec<u8>>) -> Arc<dyn ClientKey> {
 
 #[test]
 fn enrolls_auth_and_sign_with_rsa_and_p256_then_renews_with_tls_client_keys() {
-    let ca = Ca::start(|c| c);
+    let ca = Ca::start(BIN, |c| c);
     let client = ca.client();
 
     // cacerts: issuing then root, and they chain.
@@ -476,7 +406,7 @@ fn enrolls_auth_and_sign_with_rsa_and_p256_then_renews_with_tls_client_keys() {
 
 #[test]
 fn refusals_give_the_reason() {
-    let ca = Ca::start(|c| c);
+    let ca = Ca::start(BIN, |c| c);
     let client = ca.client();
     let code = ca.code(&MARIA, None);
     let key = p256_key();
@@ -625,7 +555,7 @@ fn refusals_give_the_reason() {
 
 #[test]
 fn renewal_rules_revocation_and_crl() {
-    let ca = Ca::start(|c| c);
+    let ca = Ca::start(BIN, |c| c);
     let client = ca.client();
     let issuing = client.cacerts(None).expect("cacerts")[0].clone();
     let code = ca.code(&JOAN, None);
@@ -752,7 +682,7 @@ fn renewal_rules_revocation_and_crl() {
 
 #[test]
 fn pending_requests_are_polled_with_notices() {
-    let ca = Ca::start(|c| c.replace("pending_polls = 0", "pending_polls = 2"));
+    let ca = Ca::start(BIN, |c| c.replace("pending_polls = 0", "pending_polls = 2"));
     let trust = TrustAnchor::from_pem_file(&ca.dir().join("root.pem")).expect("anchor");
     let mut config = EstClientConfig::new(&format!("https://{}", ca.est), trust.clone());
     config.max_polls = 5;
@@ -793,7 +723,7 @@ fn pending_requests_are_polled_with_notices() {
 
 #[test]
 fn curl_and_openssl_see_a_standard_est_server_and_pins_work() {
-    let ca = Ca::start(|c| c);
+    let ca = Ca::start(BIN, |c| c);
     let root = ca.path("root.pem");
     let url = |p: &str| format!("https://{}/.well-known/est/{p}", ca.est);
     let sh = |script: &str| {
@@ -954,7 +884,7 @@ fn openssl_fingerprint(path: &str) -> String {
 #[test]
 fn keys_are_private_and_codes_lock_after_repeated_failures() {
     use std::os::unix::fs::PermissionsExt;
-    let ca = Ca::start(|c| c);
+    let ca = Ca::start(BIN, |c| c);
     for key in ["root.key", "issuing.key", "tls.key"] {
         let mode = std::fs::metadata(ca.dir().join(key))
             .expect("key file")

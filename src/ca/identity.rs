@@ -6,48 +6,12 @@ use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-/// Check letters of the DNI/NIF and NIE: `LETTERS[n mod 23]`.
-const CHECK_LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
-
-/// Validates a NIF (8 digits + check letter) or NIE (X/Y/Z + 7 digits + check letter, with X/Y/Z
-/// read as 0/1/2) and returns it normalised to upper case.
+/// Validates a NIF or NIE (check letter included) and returns it normalised to upper case. The
+/// rules are the profile module's, so activation and the CA accept exactly the same values.
 pub fn validate_nif(input: &str) -> Result<String, String> {
-    let nif = input.trim().to_ascii_uppercase();
-    let bytes = nif.as_bytes();
-    if bytes.len() != 9 {
-        return Err(format!(
-            "NIF/NIE must be 9 characters (8 digits + letter, or X/Y/Z + 7 digits + letter), got {}",
-            bytes.len()
-        ));
-    }
-    let (body, letter) = bytes.split_at(8);
-    let mut digits = String::with_capacity(8);
-    for (i, &b) in body.iter().enumerate() {
-        match (i, b) {
-            (0, b'X') => digits.push('0'),
-            (0, b'Y') => digits.push('1'),
-            (0, b'Z') => digits.push('2'),
-            (_, b'0'..=b'9') => digits.push(b as char),
-            _ => {
-                return Err(format!(
-                    "NIF/NIE has an invalid character at position {}",
-                    i + 1
-                ))
-            }
-        }
-    }
-    let number: u32 = digits
-        .parse()
-        .map_err(|_| "NIF/NIE number does not parse".to_string())?;
-    let expected = CHECK_LETTERS[(number % 23) as usize];
-    match letter.first() {
-        Some(&l) if l == expected => Ok(nif),
-        Some(&l) if l.is_ascii_uppercase() => Err(format!(
-            "NIF/NIE check letter is '{}' but the number requires '{}'",
-            l as char, expected as char
-        )),
-        _ => Err("NIF/NIE must end in a check letter".to_string()),
-    }
+    crate::profile::Nif::parse(input)
+        .map(|n| n.as_str().to_owned())
+        .map_err(|e| e.to_string())
 }
 
 /// A registered natural person.
@@ -66,35 +30,15 @@ pub struct Identity {
 impl Identity {
     /// Builds an identity after validating every field.
     pub fn new(nif: &str, given_name: &str, surnames: &str, email: &str) -> Result<Self, String> {
-        let nif = validate_nif(nif)?;
-        let given_name = given_name.trim();
-        let surnames = surnames.trim();
-        let email = email.trim();
-        if given_name.is_empty() || surnames.is_empty() {
-            return Err("given name and surnames must not be empty".into());
-        }
-        if given_name.len() > 64 || surnames.len() > 64 {
-            return Err("given name and surnames are limited to 64 bytes each".into());
-        }
-        if given_name
-            .chars()
-            .chain(surnames.chars())
-            .any(char::is_control)
-        {
-            return Err("names must not contain control characters".into());
-        }
-        let valid_email = email.len() <= 128
-            && email.is_ascii()
-            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-            && matches!(email.split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !d.contains('@'));
-        if !valid_email {
-            return Err("e-mail address must look like local@domain.tld (ASCII)".into());
-        }
+        // The same validation and normalisation as activation's (`profile::Identity`), so a
+        // registered identity and the subject a card's CSR carries compare equal.
+        let id = crate::profile::Identity::new(nif, given_name, surnames, Some(email))
+            .map_err(|e| e.to_string())?;
         Ok(Self {
-            nif,
-            given_name: given_name.to_string(),
-            surnames: surnames.to_string(),
-            email: email.to_string(),
+            nif: id.nif.as_str().to_owned(),
+            given_name: id.given_name,
+            surnames: id.surnames,
+            email: id.email.unwrap_or_default(),
         })
     }
 

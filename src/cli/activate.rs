@@ -20,6 +20,10 @@ use crate::enroll::activation::{
     Activation, ActivationError, ActivationReport, ActivationRequest, ActivationUi, OperatorSecret,
     Step, StepResult,
 };
+#[cfg(feature = "est-client")]
+use crate::enroll::est::{EstClient, EstClientConfig, PendingNotice, TrustAnchor};
+#[cfg(feature = "est-client")]
+use crate::enroll::est_enroller::EstEnroller;
 use crate::enroll::journal::JournalStore;
 use crate::enroll::local::{pem_decode_all, LocalIssuer};
 use crate::enroll::{EnrollError, Enroller, EnrollmentCode, Purpose};
@@ -57,8 +61,22 @@ pub(crate) struct ActivateArgs {
     #[arg(long, env = "SELLO_CA_CERT")]
     ca_cert: Option<PathBuf>,
     /// Enroll at a local training CA in this directory (ca.pem + ca.key, P-256) instead of EST.
-    #[arg(long, env = "SELLO_LOCAL_CA")]
+    #[arg(long, env = "SELLO_LOCAL_CA", conflicts_with = "est")]
     local_ca: Option<PathBuf>,
+    /// The CA's EST server (RFC 7030), e.g. https://127.0.0.1:8443.
+    #[arg(long, env = "SELLO_EST_URL")]
+    est: Option<String>,
+    /// Trust anchor(s) (PEM) for the EST server's TLS certificate.
+    #[arg(long, env = "SELLO_EST_TRUST", requires = "est")]
+    est_trust: Option<PathBuf>,
+    /// Or: the SHA-256 fingerprint (hex) of the EST server's TLS certificate.
+    #[arg(
+        long,
+        env = "SELLO_EST_PIN",
+        requires = "est",
+        conflicts_with = "est_trust"
+    )]
+    est_pin: Option<String>,
     /// File holding the operator's management-key secret (derived: master secret; explicit:
     /// the key in hex).
     #[arg(long, env = "SELLO_MGMT_SECRET_FILE")]
@@ -123,26 +141,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
         algorithms.insert(slot, alg);
     }
 
-    let ca_cert = match (&args.ca_cert, &args.local_ca) {
-        (Some(f), _) => f.clone(),
-        (None, Some(dir)) => dir.join("ca.pem"),
-        (None, None) => {
-            bail!("no CA certificate to check issued certificates against: give --ca-cert")
-        }
-    };
-    let anchors = pem_decode_all(
-        &std::fs::read_to_string(&ca_cert)
-            .with_context(|| format!("cannot read the CA certificate {}", ca_cert.display()))?,
-    );
-    if anchors.is_empty() {
-        bail!("{}: no PEM certificate in it", ca_cert.display());
-    }
-    let mut enroller: Box<dyn Enroller> = match &args.local_ca {
-        Some(dir) => Box::new(LazyLocalCa::new(dir)),
-        None => bail!(
-            "no enrollment service configured: give --local-ca DIR (training CA); the EST client is wired separately"
-        ),
-    };
+    let (anchors, mut enroller) = enrollment(ctx, args, &identity)?;
 
     let mut source = SecretSource::from_flag(args.pin_stdin || args.mgmt_secret_stdin);
     let secret = operator_secret(args, &profile, &mut source)?;
@@ -171,6 +170,105 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
             )))
         }
     }
+}
+
+/// Trust anchors for issued certificates, and the way to the CA.
+type Enrollment = (Vec<Vec<u8>>, Box<dyn Enroller>);
+
+/// The CA certificates issued certificates must chain to, and the way to the CA: EST (the trust
+/// anchors default to the server's `/cacerts`, fetched over TLS authenticated by `--est-trust` or
+/// `--est-pin`, RFC 7030 §4.1.3) or a local training CA.
+fn enrollment(
+    ctx: &Ctx,
+    args: &ActivateArgs,
+    identity: &Identity,
+) -> anyhow::Result<Enrollment> {
+    let read_anchors = |path: &Path| -> anyhow::Result<Vec<Vec<u8>>> {
+        let anchors = pem_decode_all(
+            &std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the CA certificate {}", path.display()))?,
+        );
+        if anchors.is_empty() {
+            bail!("{}: no PEM certificate in it", path.display());
+        }
+        Ok(anchors)
+    };
+    if let Some(url) = &args.est {
+        return est_enrollment(ctx, args, identity, url, read_anchors);
+    }
+    match (&args.local_ca, &args.ca_cert) {
+        (Some(dir), ca_cert) => {
+            let anchors = read_anchors(&ca_cert.clone().unwrap_or_else(|| dir.join("ca.pem")))?;
+            Ok((anchors, Box::new(LazyLocalCa::new(dir))))
+        }
+        (None, _) => bail!(
+            "no CA configured: give --est URL (with --est-trust or --est-pin), or --local-ca DIR for a training CA"
+        ),
+    }
+}
+
+#[cfg(feature = "est-client")]
+fn est_enrollment(
+    ctx: &Ctx,
+    args: &ActivateArgs,
+    identity: &Identity,
+    url: &str,
+    read_anchors: impl Fn(&Path) -> anyhow::Result<Vec<Vec<u8>>>,
+) -> anyhow::Result<Enrollment> {
+    let trust = match (&args.est_trust, &args.est_pin) {
+        (Some(pem), _) => TrustAnchor::from_pem_file(pem)?,
+        (None, Some(fp)) => TrustAnchor::from_fingerprint(fp)?,
+        (None, None) => bail!(
+            "how should the EST server be recognised? give --est-trust PEM or --est-pin SHA256"
+        ),
+    };
+    let client = EstClient::new(EstClientConfig::new(url, trust))?;
+    let anchors = match &args.ca_cert {
+        Some(f) => read_anchors(f)?,
+        None => client
+            .cacerts(None)
+            .context("cannot fetch the CA certificates (EST /cacerts)")?,
+    };
+    let json = ctx.json;
+    let on_wait = Box::new(move |n: &PendingNotice| {
+        if json {
+            println!(
+                "{}",
+                json!({
+                    "event": "ca-pending",
+                    "attempt": n.attempt,
+                    "max_attempts": n.max_attempts,
+                    "wait_secs": n.wait.as_secs(),
+                    "message": n.message,
+                })
+            );
+        } else {
+            eprintln!(
+                "The CA has put the request on hold{}; asking again in {} s ({}/{}).",
+                if n.message.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", n.message)
+                },
+                n.wait.as_secs(),
+                n.attempt,
+                n.max_attempts
+            );
+        }
+    });
+    let enroller = EstEnroller::new(client, identity.nif.as_str(), on_wait);
+    Ok((anchors, Box::new(enroller)))
+}
+
+#[cfg(not(feature = "est-client"))]
+fn est_enrollment(
+    _: &Ctx,
+    _: &ActivateArgs,
+    _: &Identity,
+    _: &str,
+    _: impl Fn(&Path) -> anyhow::Result<Vec<Vec<u8>>>,
+) -> anyhow::Result<Enrollment> {
+    bail!("this build of sello has no EST client (feature \"est-client\")")
 }
 
 fn resume_hint(e: &ActivationError) -> &'static str {

@@ -4,10 +4,12 @@
 //! production (the `est` client), the in-process [`local::LocalIssuer`] for training and tests.
 
 pub mod activation;
-#[cfg(feature = "est-client")]
-pub mod est;
 pub mod chain;
 pub mod csr;
+#[cfg(feature = "est-client")]
+pub mod est;
+#[cfg(feature = "est-client")]
+pub mod est_enroller;
 pub mod journal;
 pub mod local;
 pub mod verify;

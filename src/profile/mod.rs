@@ -487,7 +487,7 @@ impl AtrPattern {
             .chars()
             .filter(|c| !c.is_whitespace() && *c != ':')
             .collect();
-        if clean.len() % 2 != 0 || clean.is_empty() {
+        if !clean.len().is_multiple_of(2) || clean.is_empty() {
             return None;
         }
         let mut out = Vec::new();

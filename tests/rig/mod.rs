@@ -2,6 +2,9 @@
 //! (`sello::virtual_card::rig`), and running tools we did not write against it.
 #![allow(dead_code)]
 
+#[cfg(feature = "ca")]
+pub mod ca;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
