@@ -7,8 +7,10 @@
 #![deny(unsafe_code)]
 
 pub mod apdu;
+pub mod browser;
 pub mod card;
 pub mod cli;
+pub mod doctor;
 pub mod pin;
 pub mod transport;
 #[cfg(feature = "virtual-card")]

@@ -1,6 +1,8 @@
 //! The `sello` command line: readers, card status and PIN care, human output by default and
 //! `--json` for scripts. PINs come from the terminal (no echo) or `--pin-stdin`, never from argv.
 
+mod browser;
+mod doctor;
 mod input;
 mod output;
 
@@ -38,7 +40,18 @@ enum Command {
     /// Change, unblock or query the PIN.
     #[command(subcommand)]
     Pin(PinCommand),
+    /// Register the PKCS#11 module with Chromium/Chrome, Firefox and p11-kit.
+    #[command(subcommand)]
+    Browser(browser::BrowserCommand),
+    /// Check that everything needed to use the card is in place, and say what to fix.
+    Doctor(doctor::DoctorArgs),
 }
+
+/// An error whose message the command has already printed (its output says what failed); only
+/// the exit status remains to be set.
+#[derive(Debug, thiserror::Error)]
+#[error("failed (reported above)")]
+struct Reported;
 
 #[derive(Debug, Subcommand)]
 enum PinCommand {
@@ -72,6 +85,7 @@ pub fn main() -> ExitCode {
     let json = cli.json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<Reported>() => ExitCode::FAILURE,
         Err(e) => {
             if json {
                 println!("{}", output::error_json(&e));
@@ -95,6 +109,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pin(PinCommand::Status(args)) => pin_status(&ctx, &args),
         Command::Pin(PinCommand::Change(args)) => pin_change(&ctx, &args),
         Command::Pin(PinCommand::Unblock(args)) => pin_unblock(&ctx, &args),
+        Command::Browser(cmd) => browser::run(ctx.json, &cmd),
+        Command::Doctor(args) => doctor::run(ctx.json, &args),
     }
 }
 
