@@ -150,8 +150,8 @@ pub fn recognise(info: &CardInfo) -> Option<Recognised> {
 }
 
 const ADVICE_PCSCD: &str =
-    "The smart-card service is not running: start it with `sudo systemctl start pcscd` \
-     (install it first if needed: `sudo apt install pcscd`), then run `sello doctor` again.";
+    "Start it with `sudo systemctl start pcscd` (if that says it is not installed: \
+     `sudo apt install pcscd`), then run `sello doctor` again.";
 
 fn slot_name(k: KeyRef) -> &'static str {
     match k.0 {
