@@ -287,11 +287,14 @@ pub fn check_module(path: &Path) -> Result<PathBuf, BrowserError> {
     if !path.exists() {
         return Err(BrowserError::ModuleMissing(path.to_path_buf()));
     }
+    if !path.is_file() {
+        return Err(BrowserError::NotSharedObject(path.to_path_buf()));
+    }
     let mut header = [0u8; 18];
     let n = fs::File::open(path)
         .and_then(|mut f| io::Read::read(&mut f, &mut header))
         .map_err(io_err("cannot read", path))?;
-    if !path.is_file() || !is_shared_object(&header[..n]) {
+    if !is_shared_object(&header[..n]) {
         return Err(BrowserError::NotSharedObject(path.to_path_buf()));
     }
     fs::canonicalize(path).map_err(io_err("cannot resolve", path))
@@ -747,7 +750,9 @@ mod tests {
     fn module_checks() {
         let e = check_module(Path::new("/nonexistent/libsello.so")).unwrap_err();
         assert!(e.to_string().contains("no such file"), "{e}");
-        let e = check_module(Path::new("/etc/hostname")).unwrap_err();
-        assert!(e.to_string().contains("not a shared library"), "{e}");
+        for not_so in ["/etc/hostname", "/etc"] {
+            let e = check_module(Path::new(not_so)).unwrap_err();
+            assert!(e.to_string().contains("not a shared library"), "{e}");
+        }
     }
 }
