@@ -331,6 +331,48 @@ fn no_certificate_on_the_card() {
 }
 
 #[test]
+fn certificate_for_another_key() {
+    // A key generated on the card, then a certificate for a different (software) key written
+    // over it: the card's key metadata gives it away.
+    let b = Bench::start();
+    b.make_ca();
+    b.yk(&[
+        "-a", "generate", "-s", "9a", "-A", "ECCP256", "-o", "key.pem",
+    ]);
+    b.ok(
+        "openssl",
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "holder.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "365",
+            "-out",
+            "other.pem",
+        ],
+    );
+    b.yk(&["-a", "import-certificate", "-s", "9a", "-i", "other.pem"]);
+    let env = Env::new();
+    env.install();
+    let (ok, v) = doctor_json(&b, &env, &["--ca", &ca_arg(&b)]);
+    assert!(!ok);
+    assert_eq!(status(&v, "certificate"), "fail", "{v}");
+    assert!(
+        check(&v, "certificate")["finding"]
+            .as_str()
+            .unwrap_or("")
+            .contains("does not belong to the key"),
+        "{v}"
+    );
+}
+
+#[test]
 fn certificate_expiring_soon() {
     let b = Bench::start();
     b.make_ca();

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::browser;
-use crate::card::{self, CardDriver, CardError, CardInfo, KeyRef, KeySlot, PinStatus};
+use crate::card::{self, CardDriver, CardError, CardInfo, KeyRef, KeySlot, PinStatus, PublicKey};
 use crate::transport::{self, TransportError};
 
 /// Days before expiry from which a certificate is reported as expiring.
@@ -249,6 +249,32 @@ pub fn check_certificates(slots: &[KeySlot], r: &Recognised) -> Check {
                 list(&unreadable)
             ),
             "Take the card to a registration point to have a new certificate written.",
+        );
+    }
+    // With key metadata the card reveals each slot's public key: a certificate for another key
+    // (an activation interrupted between key generation and certificate writing) cannot work.
+    let mismatched: Vec<KeyRef> = certs
+        .iter()
+        .filter(|(k, der)| {
+            let on_card = slots
+                .iter()
+                .find(|s| s.key == *k)
+                .and_then(|s| s.public_key.as_ref());
+            let in_cert = x509_parser::parse_x509_certificate(der)
+                .ok()
+                .and_then(|(_, c)| PublicKey::from_spki_der(c.public_key().raw).ok());
+            matches!((on_card, in_cert), (Some(a), Some(b)) if *a != b)
+        })
+        .map(|(k, _)| *k)
+        .collect();
+    if !mismatched.is_empty() {
+        return Check::fail(
+            "certificate",
+            format!(
+                "The certificate in the {} slot does not belong to the key on the card.",
+                list(&mismatched)
+            ),
+            "The card's activation was not completed: take it to a registration point.",
         );
     }
     let present: Vec<KeyRef> = certs.iter().map(|(k, _)| *k).collect();
