@@ -107,7 +107,9 @@ pub struct NssDb {
     pub browser: Browser,
     /// The database directory (holding `pkcs11.txt`, `cert9.db`, `key4.db`).
     pub dir: PathBuf,
-    /// Whether the directory exists (Chromium's may not yet).
+    /// Whether the NSS database exists (`pkcs11.txt` or `cert9.db` in the directory). Chromium's
+    /// may not yet (install creates it); a Firefox profile never started has none (install
+    /// leaves it alone: Firefox creates the database, and migrates an old one, on first start).
     pub exists: bool,
 }
 
@@ -190,7 +192,7 @@ pub fn discover(home: &Path) -> Vec<NssDb> {
     let chromium = home.join(".pki/nssdb");
     let mut dbs = vec![NssDb {
         browser: Browser::Chromium,
-        exists: chromium.is_dir(),
+        exists: has_db(&chromium),
         dir: chromium,
     }];
     for ff in firefox_homes(home) {
@@ -208,12 +210,17 @@ pub fn discover(home: &Path) -> Vec<NssDb> {
             }
             dbs.push(NssDb {
                 browser: Browser::Firefox { profile: p.name },
-                exists: true,
+                exists: has_db(&dir),
                 dir,
             });
         }
     }
     dbs
+}
+
+/// Whether `dir` holds an NSS `sql:` database.
+fn has_db(dir: &Path) -> bool {
+    dir.join("pkcs11.txt").is_file() || dir.join("cert9.db").is_file()
 }
 
 /// Whether Firefox is running with the profile in `dir`: its `lock` symlink ("IP:+PID") names a
@@ -487,6 +494,8 @@ pub enum Action {
     Removed,
     /// There was nothing to remove.
     NotRegistered,
+    /// Nothing to do here, for the reason given (not an error).
+    Skipped(String),
     /// Not done; the error says why.
     Failed(String),
 }
@@ -577,12 +586,19 @@ fn install_one(env: &Env, db: &NssDb, library: &Path) -> Result<Action, BrowserE
     if matches!(db.browser, Browser::Firefox { .. }) && firefox_running(&db.dir) {
         return Err(BrowserError::FirefoxRunning(db.dir.clone()));
     }
-    let created = if db.dir.join("pkcs11.txt").exists() || db.dir.join("cert9.db").exists() {
-        false
-    } else {
-        create_db(env, db)?;
-        true
-    };
+    let created =
+        match (&db.browser, db.exists) {
+            (_, true) => false,
+            (Browser::Chromium, false) => {
+                create_db(env, db)?;
+                true
+            }
+            (Browser::Firefox { .. }, false) => return Ok(Action::Skipped(
+                "no certificate database yet (profile never started); start Firefox with it once, \
+                 close it, and run `sello browser install` again to use the card there"
+                    .to_owned(),
+            )),
+        };
     let mut entries = read_entries(db)?
         .unwrap_or_else(|| vec![pkcs11txt::internal_entry(&db.dir.to_string_lossy())]);
     let lib = library.to_string_lossy();

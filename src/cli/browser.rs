@@ -60,6 +60,7 @@ fn action_json(a: &Action) -> (&'static str, Value) {
         Action::Unchanged => ("unchanged", json!({})),
         Action::Removed => ("removed", json!({})),
         Action::NotRegistered => ("not-registered", json!({})),
+        Action::Skipped(why) => ("skipped", json!({ "reason": why })),
         Action::Failed(e) => ("failed", json!({ "error": e })),
     }
 }
@@ -72,6 +73,7 @@ fn action_text(a: &Action) -> String {
         Action::Unchanged => "already registered".to_owned(),
         Action::Removed => "removed".to_owned(),
         Action::NotRegistered => "was not registered".to_owned(),
+        Action::Skipped(why) => format!("skipped: {why}"),
         Action::Failed(e) => format!("FAILED: {e}"),
     }
 }
@@ -173,7 +175,9 @@ fn print_status(json: bool, s: &browser::Status) {
                 "registered, but {} does not exist: run `sello browser install` again",
                 l.display()
             ),
-            (None, _, _) if !d.db.exists => "not registered (no database yet)".to_owned(),
+            (None, _, _) if !d.db.exists => {
+                "not registered (no certificate database yet)".to_owned()
+            }
             (None, _, _) => "not registered".to_owned(),
         };
         let lock = if d.locked {

@@ -756,6 +756,56 @@ mod tests {
         assert!(c.finding.contains("authentication (9A)"), "{c:?}");
     }
 
+    fn db(browser: browser::Browser, exists: bool, lib: Option<&str>) -> browser::DbStatus {
+        browser::DbStatus {
+            db: browser::NssDb {
+                browser,
+                dir: PathBuf::from("/h"),
+                exists,
+            },
+            library: lib.map(PathBuf::from),
+            library_exists: lib == Some("/bin/sh"),
+            locked: false,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn browsers() {
+        use browser::Browser::{Chromium, Firefox};
+        let ff = |p: &str| Firefox {
+            profile: p.to_owned(),
+        };
+        let p11kit = browser::P11KitStatus {
+            present: false,
+            file: PathBuf::from("/x"),
+            library: None,
+            library_exists: false,
+        };
+        let status = |databases| browser::Status {
+            databases,
+            p11kit: p11kit.clone(),
+        };
+        // Nothing used yet: a warning.
+        let c = check_browsers(&status(vec![db(Chromium, false, None)]));
+        assert_eq!(c.status, Status::Warn);
+        // An unused profile does not count; a used one without Sello fails.
+        let c = check_browsers(&status(vec![
+            db(Chromium, true, Some("/bin/sh")),
+            db(ff("default"), false, None),
+            db(ff("work"), true, None),
+        ]));
+        assert_eq!(c.status, Status::Fail);
+        assert!(c.finding.contains("Firefox profile \"work\""), "{c:?}");
+        assert!(!c.finding.contains("\"default\""), "{c:?}");
+        // Registered, but the file is gone.
+        let c = check_browsers(&status(vec![db(Chromium, true, Some("/gone.so"))]));
+        assert_eq!(c.status, Status::Fail);
+        assert!(c.finding.contains("missing"), "{c:?}");
+        let c = check_browsers(&status(vec![db(Chromium, true, Some("/bin/sh"))]));
+        assert_eq!(c.status, Status::Ok);
+    }
+
     #[test]
     fn skipped_names_the_cause() {
         let cause = Check::fail("pcscd", "x", "y");
