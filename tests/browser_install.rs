@@ -373,6 +373,45 @@ fn running_firefox_is_left_alone() {
 }
 
 #[test]
+fn snap_and_flatpak_firefox_profiles_are_found() {
+    let home = Home::new(true);
+    for (base, dir) in [
+        ("snap/firefox/common/.mozilla/firefox", "s1.default"),
+        (
+            ".var/app/org.mozilla.firefox/.mozilla/firefox",
+            "f1.default",
+        ),
+    ] {
+        certutil_create(&home.path(base).join(dir));
+        fs::write(
+            home.path(base).join("profiles.ini"),
+            format!("[Profile0]\nName=default\nIsRelative=1\nPath={dir}\n"),
+        )
+        .expect("profiles.ini");
+    }
+    let (ok, v) = home.sello_json(&["browser", "install", "--module", home.module_str()]);
+    assert!(ok, "{v}");
+    let dbs = v["databases"].as_array().expect("dbs");
+    let snap = dbs
+        .iter()
+        .find(|d| d["package"] == "snap")
+        .unwrap_or_else(|| panic!("no snap profile in {v}"));
+    assert_eq!(snap["result"], "added", "{v}");
+    assert!(dbs.iter().any(|d| d["package"] == "flatpak"), "{v}");
+    for dir in [
+        "snap/firefox/common/.mozilla/firefox/s1.default",
+        ".var/app/org.mozilla.firefox/.mozilla/firefox/f1.default",
+    ] {
+        assert_eq!(sello_entries(&home.path(dir)).len(), 1, "{dir}");
+    }
+    let h = text(&home.sello(&["browser", "status"]));
+    assert!(
+        h.contains("Firefox (snap) profile \"default\": registered"),
+        "{h}"
+    );
+}
+
+#[test]
 fn bad_module_paths_are_refused() {
     let home = Home::new(true);
     let (ok, v) = home.sello_json(&["browser", "install", "--module", "/nonexistent/libsello.so"]);

@@ -79,6 +79,9 @@ pub enum Browser {
     Firefox {
         /// The profile's `Name=`.
         profile: String,
+        /// How Firefox is packaged: `None` for the distribution's package, `Some("snap")`,
+        /// `Some("flatpak")`.
+        package: Option<&'static str>,
     },
 }
 
@@ -95,7 +98,14 @@ impl Browser {
     pub fn label(&self) -> String {
         match self {
             Self::Chromium => "Chromium/Chrome".to_owned(),
-            Self::Firefox { profile } => format!("Firefox profile \"{profile}\""),
+            Self::Firefox {
+                profile,
+                package: None,
+            } => format!("Firefox profile \"{profile}\""),
+            Self::Firefox {
+                profile,
+                package: Some(p),
+            } => format!("Firefox ({p}) profile \"{profile}\""),
         }
     }
 }
@@ -176,13 +186,19 @@ pub fn parse_profiles_ini(text: &str) -> Vec<IniProfile> {
     out
 }
 
-/// The Firefox homes (directories that may hold `profiles.ini`) under `home`: the classic one,
-/// the snap's and the flatpak's.
-pub fn firefox_homes(home: &Path) -> Vec<PathBuf> {
+/// The Firefox homes (directories that may hold `profiles.ini`) under `home`, each with its
+/// packaging: the distribution's, the snap's and the flatpak's.
+pub fn firefox_homes(home: &Path) -> Vec<(PathBuf, Option<&'static str>)> {
     vec![
-        home.join(".mozilla/firefox"),
-        home.join("snap/firefox/common/.mozilla/firefox"),
-        home.join(".var/app/org.mozilla.firefox/.mozilla/firefox"),
+        (home.join(".mozilla/firefox"), None),
+        (
+            home.join("snap/firefox/common/.mozilla/firefox"),
+            Some("snap"),
+        ),
+        (
+            home.join(".var/app/org.mozilla.firefox/.mozilla/firefox"),
+            Some("flatpak"),
+        ),
     ]
 }
 
@@ -195,7 +211,7 @@ pub fn discover(home: &Path) -> Vec<NssDb> {
         exists: has_db(&chromium),
         dir: chromium,
     }];
-    for ff in firefox_homes(home) {
+    for (ff, package) in firefox_homes(home) {
         let Ok(text) = fs::read_to_string(ff.join("profiles.ini")) else {
             continue;
         };
@@ -209,7 +225,10 @@ pub fn discover(home: &Path) -> Vec<NssDb> {
                 continue;
             }
             dbs.push(NssDb {
-                browser: Browser::Firefox { profile: p.name },
+                browser: Browser::Firefox {
+                    profile: p.name,
+                    package,
+                },
                 exists: has_db(&dir),
                 dir,
             });

@@ -28,6 +28,14 @@ pub(super) struct ModuleArgs {
 
 pub(super) fn run(json: bool, cmd: &BrowserCommand) -> anyhow::Result<()> {
     let env = Env::from_process();
+    if let Some(user) = std::env::var_os("SUDO_USER") {
+        eprintln!(
+            "sello: warning: running under sudo, so this concerns the browsers of the account \
+             whose home is {} — not {}'s. Run it without sudo.",
+            env.home.display(),
+            user.to_string_lossy()
+        );
+    }
     match cmd {
         BrowserCommand::Install(args) => {
             let module = browser::resolve_module(args.module.as_deref())?;
@@ -42,13 +50,14 @@ pub(super) fn run(json: bool, cmd: &BrowserCommand) -> anyhow::Result<()> {
 }
 
 fn db_json(db: &NssDb) -> Value {
-    let profile = match &db.browser {
-        browser::Browser::Firefox { profile } => Some(profile.as_str()),
-        browser::Browser::Chromium => None,
+    let (profile, package) = match &db.browser {
+        browser::Browser::Firefox { profile, package } => (Some(profile.as_str()), *package),
+        browser::Browser::Chromium => (None, None),
     };
     json!({
         "browser": db.browser.kind(),
         "profile": profile,
+        "package": package,
         "path": db.dir.display().to_string(),
     })
 }

@@ -775,6 +775,7 @@ mod tests {
         use browser::Browser::{Chromium, Firefox};
         let ff = |p: &str| Firefox {
             profile: p.to_owned(),
+            package: None,
         };
         let p11kit = browser::P11KitStatus {
             present: false,
