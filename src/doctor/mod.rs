@@ -451,13 +451,6 @@ pub struct Options {
     pub env: browser::Env,
 }
 
-/// The default CA directory: `$SELLO_CA_DIR`, else `/etc/sello/ca`.
-pub fn default_ca_dir() -> PathBuf {
-    std::env::var_os("SELLO_CA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/etc/sello/ca"))
-}
-
 /// Runs every check.
 pub fn run(opts: &Options) -> Report {
     let mut checks = card_checks(opts);
