@@ -7,10 +7,12 @@
 #![deny(unsafe_code)]
 
 pub mod apdu;
+pub mod browser;
 #[cfg(feature = "ca")]
 pub mod ca;
 pub mod card;
 pub mod cli;
+pub mod doctor;
 pub mod enroll;
 pub mod pin;
 pub mod profile;

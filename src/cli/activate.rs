@@ -178,11 +178,7 @@ type Enrollment = (Vec<Vec<u8>>, Box<dyn Enroller>);
 /// The CA certificates issued certificates must chain to, and the way to the CA: EST (the trust
 /// anchors default to the server's `/cacerts`, fetched over TLS authenticated by `--est-trust` or
 /// `--est-pin`, RFC 7030 §4.1.3) or a local training CA.
-fn enrollment(
-    ctx: &Ctx,
-    args: &ActivateArgs,
-    identity: &Identity,
-) -> anyhow::Result<Enrollment> {
+fn enrollment(ctx: &Ctx, args: &ActivateArgs, identity: &Identity) -> anyhow::Result<Enrollment> {
     let read_anchors = |path: &Path| -> anyhow::Result<Vec<Vec<u8>>> {
         let anchors = pem_decode_all(
             &std::fs::read_to_string(path)

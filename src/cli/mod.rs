@@ -2,7 +2,9 @@
 //! `--json` for scripts. PINs come from the terminal (no echo) or `--pin-stdin`, never from argv.
 
 mod activate;
+mod browser;
 mod cert;
+mod doctor;
 mod input;
 mod output;
 mod profile;
@@ -49,7 +51,18 @@ enum Command {
     /// Show or export the certificates on the card.
     #[command(subcommand)]
     Cert(cert::CertCommand),
+    /// Register the PKCS#11 module with Chromium/Chrome, Firefox and p11-kit.
+    #[command(subcommand)]
+    Browser(browser::BrowserCommand),
+    /// Check that everything needed to use the card is in place, and say what to fix.
+    Doctor(doctor::DoctorArgs),
 }
+
+/// An error whose message the command has already printed (its output says what failed); only
+/// the exit status remains to be set.
+#[derive(Debug, thiserror::Error)]
+#[error("failed (reported above)")]
+struct Reported;
 
 #[derive(Debug, Subcommand)]
 enum PinCommand {
@@ -83,6 +96,7 @@ pub fn main() -> ExitCode {
     let json = cli.json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<Reported>() => ExitCode::FAILURE,
         Err(e) => {
             if json {
                 println!("{}", output::error_json(&e));
@@ -109,6 +123,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Profile(cmd) => profile::run(ctx.json, &cmd),
         Command::Activate(args) => activate::run(&ctx, &args),
         Command::Cert(cmd) => cert::run(&ctx, &cmd),
+        Command::Browser(cmd) => browser::run(ctx.json, &cmd),
+        Command::Doctor(args) => doctor::run(ctx.json, &args),
     }
 }
 
