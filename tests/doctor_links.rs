@@ -147,10 +147,13 @@ fn card_certificate(b: &Bench, slot: &str, days: &str) {
     b.yk(&["-a", "import-certificate", "-s", slot, "-i", "cert.pem"]);
 }
 
-/// A card whose authentication certificate is valid for a year, from the bench CA.
+/// A card whose authentication (9A) and signature (9C) certificates are valid for a year, from
+/// the bench CA.
 fn good_card() -> Bench {
     let b = Bench::start();
     b.make_ca();
+    // citizen-piv wants both keys: a valid signature certificate in 9C.
+    card_certificate(&b, "9c", "365");
     card_certificate(&b, "9a", "365");
     b
 }
@@ -188,7 +191,7 @@ fn all_green() {
         "{h}"
     );
     assert!(
-        h.contains("PIV card 10000001 in \"Virtual PCD 00 00\""),
+        h.contains("PIV (profile citizen-piv) card 10000001 in \"Virtual PCD 00 00\""),
         "{h}"
     );
 }
@@ -336,6 +339,8 @@ fn certificate_for_another_key() {
     // over it: the card's key metadata gives it away.
     let b = Bench::start();
     b.make_ca();
+    // citizen-piv wants both keys: a valid signature certificate in 9C.
+    card_certificate(&b, "9c", "365");
     b.yk(&[
         "-a", "generate", "-s", "9a", "-A", "ECCP256", "-o", "key.pem",
     ]);
@@ -376,6 +381,8 @@ fn certificate_for_another_key() {
 fn certificate_expiring_soon() {
     let b = Bench::start();
     b.make_ca();
+    // citizen-piv wants both keys: a valid signature certificate in 9C.
+    card_certificate(&b, "9c", "365");
     card_certificate(&b, "9a", "10");
     let env = Env::new();
     env.install();
@@ -394,6 +401,8 @@ fn certificate_expiring_soon() {
 fn expired_certificate() {
     let b = Bench::start();
     b.make_ca();
+    // citizen-piv wants both keys: a valid signature certificate in 9C.
+    card_certificate(&b, "9c", "365");
     // An openssl CA issues a certificate whose whole life lies in the past (openssl 3.0's
     // `x509 -req` cannot set dates; `ca -startdate/-enddate` can). Its key is a software key:
     // the doctor checks dates, not key possession.

@@ -142,11 +142,24 @@ pub const PIV_SIGNATURE: KeyRef = KeyRef(0x9C);
 /// authentication certificate (9A) is required and whose signature certificate (9C) is checked
 /// when present; card profiles (`src/profile`) will refine this.
 pub fn recognise(info: &CardInfo) -> Option<Recognised> {
-    (info.driver == "PIV").then(|| Recognised {
-        application: "PIV".to_owned(),
-        required: vec![PIV_AUTHENTICATION],
-        optional: vec![PIV_SIGNATURE],
-    })
+    if info.driver != "PIV" {
+        return None;
+    }
+    // The card profile that applies (embedded defaults + the user's directory) says which key
+    // slots the card must carry; a PIV card no profile claims is still checked for 9A.
+    let profiles = crate::profile::load_all().unwrap_or_default();
+    match crate::profile::for_card(&profiles, &info.driver, &info.atr) {
+        Ok(p) => Some(Recognised {
+            application: format!("PIV (profile {})", p.name),
+            required: p.keys.iter().map(|k| KeyRef(k.slot.0)).collect(),
+            optional: Vec::new(),
+        }),
+        Err(_) => Some(Recognised {
+            application: "PIV".to_owned(),
+            required: vec![PIV_AUTHENTICATION],
+            optional: vec![PIV_SIGNATURE],
+        }),
+    }
 }
 
 const ADVICE_PCSCD: &str =
