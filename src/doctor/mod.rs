@@ -148,7 +148,7 @@ pub fn recognise(info: &CardInfo) -> Option<Recognised> {
     // The card profile that applies (embedded defaults + the user's directory) says which key
     // slots the card must carry; a PIV card no profile claims is still checked for 9A.
     let profiles = crate::profile::load_all().unwrap_or_default();
-    match crate::profile::for_card(&profiles, &info.driver, &info.atr) {
+    match crate::profile::for_card(&profiles, info.driver, &info.atr) {
         Ok(p) => Some(Recognised {
             application: format!("PIV (profile {})", p.name),
             required: p.keys.iter().map(|k| KeyRef(k.slot.0)).collect(),
