@@ -755,8 +755,10 @@ mod tests {
             serial: None,
             version: None,
         };
+        // The embedded citizen-piv profile claims PIV cards and wants both of its keys.
         let r = recognise(&info).expect("PIV");
-        assert_eq!(r.required, vec![PIV_AUTHENTICATION]);
+        assert_eq!(r.application, "PIV (profile citizen-piv)");
+        assert_eq!(r.required, vec![PIV_AUTHENTICATION, PIV_SIGNATURE]);
         let c = check_certificates(&[], &r);
         assert_eq!(c.status, Status::Fail);
         assert!(c.finding.contains("authentication (9A)"), "{c:?}");
