@@ -12,6 +12,8 @@ pub mod est;
 pub mod est_enroller;
 pub mod journal;
 pub mod local;
+#[cfg(feature = "est-client")]
+pub mod renew;
 pub mod verify;
 
 use zeroize::Zeroizing;
