@@ -688,14 +688,18 @@ impl<'a> Renewal<'a> {
         ui: &mut dyn RenewUi,
     ) -> Result<RenewReport, RenewError> {
         let targets = self.check(ui)?;
-        // The 9A certificate and key that authenticate the request: read now, before any
-        // commit, and never changed until every certificate is in hand.
-        let (auth_chain, auth_key) = self.auth_credentials()?;
         let pending_enroll = targets.iter().any(|t| {
             self.journal
                 .slot(&t.name)
                 .is_none_or(|r| r.certificate.is_none())
         });
+        // The 9A certificate and key that authenticate the request: read now, before any
+        // commit, and never changed until every certificate is in hand.
+        let auth = if pending_enroll {
+            Some(self.auth_credentials()?)
+        } else {
+            None
+        };
         self.management_key(secret)?;
         let pin = if pending_enroll {
             let typed = ui.pin()?;
@@ -709,16 +713,26 @@ impl<'a> Renewal<'a> {
         } else {
             None
         };
-        if let Some(pin) = &pin {
+        if let (Some(pin), Some((auth_chain, auth_key))) = (&pin, auth) {
+            // Only slots whose certificate is not yet in hand are staged and enrolled; the
+            // others go straight to the commit.
+            let to_enroll: Vec<&Target> = targets
+                .iter()
+                .filter(|t| {
+                    self.journal
+                        .slot(&t.name)
+                        .is_none_or(|r| r.certificate.is_none())
+                })
+                .collect();
             let mut keys = Vec::new();
-            for t in &targets {
+            for t in &to_enroll {
                 keys.push(self.stage_key(ui, t)?);
             }
-            for (t, pk) in targets.iter().zip(&keys) {
+            for (t, pk) in to_enroll.iter().zip(&keys) {
                 self.csr(ui, t, pk, pin)?;
             }
             let client = self.est_client(auth_chain, auth_key, pin.clone())?;
-            for (t, pk) in targets.iter().zip(&keys) {
+            for (t, pk) in to_enroll.iter().zip(&keys) {
                 self.reenroll(ui, &client, t, pk)?;
             }
         }
@@ -896,12 +910,13 @@ impl<'a> Renewal<'a> {
 
     fn auth_credentials(&self) -> Result<(Vec<Vec<u8>>, PublicKey), RenewError> {
         let mut card = lock(&self.card)?;
-        let Some(c) = card
+        let c = card
             .read_certificate(AUTH_SLOT)
             .map_err(card_err("read certificate"))?
-        else {
-            return Ok((Vec::new(), PublicKey::P256(Vec::new())));
-        };
+            .ok_or(RenewError::Refused {
+                slot: slot_name(AUTH_SLOT),
+                refusal: Refusal::NoCertificate,
+            })?;
         let cert = parse_cert(&c.der)
             .ok_or_else(|| RenewError::Invalid("the 9A certificate does not parse".into()))?;
         let key = PublicKey::from_spki(cert.public_key()).map_err(card_err("9A certificate"))?;
