@@ -359,6 +359,38 @@ fn expired_and_revoked_certificates_are_refused_and_revocation_shows_in_the_crl(
         "{t}"
     );
 
+    // A wrong PIN: one VERIFY, never retried; nothing generated, nothing asked of the CA.
+    let root = ca.path("root.pem");
+    let url = ca.est_url();
+    let out = sello(
+        &b,
+        &[
+            "renew",
+            "--pin-stdin",
+            "--force",
+            "--est",
+            &url,
+            "--est-trust",
+            &root,
+            "--mgmt-secret-file",
+            "master.secret",
+        ],
+        "11112222\n",
+        &[],
+    );
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("wrong PIN, 2 tries left"), "{t}");
+    assert!(!t.contains("11112222"), "PIN echoed:\n{t}");
+    for entry in std::fs::read_dir(b.path("state/renewals")).expect("renewal journals") {
+        let journal = std::fs::read_to_string(entry.expect("entry").path()).expect("journal");
+        assert!(
+            !journal.contains("generate-key"),
+            "a staging key was generated after a wrong PIN:\n{journal}"
+        );
+    }
+    assert_eq!(cert_pem(&b, "9a"), old_9a);
+
     // Revoked at the CA: the CA refuses with its reason; the card keeps its certificate.
     let serial = ca_list(&ca)
         .iter()
