@@ -22,6 +22,7 @@ use super::der;
 use super::identity::Identity;
 use super::store::{Issued, Store};
 use super::{CaError, Purpose, Rejection};
+pub use crate::enroll::renew::REMOTE_RENEWAL_POLICY_OID;
 
 /// Largest CSR accepted (a 4096-bit RSA CSR is about 1.7 KB).
 pub const MAX_CSR_LEN: usize = 16 * 1024;
@@ -395,6 +396,30 @@ impl Authority {
         purpose: Purpose,
         now: i64,
     ) -> Result<Issued, CaError> {
+        self.issue_with_origin(identity, csr, purpose, now, false)
+    }
+
+    /// Issues a certificate obtained by remote renewal (`simplereenroll`): as [`Self::issue`],
+    /// plus the policy OID [`REMOTE_RENEWAL_POLICY_OID`] so a client can tell, from the
+    /// certificate alone, that its next renewal needs a visit to a registration point.
+    pub fn issue_renewal(
+        &self,
+        identity: &Identity,
+        csr: &CheckedCsr,
+        purpose: Purpose,
+        now: i64,
+    ) -> Result<Issued, CaError> {
+        self.issue_with_origin(identity, csr, purpose, now, true)
+    }
+
+    fn issue_with_origin(
+        &self,
+        identity: &Identity,
+        csr: &CheckedCsr,
+        purpose: Purpose,
+        now: i64,
+        remote_renewal: bool,
+    ) -> Result<Issued, CaError> {
         let cfg = &self.config.issuance;
         let not_before = datetime(now - 60)?;
         let not_after = add_months(datetime(now)?, cfg.validity_months)?;
@@ -425,8 +450,12 @@ impl Authority {
                 &cfg.sign_policy_oids
             }
         };
+        let mut policies = policies.clone();
+        if remote_renewal {
+            policies.push(REMOTE_RENEWAL_POLICY_OID.to_owned());
+        }
         if !policies.is_empty() {
-            p.custom_extensions.push(policies_extension(policies)?);
+            p.custom_extensions.push(policies_extension(&policies)?);
         }
         if purpose == Purpose::Sign && cfg.qc_statements {
             p.custom_extensions.push(qc_statements_extension()?);

@@ -366,7 +366,7 @@ impl EstServer {
         let authority = &self.authority;
         let issued = store.reenroll(&serial, purpose, now, |identity, _current| {
             let checked = authority.check_csr(&csr, identity)?;
-            authority.issue(identity, &checked, purpose, now)
+            authority.issue_renewal(identity, &checked, purpose, now)
         })?;
         eprintln!(
             "sello-ca: issued {} certificate {} by remote renewal of {}",

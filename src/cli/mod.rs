@@ -8,6 +8,8 @@ mod doctor;
 mod input;
 mod output;
 mod profile;
+#[cfg(feature = "est-client")]
+mod renew;
 
 use std::process::ExitCode;
 
@@ -48,6 +50,9 @@ enum Command {
     Profile(profile::ProfileCommand),
     /// Activate a card for its holder: keys on the card, certificates from the CA (resumable).
     Activate(Box<activate::ActivateArgs>),
+    /// Renew the card's certificates before they expire (EST, new keys on the card).
+    #[cfg(feature = "est-client")]
+    Renew(Box<renew::RenewArgs>),
     /// Show or export the certificates on the card.
     #[command(subcommand)]
     Cert(cert::CertCommand),
@@ -122,6 +127,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pin(PinCommand::Unblock(args)) => pin_unblock(&ctx, &args),
         Command::Profile(cmd) => profile::run(ctx.json, &cmd),
         Command::Activate(args) => activate::run(&ctx, &args),
+        #[cfg(feature = "est-client")]
+        Command::Renew(args) => renew::run(&ctx, &args),
         Command::Cert(cmd) => cert::run(&ctx, &cmd),
         Command::Browser(cmd) => browser::run(ctx.json, &cmd),
         Command::Doctor(args) => doctor::run(ctx.json, &args),

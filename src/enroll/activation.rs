@@ -880,6 +880,7 @@ impl<'a> Activation<'a> {
             };
             return self.finish(ui, step, outcome);
         }
+        test_abort_at("before-write");
         self.card
             .write_certificate(spec.slot, &leaf, false, Some(pk))
             .map_err(card_err("write certificate"))?;
@@ -904,6 +905,19 @@ impl<'a> Activation<'a> {
             )),
         )
     }
+}
+
+/// Test hook, compiled only in debug builds: `SELLO_TEST_ABORT_AT=<point>` ends the process
+/// abruptly (no cleanup, as a kill would) when the workflow reaches `point` — `before-write`:
+/// the certificate is received, checked and journalled, not yet written.
+pub fn test_abort_at(point: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("SELLO_TEST_ABORT_AT").is_ok_and(|v| v == point) {
+        eprintln!("sello: test abort at {point}");
+        std::process::abort();
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = point;
 }
 
 /// A random PUK following `rule`: digits, `max_length` long.

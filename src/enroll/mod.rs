@@ -4,6 +4,8 @@
 //! production (the `est` client), the in-process [`local::LocalIssuer`] for training and tests.
 
 pub mod activation;
+#[cfg(feature = "est-client")]
+pub mod card_client_key;
 pub mod chain;
 pub mod csr;
 #[cfg(feature = "est-client")]
@@ -12,6 +14,8 @@ pub mod est;
 pub mod est_enroller;
 pub mod journal;
 pub mod local;
+#[cfg(feature = "est-client")]
+pub mod renew;
 pub mod verify;
 
 use zeroize::Zeroizing;

@@ -67,6 +67,7 @@ mod ins {
     pub const RESET: u8 = 0xFB;
     pub const ATTEST: u8 = 0xF9;
     pub const IMPORT_KEY: u8 = 0xFE;
+    pub const MOVE_KEY: u8 = 0xF6;
 }
 
 /// What the driver believes about the card session.
@@ -923,6 +924,42 @@ impl PivCard {
                     CardError::NotSupported("importing this algorithm into this slot"),
                 ),
                 st => Err(refused("IMPORT KEY", st)),
+            }
+        })
+    }
+
+    /// MOVE KEY (YubiKey 5.7 `F6`, P1 destination, P2 source): moves the private key of `from`
+    /// into the empty slot `to` (policies travel with the key). Needs management-key
+    /// authentication. Certificates are data objects and do not move.
+    pub fn move_key(&mut self, from: Slot, to: Slot) -> Result<(), CardError> {
+        if !from.is_key() || !to.is_key() || from == to {
+            return Err(CardError::InvalidInput(format!(
+                "cannot move a key from slot {from} to slot {to}"
+            )));
+        }
+        self.move_or_delete(from, to.0)
+    }
+
+    /// Deletes the private key of `slot` (YubiKey 5.7 MOVE KEY with destination `FF`). Needs
+    /// management-key authentication. The slot's certificate is left as it is.
+    pub fn delete_key(&mut self, slot: Slot) -> Result<(), CardError> {
+        if !slot.is_key() {
+            return Err(CardError::InvalidInput(format!(
+                "slot {slot} holds no asymmetric key"
+            )));
+        }
+        self.move_or_delete(slot, 0xFF)
+    }
+
+    fn move_or_delete(&mut self, from: Slot, to: u8) -> Result<(), CardError> {
+        self.run(|ch, _| {
+            let r = ch.transmit(&Command::new(ins::MOVE_KEY).p1(to).p2(from.0))?;
+            match r.status() {
+                StatusWord::Success => Ok(()),
+                StatusWord::NotFound | StatusWord::ReferenceDataNotFound => {
+                    Err(CardError::NotFound("key in this slot"))
+                }
+                st => Err(refused("MOVE KEY", st)),
             }
         })
     }

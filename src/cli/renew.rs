@@ -1,0 +1,369 @@
+//! `sello renew`: renewal before expiry through EST `simplereenroll`, authenticated by the card's
+//! current 9A key (see [`crate::enroll::renew`] for the policy, the key staging and the
+//! recovery). Human output by default, JSON Lines with `--json`. Secrets come from files, the
+//! terminal or standard input — never from argv.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{bail, Context};
+use clap::Args;
+use serde_json::json;
+use zeroize::Zeroizing;
+
+use super::{choose_reader, CardArgs, Ctx, Reported, SecretSource};
+use crate::card::piv::{PivCard, Slot};
+use crate::enroll::activation::OperatorSecret;
+use crate::enroll::est::{EstClient, EstClientConfig, PendingNotice, TrustAnchor};
+use crate::enroll::journal::JournalStore;
+use crate::enroll::local::pem_decode_all;
+use crate::enroll::renew::{
+    RenewError, RenewReport, RenewRequest, RenewStep, RenewUi, Renewal, RenewalStore,
+    DEFAULT_WINDOW_DAYS,
+};
+use crate::pin::ManagementKey;
+use crate::profile::{self, ManagementKeyMode};
+use crate::transport::{trace::Sink, Transport};
+
+/// `sello renew` arguments.
+#[derive(Debug, Args)]
+pub(crate) struct RenewArgs {
+    #[command(flatten)]
+    card: CardArgs,
+    /// Card profile (default: the one profile that applies to the card).
+    #[arg(long)]
+    profile: Option<String>,
+    /// Which certificate to renew: 9A, 9C (a slot of the profile) or all.
+    #[arg(long, default_value = "all")]
+    slot: String,
+    /// The CA's EST server (RFC 7030), e.g. https://127.0.0.1:8443.
+    #[arg(long, env = "SELLO_EST_URL")]
+    est: String,
+    /// Trust anchor(s) (PEM) for the EST server's TLS certificate.
+    #[arg(long, env = "SELLO_EST_TRUST")]
+    est_trust: Option<PathBuf>,
+    /// Or: the SHA-256 fingerprint (hex) of the EST server's TLS certificate.
+    #[arg(long, env = "SELLO_EST_PIN", conflicts_with = "est_trust")]
+    est_pin: Option<String>,
+    /// The CA certificate(s) (PEM) the new certificates must chain to (default: EST /cacerts).
+    #[arg(long, env = "SELLO_CA_CERT")]
+    ca_cert: Option<PathBuf>,
+    /// File holding the operator's management-key secret (needed to put a new key on the card).
+    #[arg(long, env = "SELLO_MGMT_SECRET_FILE")]
+    mgmt_secret_file: Option<PathBuf>,
+    /// Read the management-key secret as the first line of standard input.
+    #[arg(long)]
+    mgmt_secret_stdin: bool,
+    /// Read the PIN from standard input (after the management-key secret, if that is read too).
+    #[arg(long)]
+    pin_stdin: bool,
+    /// Renew even though the certificate is not yet within the renewal window (operator).
+    #[arg(long)]
+    force: bool,
+    /// The renewal window: renewal is allowed in the last DAYS of validity.
+    #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_WINDOW_DAYS)]
+    window_days: u32,
+}
+
+pub(crate) fn run(ctx: &Ctx, args: &RenewArgs) -> anyhow::Result<()> {
+    let activations = JournalStore::default_location()?;
+    let store = RenewalStore::beside(activations.dir());
+    let reader = choose_reader(args.card.reader.as_deref())?;
+    let transport = Transport::open_pcsc(&reader)
+        .with_context(|| format!("cannot connect to the card in \"{reader}\""))?;
+    if ctx.verbose {
+        transport
+            .tracer()
+            .set_sink(Some(Box::new(std::io::stderr()) as Sink));
+    }
+    let atr = transport.atr().to_vec();
+    let card = PivCard::open(transport)
+        .with_context(|| format!("cannot use the card in \"{reader}\" (no PIV application?)"))?;
+    let profiles = profile::load_all()?;
+    let profile = match &args.profile {
+        Some(name) => profile::find(&profiles, name)?,
+        None => profile::for_card(&profiles, "PIV", &atr)?,
+    };
+    let slots: Vec<Slot> = if args.slot.eq_ignore_ascii_case("all") {
+        profile.keys.iter().map(|k| k.slot).collect()
+    } else {
+        let s = u8::from_str_radix(args.slot.trim(), 16)
+            .map(Slot)
+            .with_context(|| format!("\"{}\" is not a slot (9A, 9C or all)", args.slot))?;
+        vec![s]
+    };
+
+    let trust = match (&args.est_trust, &args.est_pin) {
+        (Some(pem), _) => TrustAnchor::from_pem_file(pem)?,
+        (None, Some(fp)) => TrustAnchor::from_fingerprint(fp)?,
+        (None, None) => bail!(
+            "how should the EST server be recognised? give --est-trust PEM or --est-pin SHA256"
+        ),
+    };
+    let est = EstClientConfig::new(&args.est, trust);
+    let anchors = match &args.ca_cert {
+        Some(f) => {
+            let a = pem_decode_all(
+                &std::fs::read_to_string(f)
+                    .with_context(|| format!("cannot read the CA certificate {}", f.display()))?,
+            );
+            if a.is_empty() {
+                bail!("{}: no PEM certificate in it", f.display());
+            }
+            a
+        }
+        None => EstClient::new(est.clone())?
+            .cacerts(None)
+            .context("cannot fetch the CA certificates (EST /cacerts)")?,
+    };
+
+    let mut source = SecretSource::from_flag(args.pin_stdin || args.mgmt_secret_stdin);
+    let secret = operator_secret(args, &profile, &mut source)?;
+    let request = RenewRequest {
+        profile,
+        slots,
+        trust_anchors: anchors,
+        est,
+        force: args.force,
+        window_days: args.window_days,
+        now: test_now().unwrap_or_else(super::time_now),
+    };
+    let card = Arc::new(Mutex::new(card));
+    let mut ui = CliUi {
+        json: ctx.json,
+        source,
+    };
+    let renewal = Renewal::begin(card, &request, &store)?;
+    let journal = renewal.journal_path().to_owned();
+    let serial = renewal.serial().to_owned();
+    match renewal.run(&secret, &mut ui) {
+        Ok(report) => {
+            print_report(ctx.json, &report);
+            Ok(())
+        }
+        Err(e) => report_error(ctx.json, &serial, &journal, e),
+    }
+}
+
+/// Prints the failure for the operator and the holder: what happened, and what to do.
+fn report_error(
+    json: bool,
+    serial: &str,
+    journal: &std::path::Path,
+    e: RenewError,
+) -> anyhow::Result<()> {
+    let (status, code, action) = match &e {
+        RenewError::Refused { refusal, .. } if refusal.needs_visit() => (
+            "refused",
+            refusal.code(),
+            "The holder must visit a registration point: the card and its current certificates were not changed.",
+        ),
+        RenewError::Refused { refusal, .. } => (
+            "refused",
+            refusal.code(),
+            "Nothing was changed. Renew again when the window opens (the operator may use --force).",
+        ),
+        RenewError::Enroll {
+            source: crate::enroll::EnrollError::Rejected(_),
+            ..
+        } => (
+            "refused-by-ca",
+            "ca-refused",
+            "The CA refused the renewal; the current key and certificates are untouched. The holder must visit a registration point.",
+        ),
+        RenewError::CardChanged(_) => (
+            "failed",
+            "card-changed",
+            "The card is not as the renewal journal expects; take it to a registration point with the journal.",
+        ),
+        _ if e.resumable() => (
+            "interrupted",
+            "interrupted",
+            "Run the same command again to resume; the journal records what is done.",
+        ),
+        _ => ("failed", "error", ""),
+    };
+    if json {
+        println!(
+            "{}",
+            json!({
+                "ok": false,
+                "renewal": status,
+                "code": code,
+                "serial": serial,
+                "error": e.to_string(),
+                "action": action,
+                "journal": journal,
+            })
+        );
+    } else {
+        eprintln!("sello: renewal of card {serial}: {e}");
+        if !action.is_empty() {
+            eprintln!("{action}");
+        }
+        eprintln!("Journal: {}", journal.display());
+    }
+    Err(Reported.into())
+}
+
+fn operator_secret(
+    args: &RenewArgs,
+    profile: &profile::Profile,
+    source: &mut SecretSource,
+) -> anyhow::Result<OperatorSecret> {
+    let policy = profile.management_key;
+    if policy.mode == ManagementKeyMode::Factory {
+        return Ok(OperatorSecret::None);
+    }
+    let raw: Zeroizing<Vec<u8>> = if args.mgmt_secret_stdin {
+        Zeroizing::new(
+            source
+                .read("operator management-key secret")?
+                .as_bytes()
+                .to_vec(),
+        )
+    } else if let Some(f) = &args.mgmt_secret_file {
+        let mut bytes = Zeroizing::new(
+            std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?,
+        );
+        while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            bytes.pop();
+        }
+        bytes
+    } else {
+        bail!(
+            "profile {} keeps the card's management key with the operator: renewal puts a new key on the card and needs --mgmt-secret-file FILE or --mgmt-secret-stdin (renew at a registration point)",
+            profile.name
+        )
+    };
+    Ok(match policy.mode {
+        ManagementKeyMode::Derived => OperatorSecret::Master(raw),
+        _ => {
+            let text = std::str::from_utf8(&raw).context("the management key must be hex")?;
+            OperatorSecret::Explicit(
+                ManagementKey::from_hex(policy.algorithm, text)
+                    .context("the management key is not valid hex of the profile's algorithm")?,
+            )
+        }
+    })
+}
+
+struct CliUi {
+    json: bool,
+    source: SecretSource,
+}
+
+impl RenewUi for CliUi {
+    fn pin(&mut self) -> Result<Zeroizing<String>, RenewError> {
+        self.source
+            .read("holder's PIN")
+            .map_err(|e| RenewError::Input(format!("{e:#}")))
+    }
+
+    fn pending(&mut self, n: &PendingNotice) {
+        if self.json {
+            println!(
+                "{}",
+                json!({
+                    "event": "ca-pending",
+                    "attempt": n.attempt,
+                    "max_attempts": n.max_attempts,
+                    "wait_secs": n.wait.as_secs(),
+                    "message": n.message,
+                })
+            );
+        } else {
+            eprintln!(
+                "The CA has put the renewal on hold; asking again in {} s ({}/{}).",
+                n.wait.as_secs(),
+                n.attempt,
+                n.max_attempts
+            );
+        }
+    }
+
+    fn step(&mut self, s: &RenewStep) {
+        if self.json {
+            println!(
+                "{}",
+                json!({
+                    "event": "step",
+                    "step": s.name,
+                    "slot": s.slot,
+                    "status": s.status,
+                    "detail": s.detail,
+                })
+            );
+        } else {
+            let mark = if s.status == "done" {
+                "done"
+            } else {
+                "already done"
+            };
+            match &s.slot {
+                Some(slot) => println!("[{mark}] {} {slot}: {}", s.name, s.detail),
+                None => println!("[{mark}] {}: {}", s.name, s.detail),
+            }
+        }
+    }
+
+    fn checkpoint(&mut self, name: &str) {
+        crate::enroll::activation::test_abort_at(name);
+    }
+}
+
+fn print_report(json: bool, r: &RenewReport) {
+    let certs: Vec<_> = r
+        .journal
+        .slots
+        .iter()
+        .map(|s| {
+            json!({
+                "slot": s.slot,
+                "purpose": s.purpose,
+                "old_serial": s.old_serial,
+                "serial": s.certificate_info.as_ref().map(|c| c.serial.clone()),
+                "not_after": s.certificate_info.as_ref().map(|c| c.not_after),
+            })
+        })
+        .collect();
+    if json {
+        println!(
+            "{}",
+            json!({
+                "ok": true,
+                "renewal": "complete",
+                "serial": r.serial,
+                "journal": r.journal_path,
+                "certificates": certs,
+            })
+        );
+        return;
+    }
+    println!("Card {} renewed.", r.serial);
+    for s in &r.journal.slots {
+        if let Some(c) = &s.certificate_info {
+            println!(
+                "  {} {}: certificate {} replaces {}",
+                s.slot, s.purpose, c.serial, s.old_serial
+            );
+        }
+    }
+    println!(
+        "These certificates were obtained by remote renewal: the next renewal needs a visit to a registration point."
+    );
+    println!("Journal: {}", r.journal_path.display());
+}
+
+/// Test hook (debug builds only): `SELLO_TEST_NOW=<unix time>` is the renewal's "now", so tests
+/// can place a fresh certificate inside its window or past its expiry.
+fn test_now() -> Option<i64> {
+    #[cfg(debug_assertions)]
+    {
+        std::env::var("SELLO_TEST_NOW").ok()?.parse().ok()
+    }
+    #[cfg(not(debug_assertions))]
+    {
+        None
+    }
+}
