@@ -10,6 +10,7 @@ pub mod apdu;
 pub mod card;
 pub mod cli;
 pub mod pin;
+pub mod pkcs11;
 pub mod transport;
 #[cfg(feature = "virtual-card")]
 pub mod virtual_card;
