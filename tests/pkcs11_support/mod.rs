@@ -34,7 +34,7 @@ pub fn module() -> String {
     module_path().display().to_string()
 }
 
-/// Generates RSA-2048 in 9A and P-256 in 9C (optionally RSA-2048 in 9D) with yubico-piv-tool and
+/// Generates RSA-2048 in 9A and P-256 in 9C (optionally P-256 in 9D, for ECDH) with yubico-piv-tool and
 /// imports certificates issued by a throwaway CA: 9A for "Alice Holder", 9C for "Alice
 /// Signature". Leaves `9a.pem`, `9c.pem` (public keys) and the certificates in the work dir.
 pub fn provision(b: &Bench, with_9d: bool) {
@@ -51,7 +51,7 @@ pub fn provision(b: &Bench, with_9d: bool) {
     b.yk(&["-a", "import-certificate", "-s", "9c", "-i", "9c.crt"]);
     if with_9d {
         b.yk(&[
-            "-a", "generate", "-s", "9d", "-A", "RSA2048", "-o", "9d.pem",
+            "-a", "generate", "-s", "9d", "-A", "ECCP256", "-o", "9d.pem",
         ]);
         b.issue("9d.pem", "Alice Encryption", "9d.crt");
         b.yk(&["-a", "import-certificate", "-s", "9d", "-i", "9d.crt"]);
