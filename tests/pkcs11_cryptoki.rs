@@ -107,6 +107,10 @@ fn cryptoki_suite() {
     provision(&b, true);
     // SAFETY-free: set before anything in this process talks to PC/SC.
     std::env::set_var(sello::virtual_card::rig::SOCKET_ENV, b.rig.socket_path());
+    // The module's card connections log their APDUs here (PIN data redacted).
+    let apdu_log = b.path("apdu.log");
+    std::env::set_var("SELLO_APDU_LOG", &apdu_log);
+    let reader = b.rig.reader_name(0).expect("reader").to_owned();
 
     initialize_rules();
     slots_tokens_and_objects();
@@ -115,7 +119,11 @@ fn cryptoki_suite() {
     decrypt_and_derive();
     operation_state_rules();
     wrong_pin_counts_and_flags();
+    polling_never_touches_the_card(&apdu_log);
+    login_never_leaks_between_applications(&reader);
+    reset_by_another_application_logs_out(&reader);
     many_threads_sign_at_once();
+    eddsa_with_the_card_authentication_key(&reader);
     fork_child_must_initialize_again();
     card_pulled_between_calls(&mut b);
 }
@@ -550,9 +558,13 @@ fn card_pulled_between_calls(b: &mut Bench) {
     assert!(m.0.get_slots_with_token().expect("slots").is_empty());
     assert_eq!(rv(m.0.open_ro_session(slot)), RvError::TokenNotPresent);
     assert_eq!(rv(m.0.get_token_info(slot)), RvError::TokenNotPresent);
-    // Slot events: the removal was seen.
+    // Slot events: the removal was seen; a blocking wait returns when the card is back.
     assert_eq!(m.0.get_slot_event().expect("event"), Some(slot));
+    assert_eq!(m.0.get_slot_event().expect("no event"), None);
+    let p = m.0.clone();
+    let waiter = std::thread::spawn(move || p.wait_for_slot_event());
     b.rig.insert_card(0).expect("insert");
+    assert_eq!(waiter.join().expect("waiter").expect("event"), slot);
     let mut tries = 0;
     while m.0.get_slots_with_token().expect("slots").is_empty() {
         tries += 1;
@@ -571,4 +583,129 @@ fn card_pulled_between_calls(b: &mut Bench) {
     let k = key(&s, ObjectClass::PRIVATE_KEY, 1);
     s.sign(&Mechanism::Sha256RsaPkcs, k, b"after reinsertion")
         .expect("sign");
+}
+
+fn log_len(path: &std::path::Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+fn polling_never_touches_the_card(apdu_log: &std::path::Path) {
+    let m = Module::load();
+    let slot = m.slot();
+    let s = m.session();
+    m.0.get_token_info(slot).expect("first read");
+    s.login(UserType::User, Some(&pin(PIN))).expect("login");
+    let before = log_len(apdu_log);
+    assert!(before > 0, "the APDU log is written");
+    for _ in 0..20 {
+        m.0.get_token_info(slot).expect("token info");
+        m.0.get_slot_info(slot).expect("slot info");
+        m.0.get_slots_with_token().expect("slots");
+        s.get_session_info().expect("session info");
+        let _ = m.0.get_slot_event();
+    }
+    assert_eq!(log_len(apdu_log), before, "polling sent APDUs");
+}
+
+fn login_never_leaks_between_applications(reader: &str) {
+    use sello::card::piv::PivCard;
+    // Our login ends with C_Finalize: the card is logged out (VERIFY P1=FF).
+    let m = Module::load();
+    let s = m.session();
+    s.login(UserType::User, Some(&pin(PIN))).expect("login");
+    drop(s);
+    drop(m);
+    let mut other = PivCard::open_reader(reader).expect("another application");
+    assert!(
+        !other.pin_status().expect("status").verified,
+        "left logged in"
+    );
+    // Another application verifies the PIN: this module is still not logged in.
+    other
+        .verify_pin(&sello::pin::Pin::new(PIN).expect("pin"))
+        .expect("verify");
+    let m = Module::load();
+    let s = m.session();
+    assert!(matches!(
+        s.get_session_info().expect("info").session_state(),
+        cryptoki::session::SessionState::RwPublic
+    ));
+    assert!(find(&s, &[Attribute::Class(ObjectClass::PRIVATE_KEY)]).is_empty());
+    let k = find(
+        &s,
+        &[
+            Attribute::Class(ObjectClass::PUBLIC_KEY),
+            Attribute::Id(vec![1]),
+        ],
+    );
+    assert_eq!(k.len(), 1);
+    other.logout().expect("logout");
+}
+
+fn reset_by_another_application_logs_out(reader: &str) {
+    let m = Module::load();
+    let s = m.session();
+    s.login(UserType::User, Some(&pin(PIN))).expect("login");
+    let k = key(&s, ObjectClass::PRIVATE_KEY, 1);
+    s.sign(&Mechanism::Sha256RsaPkcs, k, b"before reset")
+        .expect("sign");
+    let ctx = pcsc::Context::establish(pcsc::Scope::User).expect("pcsc");
+    let name = std::ffi::CString::new(reader).expect("name");
+    let card = ctx
+        .connect(&name, pcsc::ShareMode::Shared, pcsc::Protocols::ANY)
+        .expect("connect");
+    card.disconnect(pcsc::Disposition::ResetCard)
+        .map_err(|(_, e)| e)
+        .expect("reset");
+    assert_eq!(
+        rv(s.sign(&Mechanism::Sha256RsaPkcs, k, b"after reset")),
+        RvError::UserNotLoggedIn
+    );
+    assert!(matches!(
+        s.get_session_info().expect("info").session_state(),
+        cryptoki::session::SessionState::RwPublic
+    ));
+    s.login(UserType::User, Some(&pin(PIN)))
+        .expect("login again");
+    s.sign(&Mechanism::Sha256RsaPkcs, k, b"after login")
+        .expect("sign");
+}
+
+fn eddsa_with_the_card_authentication_key(reader: &str) {
+    use ed25519_dalek::Verifier;
+    use sello::card::piv::{PinPolicy, PivCard, Slot, TouchPolicy};
+    use sello::card::KeyAlgorithm;
+    {
+        let mut card = PivCard::open_reader(reader).expect("card");
+        card.authenticate(&sello::pin::ManagementKey::default_3des())
+            .expect("management key");
+        card.generate_key(
+            Slot::CARD_AUTHENTICATION,
+            KeyAlgorithm::Ed25519,
+            PinPolicy::Default,
+            TouchPolicy::Default,
+        )
+        .expect("generate Ed25519 in 9E");
+    }
+    let m = Module::load();
+    let s = m.session();
+    // 9E needs no PIN: its private key is visible and usable without login.
+    let k = key(&s, ObjectClass::PRIVATE_KEY, 4);
+    let pk = key(&s, ObjectClass::PUBLIC_KEY, 4);
+    let point = bytes_attr(&s, pk, AttributeType::EcPoint);
+    assert_eq!(&point[..2], &[0x04, 32]);
+    let vk = ed25519_dalek::VerifyingKey::from_bytes(&point[2..].try_into().expect("32 bytes"))
+        .expect("Ed25519 key");
+    let msg = b"card authentication with EdDSA";
+    let sig = s
+        .sign(
+            &Mechanism::Eddsa(cryptoki::mechanism::eddsa::EddsaParams::new(
+                cryptoki::mechanism::eddsa::EddsaSignatureScheme::Pure,
+            )),
+            k,
+            msg,
+        )
+        .expect("EdDSA");
+    let sig = ed25519_dalek::Signature::from_slice(&sig).expect("64 bytes");
+    vk.verify(msg, &sig).expect("EdDSA verifies");
 }
