@@ -971,5 +971,93 @@ mod tests {
         let mut n: CK_ULONG = 0;
         assert_eq!(C_GetInterfaceList(std::ptr::null_mut(), &mut n), CKR_OK);
         assert_eq!(n, 2);
+        assert_eq!(
+            C_OpenSession(
+                0,
+                CKF_SERIAL_SESSION,
+                std::ptr::null_mut(),
+                None,
+                std::ptr::null_mut()
+            ),
+            CKR_ARGUMENTS_BAD
+        );
+        assert_eq!(
+            C_GetInfo(std::ptr::null_mut()),
+            CKR_CRYPTOKI_NOT_INITIALIZED
+        );
+    }
+
+    extern "C" fn create_mutex(_: CK_VOID_PTR_PTR) -> CK_RV {
+        CKR_OK
+    }
+
+    fn args() -> CK_C_INITIALIZE_ARGS {
+        CK_C_INITIALIZE_ARGS {
+            CreateMutex: None,
+            DestroyMutex: None,
+            LockMutex: None,
+            UnlockMutex: None,
+            flags: CKF_OS_LOCKING_OK,
+            pReserved: std::ptr::null_mut(),
+        }
+    }
+
+    #[test]
+    fn initialize_arguments_are_checked() {
+        let mut a = args();
+        a.pReserved = 1 as CK_VOID_PTR;
+        assert_eq!(
+            C_Initialize(&mut a as *mut _ as CK_VOID_PTR),
+            CKR_ARGUMENTS_BAD
+        );
+        let mut a = args();
+        a.CreateMutex = Some(create_mutex);
+        assert_eq!(
+            C_Initialize(&mut a as *mut _ as CK_VOID_PTR),
+            CKR_ARGUMENTS_BAD
+        );
+        let mut a = args();
+        a.flags |= CKF_LIBRARY_CANT_CREATE_OS_THREADS;
+        assert_eq!(
+            C_Initialize(&mut a as *mut _ as CK_VOID_PTR),
+            CKR_NEED_TO_CREATE_THREADS
+        );
+    }
+
+    #[test]
+    fn interfaces_name_versions_and_lists() {
+        let mut p: CK_INTERFACE_PTR = std::ptr::null_mut();
+        assert_eq!(
+            C_GetInterface(std::ptr::null_mut(), std::ptr::null_mut(), &mut p, 0),
+            CKR_OK
+        );
+        // SAFETY: C_GetInterface returned a pointer to one of our static interfaces.
+        let default = unsafe { &*p };
+        // SAFETY: the default interface's list is the static 3.0 list.
+        let list = unsafe { &*(default.pFunctionList as *const CK_FUNCTION_LIST_3_0) };
+        assert_eq!((list.version.major, list.version.minor), (3, 0));
+        assert!(list.C_LoginUser.is_some() && list.C_MessageVerifyFinal.is_some());
+        let mut v = version(2, 40);
+        let mut name = *b"PKCS 11\0";
+        assert_eq!(C_GetInterface(name.as_mut_ptr(), &mut v, &mut p, 0), CKR_OK);
+        // SAFETY: as above, the 2.40 list.
+        let list = unsafe { &*((*p).pFunctionList as *const CK_FUNCTION_LIST) };
+        assert_eq!((list.version.major, list.version.minor), (2, 40));
+        let mut other = *b"Vendor\0";
+        assert_eq!(
+            C_GetInterface(other.as_mut_ptr(), std::ptr::null_mut(), &mut p, 0),
+            CKR_ARGUMENTS_BAD
+        );
+        let mut fl: CK_FUNCTION_LIST_PTR = std::ptr::null_mut();
+        assert_eq!(C_GetFunctionList(&mut fl), CKR_OK);
+        // SAFETY: points to the static 2.40 list.
+        let fl = unsafe { &*fl };
+        assert_eq!(
+            fl.C_GenerateRandom.map(|f| {
+                // SAFETY: the fixed-answer stub ignores its arguments.
+                unsafe { f(1, std::ptr::null_mut(), 0) }
+            }),
+            Some(CKR_RANDOM_NO_RNG)
+        );
     }
 }

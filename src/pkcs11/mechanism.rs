@@ -251,7 +251,9 @@ impl SignOp {
             _ => return fail(CKR_KEY_TYPE_INCONSISTENT),
         };
         let input = match scheme {
-            SignScheme::HashRsaPkcs(h) | SignScheme::HashEcdsa(h) => Input::Hash(Box::new(Hasher::new(h))),
+            SignScheme::HashRsaPkcs(h) | SignScheme::HashEcdsa(h) => {
+                Input::Hash(Box::new(Hasher::new(h)))
+            }
             SignScheme::HashRsaPss(p) => Input::Hash(Box::new(Hasher::new(p.hash))),
             _ => Input::Data(Zeroizing::new(Vec::new())),
         };
