@@ -220,3 +220,37 @@ fn change_pin_block_and_init_pin_with_puk() {
     let ok = p11(&b, &["-L"]);
     assert!(!ok.contains("user PIN locked"), "{ok}");
 }
+
+/// `(label, ID)` of every certificate in `pkcs11-tool -O` output.
+fn certificates(listing: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut in_cert = false;
+    let mut label = String::new();
+    for line in listing.lines() {
+        if !line.starts_with(' ') {
+            in_cert = line.starts_with("Certificate Object");
+            continue;
+        }
+        let line = line.trim();
+        if !in_cert {
+            continue;
+        }
+        if let Some(l) = line.strip_prefix("label:") {
+            label = l.trim().to_owned();
+        } else if let Some(id) = line.strip_prefix("ID:") {
+            out.push((label.clone(), id.trim().to_owned()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn same_certificate_ids_and_labels_as_opensc() {
+    let b = Bench::start();
+    provision(&b, true);
+    let ours = certificates(&p11(&b, &["-O"]));
+    let opensc = certificates(&b.ok("pkcs11-tool", &["--module", rig::OPENSC_PKCS11, "-O"]));
+    assert_eq!(ours.len(), 3, "{ours:?}");
+    assert_eq!(ours, opensc);
+}
