@@ -694,3 +694,36 @@ fn trace_redacts_secrets_and_counts() {
         StatusWord::VerifyFail { tries: 2 }
     );
 }
+
+#[test]
+fn extended_length_instead_of_chaining() {
+    let (mut c, _) = card();
+    assert!(
+        !c.transport().config().extended_length,
+        "this ATR does not announce it"
+    );
+    c.transport_mut().set_extended_length(true);
+    admin(&mut c);
+    let pk = c
+        .generate_key(
+            Slot::KEY_MANAGEMENT,
+            KeyAlgorithm::Rsa2048,
+            PinPolicy::Never,
+            TouchPolicy::Default,
+        )
+        .unwrap();
+    let before = c.apdu_count();
+    sign_and_verify(&mut c, Slot::KEY_MANAGEMENT, &pk, None);
+    // One extended command, one response with everything.
+    assert_eq!(c.apdu_count() - before, 1);
+    let cert = c.attest(Slot::KEY_MANAGEMENT).unwrap();
+    c.write_certificate(Slot::KEY_MANAGEMENT, &cert, false, Some(&pk))
+        .unwrap();
+    assert_eq!(
+        c.read_certificate(Slot::KEY_MANAGEMENT)
+            .unwrap()
+            .unwrap()
+            .der,
+        cert
+    );
+}

@@ -112,6 +112,7 @@ impl CardError {
         )
     }
 
+    /// Builds the `Malformed` variant for a parse error (used with `map_err`).
     pub(crate) fn malformed(what: &'static str) -> impl FnOnce(ApduError) -> Self {
         move |source| Self::Malformed { what, source }
     }
@@ -208,6 +209,51 @@ impl KeyAlgorithm {
     }
 }
 
+/// A name that does not denote a known value (for `FromStr` of CLI arguments).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} {given:?} (expected one of: {expected})")]
+pub struct UnknownName {
+    /// What was being parsed.
+    pub what: &'static str,
+    /// The input.
+    pub given: String,
+    /// The accepted names.
+    pub expected: &'static str,
+}
+
+/// Lower-case, without `-`, `_` and spaces: "RSA-2048" and "rsa2048" compare equal.
+pub(crate) fn normalize(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl std::str::FromStr for KeyAlgorithm {
+    type Err = UnknownName;
+
+    /// Accepts "RSA-2048", "rsa2048", "P-256", "eccp256", "secp384r1", "Ed25519", "X25519", ...
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match normalize(s).as_str() {
+            "rsa1024" => Self::Rsa1024,
+            "rsa2048" | "rsa" => Self::Rsa2048,
+            "rsa3072" => Self::Rsa3072,
+            "rsa4096" => Self::Rsa4096,
+            "p256" | "eccp256" | "secp256r1" | "prime256v1" => Self::EccP256,
+            "p384" | "eccp384" | "secp384r1" => Self::EccP384,
+            "ed25519" => Self::Ed25519,
+            "x25519" => Self::X25519,
+            _ => {
+                return Err(UnknownName {
+                    what: "key algorithm",
+                    given: s.to_owned(),
+                    expected: "RSA-2048, RSA-3072, RSA-4096, P-256, P-384, Ed25519, X25519",
+                })
+            }
+        })
+    }
+}
+
 impl std::fmt::Display for KeyAlgorithm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
@@ -226,9 +272,9 @@ pub struct Retries {
 /// The card-holder verification state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PinStatus {
-    /// The PIN is verified in the current card session.
+    /// The card confirmed the PIN is verified in the current card session.
     pub verified: bool,
-    /// PIN tries (unknown when the card only says "verified").
+    /// PIN tries (`None` when the card only says "verified", or cannot be asked).
     pub pin: Option<Retries>,
     /// PUK tries (only cards with metadata report them).
     pub puk: Option<Retries>,
@@ -362,4 +408,29 @@ pub fn open(transport: Transport) -> Result<Box<dyn CardDriver>, CardError> {
 /// Opens the card in a PC/SC reader (shared mode) with the driver that fits it.
 pub fn open_reader(reader: &str) -> Result<Box<dyn CardDriver>, CardError> {
     open(Transport::open_pcsc(reader)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn algorithm_names() {
+        for alg in [
+            KeyAlgorithm::Rsa1024,
+            KeyAlgorithm::Rsa2048,
+            KeyAlgorithm::Rsa3072,
+            KeyAlgorithm::Rsa4096,
+            KeyAlgorithm::EccP256,
+            KeyAlgorithm::EccP384,
+            KeyAlgorithm::Ed25519,
+            KeyAlgorithm::X25519,
+        ] {
+            assert_eq!(alg.name().parse::<KeyAlgorithm>(), Ok(alg));
+            assert_eq!(KeyAlgorithm::from_piv_id(alg.piv_id()), Some(alg));
+        }
+        assert_eq!("eccp256".parse(), Ok(KeyAlgorithm::EccP256));
+        let e = "dsa".parse::<KeyAlgorithm>().unwrap_err().to_string();
+        assert!(e.contains("unknown key algorithm \"dsa\""), "{e}");
+    }
 }

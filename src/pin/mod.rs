@@ -35,6 +35,9 @@ pub enum PinError {
         /// Actual length.
         got: usize,
     },
+    /// A management-key algorithm name that is not known.
+    #[error("unknown management key algorithm (expected 3DES, AES-128, AES-192 or AES-256)")]
+    UnknownAlgorithm,
     /// A management key that is not valid hex.
     #[error("management key must be given in hexadecimal")]
     KeyHex,
@@ -202,6 +205,26 @@ impl ManagementAlgorithm {
     }
 }
 
+impl std::str::FromStr for ManagementAlgorithm {
+    type Err = PinError;
+
+    /// "3DES" ("tdes"), "AES-128", "AES-192", "AES-256" (case and dashes ignored).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let n: String = s
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_' | ' '))
+            .flat_map(char::to_lowercase)
+            .collect();
+        Ok(match n.as_str() {
+            "3des" | "tdes" | "tripledes" => Self::TripleDes,
+            "aes128" => Self::Aes128,
+            "aes192" => Self::Aes192,
+            "aes256" => Self::Aes256,
+            _ => return Err(PinError::UnknownAlgorithm),
+        })
+    }
+}
+
 impl std::fmt::Display for ManagementAlgorithm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
@@ -275,7 +298,8 @@ impl ManagementKey {
         self.key.as_slice() == DEFAULT_MANAGEMENT_KEY
     }
 
-    /// The key bytes (for the card layer only).
+    /// The key bytes: for the card layer, and to show a freshly generated key to the operator
+    /// once. Never log them.
     pub fn expose(&self) -> &[u8] {
         &self.key
     }
@@ -324,7 +348,10 @@ mod tests {
         assert_eq!(g.expose().len(), 32);
         assert!(ManagementKey::from_hex(ManagementAlgorithm::Aes128, "zz").is_err());
         for id in [3u8, 8, 0x0A, 0x0C] {
-            assert_eq!(ManagementAlgorithm::from_id(id).map(|a| a.id()), Some(id));
+            let alg = ManagementAlgorithm::from_id(id).unwrap();
+            assert_eq!(alg.id(), id);
+            assert_eq!(alg.name().parse(), Ok(alg));
         }
+        assert!("aes512".parse::<ManagementAlgorithm>().is_err());
     }
 }

@@ -71,7 +71,9 @@ impl<'a> Channel<'a> {
             self.send(&cmd.to_bytes(false)?, secret)?
         };
         let first = match first.status() {
-            StatusWord::WrongLe(le) => {
+            // Only short commands are resent (a 6Cxx to a chained or extended command would
+            // be a card bug; it is returned as is).
+            StatusWord::WrongLe(le) if cmd.data_bytes().len() <= SHORT_MAX_DATA => {
                 // 6Cxx: resend once with the Le the card asked for; a second 6Cxx is returned.
                 let again = cmd.clone().le(le);
                 self.send(&again.to_bytes(false)?, secret)?

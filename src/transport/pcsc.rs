@@ -12,6 +12,10 @@ use std::time::Duration;
 
 /// How many times a transaction start is retried after a reset/reinsertion before giving up.
 const MAX_RECONNECTS: usize = 2;
+/// After a response without status word: how often, and how far apart, the reader is asked
+/// whether the card is still there (2.5 s in all; only on this failure path).
+const EMPTY_RESPONSE_POLLS: usize = 25;
+const EMPTY_RESPONSE_POLL_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Maps a PC/SC error to a transport error a person understands.
 fn map_err(context: &'static str, e: pcsc::Error) -> TransportError {
@@ -22,8 +26,7 @@ fn map_err(context: &'static str, e: pcsc::Error) -> TransportError {
         }
         E::NoService | E::ServiceStopped | E::CommError => TransportError::NoService,
         E::NoReadersAvailable => TransportError::NoReaders,
-        E::UnknownReader => TransportError::ReaderNotFound(String::new()),
-        E::ReaderUnavailable => TransportError::ReaderUnavailable,
+        E::UnknownReader | E::ReaderUnavailable => TransportError::ReaderUnavailable,
         E::NoSmartcard => TransportError::NoCard,
         E::RemovedCard => TransportError::CardRemoved,
         E::ResetCard => TransportError::CardReset,
@@ -107,9 +110,9 @@ impl PcscTransport {
             CString::new(reader).map_err(|_| TransportError::ReaderNotFound(reader.to_owned()))?;
         let card = ctx
             .connect(&name, ShareMode::Shared, Protocols::ANY)
-            .map_err(|e| match map_err("connect", e) {
-                TransportError::ReaderNotFound(_) => TransportError::ReaderNotFound(reader.into()),
-                other => other,
+            .map_err(|e| match e {
+                pcsc::Error::UnknownReader => TransportError::ReaderNotFound(reader.into()),
+                e => map_err("connect", e),
             })?;
         let (atr, t0) = card_status(&card)?;
         Ok(Self {
@@ -162,7 +165,18 @@ struct PcscTransaction<'a> {
 impl RawTransaction for PcscTransaction<'_> {
     fn transmit_raw(&mut self, cmd: &[u8]) -> Result<Vec<u8>, TransportError> {
         match self.tx.transmit(cmd, &mut self.buf) {
-            Ok(r) => Ok(r.to_vec()),
+            Ok(r) if r.len() >= 2 => Ok(r.to_vec()),
+            // No status word: some readers (vpcd among them) answer this way when the card
+            // vanished mid-exchange, before the reader state says so.
+            Ok(_) => Err(self.diagnose(TransportError::Unresponsive)),
+            // pcscd ends our transaction when the card goes away.
+            Err(
+                e @ (pcsc::Error::NotTransacted
+                | pcsc::Error::RemovedCard
+                | pcsc::Error::NoSmartcard
+                | pcsc::Error::UnknownError
+                | pcsc::Error::InvalidHandle),
+            ) => Err(self.diagnose(map_err("transmit", e))),
             Err(pcsc::Error::ResetCard) => {
                 // Reset by another application mid-operation: reconnect so the next
                 // transaction works, and report the loss of state.
@@ -178,6 +192,29 @@ impl RawTransaction for PcscTransaction<'_> {
 
     fn card_was_reset(&self) -> bool {
         self.was_reset
+    }
+}
+
+impl PcscTransaction<'_> {
+    /// After a failed exchange: asks the reader, for a bounded time, whether the card is gone.
+    /// Returns `CardRemoved` if so, `otherwise` if the card stays present.
+    fn diagnose(&self, otherwise: TransportError) -> TransportError {
+        for _ in 0..EMPTY_RESPONSE_POLLS {
+            match self.tx.status2_owned() {
+                Ok(st) if st.status().contains(pcsc::Status::PRESENT) => {
+                    std::thread::sleep(EMPTY_RESPONSE_POLL_INTERVAL);
+                }
+                Ok(_)
+                | Err(
+                    pcsc::Error::RemovedCard
+                    | pcsc::Error::NoSmartcard
+                    | pcsc::Error::ReaderUnavailable
+                    | pcsc::Error::ResetCard,
+                ) => return TransportError::CardRemoved,
+                Err(_) => return otherwise,
+            }
+        }
+        otherwise
     }
 }
 
@@ -257,6 +294,23 @@ pub enum ReaderEvent {
     },
 }
 
+/// Interrupts a [`ReaderMonitor::wait`] from another thread (`SCardCancel`).
+#[derive(Clone)]
+pub struct MonitorCanceller(Context);
+
+impl std::fmt::Debug for MonitorCanceller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MonitorCanceller")
+    }
+}
+
+impl MonitorCanceller {
+    /// Makes the pending (or next) wait return at once with no events.
+    pub fn cancel(&self) -> Result<(), TransportError> {
+        self.0.cancel().map_err(|e| map_err("cancel wait", e))
+    }
+}
+
 /// Watches readers and cards (`SCardGetStatusChange`, with `\\?PnP?\Notification` for reader
 /// arrival and removal).
 pub struct ReaderMonitor {
@@ -284,6 +338,11 @@ impl ReaderMonitor {
         })
     }
 
+    /// A handle another thread can use to interrupt a blocking [`wait`](Self::wait).
+    pub fn canceller(&self) -> MonitorCanceller {
+        MonitorCanceller(self.ctx.clone())
+    }
+
     fn is_pnp(name: &CStr) -> bool {
         name == pcsc::PNP_NOTIFICATION()
     }
@@ -307,6 +366,7 @@ impl ReaderMonitor {
                     return Ok(events);
                 }
             }
+            Err(pcsc::Error::Cancelled) => return Ok(events),
             Err(pcsc::Error::UnknownReader) => {
                 // A reader vanished between listing and waiting: report it next round.
                 return Ok(events);

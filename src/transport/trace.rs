@@ -177,4 +177,22 @@ mod tests {
         assert!(log.contains("> 00CB3FFF035C017E"), "{log}");
         assert!(log.contains("< 7E009000"), "{log}");
     }
+
+    #[test]
+    fn env_var_selects_a_log_file() {
+        let path = std::env::temp_dir().join(format!("sello-apdu-{}.log", std::process::id()));
+        std::env::set_var(ENV_VAR, &path);
+        let t = Tracer::from_env();
+        std::env::remove_var(ENV_VAR);
+        assert!(t.is_enabled());
+        t.command(b"\x00\x20\x00\x80\x08123456\xff\xff", true);
+        t.response(&[0x63, 0xC2], true);
+        drop(t);
+        let log = std::fs::read_to_string(&path).unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert!(log.contains("> 00200080 <9 bytes redacted>"), "{log}");
+        assert!(log.contains("< 63C2"), "{log}");
+        assert!(!log.contains("313233"), "{log}");
+        assert!(!Tracer::default().is_enabled());
+    }
 }

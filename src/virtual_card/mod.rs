@@ -323,6 +323,9 @@ impl VirtualCard {
     /// §5.3.1.2 partial AID selection) of at least the 5-byte RID, which is what yubico-piv-tool
     /// sends (`A0 00 00 03 08`); SP 800-73-4 names the 9-byte form without version. Answers the
     /// application property template (Part 2, Table 3).
+    ///
+    /// Re-selecting keeps the security status (OpenSC flags cards that lose it on SELECT as a
+    /// defect, `CI_PIV_AID_LOSE_STATE`).
     fn select(&mut self, cmd: &Command) -> Res {
         if cmd.p1 != 0x04 || cmd.p2 != 0x00 {
             return Err(SW_WRONG_P1P2);

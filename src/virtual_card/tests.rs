@@ -181,6 +181,12 @@ fn pin_retries_block_and_unblock() {
         0x9000,
         "status: verified"
     );
+    assert_eq!(tx(&mut card, &h("00A4040005A000000308")).1, 0x9000);
+    assert_eq!(
+        tx(&mut card, &h("0020008000")).1,
+        0x9000,
+        "SELECT keeps the PIN status"
+    );
     assert_eq!(tx(&mut card, &h("0020FF80")).1, 0x9000, "logout");
     assert_eq!(tx(&mut card, &h("0020008000")).1, 0x63C3);
     for left in [2u16, 1, 0] {

@@ -11,6 +11,10 @@ use std::time::Duration;
 
 use super::VirtualCard;
 
+/// Set this environment variable to log each command header and status word to stderr (never
+/// command or response data, so no PIN or key material).
+pub const TRACE_ENV: &str = "SELLO_VCARD_TRACE";
+
 const CTRL_OFF: u8 = 0;
 const CTRL_ON: u8 = 1;
 const CTRL_RESET: u8 = 2;
@@ -61,6 +65,7 @@ pub fn serve_connection(
     ready_file: Option<&Path>,
 ) -> io::Result<()> {
     let mut ready = ready_file;
+    let trace = std::env::var_os(TRACE_ENV).is_some();
     loop {
         let mut len = [0u8; 2];
         match stream.read_exact(&mut len) {
@@ -85,7 +90,13 @@ pub fn serve_connection(
             }
             [CTRL_ATR] => Some(card.atr()),
             [_] | [] => None,
-            apdu => Some(card.transmit(apdu)),
+            apdu => {
+                let response = card.transmit(apdu);
+                if trace {
+                    log_exchange(apdu, &response);
+                }
+                Some(response)
+            }
         };
         if let Some(reply) = reply {
             send(&mut stream, &reply)?;
@@ -110,4 +121,22 @@ fn send(stream: &mut TcpStream, payload: &[u8]) -> io::Result<()> {
     frame.extend_from_slice(payload);
     stream.write_all(&frame)?;
     stream.flush()
+}
+
+fn log_exchange(apdu: &[u8], response: &[u8]) {
+    let header: Vec<String> = apdu.iter().take(4).map(|b| format!("{b:02X}")).collect();
+    let sw: Vec<String> = response
+        .iter()
+        .rev()
+        .take(2)
+        .rev()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    eprintln!(
+        "sello-vcard: {} ({} bytes) -> {} ({} bytes)",
+        header.join(" "),
+        apdu.len(),
+        sw.join(""),
+        response.len()
+    );
 }

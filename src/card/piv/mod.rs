@@ -4,6 +4,30 @@
 //! session (application selected, PIN verified, management key authenticated) and drops that belief
 //! when the transport reports a reset by another application or a removal; the next operation then
 //! re-SELECTs the application. A PIN is never stored and never retried.
+//!
+//! ```no_run
+//! use sello::card::piv::{PivCard, PinPolicy, Slot, TouchPolicy};
+//! use sello::card::{CardDriver, KeyAlgorithm};
+//! use sello::pin::{ManagementKey, Pin};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let readers = sello::transport::pcsc::list_readers()?;
+//! let mut card = PivCard::open_reader(&readers[0].name)?;
+//! let info = card.info()?; // serial, version, label
+//! let pins = card.pin_status()?; // PIN/PUK tries, without spending one
+//! for slot in card.key_slots()? {
+//!     println!("{:02X} {:?} cert: {}", slot.key.0, slot.algorithm, slot.certificate.is_some());
+//! }
+//! card.authenticate(&ManagementKey::default_3des())?;
+//! let public = card.generate_key(Slot::SIGNATURE, KeyAlgorithm::EccP256,
+//!                                PinPolicy::Always, TouchPolicy::Never)?;
+//! let spki = public.to_spki_der()?; // for the CSR
+//! let hash = [0u8; 32];
+//! let sig = card.sign(Slot::SIGNATURE, KeyAlgorithm::EccP256, &hash, Some(&Pin::new("123456")?))?;
+//! # let _ = (info, pins, spki, sig);
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod keys;
 pub mod mgmt;
@@ -65,6 +89,9 @@ impl Session {
         self.pin_verified = false;
         self.mgmt_authenticated = false;
         self.reset_event = true;
+        // A reinserted card may be another card: forget what we learnt about this one.
+        self.version = None;
+        self.metadata_supported = None;
     }
 }
 
@@ -241,6 +268,12 @@ fn pin_status(ch: &mut Channel<'_>, s: &mut Session) -> Result<PinStatus, CardEr
                 total: None,
             }),
         ),
+        // Cards that do not implement the empty-VERIFY query (OpenSC's `CI_VERIFY_LC0_FAIL`):
+        // the state is unknown, not an error.
+        StatusWord::WrongLength
+        | StatusWord::IncorrectData
+        | StatusWord::IncorrectP1P2
+        | StatusWord::ConditionsNotSatisfied => (false, None),
         st => return Err(refused("VERIFY (status)", st)),
     };
     s.pin_verified = verified;
@@ -425,47 +458,13 @@ impl PivCard {
 
     /// GET VERSION (YubiKey `FD`). Cached for the connection.
     pub fn version(&mut self) -> Result<Version, CardError> {
-        if let Some(v) = self.state.version {
-            return v.ok_or(CardError::NotSupported("GET VERSION"));
-        }
-        let v = self.run(|ch, _| {
-            let r = ch.transmit(&Command::new(ins::GET_VERSION).le(0))?;
-            match r.status() {
-                StatusWord::Success => match r.data() {
-                    [major, minor, patch, ..] => Ok(Some(Version {
-                        major: *major,
-                        minor: *minor,
-                        patch: *patch,
-                    })),
-                    _ => Err(CardError::Malformed {
-                        what: "version",
-                        source: crate::apdu::ApduError::Truncated {
-                            needed: 3,
-                            available: r.data().len(),
-                        },
-                    }),
-                },
-                StatusWord::InsNotSupported | StatusWord::FunctionNotSupported => Ok(None),
-                st => Err(refused("GET VERSION", st)),
-            }
-        })?;
-        self.state.version = Some(v);
-        v.ok_or(CardError::NotSupported("GET VERSION"))
+        self.run(get_version)?
+            .ok_or(CardError::NotSupported("GET VERSION"))
     }
 
     /// GET SERIAL (YubiKey 5 `F8`): the serial number printed on the device.
     pub fn serial(&mut self) -> Result<u32, CardError> {
-        self.run(|ch, _| {
-            let r = ch.transmit(&Command::new(ins::GET_SERIAL).le(0))?;
-            let d = ok(r, "GET SERIAL")?;
-            match d.as_slice() {
-                [a, b, c, e] => Ok(u32::from_be_bytes([*a, *b, *c, *e])),
-                _ => Err(CardError::Malformed {
-                    what: "serial number",
-                    source: crate::apdu::ApduError::BadTlv("serial is not 4 bytes"),
-                }),
-            }
-        })
+        self.run(|ch, _| get_serial(ch))
     }
 
     /// GET DATA of any object (SP 800-73-4 Part 2, 3.1.2): the raw response (usually `53 L ...`),
@@ -971,6 +970,48 @@ impl PivCard {
     }
 }
 
+/// GET VERSION, cached in the session (it cannot change without a new card).
+fn get_version(ch: &mut Channel<'_>, s: &mut Session) -> Result<Option<Version>, CardError> {
+    if let Some(v) = s.version {
+        return Ok(v);
+    }
+    let r = ch.transmit(&Command::new(ins::GET_VERSION).le(0))?;
+    let v = match r.status() {
+        StatusWord::Success => match r.data() {
+            [major, minor, patch, ..] => Some(Version {
+                major: *major,
+                minor: *minor,
+                patch: *patch,
+            }),
+            _ => {
+                return Err(CardError::Malformed {
+                    what: "version",
+                    source: crate::apdu::ApduError::Truncated {
+                        needed: 3,
+                        available: r.data().len(),
+                    },
+                })
+            }
+        },
+        StatusWord::InsNotSupported | StatusWord::FunctionNotSupported => None,
+        st => return Err(refused("GET VERSION", st)),
+    };
+    s.version = Some(v);
+    Ok(v)
+}
+
+fn get_serial(ch: &mut Channel<'_>) -> Result<u32, CardError> {
+    let r = ch.transmit(&Command::new(ins::GET_SERIAL).le(0))?;
+    let d = ok(r, "GET SERIAL")?;
+    match d.as_slice() {
+        [a, b, c, e] => Ok(u32::from_be_bytes([*a, *b, *c, *e])),
+        _ => Err(CardError::Malformed {
+            what: "serial number",
+            source: crate::apdu::ApduError::BadTlv("serial is not 4 bytes"),
+        }),
+    }
+}
+
 fn put_data(ch: &mut Channel<'_>, id: ObjectId, value: &[u8]) -> Result<(), CardError> {
     let body = [tlv::encode(0x5C, &id.tag_bytes()), tlv::encode(0x53, value)].concat();
     let r = ch.transmit(&Command::new(ins::PUT_DATA).p1(0x3F).p2(0xFF).data(body))?;
@@ -983,16 +1024,15 @@ impl CardDriver for PivCard {
     }
 
     fn info(&mut self) -> Result<CardInfo, CardError> {
-        let version = match self.version() {
-            Ok(v) => Some(v.to_string()),
-            Err(CardError::NotSupported(_)) => None,
-            Err(e) => return Err(e),
-        };
-        let serial = match self.serial() {
-            Ok(s) => Some(s.to_string()),
-            Err(CardError::NotSupported(_) | CardError::Refused { .. }) => None,
-            Err(e) => return Err(e),
-        };
+        let (version, serial) = self.run(|ch, s| {
+            let version = get_version(ch, s)?;
+            let serial = match get_serial(ch) {
+                Ok(n) => Some(n.to_string()),
+                Err(CardError::NotSupported(_) | CardError::Refused { .. }) => None,
+                Err(e) => return Err(e),
+            };
+            Ok((version.map(|v| v.to_string()), serial))
+        })?;
         Ok(CardInfo {
             driver: "PIV",
             reader: self.transport.reader_name().to_owned(),

@@ -490,4 +490,45 @@ mod tests {
             assert!(Metadata::parse(&h(bad)).is_err(), "{bad}");
         }
     }
+
+    #[test]
+    fn random_input_never_panics() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x5e110);
+        let seeds: [&[u8]; 5] = [
+            &h("61 11 4F06000010000100 79074F05A000000308"),
+            &h("7E12 4F0BA0000003080000100001 00 5F2F024000"),
+            &h("0101E0 02020303 030101 04228620") as &[u8],
+            &Chuid::encode(&[1; 16], "20301231"),
+            &encode_cert_container(&[0x30; 40], true).unwrap(),
+        ];
+        for _ in 0..20_000 {
+            let seed = seeds[rng.gen_range(0..seeds.len())];
+            let mut v = seed.to_vec();
+            for _ in 0..rng.gen_range(1..4) {
+                match rng.gen_range(0..3) {
+                    0 if !v.is_empty() => {
+                        let i = rng.gen_range(0..v.len());
+                        v[i] = rng.gen();
+                    }
+                    1 if !v.is_empty() => v.truncate(rng.gen_range(0..v.len())),
+                    _ => v.push(rng.gen()),
+                }
+            }
+            let _ = ApplicationProperties::parse(&v);
+            let _ = Chuid::parse(&v);
+            let _ = Ccc::parse(&v);
+            let _ = Discovery::parse(&v);
+            let _ = Metadata::parse(&v);
+            let _ = parse_cert_container(&v);
+            for alg in [
+                KeyAlgorithm::Rsa2048,
+                KeyAlgorithm::EccP256,
+                KeyAlgorithm::X25519,
+            ] {
+                let _ = PublicKey::from_generate_response(alg, &v);
+            }
+            let _ = PublicKey::from_spki_der(&v);
+        }
+    }
 }

@@ -78,6 +78,43 @@ impl std::fmt::Display for Slot {
     }
 }
 
+impl std::str::FromStr for Slot {
+    type Err = crate::card::UnknownName;
+
+    /// Accepts a hex key reference ("9a", "0x9C", "82") or a name ("authentication",
+    /// "signature", "key-management", "card-authentication", "retired1".."retired20").
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let n = crate::card::normalize(s);
+        let named = match n.as_str() {
+            "authentication" | "auth" | "pivauthentication" => Some(Slot::AUTHENTICATION),
+            "signature" | "sign" | "digitalsignature" => Some(Slot::SIGNATURE),
+            "keymanagement" | "encryption" => Some(Slot::KEY_MANAGEMENT),
+            "cardauthentication" | "cardauth" => Some(Slot::CARD_AUTHENTICATION),
+            "cardmanagement" => Some(Slot::CARD_MANAGEMENT),
+            "attestation" => Some(Slot::ATTESTATION),
+            _ => n
+                .strip_prefix("retired")
+                .and_then(|k| k.parse::<u8>().ok())
+                .and_then(Slot::retired),
+        };
+        named
+            .or_else(|| {
+                let hex = n.strip_prefix("0x").unwrap_or(&n);
+                (hex.len() == 2)
+                    .then(|| u8::from_str_radix(hex, 16).ok())
+                    .flatten()
+                    .map(Slot)
+                    .filter(|s| s.is_key() || matches!(s.0, 0x9B | 0xF9))
+            })
+            .ok_or_else(|| crate::card::UnknownName {
+                what: "slot",
+                given: s.to_owned(),
+                expected: "9a, 9c, 9d, 9e, 82-95, authentication, signature, key-management, \
+                           card-authentication, retired1-retired20",
+            })
+    }
+}
+
 /// A PIV data-object tag (SP 800-73-4 Part 1, Table 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ObjectId(pub u32);
@@ -150,6 +187,29 @@ impl PinPolicy {
     }
 }
 
+impl std::str::FromStr for PinPolicy {
+    type Err = crate::card::UnknownName;
+
+    /// "default", "never", "once", "always", "match-once", "match-always".
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match crate::card::normalize(s).as_str() {
+            "default" => Self::Default,
+            "never" => Self::Never,
+            "once" => Self::Once,
+            "always" => Self::Always,
+            "matchonce" => Self::MatchOnce,
+            "matchalways" => Self::MatchAlways,
+            _ => {
+                return Err(crate::card::UnknownName {
+                    what: "PIN policy",
+                    given: s.to_owned(),
+                    expected: "default, never, once, always, match-once, match-always",
+                })
+            }
+        })
+    }
+}
+
 /// Touch policy of a key (YubiKey extension, tag `AB`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TouchPolicy {
@@ -181,6 +241,27 @@ impl TouchPolicy {
             2 => Self::Always,
             3 => Self::Cached,
             _ => return None,
+        })
+    }
+}
+
+impl std::str::FromStr for TouchPolicy {
+    type Err = crate::card::UnknownName;
+
+    /// "default", "never", "always", "cached".
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match crate::card::normalize(s).as_str() {
+            "default" => Self::Default,
+            "never" => Self::Never,
+            "always" => Self::Always,
+            "cached" => Self::Cached,
+            _ => {
+                return Err(crate::card::UnknownName {
+                    what: "touch policy",
+                    given: s.to_owned(),
+                    expected: "default, never, always, cached",
+                })
+            }
         })
     }
 }
@@ -226,5 +307,16 @@ mod tests {
         for b in 0..=3 {
             assert_eq!(TouchPolicy::from_byte(b).map(|p| p.to_byte()), Some(b));
         }
+        assert_eq!("9a".parse(), Ok(Slot::AUTHENTICATION));
+        assert_eq!("0x9C".parse(), Ok(Slot::SIGNATURE));
+        assert_eq!("Key-Management".parse(), Ok(Slot::KEY_MANAGEMENT));
+        assert_eq!("retired20".parse(), Ok(Slot(0x95)));
+        assert_eq!("82".parse(), Ok(Slot(0x82)));
+        assert!("96".parse::<Slot>().is_err());
+        assert!("retired21".parse::<Slot>().is_err());
+        assert!("zz".parse::<Slot>().is_err());
+        assert_eq!("match-once".parse(), Ok(PinPolicy::MatchOnce));
+        assert_eq!("Cached".parse(), Ok(TouchPolicy::Cached));
+        assert!("sometimes".parse::<TouchPolicy>().is_err());
     }
 }
