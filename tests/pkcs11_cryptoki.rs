@@ -525,9 +525,25 @@ fn fork_child_must_initialize_again() {
         // SAFETY: ends the child without running the parent's destructors or test harness.
         unsafe { libc::_exit(code) };
     }
+    // Wait at most 30 s: a child stuck inside libpcsclite must fail the test, not hang CI.
     let mut status = 0;
-    // SAFETY: waits for the child created above.
-    unsafe { libc::waitpid(pid, &mut status, 0) };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        // SAFETY: polls the child created above.
+        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+        if r == pid {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            // SAFETY: kills and reaps our own child.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+                libc::waitpid(pid, &mut status, 0);
+            }
+            panic!("the forked child hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     assert!(libc::WIFEXITED(status), "child did not exit");
     assert_eq!(
         libc::WEXITSTATUS(status),

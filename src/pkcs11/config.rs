@@ -24,7 +24,8 @@ pub struct Config {
     pub min_pin_len: usize,
     /// Maximum PIN length announced in the token info (PIV: 8).
     pub max_pin_len: usize,
-    /// How often the reader watcher wakes up to notice `C_Finalize` (milliseconds).
+    /// Longest time the reader watcher blocks before looking at its stop flag (milliseconds);
+    /// `C_Finalize` wakes it at once with `SCardCancel`, and card events wake it at once too.
     pub watch_interval_ms: u64,
 }
 
@@ -34,7 +35,7 @@ impl Default for Config {
             pin_mode: PinMode::Standard,
             min_pin_len: 6,
             max_pin_len: 8,
-            watch_interval_ms: 200,
+            watch_interval_ms: 1000,
         }
     }
 }

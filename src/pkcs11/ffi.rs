@@ -221,6 +221,23 @@ fn pad<const N: usize>(s: &str) -> [u8; N] {
     out
 }
 
+/// Registers the `fork()` handlers once per process (they make a forked child's libpcsclite
+/// usable; see `module::atfork_prepare`). glibc unregisters them when the module is unloaded.
+fn register_fork_handlers() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        extern "C" fn prepare() {
+            module::atfork_prepare();
+        }
+        extern "C" fn release() {
+            module::atfork_release();
+        }
+        // SAFETY: the handlers are plain functions of this module, valid for as long as it is
+        // loaded; they do not unwind (they only take locks and call SCardCancel).
+        let _ = unsafe { libc::pthread_atfork(Some(prepare), Some(release), Some(release)) };
+    });
+}
+
 const fn version(major: u8, minor: u8) -> CK_VERSION {
     CK_VERSION { major, minor }
 }
@@ -283,6 +300,7 @@ cryptoki_fn! {
                 os_locking_ok: a.flags & CKF_OS_LOCKING_OK != 0,
             }
         };
+        register_fork_handlers();
         module::initialize(args)
     }
 

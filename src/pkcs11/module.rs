@@ -13,11 +13,15 @@ use super::object::{self, AttrValue, Object};
 use super::token::Token;
 use crate::card::CardError;
 use crate::pin::{Pin, PinError, Puk};
-use crate::transport::pcsc::{self, ReaderEvent, ReaderMonitor};
+use crate::transport::pcsc::{self, MonitorCanceller, ReaderEvent, ReaderMonitor};
 use cryptoki_sys::*;
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{
+    Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard,
+    TryLockError,
+};
 use std::thread::JoinHandle;
 use std::time::Duration;
 use zeroize::Zeroizing;
@@ -27,6 +31,81 @@ static EVENTS: Condvar = Condvar::new();
 /// Session and object handles: one counter for the life of the process, so a handle is never 0
 /// and never reused, even across `C_Finalize`/`C_Initialize`.
 static NEXT_HANDLE: AtomicU64 = AtomicU64::new(1);
+
+/// Held (shared) around every PC/SC call the module makes; `fork()` takes it exclusively (see
+/// [`atfork_prepare`]), so a child is never forked while libpcsclite is inside a call and holding
+/// its internal locks (which would hang the child's own `C_Initialize`).
+static PCSC_GATE: RwLock<()> = RwLock::new(());
+/// Wakes the watcher's blocking wait (`SCardCancel`), for `C_Finalize` and `fork()`.
+static CANCELLER: Mutex<Option<MonitorCanceller>> = Mutex::new(None);
+
+/// What the forking thread holds between the prepare and the parent/child handlers.
+type ForkGuards = (
+    RwLockWriteGuard<'static, ()>,
+    MutexGuard<'static, Option<Module>>,
+);
+
+thread_local! {
+    static FORK_GUARDS: RefCell<Option<ForkGuards>> = const { RefCell::new(None) };
+}
+
+fn gate() -> RwLockReadGuard<'static, ()> {
+    // The gate guards no data: a poisoned gate is still a gate.
+    PCSC_GATE.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn cancel_watcher() {
+    if let Ok(c) = CANCELLER.lock() {
+        if let Some(c) = c.as_ref() {
+            let _ = c.cancel();
+        }
+    }
+}
+
+/// The `pthread_atfork` prepare handler: wakes the watcher, waits until no thread is inside
+/// libpcsclite, and holds the module state so the child gets it unlocked and consistent.
+pub fn atfork_prepare() {
+    let gate = loop {
+        cancel_watcher();
+        match PCSC_GATE.try_write() {
+            Ok(g) => break g,
+            Err(TryLockError::Poisoned(p)) => break p.into_inner(),
+            Err(TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(1)),
+        }
+    };
+    let state = STATE.lock().unwrap_or_else(PoisonError::into_inner);
+    FORK_GUARDS.with(|f| *f.borrow_mut() = Some((gate, state)));
+}
+
+/// `pthread_atfork` parent and child handler: releases what [`atfork_prepare`] took.
+pub fn atfork_release() {
+    FORK_GUARDS.with(|f| drop(f.borrow_mut().take()));
+}
+
+/// A token's card, locked, with the PC/SC gate held (gate first, then the card: one order).
+struct CardGuard<'a> {
+    card: MutexGuard<'a, Box<dyn crate::card::CardDriver>>,
+    _gate: RwLockReadGuard<'static, ()>,
+}
+
+impl std::ops::Deref for CardGuard<'_> {
+    type Target = Box<dyn crate::card::CardDriver>;
+    fn deref(&self) -> &Self::Target {
+        &self.card
+    }
+}
+
+impl std::ops::DerefMut for CardGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.card
+    }
+}
+
+fn card_of(t: &Token) -> Result<CardGuard<'_>> {
+    let g = gate();
+    let card = lock_of(&t.card)?;
+    Ok(CardGuard { card, _gate: g })
+}
 
 fn next_handle() -> CK_ULONG {
     NEXT_HANDLE.fetch_add(1, Ordering::SeqCst) as CK_ULONG
@@ -256,17 +335,29 @@ impl Module {
 // ---------------------------------------------------------------------------------------------
 // Reader watcher: PC/SC status changes keep slot state current, so polling never asks the card.
 
+/// The watcher thread: blocks in `SCardGetStatusChange` (woken by a change, by `SCardCancel` from
+/// `C_Finalize` or `fork()`, or after `interval` at the latest to look at `stop`). It holds the
+/// PC/SC gate only while inside libpcsclite.
 fn watch(stop: Arc<AtomicBool>, interval: Duration) {
     while !stop.load(Ordering::SeqCst) {
-        let mut monitor = match ReaderMonitor::new() {
+        let monitor = {
+            let _g = gate();
+            ReaderMonitor::new()
+        };
+        let mut monitor = match monitor {
             Ok(m) => m,
             Err(_) => {
-                std::thread::sleep(interval * 5);
+                // No PC/SC service (yet): try again later.
+                std::thread::sleep(interval);
                 continue;
             }
         };
+        if let Ok(mut c) = CANCELLER.lock() {
+            *c = Some(monitor.canceller());
+        }
         let mut first = true;
         while !stop.load(Ordering::SeqCst) {
+            let g = gate();
             match monitor.wait(interval) {
                 Ok(events) => {
                     if !events.is_empty() {
@@ -275,11 +366,17 @@ fn watch(stop: Arc<AtomicBool>, interval: Duration) {
                     first = false;
                 }
                 Err(_) => {
-                    std::thread::sleep(interval);
+                    drop(g);
+                    std::thread::sleep(interval / 4);
                     break;
                 }
             }
         }
+        if let Ok(mut c) = CANCELLER.lock() {
+            *c = None;
+        }
+        let _g = gate();
+        drop(monitor);
     }
 }
 
@@ -308,6 +405,11 @@ pub fn initialize(args: InitArgs) -> Result<()> {
     // every platform it runs on has (PKCS#11 3.0 §5.4, C_Initialize case 3 allows refusing with
     // CKR_CANT_LOCK only when it cannot lock at all).
     let _ = (args.callbacks, args.os_locking_ok);
+    // PC/SC before the state lock (lock order: gate, then state).
+    let readers = {
+        let _g = gate();
+        pcsc::list_readers()
+    };
     let mut g = lock()?;
     if let Some(m) = g.as_ref() {
         if m.pid == std::process::id() {
@@ -329,7 +431,7 @@ pub fn initialize(args: InitArgs) -> Result<()> {
         events: VecDeque::new(),
         watcher: None,
     };
-    if let Ok(readers) = pcsc::list_readers() {
+    if let Ok(readers) = readers {
         for r in readers {
             m.reader_added(&r.name, r.card_present);
         }
@@ -363,7 +465,6 @@ pub fn finalize() -> Result<()> {
     let Some(mut m) = m else {
         return fail(CKR_CRYPTOKI_NOT_INITIALIZED);
     };
-    m.sessions.clear();
     for s in &m.slots {
         if let Some(t) = &s.token {
             logout_card(t);
@@ -371,10 +472,13 @@ pub fn finalize() -> Result<()> {
     }
     if let Some(mut w) = m.watcher.take() {
         w.stop.store(true, Ordering::SeqCst);
+        cancel_watcher();
         if let Some(t) = w.thread.take() {
             let _ = t.join();
         }
     }
+    // Closing the card connections talks to pcscd.
+    let _g = gate();
     drop(m);
     Ok(())
 }
@@ -389,7 +493,7 @@ fn logout_card(t: &Token) {
         Err(_) => false,
     };
     if was_user && !t.is_removed() {
-        if let Ok(mut card) = t.card.lock() {
+        if let Ok(mut card) = card_of(t) {
             let _ = card.logout();
         }
     }
@@ -442,6 +546,8 @@ fn token(id: CK_SLOT_ID) -> Result<Arc<Token>> {
     if let Some(t) = with(|m| Ok(m.slot(id)?.token.clone()))? {
         return Ok(t);
     }
+    // Held to the end: a token dropped below closes its connection inside the gate.
+    let _g = gate();
     let token = match Token::load(&reader, next_handle) {
         Ok(t) => Arc::new(t),
         Err(Error::Card(e)) if e.is_card_removed() => return fail(CKR_TOKEN_NOT_PRESENT),
@@ -704,7 +810,7 @@ pub fn login(h: CK_SESSION_HANDLE, user: CK_USER_TYPE, pin: &[u8]) -> Result<()>
                 }
             }
             let pin = pin_from(pin)?;
-            let mut card = lock_of(&t.card)?;
+            let mut card = card_of(&t)?;
             let r = card.verify_pin(&pin);
             let mut l = lock_of(&t.login)?;
             l.note_pin_result(&r);
@@ -774,7 +880,7 @@ pub fn init_pin(h: CK_SESSION_HANDLE, new_pin: &[u8]) -> Result<()> {
         .clone()
         .ok_or(Error::Rv(CKR_USER_NOT_LOGGED_IN))?;
     let new = pin_from(new_pin)?;
-    let mut card = lock_of(&t.card)?;
+    let mut card = card_of(&t)?;
     let r = card.unblock_pin(&puk, &new);
     if r.is_ok() {
         lock_of(&t.login)?.note_pin_result(&Ok(()));
@@ -789,7 +895,7 @@ pub fn set_pin(h: CK_SESSION_HANDLE, old: &[u8], new: &[u8]) -> Result<()> {
         return fail(CKR_SESSION_READ_ONLY);
     }
     let so = lock_of(&t.login)?.so_puk.is_some();
-    let mut card = lock_of(&t.card)?;
+    let mut card = card_of(&t)?;
     if so {
         let (old, new) = (puk_from(old)?, puk_from(new)?);
         let r = card.change_puk(&old, &new);
@@ -984,7 +1090,7 @@ fn run_sign(t: &Arc<Token>, mut op: SignOp) -> Result<Vec<u8>> {
     check_auth(t, &op.key, &op.context_pin)?;
     let input = op.card_input()?;
     let pin = op.context_pin.take();
-    let mut card = lock_of(&t.card)?;
+    let mut card = card_of(t)?;
     if t.is_removed() {
         return fail(CKR_DEVICE_REMOVED);
     }
@@ -1125,7 +1231,7 @@ pub fn decrypt(h: CK_SESSION_HANDLE, data: &[u8], cap: Option<usize>) -> Result<
     check_auth(&t, &op.key, &op.context_pin)?;
     let pin = op.context_pin.take();
     let raw = {
-        let mut card = lock_of(&t.card)?;
+        let mut card = card_of(&t)?;
         let r = card.decrypt_raw(op.key.key, op.key.algorithm, data, pin.as_ref());
         after_card_op(&t, card.as_mut(), r)?
     };
@@ -1179,7 +1285,7 @@ pub fn derive_key(
         _ => public.clone(),
     };
     let secret = {
-        let mut card = lock_of(&t.card)?;
+        let mut card = card_of(&t)?;
         let r = card.key_agreement(key.key, key.algorithm, &peer, None);
         after_card_op(&t, card.as_mut(), r)?
     };
