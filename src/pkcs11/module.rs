@@ -185,6 +185,8 @@ struct Slot {
     generation: u64,
     token: Option<Arc<Token>>,
     load_lock: Arc<Mutex<()>>,
+    /// The card of this generation is not one the module can drive: answered from memory.
+    unrecognized: Option<u64>,
 }
 
 struct FindOp {
@@ -276,6 +278,7 @@ impl Module {
             generation: 0,
             token: None,
             load_lock: Arc::new(Mutex::new(())),
+            unrecognized: None,
         });
         id
     }
@@ -540,6 +543,9 @@ fn token(id: CK_SLOT_ID) -> Result<Arc<Token>> {
         if !s.card_present {
             return fail(CKR_TOKEN_NOT_PRESENT);
         }
+        if s.unrecognized == Some(s.generation) {
+            return fail(CKR_TOKEN_NOT_RECOGNIZED);
+        }
         Ok((s.reader.clone(), s.generation, s.load_lock.clone()))
     })?;
     let _loading = lock_of(&load_lock)?;
@@ -551,7 +557,17 @@ fn token(id: CK_SLOT_ID) -> Result<Arc<Token>> {
     let token = match Token::load(&reader, next_handle) {
         Ok(t) => Arc::new(t),
         Err(Error::Card(e)) if e.is_card_removed() => return fail(CKR_TOKEN_NOT_PRESENT),
-        Err(Error::Card(CardError::UnsupportedCard)) => return fail(CKR_TOKEN_NOT_RECOGNIZED),
+        Err(Error::Card(CardError::UnsupportedCard)) => {
+            // Not asked again until the card changes: polling must not touch it.
+            with(|m| {
+                let s = m.slot_mut(id)?;
+                if s.generation == generation {
+                    s.unrecognized = Some(generation);
+                }
+                Ok(())
+            })?;
+            return fail(CKR_TOKEN_NOT_RECOGNIZED);
+        }
         Err(Error::Card(_)) => return fail(CKR_DEVICE_ERROR),
         Err(e) => return Err(e),
     };
