@@ -342,6 +342,26 @@ fn signature_key_needs_pin_every_time() {
         let sig = p256::ecdsa::Signature::from_slice(&raw).expect("r||s");
         vk.verify_prehash(&hash, &sig).expect("verifies");
     }
+    // A wrong context PIN is reported by the signature (VERIFY and GENERAL AUTHENTICATE go
+    // together) and counts against the PIN.
+    s.sign_init(&Mechanism::Ecdsa, ec).expect("init");
+    s.login(UserType::ContextSpecific, Some(&pin("999999")))
+        .expect("kept for the operation");
+    assert_eq!(rv(sign_raw(&s, &hash)), RvError::PinIncorrect);
+    assert!(m
+        .0
+        .get_token_info(m.slot())
+        .expect("info")
+        .user_pin_count_low());
+    s.sign_init(&Mechanism::Ecdsa, ec).expect("init");
+    s.login(UserType::ContextSpecific, Some(&pin(PIN)))
+        .expect("context login");
+    sign_raw(&s, &hash).expect("right PIN");
+    assert!(!m
+        .0
+        .get_token_info(m.slot())
+        .expect("info")
+        .user_pin_count_low());
     // Without the context-specific login the 9C key refuses, even when logged in.
     let r = s.sign(&Mechanism::Ecdsa, ec, &hash);
     assert_eq!(rv(r), RvError::UserNotLoggedIn);

@@ -2,7 +2,7 @@
 //! card drivers, so browsers and signing tools use a PIV card as they use OpenSC's module
 //! (PKCS#11 2.40 and 3.0; issue 4).
 //!
-//! - [`ffi`](self) holds every C export and is the only module with `unsafe`.
+//! - `ffi` holds every C export and is the only module with `unsafe`.
 //! - `module` keeps the state (slots per reader, sessions) and implements each function safely.
 //! - `token` reads a card once after insertion; polling answers from memory.
 //! - `object` builds the certificate / public key / private key objects per key slot.

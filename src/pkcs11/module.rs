@@ -821,9 +821,8 @@ pub fn login(h: CK_SESSION_HANDLE, user: CK_USER_TYPE, pin: &[u8]) -> Result<()>
                 if l.user {
                     return fail(CKR_USER_ALREADY_LOGGED_IN);
                 }
-                if l.pin_tries.is_some_and(|r| r.remaining == 0) {
-                    return fail(CKR_PIN_LOCKED);
-                }
+                // Even when our counter says 0 the card is asked: another application may have
+                // unblocked it, and a blocked PIV PIN answers 6983 without spending anything.
             }
             let pin = pin_from(pin)?;
             let mut card = card_of(&t)?;
@@ -921,12 +920,6 @@ pub fn set_pin(h: CK_SESSION_HANDLE, old: &[u8], new: &[u8]) -> Result<()> {
         after_card_op(&t, card.as_mut(), r)
     } else {
         let (old, new) = (pin_from(old)?, pin_from(new)?);
-        if lock_of(&t.login)?
-            .pin_tries
-            .is_some_and(|r| r.remaining == 0)
-        {
-            return fail(CKR_PIN_LOCKED);
-        }
         let r = card.change_pin(&old, &new);
         lock_of(&t.login)?.note_pin_result(&r);
         after_card_op(&t, card.as_mut(), r)
