@@ -15,6 +15,7 @@ pub mod cli;
 pub mod doctor;
 pub mod enroll;
 pub mod pin;
+pub mod pkcs11;
 pub mod profile;
 pub mod transport;
 #[cfg(feature = "virtual-card")]

@@ -366,6 +366,29 @@ pub trait CardDriver: Send {
         data: &[u8],
         pin: Option<&Pin>,
     ) -> Result<Zeroizing<Vec<u8>>, CardError>;
+    /// Key agreement (ECDH): the shared secret with `peer` (an uncompressed point, or an X25519
+    /// key). With `pin`, VERIFY precedes it in the same transaction.
+    fn key_agreement(
+        &mut self,
+        key: KeyRef,
+        algorithm: KeyAlgorithm,
+        peer: &[u8],
+        pin: Option<&Pin>,
+    ) -> Result<Zeroizing<Vec<u8>>, CardError> {
+        let _ = (key, algorithm, peer, pin);
+        Err(CardError::NotSupported("key agreement"))
+    }
+    /// Changes the PUK.
+    fn change_puk(&mut self, old: &Puk, new: &Puk) -> Result<(), CardError> {
+        let _ = (old, new);
+        Err(CardError::NotSupported("changing the PUK"))
+    }
+    /// PIN tries left, learned without sending VERIFY (e.g. from key metadata); `None` when the
+    /// card cannot tell that way. Never spends a try and never reveals another application's
+    /// login.
+    fn pin_retries(&mut self) -> Result<Option<Retries>, CardError> {
+        Ok(None)
+    }
     /// Whether the card was reset (by another application, or reinserted) since the last call:
     /// login state is lost.
     fn take_reset_event(&mut self) -> bool;

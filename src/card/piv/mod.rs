@@ -1128,6 +1128,29 @@ impl CardDriver for PivCard {
         self.decrypt(Slot(key.0), algorithm, data, pin)
     }
 
+    fn key_agreement(
+        &mut self,
+        key: KeyRef,
+        algorithm: KeyAlgorithm,
+        peer: &[u8],
+        pin: Option<&Pin>,
+    ) -> Result<Zeroizing<Vec<u8>>, CardError> {
+        self.ecdh(Slot(key.0), algorithm, peer, pin)
+    }
+
+    fn change_puk(&mut self, old: &Puk, new: &Puk) -> Result<(), CardError> {
+        PivCard::change_puk(self, old, new)
+    }
+
+    fn pin_retries(&mut self) -> Result<Option<Retries>, CardError> {
+        // YubiKey GET METADATA for the PIN reference (`F7 00 80`): tries without a VERIFY.
+        match self.metadata(Slot::PIN) {
+            Ok(m) => Ok(m.and_then(|m| m.retries)),
+            Err(CardError::NotSupported(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     fn take_reset_event(&mut self) -> bool {
         std::mem::take(&mut self.state.reset_event)
     }

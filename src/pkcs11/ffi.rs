@@ -1,0 +1,1081 @@
+//! Every C entry point of `libsello.so`, and the only module of the crate allowed `unsafe`.
+//!
+//! Each export is a thin shim made by [`cryptoki_fn!`]: it turns raw pointers into Rust values
+//! through the small audited helpers below (a NULL pointer where the spec forbids one is
+//! `CKR_ARGUMENTS_BAD`), calls the safe function in [`super::module`], catches any panic
+//! (`CKR_GENERAL_ERROR`) and maps the error once ([`super::error::Error::rv`]). The function
+//! lists are immutable `static`s (PKCS#11 3.0 §5.4: `C_GetFunctionList`, `C_GetInterfaceList`,
+//! `C_GetInterface`). Functions the module does not offer answer `CKR_FUNCTION_NOT_SUPPORTED`, or
+//! the specific code the spec names for them.
+#![allow(unsafe_code)]
+#![allow(non_snake_case)]
+
+use super::error::{fail, Error, Result};
+use super::mechanism::{Mechanism, Params};
+use super::module::{self, InitArgs, Output};
+use cryptoki_sys::*;
+use std::ffi::c_void;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+// ---------------------------------------------------------------------------------------------
+// Pointer helpers. Each one is `unsafe` with the caller contract stated; every call site says
+// why the contract holds (the PKCS#11 caller's obligations, §5.2).
+
+/// Runs an export's body: panics become `CKR_GENERAL_ERROR`, errors their `CK_RV`.
+fn guard(f: impl FnOnce() -> Result<()>) -> CK_RV {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => CKR_OK,
+        Ok(Err(e)) => e.rv(),
+        Err(_) => CKR_GENERAL_ERROR,
+    }
+}
+
+/// An input buffer. NULL is accepted only for an empty buffer.
+///
+/// # Safety
+/// A non-NULL `p` must point to `len` readable bytes that stay valid during the call.
+unsafe fn bytes<'a>(p: *const u8, len: CK_ULONG) -> Result<&'a [u8]> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return fail(CKR_ARGUMENTS_BAD);
+    }
+    // SAFETY: non-NULL, and the caller guarantees `len` readable bytes.
+    Ok(unsafe { std::slice::from_raw_parts(p, len as usize) })
+}
+
+/// A required output location.
+///
+/// # Safety
+/// A non-NULL `p` must be valid for reads and writes of `T` during the call.
+unsafe fn out<'a, T>(p: *mut T) -> Result<&'a mut T> {
+    // SAFETY: `as_mut` checks NULL; the caller guarantees validity otherwise.
+    unsafe { p.as_mut() }.ok_or(Error::Rv(CKR_ARGUMENTS_BAD))
+}
+
+/// The capacity of a variable-length output (`None` for a size query with a NULL buffer).
+///
+/// # Safety
+/// As [`out`] for `len`.
+unsafe fn capacity(buf: *const u8, len: *mut CK_ULONG) -> Result<Option<usize>> {
+    // SAFETY: forwarded contract.
+    let len = unsafe { out(len) }?;
+    Ok((!buf.is_null()).then_some(*len as usize))
+}
+
+/// Writes a variable-length output by the §5.2 convention.
+///
+/// # Safety
+/// A non-NULL `buf` must be writable for `*len` bytes (as read by [`capacity`] before); `len` as
+/// [`out`].
+unsafe fn write_output(buf: *mut u8, len: *mut CK_ULONG, result: Output) -> Result<()> {
+    // SAFETY: forwarded contract.
+    let len = unsafe { out(len) }?;
+    match result {
+        Output::Size(n) => {
+            *len = n as CK_ULONG;
+            Ok(())
+        }
+        Output::TooSmall(n) => {
+            *len = n as CK_ULONG;
+            fail(CKR_BUFFER_TOO_SMALL)
+        }
+        Output::Data(d) => {
+            if buf.is_null() || (*len as usize) < d.len() {
+                *len = d.len() as CK_ULONG;
+                return fail(CKR_BUFFER_TOO_SMALL);
+            }
+            // SAFETY: `buf` is writable for `*len >= d.len()` bytes and cannot overlap our own
+            // freshly allocated `d`.
+            unsafe { std::ptr::copy_nonoverlapping(d.as_ptr(), buf, d.len()) };
+            *len = d.len() as CK_ULONG;
+            Ok(())
+        }
+    }
+}
+
+/// Copies an attribute template (type and value bytes) out of the caller's memory.
+///
+/// # Safety
+/// A non-NULL `p` must point to `n` `CK_ATTRIBUTE`s whose values are valid as [`bytes`].
+unsafe fn template(
+    p: *const CK_ATTRIBUTE,
+    n: CK_ULONG,
+) -> Result<Vec<(CK_ATTRIBUTE_TYPE, Vec<u8>)>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    if p.is_null() {
+        return fail(CKR_ARGUMENTS_BAD);
+    }
+    // SAFETY: non-NULL, `n` elements by the caller's contract.
+    let attrs = unsafe { std::slice::from_raw_parts(p, n as usize) };
+    attrs
+        .iter()
+        .map(|a| {
+            // SAFETY: the caller guarantees each value buffer.
+            let v = unsafe { bytes(a.pValue as *const u8, a.ulValueLen) }?;
+            Ok((a.type_, v.to_vec()))
+        })
+        .collect()
+}
+
+/// Reads a parameter struct of exactly the right size.
+///
+/// # Safety
+/// A non-NULL `p` must point to `len` readable bytes.
+unsafe fn param<T: Copy>(p: *const c_void, len: CK_ULONG) -> Result<T> {
+    if p.is_null() || len as usize != std::mem::size_of::<T>() {
+        return fail(CKR_MECHANISM_PARAM_INVALID);
+    }
+    // SAFETY: `len` bytes are readable and are exactly one `T`; unaligned read tolerates any
+    // alignment the caller used.
+    Ok(unsafe { std::ptr::read_unaligned(p as *const T) })
+}
+
+/// Copies a mechanism and its parameter out of the caller's memory.
+///
+/// # Safety
+/// A non-NULL `p` must point to a valid `CK_MECHANISM` whose parameter is valid for its
+/// declared length.
+unsafe fn mechanism(p: *const CK_MECHANISM) -> Result<Mechanism> {
+    // SAFETY: as `out`, read-only.
+    let m = unsafe { p.as_ref() }.ok_or(Error::Rv(CKR_ARGUMENTS_BAD))?;
+    let (pp, len) = (m.pParameter as *const c_void, m.ulParameterLen);
+    let none = pp.is_null() && len == 0;
+    let params = match m.mechanism {
+        CKM_RSA_PKCS_PSS
+        | CKM_SHA224_RSA_PKCS_PSS
+        | CKM_SHA256_RSA_PKCS_PSS
+        | CKM_SHA384_RSA_PKCS_PSS
+        | CKM_SHA512_RSA_PKCS_PSS
+            if !none =>
+        {
+            // SAFETY: the caller's parameter of its declared length.
+            let pss: CK_RSA_PKCS_PSS_PARAMS = unsafe { param(pp, len) }?;
+            Params::Pss {
+                hash: pss.hashAlg,
+                mgf: pss.mgf,
+                salt_len: pss.sLen,
+            }
+        }
+        CKM_RSA_PKCS_OAEP if !none => {
+            // SAFETY: as above.
+            let o: CK_RSA_PKCS_OAEP_PARAMS = unsafe { param(pp, len) }?;
+            let label = if o.source == CKZ_DATA_SPECIFIED {
+                // SAFETY: the label buffer the caller declared.
+                unsafe { bytes(o.pSourceData as *const u8, o.ulSourceDataLen) }?.to_vec()
+            } else if o.source == 0 {
+                Vec::new()
+            } else {
+                return fail(CKR_MECHANISM_PARAM_INVALID);
+            };
+            Params::Oaep {
+                hash: o.hashAlg,
+                mgf: o.mgf,
+                label,
+            }
+        }
+        CKM_ECDH1_DERIVE if !none => {
+            // SAFETY: as above.
+            let e: CK_ECDH1_DERIVE_PARAMS = unsafe { param(pp, len) }?;
+            Params::Ecdh {
+                kdf: e.kdf,
+                // SAFETY: the buffers the caller declared.
+                public: unsafe { bytes(e.pPublicData, e.ulPublicDataLen) }?.to_vec(),
+                // SAFETY: as above.
+                shared: unsafe { bytes(e.pSharedData, e.ulSharedDataLen) }?.to_vec(),
+            }
+        }
+        CKM_EDDSA if !none => {
+            // SAFETY: as above.
+            let e: CK_EDDSA_PARAMS = unsafe { param(pp, len) }?;
+            Params::EdDsa {
+                prehash: e.phFlag != 0,
+                // SAFETY: the buffer the caller declared.
+                context: unsafe { bytes(e.pContextData, e.ulContextDataLen) }?.to_vec(),
+            }
+        }
+        _ if none => Params::None,
+        _ => Params::Invalid,
+    };
+    if params == Params::Invalid {
+        return fail(CKR_MECHANISM_PARAM_INVALID);
+    }
+    Ok(Mechanism {
+        kind: m.mechanism,
+        params,
+    })
+}
+
+/// A blank-padded, not NUL-terminated fixed field (PKCS#11 3.0 §3.2), cut at a character
+/// boundary.
+fn pad<const N: usize>(s: &str) -> [u8; N] {
+    let mut out = [b' '; N];
+    let mut end = s.len().min(N);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    out[..end].copy_from_slice(&s.as_bytes()[..end]);
+    out
+}
+
+/// Registers the `fork()` handlers once per process (they make a forked child's libpcsclite
+/// usable; see `module::atfork_prepare`). glibc unregisters them when the module is unloaded.
+fn register_fork_handlers() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        extern "C" fn prepare() {
+            module::atfork_prepare();
+        }
+        extern "C" fn release() {
+            module::atfork_release();
+        }
+        // SAFETY: the handlers are plain functions of this module, valid for as long as it is
+        // loaded; they do not unwind (they only take locks and call SCardCancel).
+        let _ = unsafe { libc::pthread_atfork(Some(prepare), Some(release), Some(release)) };
+    });
+}
+
+const fn version(major: u8, minor: u8) -> CK_VERSION {
+    CK_VERSION { major, minor }
+}
+
+/// Defines exports whose body returns `Result<()>`.
+macro_rules! cryptoki_fn {
+    ($(fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block)+) => {$(
+        #[no_mangle]
+        #[doc = concat!("PKCS#11 `", stringify!($name), "`.")]
+        pub extern "C" fn $name($($arg: $ty),*) -> CK_RV {
+            guard(move || $body)
+        }
+    )+};
+}
+
+/// Defines exports that only answer a fixed return value.
+macro_rules! fixed_fn {
+    ($rv:expr => $(fn $name:ident($($ty:ty),* $(,)?);)+) => {$(
+        #[no_mangle]
+        #[doc = concat!("PKCS#11 `", stringify!($name), "`: not offered.")]
+        pub extern "C" fn $name($(_: $ty),*) -> CK_RV {
+            $rv
+        }
+    )+};
+}
+
+// ---------------------------------------------------------------------------------------------
+// General purpose (§5.4).
+
+cryptoki_fn! {
+    fn C_Initialize(pInitArgs: CK_VOID_PTR) {
+        let args = if pInitArgs.is_null() {
+            InitArgs::default()
+        } else {
+            // SAFETY: non-NULL `pInitArgs` points to a CK_C_INITIALIZE_ARGS (§5.4).
+            let a: CK_C_INITIALIZE_ARGS = unsafe {
+                std::ptr::read_unaligned(pInitArgs as *const CK_C_INITIALIZE_ARGS)
+            };
+            if !a.pReserved.is_null() {
+                return fail(CKR_ARGUMENTS_BAD);
+            }
+            let given = [
+                a.CreateMutex.is_some(),
+                a.DestroyMutex.is_some(),
+                a.LockMutex.is_some(),
+                a.UnlockMutex.is_some(),
+            ]
+            .iter()
+            .filter(|x| **x)
+            .count();
+            if given != 0 && given != 4 {
+                return fail(CKR_ARGUMENTS_BAD);
+            }
+            if a.flags & CKF_LIBRARY_CANT_CREATE_OS_THREADS != 0 {
+                // The reader watcher is a thread of ours.
+                return fail(CKR_NEED_TO_CREATE_THREADS);
+            }
+            InitArgs {
+                callbacks: given == 4,
+                os_locking_ok: a.flags & CKF_OS_LOCKING_OK != 0,
+            }
+        };
+        register_fork_handlers();
+        module::initialize(args)
+    }
+
+    fn C_Finalize(pReserved: CK_VOID_PTR) {
+        if !pReserved.is_null() {
+            return fail(CKR_ARGUMENTS_BAD);
+        }
+        module::finalize()
+    }
+
+    fn C_GetInfo(pInfo: CK_INFO_PTR) {
+        if !module::is_initialized() {
+            return fail(CKR_CRYPTOKI_NOT_INITIALIZED);
+        }
+        // SAFETY: the caller's CK_INFO, checked for NULL.
+        let info = unsafe { out(pInfo) }?;
+        *info = CK_INFO {
+            cryptokiVersion: version(3, 0),
+            manufacturerID: pad("Sello"),
+            flags: 0,
+            libraryDescription: pad("Sello PKCS#11 module for PIV"),
+            libraryVersion: version(0, 1),
+        };
+        Ok(())
+    }
+
+    fn C_GetFunctionList(ppFunctionList: CK_FUNCTION_LIST_PTR_PTR) {
+        // SAFETY: the caller's pointer location, checked for NULL.
+        let p = unsafe { out(ppFunctionList) }?;
+        // The list is immutable; the C type is `*mut` only by history.
+        *p = &FUNCTION_LIST as *const CK_FUNCTION_LIST as *mut CK_FUNCTION_LIST;
+        Ok(())
+    }
+
+    fn C_GetInterfaceList(pInterfacesList: CK_INTERFACE_PTR, pulCount: CK_ULONG_PTR) {
+        // SAFETY: the caller's count, checked for NULL.
+        let count = unsafe { out(pulCount) }?;
+        let n = INTERFACES.0.len();
+        if pInterfacesList.is_null() {
+            *count = n as CK_ULONG;
+            return Ok(());
+        }
+        if (*count as usize) < n {
+            *count = n as CK_ULONG;
+            return fail(CKR_BUFFER_TOO_SMALL);
+        }
+        for (i, iface) in INTERFACES.0.iter().enumerate() {
+            // SAFETY: the caller's array holds at least `n` elements (checked above).
+            unsafe { pInterfacesList.add(i).write(CK_INTERFACE { ..*iface }) };
+        }
+        *count = n as CK_ULONG;
+        Ok(())
+    }
+
+    fn C_GetInterface(
+        pInterfaceName: CK_UTF8CHAR_PTR,
+        pVersion: CK_VERSION_PTR,
+        ppInterface: CK_INTERFACE_PTR_PTR,
+        flags: CK_FLAGS,
+    ) {
+        // SAFETY: the caller's pointer location, checked for NULL.
+        let p = unsafe { out(ppInterface) }?;
+        if !pInterfaceName.is_null() {
+            // SAFETY: a non-NULL name is a NUL-terminated string (§5.4 C_GetInterface).
+            let name = unsafe { std::ffi::CStr::from_ptr(pInterfaceName as *const std::ffi::c_char) };
+            if name.to_bytes() != b"PKCS 11" {
+                return fail(CKR_ARGUMENTS_BAD);
+            }
+        }
+        // SAFETY: a non-NULL version points to a CK_VERSION.
+        let want = unsafe { (pVersion as *const CK_VERSION).as_ref() }.copied();
+        let found = INTERFACES.0.iter().zip(INTERFACE_VERSIONS).find(|(i, v)| {
+            want.is_none_or(|w| w.major == v.major && w.minor == v.minor) && i.flags & flags == flags
+        });
+        match found {
+            Some((i, _)) => {
+                *p = i as *const CK_INTERFACE as *mut CK_INTERFACE;
+                Ok(())
+            }
+            None => fail(CKR_ARGUMENTS_BAD),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Slots and tokens (§5.5).
+
+cryptoki_fn! {
+    fn C_GetSlotList(tokenPresent: CK_BBOOL, pSlotList: CK_SLOT_ID_PTR, pulCount: CK_ULONG_PTR) {
+        let slots = module::slot_list(tokenPresent != 0)?;
+        // SAFETY: the caller's count, checked for NULL.
+        let count = unsafe { out(pulCount) }?;
+        if pSlotList.is_null() {
+            *count = slots.len() as CK_ULONG;
+            return Ok(());
+        }
+        if (*count as usize) < slots.len() {
+            *count = slots.len() as CK_ULONG;
+            return fail(CKR_BUFFER_TOO_SMALL);
+        }
+        for (i, id) in slots.iter().enumerate() {
+            // SAFETY: the caller's array holds `*count >= slots.len()` elements.
+            unsafe { pSlotList.add(i).write(*id) };
+        }
+        *count = slots.len() as CK_ULONG;
+        Ok(())
+    }
+
+    fn C_GetSlotInfo(slotID: CK_SLOT_ID, pInfo: CK_SLOT_INFO_PTR) {
+        let s = module::slot_info(slotID)?;
+        // SAFETY: the caller's CK_SLOT_INFO, checked for NULL.
+        let info = unsafe { out(pInfo) }?;
+        *info = CK_SLOT_INFO {
+            slotDescription: pad(&s.description),
+            manufacturerID: pad("Sello"),
+            flags: s.flags,
+            hardwareVersion: version(0, 0),
+            firmwareVersion: version(0, 0),
+        };
+        Ok(())
+    }
+
+    fn C_GetTokenInfo(slotID: CK_SLOT_ID, pInfo: CK_TOKEN_INFO_PTR) {
+        if pInfo.is_null() {
+            return fail(CKR_ARGUMENTS_BAD);
+        }
+        let t = module::token_info(slotID)?;
+        // SAFETY: the caller's CK_TOKEN_INFO, checked for NULL.
+        let info = unsafe { out(pInfo) }?;
+        *info = CK_TOKEN_INFO {
+            label: pad(&t.label),
+            manufacturerID: pad(&t.manufacturer),
+            model: pad(&t.model),
+            serialNumber: pad(&t.serial),
+            flags: t.flags,
+            ulMaxSessionCount: CK_EFFECTIVELY_INFINITE,
+            ulSessionCount: t.sessions as CK_ULONG,
+            ulMaxRwSessionCount: CK_EFFECTIVELY_INFINITE,
+            ulRwSessionCount: t.rw_sessions as CK_ULONG,
+            ulMaxPinLen: t.max_pin as CK_ULONG,
+            ulMinPinLen: t.min_pin as CK_ULONG,
+            ulTotalPublicMemory: CK_UNAVAILABLE_INFORMATION,
+            ulFreePublicMemory: CK_UNAVAILABLE_INFORMATION,
+            ulTotalPrivateMemory: CK_UNAVAILABLE_INFORMATION,
+            ulFreePrivateMemory: CK_UNAVAILABLE_INFORMATION,
+            hardwareVersion: version(0, 0),
+            firmwareVersion: version(t.firmware.0, t.firmware.1),
+            utcTime: [b' '; 16],
+        };
+        Ok(())
+    }
+
+    fn C_GetMechanismList(slotID: CK_SLOT_ID, pMechanismList: CK_MECHANISM_TYPE_PTR, pulCount: CK_ULONG_PTR) {
+        let list = module::mechanism_list(slotID)?;
+        // SAFETY: the caller's count, checked for NULL.
+        let count = unsafe { out(pulCount) }?;
+        if pMechanismList.is_null() {
+            *count = list.len() as CK_ULONG;
+            return Ok(());
+        }
+        if (*count as usize) < list.len() {
+            *count = list.len() as CK_ULONG;
+            return fail(CKR_BUFFER_TOO_SMALL);
+        }
+        for (i, m) in list.iter().enumerate() {
+            // SAFETY: the caller's array holds `*count >= list.len()` elements.
+            unsafe { pMechanismList.add(i).write(*m) };
+        }
+        *count = list.len() as CK_ULONG;
+        Ok(())
+    }
+
+    fn C_GetMechanismInfo(slotID: CK_SLOT_ID, type_: CK_MECHANISM_TYPE, pInfo: CK_MECHANISM_INFO_PTR) {
+        let i = module::mechanism_info(slotID, type_)?;
+        // SAFETY: the caller's CK_MECHANISM_INFO, checked for NULL.
+        let info = unsafe { out(pInfo) }?;
+        *info = CK_MECHANISM_INFO {
+            ulMinKeySize: i.min_bits,
+            ulMaxKeySize: i.max_bits,
+            flags: i.flags,
+        };
+        Ok(())
+    }
+
+    fn C_InitPIN(hSession: CK_SESSION_HANDLE, pPin: CK_UTF8CHAR_PTR, ulPinLen: CK_ULONG) {
+        if pPin.is_null() {
+            // A protected authentication path is not offered.
+            return fail(CKR_ARGUMENTS_BAD);
+        }
+        // SAFETY: the caller's PIN buffer of `ulPinLen` bytes.
+        let pin = unsafe { bytes(pPin, ulPinLen) }?;
+        module::init_pin(hSession, pin)
+    }
+
+    fn C_SetPIN(
+        hSession: CK_SESSION_HANDLE,
+        pOldPin: CK_UTF8CHAR_PTR,
+        ulOldLen: CK_ULONG,
+        pNewPin: CK_UTF8CHAR_PTR,
+        ulNewLen: CK_ULONG,
+    ) {
+        if pOldPin.is_null() || pNewPin.is_null() {
+            return fail(CKR_ARGUMENTS_BAD);
+        }
+        // SAFETY: the caller's PIN buffers of their declared lengths.
+        let old = unsafe { bytes(pOldPin, ulOldLen) }?;
+        // SAFETY: as above.
+        let new = unsafe { bytes(pNewPin, ulNewLen) }?;
+        module::set_pin(hSession, old, new)
+    }
+
+    fn C_WaitForSlotEvent(flags: CK_FLAGS, pSlot: CK_SLOT_ID_PTR, pReserved: CK_VOID_PTR) {
+        if !pReserved.is_null() || pSlot.is_null() {
+            return fail(CKR_ARGUMENTS_BAD);
+        }
+        let id = module::wait_for_slot_event(flags & CKF_DONT_BLOCK != 0)?;
+        // SAFETY: the caller's slot location, checked for NULL.
+        *unsafe { out(pSlot) }? = id;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions and login (§5.6).
+
+cryptoki_fn! {
+    fn C_OpenSession(
+        slotID: CK_SLOT_ID,
+        flags: CK_FLAGS,
+        pApplication: CK_VOID_PTR,
+        Notify: CK_NOTIFY,
+        phSession: CK_SESSION_HANDLE_PTR,
+    ) {
+        // Notifications are optional (§5.6); the module makes none.
+        let _ = (pApplication, Notify);
+        if phSession.is_null() {
+            return fail(CKR_ARGUMENTS_BAD);
+        }
+        let h = module::open_session(slotID, flags)?;
+        // SAFETY: the caller's handle location, checked for NULL.
+        *unsafe { out(phSession) }? = h;
+        Ok(())
+    }
+
+    fn C_CloseSession(hSession: CK_SESSION_HANDLE) {
+        module::close_session(hSession)
+    }
+
+    fn C_CloseAllSessions(slotID: CK_SLOT_ID) {
+        module::close_all_sessions(slotID)
+    }
+
+    fn C_GetSessionInfo(hSession: CK_SESSION_HANDLE, pInfo: CK_SESSION_INFO_PTR) {
+        let s = module::session_info(hSession)?;
+        // SAFETY: the caller's CK_SESSION_INFO, checked for NULL.
+        let info = unsafe { out(pInfo) }?;
+        *info = CK_SESSION_INFO {
+            slotID: s.slot,
+            state: s.state,
+            flags: s.flags,
+            ulDeviceError: 0,
+        };
+        Ok(())
+    }
+
+    fn C_Login(hSession: CK_SESSION_HANDLE, userType: CK_USER_TYPE, pPin: CK_UTF8CHAR_PTR, ulPinLen: CK_ULONG) {
+        if pPin.is_null() {
+            // No protected authentication path: an empty PIN is never sent to the card.
+            return fail(CKR_ARGUMENTS_BAD);
+        }
+        // SAFETY: the caller's PIN buffer of `ulPinLen` bytes.
+        let pin = unsafe { bytes(pPin, ulPinLen) }?;
+        module::login(hSession, userType, pin)
+    }
+
+    fn C_LoginUser(
+        hSession: CK_SESSION_HANDLE,
+        userType: CK_USER_TYPE,
+        pPin: CK_UTF8CHAR_PTR,
+        ulPinLen: CK_ULONG,
+        pUsername: CK_UTF8CHAR_PTR,
+        ulUsernameLen: CK_ULONG,
+    ) {
+        // PIV has no user names (§5.6 C_LoginUser: ignored where not supported).
+        let _ = (pUsername, ulUsernameLen);
+        if pPin.is_null() {
+            return fail(CKR_ARGUMENTS_BAD);
+        }
+        // SAFETY: the caller's PIN buffer of `ulPinLen` bytes.
+        let pin = unsafe { bytes(pPin, ulPinLen) }?;
+        module::login(hSession, userType, pin)
+    }
+
+    fn C_Logout(hSession: CK_SESSION_HANDLE) {
+        module::logout(hSession)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Objects (§5.7).
+
+cryptoki_fn! {
+    fn C_DestroyObject(hSession: CK_SESSION_HANDLE, hObject: CK_OBJECT_HANDLE) {
+        module::destroy_object(hSession, hObject)
+    }
+
+    fn C_GetObjectSize(hSession: CK_SESSION_HANDLE, hObject: CK_OBJECT_HANDLE, pulSize: CK_ULONG_PTR) {
+        let n = module::object_size(hSession, hObject)?;
+        // SAFETY: the caller's size location, checked for NULL.
+        *unsafe { out(pulSize) }? = n as CK_ULONG;
+        Ok(())
+    }
+
+    fn C_GetAttributeValue(
+        hSession: CK_SESSION_HANDLE,
+        hObject: CK_OBJECT_HANDLE,
+        pTemplate: CK_ATTRIBUTE_PTR,
+        ulCount: CK_ULONG,
+    ) {
+        if pTemplate.is_null() && ulCount > 0 {
+            return fail(CKR_ARGUMENTS_BAD);
+        }
+        let attrs: &mut [CK_ATTRIBUTE] = if ulCount == 0 {
+            &mut []
+        } else {
+            // SAFETY: non-NULL, `ulCount` attributes by the caller's contract (§5.7).
+            unsafe { std::slice::from_raw_parts_mut(pTemplate, ulCount as usize) }
+        };
+        let types: Vec<CK_ATTRIBUTE_TYPE> = attrs.iter().map(|a| a.type_).collect();
+        let answers = module::get_attributes(hSession, hObject, &types)?;
+        // §5.7 C_GetAttributeValue: every attribute is processed; one of the errors is returned.
+        let mut rv = CKR_OK;
+        for (a, answer) in attrs.iter_mut().zip(answers) {
+            match answer {
+                module::Attr::Invalid => {
+                    a.ulValueLen = CK_UNAVAILABLE_INFORMATION;
+                    if rv == CKR_OK {
+                        rv = CKR_ATTRIBUTE_TYPE_INVALID;
+                    }
+                }
+                module::Attr::Sensitive => {
+                    a.ulValueLen = CK_UNAVAILABLE_INFORMATION;
+                    rv = CKR_ATTRIBUTE_SENSITIVE;
+                }
+                module::Attr::Value(v) => {
+                    if a.pValue.is_null() {
+                        a.ulValueLen = v.len() as CK_ULONG;
+                    } else if (a.ulValueLen as usize) < v.len() {
+                        a.ulValueLen = CK_UNAVAILABLE_INFORMATION;
+                        if rv == CKR_OK {
+                            rv = CKR_BUFFER_TOO_SMALL;
+                        }
+                    } else {
+                        // SAFETY: `pValue` is writable for `ulValueLen >= v.len()` bytes.
+                        unsafe { std::ptr::copy_nonoverlapping(v.as_ptr(), a.pValue as *mut u8, v.len()) };
+                        a.ulValueLen = v.len() as CK_ULONG;
+                    }
+                }
+            }
+        }
+        if rv == CKR_OK { Ok(()) } else { fail(rv) }
+    }
+
+    fn C_FindObjectsInit(hSession: CK_SESSION_HANDLE, pTemplate: CK_ATTRIBUTE_PTR, ulCount: CK_ULONG) {
+        // SAFETY: the caller's template of `ulCount` attributes.
+        let t = unsafe { template(pTemplate, ulCount) }?;
+        module::find_init(hSession, t)
+    }
+
+    fn C_FindObjects(
+        hSession: CK_SESSION_HANDLE,
+        phObject: CK_OBJECT_HANDLE_PTR,
+        ulMaxObjectCount: CK_ULONG,
+        pulObjectCount: CK_ULONG_PTR,
+    ) {
+        if phObject.is_null() || pulObjectCount.is_null() {
+            return fail(CKR_ARGUMENTS_BAD);
+        }
+        let found = module::find(hSession, ulMaxObjectCount as usize)?;
+        for (i, h) in found.iter().enumerate() {
+            // SAFETY: the caller's array holds `ulMaxObjectCount >= found.len()` handles.
+            unsafe { phObject.add(i).write(*h) };
+        }
+        // SAFETY: the caller's count, checked for NULL.
+        *unsafe { out(pulObjectCount) }? = found.len() as CK_ULONG;
+        Ok(())
+    }
+
+    fn C_FindObjectsFinal(hSession: CK_SESSION_HANDLE) {
+        module::find_final(hSession)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signing, decryption, key derivation (§5.9, §5.13, §5.18).
+
+cryptoki_fn! {
+    fn C_SignInit(hSession: CK_SESSION_HANDLE, pMechanism: CK_MECHANISM_PTR, hKey: CK_OBJECT_HANDLE) {
+        // SAFETY: the caller's mechanism.
+        let m = unsafe { mechanism(pMechanism) }?;
+        module::sign_init(hSession, &m, hKey)
+    }
+
+    fn C_Sign(
+        hSession: CK_SESSION_HANDLE,
+        pData: CK_BYTE_PTR,
+        ulDataLen: CK_ULONG,
+        pSignature: CK_BYTE_PTR,
+        pulSignatureLen: CK_ULONG_PTR,
+    ) {
+        // SAFETY: the caller's data buffer.
+        let data = unsafe { bytes(pData, ulDataLen) }?;
+        // SAFETY: the caller's length location.
+        let cap = unsafe { capacity(pSignature, pulSignatureLen) }?;
+        let r = module::sign(hSession, data, cap)?;
+        // SAFETY: `pSignature` holds `cap` bytes as read above.
+        unsafe { write_output(pSignature, pulSignatureLen, r) }
+    }
+
+    fn C_SignUpdate(hSession: CK_SESSION_HANDLE, pPart: CK_BYTE_PTR, ulPartLen: CK_ULONG) {
+        // SAFETY: the caller's data buffer.
+        let data = unsafe { bytes(pPart, ulPartLen) }?;
+        module::sign_update(hSession, data)
+    }
+
+    fn C_SignFinal(hSession: CK_SESSION_HANDLE, pSignature: CK_BYTE_PTR, pulSignatureLen: CK_ULONG_PTR) {
+        // SAFETY: the caller's length location.
+        let cap = unsafe { capacity(pSignature, pulSignatureLen) }?;
+        let r = module::sign_final(hSession, cap)?;
+        // SAFETY: `pSignature` holds `cap` bytes as read above.
+        unsafe { write_output(pSignature, pulSignatureLen, r) }
+    }
+
+    fn C_DecryptInit(hSession: CK_SESSION_HANDLE, pMechanism: CK_MECHANISM_PTR, hKey: CK_OBJECT_HANDLE) {
+        // SAFETY: the caller's mechanism.
+        let m = unsafe { mechanism(pMechanism) }?;
+        module::decrypt_init(hSession, &m, hKey)
+    }
+
+    fn C_Decrypt(
+        hSession: CK_SESSION_HANDLE,
+        pEncryptedData: CK_BYTE_PTR,
+        ulEncryptedDataLen: CK_ULONG,
+        pData: CK_BYTE_PTR,
+        pulDataLen: CK_ULONG_PTR,
+    ) {
+        // SAFETY: the caller's data buffer.
+        let data = unsafe { bytes(pEncryptedData, ulEncryptedDataLen) }?;
+        // SAFETY: the caller's length location.
+        let cap = unsafe { capacity(pData, pulDataLen) }?;
+        let r = module::decrypt(hSession, data, cap)?;
+        // SAFETY: `pData` holds `cap` bytes as read above.
+        unsafe { write_output(pData, pulDataLen, r) }
+    }
+
+    fn C_DeriveKey(
+        hSession: CK_SESSION_HANDLE,
+        pMechanism: CK_MECHANISM_PTR,
+        hBaseKey: CK_OBJECT_HANDLE,
+        pTemplate: CK_ATTRIBUTE_PTR,
+        ulAttributeCount: CK_ULONG,
+        phKey: CK_OBJECT_HANDLE_PTR,
+    ) {
+        if phKey.is_null() {
+            return fail(CKR_ARGUMENTS_BAD);
+        }
+        // SAFETY: the caller's mechanism.
+        let m = unsafe { mechanism(pMechanism) }?;
+        // SAFETY: the caller's template.
+        let t = unsafe { template(pTemplate, ulAttributeCount) }?;
+        let h = module::derive_key(hSession, &m, hBaseKey, &t)?;
+        // SAFETY: the caller's handle location, checked for NULL.
+        *unsafe { out(phKey) }? = h;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Everything else: present in the tables, answering the code the spec names.
+
+fixed_fn! { CKR_FUNCTION_NOT_SUPPORTED =>
+    fn C_InitToken(CK_SLOT_ID, CK_UTF8CHAR_PTR, CK_ULONG, CK_UTF8CHAR_PTR);
+    fn C_GetOperationState(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_SetOperationState(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_OBJECT_HANDLE, CK_OBJECT_HANDLE);
+    fn C_CreateObject(CK_SESSION_HANDLE, CK_ATTRIBUTE_PTR, CK_ULONG, CK_OBJECT_HANDLE_PTR);
+    fn C_CopyObject(CK_SESSION_HANDLE, CK_OBJECT_HANDLE, CK_ATTRIBUTE_PTR, CK_ULONG, CK_OBJECT_HANDLE_PTR);
+    fn C_SetAttributeValue(CK_SESSION_HANDLE, CK_OBJECT_HANDLE, CK_ATTRIBUTE_PTR, CK_ULONG);
+    fn C_EncryptInit(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE);
+    fn C_Encrypt(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_EncryptUpdate(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_EncryptFinal(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_DecryptUpdate(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_DecryptFinal(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_DigestInit(CK_SESSION_HANDLE, CK_MECHANISM_PTR);
+    fn C_Digest(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_DigestUpdate(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG);
+    fn C_DigestKey(CK_SESSION_HANDLE, CK_OBJECT_HANDLE);
+    fn C_DigestFinal(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_SignRecoverInit(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE);
+    fn C_SignRecover(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_VerifyInit(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE);
+    fn C_Verify(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG);
+    fn C_VerifyUpdate(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG);
+    fn C_VerifyFinal(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG);
+    fn C_VerifyRecoverInit(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE);
+    fn C_VerifyRecover(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_DigestEncryptUpdate(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_DecryptDigestUpdate(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_SignEncryptUpdate(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_DecryptVerifyUpdate(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_GenerateKey(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_ATTRIBUTE_PTR, CK_ULONG, CK_OBJECT_HANDLE_PTR);
+    fn C_GenerateKeyPair(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_ATTRIBUTE_PTR, CK_ULONG, CK_ATTRIBUTE_PTR, CK_ULONG, CK_OBJECT_HANDLE_PTR, CK_OBJECT_HANDLE_PTR);
+    fn C_WrapKey(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE, CK_OBJECT_HANDLE, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_UnwrapKey(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_ATTRIBUTE_PTR, CK_ULONG, CK_OBJECT_HANDLE_PTR);
+    fn C_SessionCancel(CK_SESSION_HANDLE, CK_FLAGS);
+    fn C_MessageEncryptInit(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE);
+    fn C_EncryptMessage(CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_EncryptMessageBegin(CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG);
+    fn C_EncryptMessageNext(CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR, CK_FLAGS);
+    fn C_MessageEncryptFinal(CK_SESSION_HANDLE);
+    fn C_MessageDecryptInit(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE);
+    fn C_DecryptMessage(CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_DecryptMessageBegin(CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG);
+    fn C_DecryptMessageNext(CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR, CK_FLAGS);
+    fn C_MessageDecryptFinal(CK_SESSION_HANDLE);
+    fn C_MessageSignInit(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE);
+    fn C_SignMessage(CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_SignMessageBegin(CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG);
+    fn C_SignMessageNext(CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+    fn C_MessageSignFinal(CK_SESSION_HANDLE);
+    fn C_MessageVerifyInit(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE);
+    fn C_VerifyMessage(CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG);
+    fn C_VerifyMessageBegin(CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG);
+    fn C_VerifyMessageNext(CK_SESSION_HANDLE, CK_VOID_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG);
+    fn C_MessageVerifyFinal(CK_SESSION_HANDLE);
+}
+
+fixed_fn! { CKR_FUNCTION_NOT_PARALLEL =>
+    fn C_GetFunctionStatus(CK_SESSION_HANDLE);
+    fn C_CancelFunction(CK_SESSION_HANDLE);
+}
+
+fixed_fn! { CKR_RANDOM_NO_RNG =>
+    fn C_SeedRandom(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG);
+    fn C_GenerateRandom(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The function tables.
+
+macro_rules! function_list {
+    ($ty:ident, $ver:expr, { $($extra:ident),* }) => {
+        $ty {
+            version: $ver,
+            C_Initialize: Some(C_Initialize),
+            C_Finalize: Some(C_Finalize),
+            C_GetInfo: Some(C_GetInfo),
+            C_GetFunctionList: Some(C_GetFunctionList),
+            C_GetSlotList: Some(C_GetSlotList),
+            C_GetSlotInfo: Some(C_GetSlotInfo),
+            C_GetTokenInfo: Some(C_GetTokenInfo),
+            C_GetMechanismList: Some(C_GetMechanismList),
+            C_GetMechanismInfo: Some(C_GetMechanismInfo),
+            C_InitToken: Some(C_InitToken),
+            C_InitPIN: Some(C_InitPIN),
+            C_SetPIN: Some(C_SetPIN),
+            C_OpenSession: Some(C_OpenSession),
+            C_CloseSession: Some(C_CloseSession),
+            C_CloseAllSessions: Some(C_CloseAllSessions),
+            C_GetSessionInfo: Some(C_GetSessionInfo),
+            C_GetOperationState: Some(C_GetOperationState),
+            C_SetOperationState: Some(C_SetOperationState),
+            C_Login: Some(C_Login),
+            C_Logout: Some(C_Logout),
+            C_CreateObject: Some(C_CreateObject),
+            C_CopyObject: Some(C_CopyObject),
+            C_DestroyObject: Some(C_DestroyObject),
+            C_GetObjectSize: Some(C_GetObjectSize),
+            C_GetAttributeValue: Some(C_GetAttributeValue),
+            C_SetAttributeValue: Some(C_SetAttributeValue),
+            C_FindObjectsInit: Some(C_FindObjectsInit),
+            C_FindObjects: Some(C_FindObjects),
+            C_FindObjectsFinal: Some(C_FindObjectsFinal),
+            C_EncryptInit: Some(C_EncryptInit),
+            C_Encrypt: Some(C_Encrypt),
+            C_EncryptUpdate: Some(C_EncryptUpdate),
+            C_EncryptFinal: Some(C_EncryptFinal),
+            C_DecryptInit: Some(C_DecryptInit),
+            C_Decrypt: Some(C_Decrypt),
+            C_DecryptUpdate: Some(C_DecryptUpdate),
+            C_DecryptFinal: Some(C_DecryptFinal),
+            C_DigestInit: Some(C_DigestInit),
+            C_Digest: Some(C_Digest),
+            C_DigestUpdate: Some(C_DigestUpdate),
+            C_DigestKey: Some(C_DigestKey),
+            C_DigestFinal: Some(C_DigestFinal),
+            C_SignInit: Some(C_SignInit),
+            C_Sign: Some(C_Sign),
+            C_SignUpdate: Some(C_SignUpdate),
+            C_SignFinal: Some(C_SignFinal),
+            C_SignRecoverInit: Some(C_SignRecoverInit),
+            C_SignRecover: Some(C_SignRecover),
+            C_VerifyInit: Some(C_VerifyInit),
+            C_Verify: Some(C_Verify),
+            C_VerifyUpdate: Some(C_VerifyUpdate),
+            C_VerifyFinal: Some(C_VerifyFinal),
+            C_VerifyRecoverInit: Some(C_VerifyRecoverInit),
+            C_VerifyRecover: Some(C_VerifyRecover),
+            C_DigestEncryptUpdate: Some(C_DigestEncryptUpdate),
+            C_DecryptDigestUpdate: Some(C_DecryptDigestUpdate),
+            C_SignEncryptUpdate: Some(C_SignEncryptUpdate),
+            C_DecryptVerifyUpdate: Some(C_DecryptVerifyUpdate),
+            C_GenerateKey: Some(C_GenerateKey),
+            C_GenerateKeyPair: Some(C_GenerateKeyPair),
+            C_WrapKey: Some(C_WrapKey),
+            C_UnwrapKey: Some(C_UnwrapKey),
+            C_DeriveKey: Some(C_DeriveKey),
+            C_SeedRandom: Some(C_SeedRandom),
+            C_GenerateRandom: Some(C_GenerateRandom),
+            C_GetFunctionStatus: Some(C_GetFunctionStatus),
+            C_CancelFunction: Some(C_CancelFunction),
+            C_WaitForSlotEvent: Some(C_WaitForSlotEvent),
+            $($extra: Some($extra),)*
+        }
+    };
+}
+
+/// The PKCS#11 2.40 function list.
+static FUNCTION_LIST: CK_FUNCTION_LIST = function_list!(CK_FUNCTION_LIST, version(2, 40), {});
+
+/// The PKCS#11 3.0 function list.
+static FUNCTION_LIST_3_0: CK_FUNCTION_LIST_3_0 = function_list!(CK_FUNCTION_LIST_3_0, version(3, 0), {
+    C_GetInterfaceList, C_GetInterface, C_LoginUser, C_SessionCancel,
+    C_MessageEncryptInit, C_EncryptMessage, C_EncryptMessageBegin, C_EncryptMessageNext,
+    C_MessageEncryptFinal, C_MessageDecryptInit, C_DecryptMessage, C_DecryptMessageBegin,
+    C_DecryptMessageNext, C_MessageDecryptFinal, C_MessageSignInit, C_SignMessage,
+    C_SignMessageBegin, C_SignMessageNext, C_MessageSignFinal, C_MessageVerifyInit,
+    C_VerifyMessage, C_VerifyMessageBegin, C_VerifyMessageNext, C_MessageVerifyFinal
+});
+
+/// The interface name of both tables (PKCS#11 3.0 §3.8).
+static INTERFACE_NAME: &[u8] = b"PKCS 11\0";
+
+/// The interfaces, 3.0 first (the default of `C_GetInterface` with no name).
+struct Interfaces([CK_INTERFACE; 2]);
+
+// SAFETY: the interfaces only point to immutable statics (the name and the function lists),
+// which are never written through these pointers by the module, so sharing across threads is
+// sound.
+unsafe impl Sync for Interfaces {}
+
+static INTERFACES: Interfaces = Interfaces([
+    CK_INTERFACE {
+        pInterfaceName: INTERFACE_NAME.as_ptr() as *mut CK_UTF8CHAR,
+        pFunctionList: &FUNCTION_LIST_3_0 as *const CK_FUNCTION_LIST_3_0 as *mut c_void,
+        flags: 0,
+    },
+    CK_INTERFACE {
+        pInterfaceName: INTERFACE_NAME.as_ptr() as *mut CK_UTF8CHAR,
+        pFunctionList: &FUNCTION_LIST as *const CK_FUNCTION_LIST as *mut c_void,
+        flags: 0,
+    },
+]);
+
+const INTERFACE_VERSIONS: [CK_VERSION; 2] = [version(3, 0), version(2, 40)];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn padding_is_blank_and_cut_at_char_boundary() {
+        assert_eq!(&pad::<8>("ab"), b"ab      ");
+        assert_eq!(&pad::<3>("añb"), b"a\xc3\xb1");
+        assert_eq!(&pad::<2>("añb"), b"a ");
+    }
+
+    #[test]
+    fn null_arguments_are_rejected_not_dereferenced() {
+        assert_eq!(C_GetFunctionList(std::ptr::null_mut()), CKR_ARGUMENTS_BAD);
+        assert_eq!(C_Finalize(1 as CK_VOID_PTR), CKR_ARGUMENTS_BAD);
+        assert_eq!(
+            C_GetInterfaceList(std::ptr::null_mut(), std::ptr::null_mut()),
+            CKR_ARGUMENTS_BAD
+        );
+        let mut n: CK_ULONG = 0;
+        assert_eq!(C_GetInterfaceList(std::ptr::null_mut(), &mut n), CKR_OK);
+        assert_eq!(n, 2);
+        assert_eq!(
+            C_OpenSession(
+                0,
+                CKF_SERIAL_SESSION,
+                std::ptr::null_mut(),
+                None,
+                std::ptr::null_mut()
+            ),
+            CKR_ARGUMENTS_BAD
+        );
+        assert_eq!(
+            C_GetInfo(std::ptr::null_mut()),
+            CKR_CRYPTOKI_NOT_INITIALIZED
+        );
+    }
+
+    extern "C" fn create_mutex(_: CK_VOID_PTR_PTR) -> CK_RV {
+        CKR_OK
+    }
+
+    fn args() -> CK_C_INITIALIZE_ARGS {
+        CK_C_INITIALIZE_ARGS {
+            CreateMutex: None,
+            DestroyMutex: None,
+            LockMutex: None,
+            UnlockMutex: None,
+            flags: CKF_OS_LOCKING_OK,
+            pReserved: std::ptr::null_mut(),
+        }
+    }
+
+    #[test]
+    fn initialize_arguments_are_checked() {
+        let mut a = args();
+        a.pReserved = 1 as CK_VOID_PTR;
+        assert_eq!(
+            C_Initialize(&mut a as *mut _ as CK_VOID_PTR),
+            CKR_ARGUMENTS_BAD
+        );
+        let mut a = args();
+        a.CreateMutex = Some(create_mutex);
+        assert_eq!(
+            C_Initialize(&mut a as *mut _ as CK_VOID_PTR),
+            CKR_ARGUMENTS_BAD
+        );
+        let mut a = args();
+        a.flags |= CKF_LIBRARY_CANT_CREATE_OS_THREADS;
+        assert_eq!(
+            C_Initialize(&mut a as *mut _ as CK_VOID_PTR),
+            CKR_NEED_TO_CREATE_THREADS
+        );
+    }
+
+    #[test]
+    fn interfaces_name_versions_and_lists() {
+        let mut p: CK_INTERFACE_PTR = std::ptr::null_mut();
+        assert_eq!(
+            C_GetInterface(std::ptr::null_mut(), std::ptr::null_mut(), &mut p, 0),
+            CKR_OK
+        );
+        // SAFETY: C_GetInterface returned a pointer to one of our static interfaces.
+        let default = unsafe { &*p };
+        // SAFETY: the default interface's list is the static 3.0 list.
+        let list = unsafe { &*(default.pFunctionList as *const CK_FUNCTION_LIST_3_0) };
+        assert_eq!((list.version.major, list.version.minor), (3, 0));
+        assert!(list.C_LoginUser.is_some() && list.C_MessageVerifyFinal.is_some());
+        let mut v = version(2, 40);
+        let mut name = *b"PKCS 11\0";
+        assert_eq!(C_GetInterface(name.as_mut_ptr(), &mut v, &mut p, 0), CKR_OK);
+        // SAFETY: as above, the 2.40 list.
+        let list = unsafe { &*((*p).pFunctionList as *const CK_FUNCTION_LIST) };
+        assert_eq!((list.version.major, list.version.minor), (2, 40));
+        let mut other = *b"Vendor\0";
+        assert_eq!(
+            C_GetInterface(other.as_mut_ptr(), std::ptr::null_mut(), &mut p, 0),
+            CKR_ARGUMENTS_BAD
+        );
+        let mut fl: CK_FUNCTION_LIST_PTR = std::ptr::null_mut();
+        assert_eq!(C_GetFunctionList(&mut fl), CKR_OK);
+        // SAFETY: points to the static 2.40 list.
+        let fl = unsafe { &*fl };
+        assert_eq!(
+            fl.C_GenerateRandom.map(|f| {
+                // SAFETY: the fixed-answer stub ignores its arguments.
+                unsafe { f(1, std::ptr::null_mut(), 0) }
+            }),
+            Some(CKR_RANDOM_NO_RNG)
+        );
+    }
+}

@@ -1,0 +1,1328 @@
+//! The module's state and every PKCS#11 operation as a safe function. `ffi` turns C arguments
+//! into Rust values, calls one of these, and turns the result back into C.
+//!
+//! State lives in one global `Mutex<Option<Module>>`: slots (one per reader), sessions, pending
+//! slot events and the reader watcher. Card I/O never happens under that lock: each token has its
+//! own card lock, so polling calls answer at once while another thread signs. A poisoned lock is
+//! `CKR_GENERAL_ERROR`, never a panic.
+
+use super::config::Config;
+use super::error::{fail, Error, Result};
+use super::mechanism::{self, DecryptOp, Mechanism, MechanismInfo, Params, SignOp};
+use super::object::{self, AttrValue, Object};
+use super::token::Token;
+use crate::card::CardError;
+use crate::pin::{Pin, PinError, Puk};
+use crate::transport::pcsc::{self, MonitorCanceller, ReaderEvent, ReaderMonitor};
+use cryptoki_sys::*;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{
+    Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard,
+    TryLockError,
+};
+use std::thread::JoinHandle;
+use std::time::Duration;
+use zeroize::Zeroizing;
+
+static STATE: Mutex<Option<Module>> = Mutex::new(None);
+static EVENTS: Condvar = Condvar::new();
+/// Session and object handles: one counter for the life of the process, so a handle is never 0
+/// and never reused, even across `C_Finalize`/`C_Initialize`.
+static NEXT_HANDLE: AtomicU64 = AtomicU64::new(1);
+
+/// Held (shared) around every PC/SC call the module makes; `fork()` takes it exclusively (see
+/// [`atfork_prepare`]), so a child is never forked while libpcsclite is inside a call and holding
+/// its internal locks (which would hang the child's own `C_Initialize`).
+static PCSC_GATE: RwLock<()> = RwLock::new(());
+/// Wakes the watcher's blocking wait (`SCardCancel`), for `C_Finalize` and `fork()`.
+static CANCELLER: Mutex<Option<MonitorCanceller>> = Mutex::new(None);
+
+/// What the forking thread holds between the prepare and the parent/child handlers.
+type ForkGuards = (
+    RwLockWriteGuard<'static, ()>,
+    MutexGuard<'static, Option<Module>>,
+);
+
+thread_local! {
+    static FORK_GUARDS: RefCell<Option<ForkGuards>> = const { RefCell::new(None) };
+}
+
+fn gate() -> RwLockReadGuard<'static, ()> {
+    // The gate guards no data: a poisoned gate is still a gate.
+    PCSC_GATE.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn cancel_watcher() {
+    if let Ok(c) = CANCELLER.lock() {
+        if let Some(c) = c.as_ref() {
+            let _ = c.cancel();
+        }
+    }
+}
+
+/// The `pthread_atfork` prepare handler: wakes the watcher, waits until no thread is inside
+/// libpcsclite, and holds the module state so the child gets it unlocked and consistent.
+pub fn atfork_prepare() {
+    let gate = loop {
+        cancel_watcher();
+        match PCSC_GATE.try_write() {
+            Ok(g) => break g,
+            Err(TryLockError::Poisoned(p)) => break p.into_inner(),
+            Err(TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(1)),
+        }
+    };
+    let state = STATE.lock().unwrap_or_else(PoisonError::into_inner);
+    FORK_GUARDS.with(|f| *f.borrow_mut() = Some((gate, state)));
+}
+
+/// `pthread_atfork` parent and child handler: releases what [`atfork_prepare`] took.
+pub fn atfork_release() {
+    FORK_GUARDS.with(|f| drop(f.borrow_mut().take()));
+}
+
+/// A token's card, locked, with the PC/SC gate held (gate first, then the card: one order).
+struct CardGuard<'a> {
+    card: MutexGuard<'a, Box<dyn crate::card::CardDriver>>,
+    _gate: RwLockReadGuard<'static, ()>,
+}
+
+impl std::ops::Deref for CardGuard<'_> {
+    type Target = Box<dyn crate::card::CardDriver>;
+    fn deref(&self) -> &Self::Target {
+        &self.card
+    }
+}
+
+impl std::ops::DerefMut for CardGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.card
+    }
+}
+
+fn card_of(t: &Token) -> Result<CardGuard<'_>> {
+    let g = gate();
+    let card = lock_of(&t.card)?;
+    Ok(CardGuard { card, _gate: g })
+}
+
+fn next_handle() -> CK_ULONG {
+    NEXT_HANDLE.fetch_add(1, Ordering::SeqCst) as CK_ULONG
+}
+
+/// What an output-producing call gives back (PKCS#11 3.0 §5.2, "Conventions for functions
+/// returning output in a variable-length buffer").
+#[derive(Debug)]
+pub enum Output {
+    /// Size query (NULL buffer): the length needed; the operation goes on.
+    Size(usize),
+    /// The buffer is too small: the length needed; the operation goes on.
+    TooSmall(usize),
+    /// The result; the operation has ended.
+    Data(Zeroizing<Vec<u8>>),
+}
+
+/// What `C_GetSlotInfo` reports.
+#[derive(Debug, Clone)]
+pub struct SlotInfo {
+    /// The reader's name.
+    pub description: String,
+    /// `CKF_*`.
+    pub flags: CK_FLAGS,
+}
+
+/// What `C_GetTokenInfo` reports.
+#[derive(Debug, Clone)]
+pub struct TokenInfo {
+    /// Label.
+    pub label: String,
+    /// Manufacturer.
+    pub manufacturer: String,
+    /// Model.
+    pub model: String,
+    /// Serial.
+    pub serial: String,
+    /// `CKF_*`.
+    pub flags: CK_FLAGS,
+    /// Open sessions with this token.
+    pub sessions: usize,
+    /// Open read/write sessions.
+    pub rw_sessions: usize,
+    /// PIN length range.
+    pub min_pin: usize,
+    /// PIN length range.
+    pub max_pin: usize,
+    /// Firmware version.
+    pub firmware: (u8, u8),
+}
+
+/// What `C_GetSessionInfo` reports.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionInfo {
+    /// Slot.
+    pub slot: CK_SLOT_ID,
+    /// `CKS_*`.
+    pub state: CK_STATE,
+    /// `CKF_*`.
+    pub flags: CK_FLAGS,
+}
+
+/// How `C_Initialize` was called (checked by `ffi`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InitArgs {
+    /// The application passed mutex callbacks.
+    pub callbacks: bool,
+    /// `CKF_OS_LOCKING_OK`.
+    pub os_locking_ok: bool,
+}
+
+struct Slot {
+    id: CK_SLOT_ID,
+    reader: String,
+    connected: bool,
+    card_present: bool,
+    generation: u64,
+    token: Option<Arc<Token>>,
+    load_lock: Arc<Mutex<()>>,
+    /// The card of this generation is not one the module can drive: answered from memory.
+    unrecognized: Option<u64>,
+}
+
+struct FindOp {
+    handles: Vec<CK_OBJECT_HANDLE>,
+    pos: usize,
+}
+
+struct Session {
+    slot: CK_SLOT_ID,
+    token: Arc<Token>,
+    rw: bool,
+    find: Option<FindOp>,
+    sign: Option<SignOp>,
+    decrypt: Option<DecryptOp>,
+    objects: Vec<Object>,
+}
+
+struct Watcher {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// The initialized module.
+pub struct Module {
+    pid: u32,
+    config: Config,
+    slots: Vec<Slot>,
+    next_slot: CK_SLOT_ID,
+    sessions: HashMap<CK_SESSION_HANDLE, Session>,
+    events: VecDeque<CK_SLOT_ID>,
+    watcher: Option<Watcher>,
+}
+
+fn lock() -> Result<MutexGuard<'static, Option<Module>>> {
+    STATE.lock().map_err(|_| Error::Rv(CKR_GENERAL_ERROR))
+}
+
+fn lock_of<T>(m: &Mutex<T>) -> Result<MutexGuard<'_, T>> {
+    m.lock().map_err(|_| Error::Rv(CKR_GENERAL_ERROR))
+}
+
+/// Runs `f` on the module of this process, or `CKR_CRYPTOKI_NOT_INITIALIZED` (also in a child
+/// after `fork()`, until it initializes again).
+fn with<T>(f: impl FnOnce(&mut Module) -> Result<T>) -> Result<T> {
+    let mut g = lock()?;
+    match g.as_mut() {
+        Some(m) if m.pid == std::process::id() => f(m),
+        _ => fail(CKR_CRYPTOKI_NOT_INITIALIZED),
+    }
+}
+
+impl Module {
+    fn slot(&self, id: CK_SLOT_ID) -> Result<&Slot> {
+        self.slots
+            .iter()
+            .find(|s| s.id == id && s.connected)
+            .ok_or(Error::Rv(CKR_SLOT_ID_INVALID))
+    }
+
+    fn slot_mut(&mut self, id: CK_SLOT_ID) -> Result<&mut Slot> {
+        self.slots
+            .iter_mut()
+            .find(|s| s.id == id && s.connected)
+            .ok_or(Error::Rv(CKR_SLOT_ID_INVALID))
+    }
+
+    fn session(&mut self, h: CK_SESSION_HANDLE) -> Result<&mut Session> {
+        self.sessions
+            .get_mut(&h)
+            .ok_or(Error::Rv(CKR_SESSION_HANDLE_INVALID))
+    }
+
+    fn reader_added(&mut self, name: &str, card_present: bool) -> CK_SLOT_ID {
+        if let Some(s) = self.slots.iter_mut().find(|s| s.reader == name) {
+            if !s.connected {
+                s.connected = true;
+                s.card_present = card_present;
+                s.generation += 1;
+            }
+            return s.id;
+        }
+        let id = self.next_slot;
+        self.next_slot += 1;
+        self.slots.push(Slot {
+            id,
+            reader: name.to_owned(),
+            connected: true,
+            card_present,
+            generation: 0,
+            token: None,
+            load_lock: Arc::new(Mutex::new(())),
+            unrecognized: None,
+        });
+        id
+    }
+
+    /// The card in slot `id` is gone: its token is marked removed, its sessions closed
+    /// (PKCS#11 3.0 §5.6: removing a token closes all its sessions).
+    fn card_gone(&mut self, id: CK_SLOT_ID) {
+        if let Some(s) = self.slots.iter_mut().find(|s| s.id == id) {
+            s.card_present = false;
+            s.generation += 1;
+            if let Some(t) = s.token.take() {
+                t.mark_removed();
+            }
+        }
+        self.sessions.retain(|_, sess| sess.slot != id);
+    }
+
+    fn slot_by_reader(&self, reader: &str) -> Option<CK_SLOT_ID> {
+        self.slots.iter().find(|s| s.reader == reader).map(|s| s.id)
+    }
+
+    fn apply(&mut self, e: &ReaderEvent) -> Option<CK_SLOT_ID> {
+        match e {
+            ReaderEvent::ReaderAdded(name) => Some(self.reader_added(name, false)),
+            ReaderEvent::ReaderRemoved(name) => {
+                let id = self.slot_by_reader(name)?;
+                self.card_gone(id);
+                if let Some(s) = self.slots.iter_mut().find(|s| s.id == id) {
+                    s.connected = false;
+                }
+                Some(id)
+            }
+            ReaderEvent::CardInserted { reader, .. } => {
+                let id = match self.slot_by_reader(reader) {
+                    Some(id) => id,
+                    None => self.reader_added(reader, false),
+                };
+                let s = self.slots.iter_mut().find(|s| s.id == id)?;
+                if s.card_present {
+                    return None;
+                }
+                s.card_present = true;
+                s.generation += 1;
+                s.token = None;
+                Some(id)
+            }
+            ReaderEvent::CardRemoved { reader } => {
+                let id = self.slot_by_reader(reader)?;
+                let present = self.slots.iter().any(|s| s.id == id && s.card_present);
+                self.card_gone(id);
+                present.then_some(id)
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reader watcher: PC/SC status changes keep slot state current, so polling never asks the card.
+
+/// The watcher thread: blocks in `SCardGetStatusChange` (woken by a change, by `SCardCancel` from
+/// `C_Finalize` or `fork()`, or after `interval` at the latest to look at `stop`). It holds the
+/// PC/SC gate only while inside libpcsclite.
+fn watch(stop: Arc<AtomicBool>, interval: Duration) {
+    while !stop.load(Ordering::SeqCst) {
+        let monitor = {
+            let _g = gate();
+            ReaderMonitor::new()
+        };
+        let mut monitor = match monitor {
+            Ok(m) => m,
+            Err(_) => {
+                // No PC/SC service (yet): try again later.
+                std::thread::sleep(interval);
+                continue;
+            }
+        };
+        if let Ok(mut c) = CANCELLER.lock() {
+            *c = Some(monitor.canceller());
+        }
+        let mut first = true;
+        while !stop.load(Ordering::SeqCst) {
+            let g = gate();
+            match monitor.wait(interval) {
+                Ok(events) => {
+                    if !events.is_empty() {
+                        apply_events(&events, !first);
+                    }
+                    first = false;
+                }
+                Err(_) => {
+                    drop(g);
+                    std::thread::sleep(interval / 4);
+                    break;
+                }
+            }
+        }
+        if let Ok(mut c) = CANCELLER.lock() {
+            *c = None;
+        }
+        let _g = gate();
+        drop(monitor);
+    }
+}
+
+fn apply_events(events: &[ReaderEvent], notify: bool) {
+    let Ok(mut g) = STATE.lock() else { return };
+    let Some(m) = g.as_mut().filter(|m| m.pid == std::process::id()) else {
+        return;
+    };
+    for e in events {
+        if let Some(id) = m.apply(e) {
+            if notify && !m.events.contains(&id) {
+                m.events.push_back(id);
+            }
+        }
+    }
+    drop(g);
+    EVENTS.notify_all();
+}
+
+// ---------------------------------------------------------------------------------------------
+// General purpose (PKCS#11 3.0 §5.4).
+
+/// `C_Initialize`.
+pub fn initialize(args: InitArgs) -> Result<()> {
+    // Application mutex callbacks are accepted; the module always uses the OS primitives, which
+    // every platform it runs on has (PKCS#11 3.0 §5.4, C_Initialize case 3 allows refusing with
+    // CKR_CANT_LOCK only when it cannot lock at all).
+    let _ = (args.callbacks, args.os_locking_ok);
+    // PC/SC before the state lock (lock order: gate, then state).
+    let readers = {
+        let _g = gate();
+        pcsc::list_readers()
+    };
+    let mut g = lock()?;
+    if let Some(m) = g.as_ref() {
+        if m.pid == std::process::id() {
+            return fail(CKR_CRYPTOKI_ALREADY_INITIALIZED);
+        }
+        // A child after fork(): the parent's watcher thread and PC/SC handles do not exist
+        // here and must not be closed from here. Leak them.
+        if let Some(old) = g.take() {
+            std::mem::forget(old);
+        }
+    }
+    let config = Config::load();
+    let mut m = Module {
+        pid: std::process::id(),
+        config,
+        slots: Vec::new(),
+        next_slot: 0,
+        sessions: HashMap::new(),
+        events: VecDeque::new(),
+        watcher: None,
+    };
+    if let Ok(readers) = readers {
+        for r in readers {
+            m.reader_added(&r.name, r.card_present);
+        }
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let interval = Duration::from_millis(m.config.watch_interval_ms.max(10));
+    let stop2 = stop.clone();
+    let thread = std::thread::Builder::new()
+        .name("sello-pkcs11-readers".into())
+        .spawn(move || watch(stop2, interval))
+        .map_err(|_| Error::Rv(CKR_CANT_LOCK))?;
+    m.watcher = Some(Watcher {
+        stop,
+        thread: Some(thread),
+    });
+    *g = Some(m);
+    Ok(())
+}
+
+/// `C_Finalize`: logs out of every card this process logged in to (VERIFY P1=FF), closes the
+/// sessions, stops the watcher and releases PC/SC.
+pub fn finalize() -> Result<()> {
+    let m = {
+        let mut g = lock()?;
+        match g.as_ref() {
+            Some(m) if m.pid == std::process::id() => g.take(),
+            _ => return fail(CKR_CRYPTOKI_NOT_INITIALIZED),
+        }
+    };
+    EVENTS.notify_all();
+    let Some(mut m) = m else {
+        return fail(CKR_CRYPTOKI_NOT_INITIALIZED);
+    };
+    for s in &m.slots {
+        if let Some(t) = &s.token {
+            logout_card(t);
+        }
+    }
+    if let Some(mut w) = m.watcher.take() {
+        w.stop.store(true, Ordering::SeqCst);
+        cancel_watcher();
+        if let Some(t) = w.thread.take() {
+            let _ = t.join();
+        }
+    }
+    // Closing the card connections talks to pcscd.
+    let _g = gate();
+    drop(m);
+    Ok(())
+}
+
+/// Logs the card out if this process is logged in, and forgets the SO PUK.
+fn logout_card(t: &Token) {
+    let was_user = match t.login.lock() {
+        Ok(mut l) => {
+            l.so_puk = None;
+            std::mem::take(&mut l.user)
+        }
+        Err(_) => false,
+    };
+    if was_user && !t.is_removed() {
+        if let Ok(mut card) = card_of(t) {
+            let _ = card.logout();
+        }
+    }
+}
+
+/// Whether the module is initialized in this process.
+pub fn is_initialized() -> bool {
+    with(|_| Ok(())).is_ok()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Slots and tokens (§5.5).
+
+/// `C_GetSlotList`.
+pub fn slot_list(token_present: bool) -> Result<Vec<CK_SLOT_ID>> {
+    with(|m| {
+        Ok(m.slots
+            .iter()
+            .filter(|s| s.connected && (!token_present || s.card_present))
+            .map(|s| s.id)
+            .collect())
+    })
+}
+
+/// `C_GetSlotInfo` (from watcher state; never touches the card).
+pub fn slot_info(id: CK_SLOT_ID) -> Result<SlotInfo> {
+    with(|m| {
+        let s = m.slot(id)?;
+        let mut flags = CKF_HW_SLOT | CKF_REMOVABLE_DEVICE;
+        if s.card_present {
+            flags |= CKF_TOKEN_PRESENT;
+        }
+        Ok(SlotInfo {
+            description: s.reader.clone(),
+            flags,
+        })
+    })
+}
+
+/// The token in slot `id`, reading the card the first time after insertion.
+fn token(id: CK_SLOT_ID) -> Result<Arc<Token>> {
+    let (reader, generation, load_lock) = with(|m| {
+        let s = m.slot(id)?;
+        if !s.card_present {
+            return fail(CKR_TOKEN_NOT_PRESENT);
+        }
+        if s.unrecognized == Some(s.generation) {
+            return fail(CKR_TOKEN_NOT_RECOGNIZED);
+        }
+        Ok((s.reader.clone(), s.generation, s.load_lock.clone()))
+    })?;
+    let _loading = lock_of(&load_lock)?;
+    if let Some(t) = with(|m| Ok(m.slot(id)?.token.clone()))? {
+        return Ok(t);
+    }
+    // Held to the end: a token dropped below closes its connection inside the gate.
+    let _g = gate();
+    let token = match Token::load(&reader, next_handle) {
+        Ok(t) => Arc::new(t),
+        Err(Error::Card(e)) if e.is_card_removed() => return fail(CKR_TOKEN_NOT_PRESENT),
+        Err(Error::Card(CardError::UnsupportedCard)) => {
+            // Not asked again until the card changes: polling must not touch it.
+            with(|m| {
+                let s = m.slot_mut(id)?;
+                if s.generation == generation {
+                    s.unrecognized = Some(generation);
+                }
+                Ok(())
+            })?;
+            return fail(CKR_TOKEN_NOT_RECOGNIZED);
+        }
+        Err(Error::Card(_)) => return fail(CKR_DEVICE_ERROR),
+        Err(e) => return Err(e),
+    };
+    with(|m| {
+        let s = m.slot_mut(id)?;
+        if s.generation != generation || !s.card_present {
+            token.mark_removed();
+            return fail(CKR_TOKEN_NOT_PRESENT);
+        }
+        s.token = Some(token.clone());
+        Ok(token)
+    })
+}
+
+/// `C_GetTokenInfo` (after the first read, from memory).
+pub fn token_info(id: CK_SLOT_ID) -> Result<TokenInfo> {
+    let t = token(id)?;
+    let login_flags = lock_of(&t.login)?.flags();
+    with(|m| {
+        let (mut sessions, mut rw) = (0, 0);
+        for s in m.sessions.values().filter(|s| s.slot == id) {
+            sessions += 1;
+            rw += usize::from(s.rw);
+        }
+        Ok(TokenInfo {
+            label: t.label.clone(),
+            manufacturer: t.manufacturer.clone(),
+            model: t.model.clone(),
+            serial: t.serial.clone(),
+            flags: CKF_LOGIN_REQUIRED
+                | CKF_USER_PIN_INITIALIZED
+                | CKF_TOKEN_INITIALIZED
+                | login_flags,
+            sessions,
+            rw_sessions: rw,
+            min_pin: m.config.min_pin_len,
+            max_pin: m.config.max_pin_len,
+            firmware: t.firmware,
+        })
+    })
+}
+
+/// `C_GetMechanismList`.
+pub fn mechanism_list(id: CK_SLOT_ID) -> Result<Vec<CK_MECHANISM_TYPE>> {
+    with(|m| m.slot(id).map(|_| ()))?;
+    Ok(mechanism::MECHANISMS.iter().map(|i| i.kind).collect())
+}
+
+/// `C_GetMechanismInfo`.
+pub fn mechanism_info(id: CK_SLOT_ID, kind: CK_MECHANISM_TYPE) -> Result<MechanismInfo> {
+    with(|m| m.slot(id).map(|_| ()))?;
+    mechanism::info(kind)
+}
+
+/// `C_WaitForSlotEvent`: the next slot whose state changed; `CKR_NO_EVENT` with `dont_block`.
+pub fn wait_for_slot_event(dont_block: bool) -> Result<CK_SLOT_ID> {
+    let mut g = lock()?;
+    loop {
+        match g.as_mut() {
+            Some(m) if m.pid == std::process::id() => {
+                if let Some(id) = m.events.pop_front() {
+                    return Ok(id);
+                }
+                if dont_block {
+                    return fail(CKR_NO_EVENT);
+                }
+            }
+            _ => return fail(CKR_CRYPTOKI_NOT_INITIALIZED),
+        }
+        g = EVENTS.wait(g).map_err(|_| Error::Rv(CKR_GENERAL_ERROR))?;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions (§5.6).
+
+/// `C_OpenSession`.
+pub fn open_session(id: CK_SLOT_ID, flags: CK_FLAGS) -> Result<CK_SESSION_HANDLE> {
+    if flags & CKF_SERIAL_SESSION == 0 {
+        return fail(CKR_SESSION_PARALLEL_NOT_SUPPORTED);
+    }
+    let t = token(id)?;
+    let rw = flags & CKF_RW_SESSION != 0;
+    if !rw && lock_of(&t.login)?.so_puk.is_some() {
+        return fail(CKR_SESSION_READ_WRITE_SO_EXISTS);
+    }
+    with(|m| {
+        let h = next_handle();
+        m.sessions.insert(
+            h,
+            Session {
+                slot: id,
+                token: t,
+                rw,
+                find: None,
+                sign: None,
+                decrypt: None,
+                objects: Vec::new(),
+            },
+        );
+        Ok(h)
+    })
+}
+
+/// When the last session with a token closes, the application is logged out (§5.6).
+fn close_where(pred: impl Fn(&Session) -> bool) -> Result<()> {
+    let tokens: Vec<Arc<Token>> = with(|m| {
+        let closing: Vec<Arc<Token>> = m
+            .sessions
+            .values()
+            .filter(|s| pred(s))
+            .map(|s| s.token.clone())
+            .collect();
+        m.sessions.retain(|_, s| !pred(s));
+        Ok(closing
+            .into_iter()
+            .filter(|t| !m.sessions.values().any(|s| Arc::ptr_eq(&s.token, t)))
+            .collect())
+    })?;
+    let mut seen: Vec<*const Token> = Vec::new();
+    for t in tokens {
+        if !seen.contains(&Arc::as_ptr(&t)) {
+            seen.push(Arc::as_ptr(&t));
+            logout_card(&t);
+        }
+    }
+    Ok(())
+}
+
+/// `C_CloseSession`.
+pub fn close_session(h: CK_SESSION_HANDLE) -> Result<()> {
+    let last = with(|m| {
+        let s = m
+            .sessions
+            .remove(&h)
+            .ok_or(Error::Rv(CKR_SESSION_HANDLE_INVALID))?;
+        let last = !m.sessions.values().any(|o| Arc::ptr_eq(&o.token, &s.token));
+        Ok(last.then_some(s.token))
+    })?;
+    if let Some(t) = last {
+        logout_card(&t);
+    }
+    Ok(())
+}
+
+/// `C_CloseAllSessions`.
+pub fn close_all_sessions(id: CK_SLOT_ID) -> Result<()> {
+    with(|m| m.slot(id).map(|_| ()))?;
+    close_where(|s| s.slot == id)
+}
+
+/// `C_GetSessionInfo` (from memory).
+pub fn session_info(h: CK_SESSION_HANDLE) -> Result<SessionInfo> {
+    let (slot, rw, t) = with(|m| {
+        let s = m.session(h)?;
+        Ok((s.slot, s.rw, s.token.clone()))
+    })?;
+    let l = lock_of(&t.login)?;
+    let state = match (rw, l.user, l.so_puk.is_some()) {
+        (true, _, true) => CKS_RW_SO_FUNCTIONS,
+        (true, true, _) => CKS_RW_USER_FUNCTIONS,
+        (true, false, _) => CKS_RW_PUBLIC_SESSION,
+        (false, true, _) => CKS_RO_USER_FUNCTIONS,
+        (false, false, _) => CKS_RO_PUBLIC_SESSION,
+    };
+    let mut flags = CKF_SERIAL_SESSION;
+    if rw {
+        flags |= CKF_RW_SESSION;
+    }
+    Ok(SessionInfo { slot, state, flags })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Login and PINs (§5.6 C_Login, §5.5 C_InitPIN/C_SetPIN).
+
+fn pin_from(bytes: &[u8]) -> Result<Pin> {
+    Pin::from_bytes(bytes).map_err(pin_error)
+}
+
+fn puk_from(bytes: &[u8]) -> Result<Puk> {
+    Puk::from_bytes(bytes).map_err(pin_error)
+}
+
+fn pin_error(e: PinError) -> Error {
+    match e {
+        PinError::Charset(_) => Error::Rv(CKR_PIN_INVALID),
+        _ => Error::Rv(CKR_PIN_LEN_RANGE),
+    }
+}
+
+/// After a card operation: a reset by someone else logs this process out; a removal ends the
+/// token.
+fn after_card_op<T>(
+    t: &Arc<Token>,
+    card: &mut dyn crate::card::CardDriver,
+    r: std::result::Result<T, CardError>,
+) -> Result<T> {
+    if card.take_reset_event() {
+        if let Ok(mut l) = t.login.lock() {
+            l.user = false;
+        }
+    }
+    match r {
+        Ok(v) => Ok(v),
+        Err(e) if e.is_card_removed() => {
+            t.mark_removed();
+            let tt = t.clone();
+            let _ = with(|m| {
+                let ids: Vec<CK_SLOT_ID> = m
+                    .slots
+                    .iter()
+                    .filter(|s| s.token.as_ref().is_some_and(|x| Arc::ptr_eq(x, &tt)))
+                    .map(|s| s.id)
+                    .collect();
+                for id in ids {
+                    m.card_gone(id);
+                }
+                Ok(())
+            });
+            fail(CKR_DEVICE_REMOVED)
+        }
+        Err(CardError::SecurityStatusNotSatisfied) => {
+            if let Ok(mut l) = t.login.lock() {
+                l.user = false;
+            }
+            fail(CKR_USER_NOT_LOGGED_IN)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn session_token(h: CK_SESSION_HANDLE) -> Result<(Arc<Token>, bool)> {
+    with(|m| {
+        let s = m.session(h)?;
+        Ok((s.token.clone(), s.rw))
+    })
+}
+
+/// `C_Login`. `CKU_USER` sends one VERIFY (never retried); `CKU_SO` keeps the PUK for
+/// `C_InitPIN`/`C_SetPIN`; `CKU_CONTEXT_SPECIFIC` keeps the PIN for the one operation in progress,
+/// which sends VERIFY and the operation in one card transaction.
+pub fn login(h: CK_SESSION_HANDLE, user: CK_USER_TYPE, pin: &[u8]) -> Result<()> {
+    let (t, _) = session_token(h)?;
+    match user {
+        CKU_USER => {
+            {
+                let l = lock_of(&t.login)?;
+                if l.so_puk.is_some() {
+                    return fail(CKR_USER_ANOTHER_ALREADY_LOGGED_IN);
+                }
+                if l.user {
+                    return fail(CKR_USER_ALREADY_LOGGED_IN);
+                }
+                // Even when our counter says 0 the card is asked: another application may have
+                // unblocked it, and a blocked PIV PIN answers 6983 without spending anything.
+            }
+            let pin = pin_from(pin)?;
+            let mut card = card_of(&t)?;
+            let r = card.verify_pin(&pin);
+            let mut l = lock_of(&t.login)?;
+            l.note_pin_result(&r);
+            l.user = r.is_ok();
+            drop(l);
+            after_card_op(&t, card.as_mut(), r)
+        }
+        CKU_SO => {
+            let ro = with(|m| {
+                Ok(m.sessions
+                    .values()
+                    .any(|s| Arc::ptr_eq(&s.token, &t) && !s.rw))
+            })?;
+            if ro {
+                return fail(CKR_SESSION_READ_ONLY_EXISTS);
+            }
+            let mut l = lock_of(&t.login)?;
+            if l.user {
+                return fail(CKR_USER_ANOTHER_ALREADY_LOGGED_IN);
+            }
+            if l.so_puk.is_some() {
+                return fail(CKR_USER_ALREADY_LOGGED_IN);
+            }
+            l.so_puk = Some(puk_from(pin)?);
+            Ok(())
+        }
+        CKU_CONTEXT_SPECIFIC => {
+            let pin = pin_from(pin)?;
+            with(|m| {
+                let s = m.session(h)?;
+                if let Some(op) = s.sign.as_mut() {
+                    op.context_pin = Some(pin);
+                    Ok(())
+                } else if let Some(op) = s.decrypt.as_mut() {
+                    op.context_pin = Some(pin);
+                    Ok(())
+                } else {
+                    fail(CKR_OPERATION_NOT_INITIALIZED)
+                }
+            })
+        }
+        _ => fail(CKR_USER_TYPE_INVALID),
+    }
+}
+
+/// `C_Logout`: VERIFY P1=FF on the card (SP 800-73-4 Part 2, 3.2.1), and the PUK forgotten.
+pub fn logout(h: CK_SESSION_HANDLE) -> Result<()> {
+    let (t, _) = session_token(h)?;
+    {
+        let l = lock_of(&t.login)?;
+        if !l.user && l.so_puk.is_none() {
+            return fail(CKR_USER_NOT_LOGGED_IN);
+        }
+    }
+    logout_card(&t);
+    Ok(())
+}
+
+/// `C_InitPIN`: under `CKU_SO`, RESET RETRY COUNTER with the PUK unblocks and sets the PIN.
+pub fn init_pin(h: CK_SESSION_HANDLE, new_pin: &[u8]) -> Result<()> {
+    let (t, rw) = session_token(h)?;
+    if !rw {
+        return fail(CKR_SESSION_READ_ONLY);
+    }
+    let puk = lock_of(&t.login)?
+        .so_puk
+        .clone()
+        .ok_or(Error::Rv(CKR_USER_NOT_LOGGED_IN))?;
+    let new = pin_from(new_pin)?;
+    let mut card = card_of(&t)?;
+    let r = card.unblock_pin(&puk, &new);
+    if r.is_ok() {
+        lock_of(&t.login)?.note_pin_result(&Ok(()));
+    }
+    after_card_op(&t, card.as_mut(), r)
+}
+
+/// `C_SetPIN`: the PIN (public or user session), or the PUK under `CKU_SO`.
+pub fn set_pin(h: CK_SESSION_HANDLE, old: &[u8], new: &[u8]) -> Result<()> {
+    let (t, rw) = session_token(h)?;
+    if !rw {
+        return fail(CKR_SESSION_READ_ONLY);
+    }
+    let so = lock_of(&t.login)?.so_puk.is_some();
+    let mut card = card_of(&t)?;
+    if so {
+        let (old, new) = (puk_from(old)?, puk_from(new)?);
+        let r = card.change_puk(&old, &new);
+        if r.is_ok() {
+            lock_of(&t.login)?.so_puk = Some(new);
+        }
+        after_card_op(&t, card.as_mut(), r)
+    } else {
+        let (old, new) = (pin_from(old)?, pin_from(new)?);
+        let r = card.change_pin(&old, &new);
+        lock_of(&t.login)?.note_pin_result(&r);
+        after_card_op(&t, card.as_mut(), r)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Objects (§5.7).
+
+fn visible(o: &Object, logged_in: bool) -> bool {
+    !o.private || logged_in
+}
+
+/// `C_FindObjectsInit`.
+pub fn find_init(h: CK_SESSION_HANDLE, template: Vec<(CK_ATTRIBUTE_TYPE, Vec<u8>)>) -> Result<()> {
+    let (t, _) = session_token(h)?;
+    let logged_in = lock_of(&t.login)?.user;
+    with(|m| {
+        let s = m.session(h)?;
+        if s.find.is_some() {
+            return fail(CKR_OPERATION_ACTIVE);
+        }
+        let handles = t
+            .objects
+            .iter()
+            .chain(s.objects.iter())
+            .filter(|o| visible(o, logged_in) && o.matches(&template))
+            .map(|o| o.handle)
+            .collect();
+        s.find = Some(FindOp { handles, pos: 0 });
+        Ok(())
+    })
+}
+
+/// `C_FindObjects`.
+pub fn find(h: CK_SESSION_HANDLE, max: usize) -> Result<Vec<CK_OBJECT_HANDLE>> {
+    with(|m| {
+        let f = m
+            .session(h)?
+            .find
+            .as_mut()
+            .ok_or(Error::Rv(CKR_OPERATION_NOT_INITIALIZED))?;
+        let end = (f.pos + max).min(f.handles.len());
+        let out = f.handles.get(f.pos..end).unwrap_or_default().to_vec();
+        f.pos = end;
+        Ok(out)
+    })
+}
+
+/// `C_FindObjectsFinal`.
+pub fn find_final(h: CK_SESSION_HANDLE) -> Result<()> {
+    with(|m| {
+        m.session(h)?
+            .find
+            .take()
+            .map(|_| ())
+            .ok_or(Error::Rv(CKR_OPERATION_NOT_INITIALIZED))
+    })
+}
+
+/// One attribute's answer, owned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attr {
+    /// The value, C-encoded.
+    Value(Vec<u8>),
+    /// No such attribute.
+    Invalid,
+    /// Secret.
+    Sensitive,
+}
+
+fn object_in<'a>(
+    t: &'a Token,
+    s: &'a Session,
+    obj: CK_OBJECT_HANDLE,
+    logged_in: bool,
+) -> Result<&'a Object> {
+    t.object(obj)
+        .or_else(|| s.objects.iter().find(|o| o.handle == obj))
+        .filter(|o| visible(o, logged_in))
+        .ok_or(Error::Rv(CKR_OBJECT_HANDLE_INVALID))
+}
+
+/// `C_GetAttributeValue`: the answer for each requested type.
+pub fn get_attributes(
+    h: CK_SESSION_HANDLE,
+    obj: CK_OBJECT_HANDLE,
+    types: &[CK_ATTRIBUTE_TYPE],
+) -> Result<Vec<Attr>> {
+    let (t, _) = session_token(h)?;
+    let logged_in = lock_of(&t.login)?.user;
+    with(|m| {
+        let s = m.session(h)?;
+        let o = object_in(&t, s, obj, logged_in)?;
+        Ok(types
+            .iter()
+            .map(|ty| match o.get(*ty) {
+                AttrValue::Value(v) => Attr::Value(v.to_vec()),
+                AttrValue::Invalid => Attr::Invalid,
+                AttrValue::Sensitive => Attr::Sensitive,
+            })
+            .collect())
+    })
+}
+
+/// `C_GetObjectSize`.
+pub fn object_size(h: CK_SESSION_HANDLE, obj: CK_OBJECT_HANDLE) -> Result<usize> {
+    let (t, _) = session_token(h)?;
+    let logged_in = lock_of(&t.login)?.user;
+    with(|m| {
+        let s = m.session(h)?;
+        object_in(&t, s, obj, logged_in).map(Object::size)
+    })
+}
+
+/// `C_DestroyObject`: only session objects (derived keys) can go.
+pub fn destroy_object(h: CK_SESSION_HANDLE, obj: CK_OBJECT_HANDLE) -> Result<()> {
+    let (t, _) = session_token(h)?;
+    if t.object(obj).is_some() {
+        return fail(CKR_ACTION_PROHIBITED);
+    }
+    with(|m| {
+        let s = m.session(h)?;
+        let before = s.objects.len();
+        s.objects.retain(|o| o.handle != obj);
+        if s.objects.len() == before {
+            return fail(CKR_OBJECT_HANDLE_INVALID);
+        }
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signing and decryption (§5.9, §5.13).
+
+fn key_for(
+    h: CK_SESSION_HANDLE,
+    key: CK_OBJECT_HANDLE,
+) -> Result<(Arc<Token>, super::object::KeyInfo)> {
+    let (t, _) = session_token(h)?;
+    let logged_in = lock_of(&t.login)?.user;
+    let o = t
+        .object(key)
+        .filter(|o| visible(o, logged_in))
+        .ok_or(Error::Rv(CKR_KEY_HANDLE_INVALID))?;
+    let info = o.key.ok_or(Error::Rv(CKR_KEY_TYPE_INCONSISTENT))?;
+    Ok((t.clone(), info))
+}
+
+/// `C_SignInit`.
+pub fn sign_init(h: CK_SESSION_HANDLE, mech: &Mechanism, key: CK_OBJECT_HANDLE) -> Result<()> {
+    let (_, info) = key_for(h, key)?;
+    with(|m| {
+        let s = m.session(h)?;
+        if s.sign.is_some() {
+            return fail(CKR_OPERATION_ACTIVE);
+        }
+        s.sign = Some(SignOp::new(mech, info)?);
+        Ok(())
+    })
+}
+
+/// The PIN to send with an operation: the context-specific PIN for keys that need it every
+/// time; otherwise none (the card session is already verified by this process's login).
+fn check_auth(t: &Token, key: &super::object::KeyInfo, context: &Option<Pin>) -> Result<()> {
+    let l = lock_of(&t.login)?;
+    if key.needs_pin && !l.user {
+        return fail(CKR_USER_NOT_LOGGED_IN);
+    }
+    if key.always_authenticate && context.is_none() {
+        return fail(CKR_USER_NOT_LOGGED_IN);
+    }
+    Ok(())
+}
+
+fn run_sign(t: &Arc<Token>, mut op: SignOp) -> Result<Vec<u8>> {
+    check_auth(t, &op.key, &op.context_pin)?;
+    let input = op.card_input()?;
+    let pin = op.context_pin.take();
+    let mut card = card_of(t)?;
+    if t.is_removed() {
+        return fail(CKR_DEVICE_REMOVED);
+    }
+    let r = card.sign_raw(op.key.key, op.key.algorithm, &input, pin.as_ref());
+    if pin.is_some() {
+        lock_of(&t.login)?.note_pin_result(&r.as_ref().map(|_| ()).map_err(clone_pin_err));
+    }
+    let raw = after_card_op(t, card.as_mut(), r)?;
+    op.signature(raw)
+}
+
+fn clone_pin_err(e: &CardError) -> CardError {
+    match e {
+        CardError::WrongPin { tries_left } => CardError::WrongPin {
+            tries_left: *tries_left,
+        },
+        CardError::PinBlocked => CardError::PinBlocked,
+        _ => CardError::NotSupported("other"),
+    }
+}
+
+/// Takes the session's sign operation when the output fits, or reports the size.
+fn take_sign(
+    h: CK_SESSION_HANDLE,
+    cap: Option<usize>,
+    data: Option<&[u8]>,
+) -> Result<std::result::Result<(Arc<Token>, SignOp), Output>> {
+    with(|m| {
+        let s = m.session(h)?;
+        let op = s
+            .sign
+            .as_ref()
+            .ok_or(Error::Rv(CKR_OPERATION_NOT_INITIALIZED))?;
+        if data.is_some() && op.multi_part {
+            s.sign = None;
+            return fail(CKR_OPERATION_ACTIVE);
+        }
+        let need = op.signature_len();
+        match cap {
+            None => return Ok(Err(Output::Size(need))),
+            Some(c) if c < need => return Ok(Err(Output::TooSmall(need))),
+            _ => {}
+        }
+        let mut op = s
+            .sign
+            .take()
+            .ok_or(Error::Rv(CKR_OPERATION_NOT_INITIALIZED))?;
+        if let Some(d) = data {
+            op.update(d)?;
+        }
+        Ok(Ok((s.token.clone(), op)))
+    })
+}
+
+/// `C_Sign`.
+pub fn sign(h: CK_SESSION_HANDLE, data: &[u8], cap: Option<usize>) -> Result<Output> {
+    match take_sign(h, cap, Some(data))? {
+        Err(out) => Ok(out),
+        Ok((t, op)) => run_sign(&t, op).map(|v| Output::Data(Zeroizing::new(v))),
+    }
+}
+
+/// `C_SignUpdate`.
+pub fn sign_update(h: CK_SESSION_HANDLE, data: &[u8]) -> Result<()> {
+    with(|m| {
+        let s = m.session(h)?;
+        let op = s
+            .sign
+            .as_mut()
+            .ok_or(Error::Rv(CKR_OPERATION_NOT_INITIALIZED))?;
+        op.multi_part = true;
+        let r = op.update(data);
+        if r.is_err() {
+            s.sign = None;
+        }
+        r
+    })
+}
+
+/// `C_SignFinal`.
+pub fn sign_final(h: CK_SESSION_HANDLE, cap: Option<usize>) -> Result<Output> {
+    match take_sign(h, cap, None)? {
+        Err(out) => Ok(out),
+        Ok((t, op)) => run_sign(&t, op).map(|v| Output::Data(Zeroizing::new(v))),
+    }
+}
+
+/// `C_DecryptInit`.
+pub fn decrypt_init(h: CK_SESSION_HANDLE, mech: &Mechanism, key: CK_OBJECT_HANDLE) -> Result<()> {
+    let (_, info) = key_for(h, key)?;
+    with(|m| {
+        let s = m.session(h)?;
+        if s.decrypt.is_some() {
+            return fail(CKR_OPERATION_ACTIVE);
+        }
+        s.decrypt = Some(DecryptOp::new(mech, info)?);
+        Ok(())
+    })
+}
+
+/// `C_Decrypt`. The plaintext length is known only after the card's work, so a size query
+/// answers the modulus length; a result that does not fit is kept for the next call.
+pub fn decrypt(h: CK_SESSION_HANDLE, data: &[u8], cap: Option<usize>) -> Result<Output> {
+    let step = with(|m| {
+        let s = m.session(h)?;
+        let op = s
+            .decrypt
+            .as_mut()
+            .ok_or(Error::Rv(CKR_OPERATION_NOT_INITIALIZED))?;
+        if let Some(p) = op.pending.as_ref() {
+            return Ok(match cap {
+                None => Err(Output::Size(p.len())),
+                Some(c) if c < p.len() => Err(Output::TooSmall(p.len())),
+                _ => {
+                    let p = op.pending.take().unwrap_or_default();
+                    s.decrypt = None;
+                    Err(Output::Data(p))
+                }
+            });
+        }
+        if cap.is_none() {
+            return Ok(Err(Output::Size(op.max_len())));
+        }
+        if let Err(e) = op.check_input(data) {
+            s.decrypt = None;
+            return Err(e);
+        }
+        let op = s
+            .decrypt
+            .take()
+            .ok_or(Error::Rv(CKR_OPERATION_NOT_INITIALIZED))?;
+        Ok(Ok((s.token.clone(), op)))
+    })?;
+    let (t, mut op) = match step {
+        Err(out) => return Ok(out),
+        Ok(v) => v,
+    };
+    check_auth(&t, &op.key, &op.context_pin)?;
+    let pin = op.context_pin.take();
+    let raw = {
+        let mut card = card_of(&t)?;
+        let r = card.decrypt_raw(op.key.key, op.key.algorithm, data, pin.as_ref());
+        after_card_op(&t, card.as_mut(), r)?
+    };
+    let plain = op.unpad(&raw)?;
+    match cap {
+        Some(c) if c < plain.len() => {
+            let n = plain.len();
+            op.pending = Some(plain);
+            with(|m| {
+                m.session(h)?.decrypt = Some(op);
+                Ok(())
+            })?;
+            Ok(Output::TooSmall(n))
+        }
+        _ => Ok(Output::Data(plain)),
+    }
+}
+
+/// `C_DeriveKey` with `CKM_ECDH1_DERIVE` (`CKD_NULL`): the card computes the shared secret,
+/// which becomes a generic secret session object.
+pub fn derive_key(
+    h: CK_SESSION_HANDLE,
+    mech: &Mechanism,
+    base: CK_OBJECT_HANDLE,
+    template: &[(CK_ATTRIBUTE_TYPE, Vec<u8>)],
+) -> Result<CK_OBJECT_HANDLE> {
+    if mech.kind != CKM_ECDH1_DERIVE {
+        return fail(CKR_MECHANISM_INVALID);
+    }
+    let Params::Ecdh {
+        kdf,
+        public,
+        shared,
+    } = &mech.params
+    else {
+        return fail(CKR_MECHANISM_PARAM_INVALID);
+    };
+    if *kdf != CKD_NULL || !shared.is_empty() {
+        return fail(CKR_MECHANISM_PARAM_INVALID);
+    }
+    let (t, key) = key_for(h, base)?;
+    if !key.derive {
+        return fail(CKR_KEY_FUNCTION_NOT_PERMITTED);
+    }
+    check_auth(&t, &key, &None)?;
+    // The peer point may come raw or DER-wrapped in an OCTET STRING.
+    let peer = match crate::apdu::tlv::expect_single(public, 0x04) {
+        Ok(inner) if matches!(inner.len(), 32 | 65 | 97) && inner.len() + 2 <= public.len() => {
+            inner.to_vec()
+        }
+        _ => public.clone(),
+    };
+    let secret = {
+        let mut card = card_of(&t)?;
+        let r = card.key_agreement(key.key, key.algorithm, &peer, None);
+        after_card_op(&t, card.as_mut(), r)?
+    };
+    let flag = |ty: CK_ATTRIBUTE_TYPE, default: bool| {
+        template
+            .iter()
+            .find(|(k, _)| *k == ty)
+            .map(|(_, v)| v.first().is_some_and(|b| *b != 0))
+            .unwrap_or(default)
+    };
+    let len = template
+        .iter()
+        .find(|(k, _)| *k == CKA_VALUE_LEN)
+        .and_then(|(_, v)| v.as_slice().try_into().ok().map(CK_ULONG::from_ne_bytes))
+        .map(|l| l as usize)
+        .unwrap_or(secret.len())
+        .min(secret.len());
+    let value = secret.get(..len).unwrap_or_default();
+    let mut obj = object::derived_secret(
+        value,
+        flag(CKA_SENSITIVE, false),
+        flag(CKA_EXTRACTABLE, true),
+        "ECDH shared secret",
+    );
+    obj.handle = next_handle();
+    let handle = obj.handle;
+    with(|m| {
+        m.session(h)?.objects.push(obj);
+        Ok(handle)
+    })
+}

@@ -1,0 +1,164 @@
+//! A token: the card in one reader, as read once when it is first needed after insertion. Its
+//! identity and objects never change while it stays in the reader; its PIN counters and login
+//! state change only through this module's own card operations, so polling never touches the
+//! card (issue 4, "Polling must not touch the card").
+
+use super::error::Result;
+use super::object::{self, Object};
+use crate::card::{self, CardDriver, CardError, Retries};
+use crate::pin::Puk;
+use cryptoki_sys::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+/// PIV PIN tries when the card does not say (SP 800-73-4 leaves it to the issuer; 3 is usual).
+const DEFAULT_PIN_TRIES: u8 = 3;
+
+/// What the module knows of the PIN and the login, kept current by its own card operations.
+#[derive(Debug)]
+pub struct LoginState {
+    /// This process verified the PIN on this card since it was inserted or last reset.
+    pub user: bool,
+    /// `CKU_SO` login: the PUK, kept (zeroized on drop) until `C_InitPIN`/`C_SetPIN`/logout,
+    /// because PIV has no way to check a PUK without using it.
+    pub so_puk: Option<Puk>,
+    /// PIN tries left, when known.
+    pub pin_tries: Option<Retries>,
+}
+
+impl LoginState {
+    /// Records the card's answer to a PIN operation.
+    pub fn note_pin_result(&mut self, r: &std::result::Result<(), CardError>) {
+        let total = self.pin_tries.and_then(|t| t.total);
+        match r {
+            Ok(()) => {
+                self.pin_tries = Some(Retries {
+                    remaining: total.unwrap_or(DEFAULT_PIN_TRIES),
+                    total,
+                })
+            }
+            Err(CardError::WrongPin { tries_left }) => {
+                self.pin_tries = Some(Retries {
+                    remaining: *tries_left,
+                    total,
+                })
+            }
+            Err(CardError::PinBlocked) => {
+                self.pin_tries = Some(Retries {
+                    remaining: 0,
+                    total,
+                })
+            }
+            Err(_) => {}
+        }
+    }
+
+    /// `CKF_USER_PIN_*` flags from the counters (PKCS#11 3.0 §5.4, Table 7).
+    pub fn flags(&self) -> CK_FLAGS {
+        let Some(t) = self.pin_tries else { return 0 };
+        let total = t.total.unwrap_or(DEFAULT_PIN_TRIES);
+        match t.remaining {
+            0 => CKF_USER_PIN_LOCKED,
+            1 => CKF_USER_PIN_FINAL_TRY | CKF_USER_PIN_COUNT_LOW,
+            n if n < total => CKF_USER_PIN_COUNT_LOW,
+            _ => 0,
+        }
+    }
+}
+
+/// A card in a reader, read once.
+pub struct Token {
+    /// Label: the holder's CN from the authentication certificate, else "PIV Card <serial>".
+    pub label: String,
+    /// Card serial (decimal), or "0".
+    pub serial: String,
+    /// Manufacturer field.
+    pub manufacturer: String,
+    /// Model field.
+    pub model: String,
+    /// Firmware version (major, minor), when the card reports it.
+    pub firmware: (u8, u8),
+    /// The objects (handles assigned, never reused).
+    pub objects: Vec<Object>,
+    /// The card connection; one operation at a time.
+    pub card: Mutex<Box<dyn CardDriver>>,
+    /// PIN counters and login state.
+    pub login: Mutex<LoginState>,
+    /// Set when the card is gone; every later operation fails fast.
+    pub removed: AtomicBool,
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Token")
+            .field("label", &self.label)
+            .field("serial", &self.serial)
+            .field("objects", &self.objects.len())
+            .finish()
+    }
+}
+
+impl Token {
+    /// Opens the card in `reader` and reads what the token shows: identity, key slots with
+    /// certificates and public keys, and the PIN counter (from metadata, never by VERIFY).
+    pub fn load(reader: &str, next_handle: impl Fn() -> CK_OBJECT_HANDLE) -> Result<Self> {
+        let mut card = card::open_reader(reader)?;
+        let info = card.info()?;
+        let slots = card.key_slots()?;
+        let pin_tries = card.pin_retries()?;
+        // The load is not a login: forget any reset noticed while reading.
+        let _ = card.take_reset_event();
+        let serial = info.serial.clone().unwrap_or_else(|| "0".to_owned());
+        let label = slots
+            .iter()
+            .find(|s| s.key.0 == 0x9A)
+            .and_then(|s| s.certificate.as_deref())
+            .and_then(object::certificate_cn)
+            .unwrap_or_else(|| format!("PIV Card {serial}"));
+        let firmware = info
+            .version
+            .as_deref()
+            .map(|v| {
+                let mut it = v.split('.').map(|p| p.parse::<u8>().unwrap_or(0));
+                (it.next().unwrap_or(0), it.next().unwrap_or(0))
+            })
+            .unwrap_or((0, 0));
+        let mut objects = Vec::new();
+        for s in &slots {
+            for mut o in object::slot_objects(s) {
+                o.handle = next_handle();
+                objects.push(o);
+            }
+        }
+        Ok(Self {
+            label,
+            serial,
+            manufacturer: info.label.clone().unwrap_or_else(|| "PIV".to_owned()),
+            model: info.driver.to_owned(),
+            firmware,
+            objects,
+            card: Mutex::new(card),
+            login: Mutex::new(LoginState {
+                user: false,
+                so_puk: None,
+                pin_tries,
+            }),
+            removed: AtomicBool::new(false),
+        })
+    }
+
+    /// Marks the token removed.
+    pub fn mark_removed(&self) {
+        self.removed.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the card is gone.
+    pub fn is_removed(&self) -> bool {
+        self.removed.load(Ordering::SeqCst)
+    }
+
+    /// An object by handle.
+    pub fn object(&self, handle: CK_OBJECT_HANDLE) -> Option<&Object> {
+        self.objects.iter().find(|o| o.handle == handle)
+    }
+}

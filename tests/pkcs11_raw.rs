@@ -1,0 +1,412 @@
+//! The spec's argument and state rules, checked through the raw C interface of the built
+//! `libsello.so` (loaded with `dlopen`, called through its 2.40 function list): NULL pointers,
+//! invalid handles, operation states, the output-size conventions of §5.2 and §5.7.
+#![allow(unsafe_code)] // dlopen and raw PKCS#11 calls are the point of this test.
+
+mod rig;
+#[path = "pkcs11_support/mod.rs"]
+mod support;
+
+use cryptoki_sys::*;
+use std::ffi::CString;
+use std::ptr::null_mut;
+
+use rig::Bench;
+use support::{module, provision, PIN};
+
+struct Lib(&'static CK_FUNCTION_LIST);
+
+fn load() -> Lib {
+    let path = CString::new(module()).expect("path");
+    // SAFETY: loads our own module; the handle is kept for the life of the process.
+    let h = unsafe { libc::dlopen(path.as_ptr(), libc::RTLD_NOW) };
+    assert!(!h.is_null(), "dlopen");
+    // SAFETY: looks up an exported symbol of the module just loaded.
+    let sym = unsafe { libc::dlsym(h, c"C_GetFunctionList".as_ptr()) };
+    assert!(!sym.is_null(), "C_GetFunctionList exported");
+    // SAFETY: the symbol is `CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR)`.
+    let gfl: unsafe extern "C" fn(CK_FUNCTION_LIST_PTR_PTR) -> CK_RV =
+        unsafe { std::mem::transmute(sym) };
+    let mut list: CK_FUNCTION_LIST_PTR = null_mut();
+    // SAFETY: valid out pointer.
+    assert_eq!(unsafe { gfl(&mut list) }, CKR_OK);
+    // SAFETY: the module returns a pointer to its static function list.
+    Lib(unsafe { &*list })
+}
+
+/// Calls a function of the list.
+macro_rules! call {
+    ($l:expr, $f:ident($($a:expr),* $(,)?)) => {
+        // SAFETY: every pointer passed below is valid for the call or deliberately NULL.
+        unsafe { ($l.0.$f.expect(stringify!($f)))($($a),*) }
+    };
+}
+
+fn ulong_attr(t: CK_ATTRIBUTE_TYPE, v: &mut CK_ULONG) -> CK_ATTRIBUTE {
+    CK_ATTRIBUTE {
+        type_: t,
+        pValue: v as *mut CK_ULONG as *mut _,
+        ulValueLen: std::mem::size_of::<CK_ULONG>() as CK_ULONG,
+    }
+}
+
+#[test]
+fn argument_and_state_rules() {
+    let b = Bench::start();
+    provision(&b, false);
+    std::env::set_var(sello::virtual_card::rig::SOCKET_ENV, b.rig.socket_path());
+    let l = load();
+    assert_eq!((l.0.version.major, l.0.version.minor), (2, 40));
+
+    // Initialization.
+    let mut count: CK_ULONG = 0;
+    assert_eq!(
+        call!(l, C_GetSlotList(CK_TRUE, null_mut(), &mut count)),
+        CKR_CRYPTOKI_NOT_INITIALIZED
+    );
+    assert_eq!(call!(l, C_Initialize(null_mut())), CKR_OK);
+    assert_eq!(
+        call!(l, C_Initialize(null_mut())),
+        CKR_CRYPTOKI_ALREADY_INITIALIZED
+    );
+
+    // Slot list: NULL count, size query, short buffer.
+    assert_eq!(
+        call!(l, C_GetSlotList(CK_TRUE, null_mut(), null_mut())),
+        CKR_ARGUMENTS_BAD
+    );
+    assert_eq!(
+        call!(l, C_GetSlotList(CK_TRUE, null_mut(), &mut count)),
+        CKR_OK
+    );
+    assert_eq!(count, 1);
+    let mut slots = [0 as CK_SLOT_ID; 4];
+    let mut short: CK_ULONG = 0;
+    assert_eq!(
+        call!(l, C_GetSlotList(CK_FALSE, slots.as_mut_ptr(), &mut short)),
+        CKR_BUFFER_TOO_SMALL
+    );
+    assert_eq!(short, 2);
+    count = 4;
+    assert_eq!(
+        call!(l, C_GetSlotList(CK_TRUE, slots.as_mut_ptr(), &mut count)),
+        CKR_OK
+    );
+    let slot = slots[0];
+    let mut ti: CK_TOKEN_INFO = unsafe { std::mem::zeroed() };
+    assert_eq!(
+        call!(l, C_GetTokenInfo(slot, null_mut())),
+        CKR_ARGUMENTS_BAD
+    );
+    assert_eq!(call!(l, C_GetTokenInfo(999, &mut ti)), CKR_SLOT_ID_INVALID);
+    assert_eq!(call!(l, C_GetTokenInfo(slot, &mut ti)), CKR_OK);
+    assert_eq!(&ti.label[..12], b"Alice Holder");
+    let mut ev: CK_SLOT_ID = 0;
+    assert_eq!(
+        call!(l, C_WaitForSlotEvent(CKF_DONT_BLOCK, &mut ev, null_mut())),
+        CKR_NO_EVENT
+    );
+    let mut mi: CK_MECHANISM_INFO = unsafe { std::mem::zeroed() };
+    assert_eq!(
+        call!(l, C_GetMechanismInfo(slot, CKM_SHA_1, &mut mi)),
+        CKR_MECHANISM_INVALID
+    );
+
+    // Sessions.
+    let mut h: CK_SESSION_HANDLE = 0;
+    assert_eq!(
+        call!(l, C_OpenSession(slot, 0, null_mut(), None, &mut h)),
+        CKR_SESSION_PARALLEL_NOT_SUPPORTED
+    );
+    assert_eq!(
+        call!(
+            l,
+            C_OpenSession(slot, CKF_SERIAL_SESSION, null_mut(), None, null_mut())
+        ),
+        CKR_ARGUMENTS_BAD
+    );
+    assert_eq!(
+        call!(
+            l,
+            C_OpenSession(
+                slot,
+                CKF_SERIAL_SESSION | CKF_RW_SESSION,
+                null_mut(),
+                None,
+                &mut h
+            )
+        ),
+        CKR_OK
+    );
+    assert_ne!(h, 0);
+    let mut h2: CK_SESSION_HANDLE = 0;
+    assert_eq!(
+        call!(
+            l,
+            C_OpenSession(slot, CKF_SERIAL_SESSION, null_mut(), None, &mut h2)
+        ),
+        CKR_OK
+    );
+    assert_ne!(h, h2);
+    assert_eq!(
+        call!(l, C_Login(h, CKU_USER, null_mut(), 0)),
+        CKR_ARGUMENTS_BAD
+    );
+    assert_eq!(
+        call!(l, C_Login(h, 77, PIN.as_ptr() as *mut _, 6)),
+        CKR_USER_TYPE_INVALID
+    );
+    assert_eq!(
+        call!(l, C_Login(h, CKU_USER, PIN.as_ptr() as *mut _, 6)),
+        CKR_OK
+    );
+    assert_eq!(
+        call!(l, C_Login(12345, CKU_USER, PIN.as_ptr() as *mut _, 6)),
+        CKR_SESSION_HANDLE_INVALID
+    );
+
+    // Finding the 9A private key.
+    let mut found: [CK_OBJECT_HANDLE; 4] = [0; 4];
+    let mut n: CK_ULONG = 0;
+    assert_eq!(
+        call!(l, C_FindObjects(h, found.as_mut_ptr(), 4, &mut n)),
+        CKR_OPERATION_NOT_INITIALIZED
+    );
+    let mut class = CKO_PRIVATE_KEY;
+    let mut id = [1u8];
+    let mut template = [
+        ulong_attr(CKA_CLASS, &mut class),
+        CK_ATTRIBUTE {
+            type_: CKA_ID,
+            pValue: id.as_mut_ptr() as *mut _,
+            ulValueLen: 1,
+        },
+    ];
+    assert_eq!(
+        call!(l, C_FindObjectsInit(h, null_mut(), 2)),
+        CKR_ARGUMENTS_BAD
+    );
+    assert_eq!(
+        call!(l, C_FindObjectsInit(h, template.as_mut_ptr(), 2)),
+        CKR_OK
+    );
+    assert_eq!(
+        call!(l, C_FindObjectsInit(h, template.as_mut_ptr(), 2)),
+        CKR_OPERATION_ACTIVE
+    );
+    assert_eq!(
+        call!(l, C_FindObjects(h, null_mut(), 4, &mut n)),
+        CKR_ARGUMENTS_BAD
+    );
+    assert_eq!(
+        call!(l, C_FindObjects(h, found.as_mut_ptr(), 4, &mut n)),
+        CKR_OK
+    );
+    assert_eq!(n, 1);
+    assert_eq!(call!(l, C_FindObjectsFinal(h)), CKR_OK);
+    assert_eq!(
+        call!(l, C_FindObjectsFinal(h)),
+        CKR_OPERATION_NOT_INITIALIZED
+    );
+    let key = found[0];
+
+    // C_GetAttributeValue: size query, sensitive, invalid, too small — all processed.
+    let mut one = [0u8; 1];
+    let mut attrs = [
+        CK_ATTRIBUTE {
+            type_: CKA_MODULUS,
+            pValue: null_mut(),
+            ulValueLen: 0,
+        },
+        CK_ATTRIBUTE {
+            type_: CKA_PRIVATE_EXPONENT,
+            pValue: null_mut(),
+            ulValueLen: 0,
+        },
+        CK_ATTRIBUTE {
+            type_: 0x7FFF_0000,
+            pValue: null_mut(),
+            ulValueLen: 0,
+        },
+        CK_ATTRIBUTE {
+            type_: CKA_KEY_TYPE,
+            pValue: one.as_mut_ptr() as *mut _,
+            ulValueLen: 1,
+        },
+    ];
+    let rv = call!(l, C_GetAttributeValue(h, key, attrs.as_mut_ptr(), 4));
+    assert!(
+        [
+            CKR_ATTRIBUTE_SENSITIVE,
+            CKR_ATTRIBUTE_TYPE_INVALID,
+            CKR_BUFFER_TOO_SMALL
+        ]
+        .contains(&rv),
+        "{rv:#x}"
+    );
+    assert_eq!(attrs[0].ulValueLen, 256);
+    assert_eq!(attrs[1].ulValueLen, CK_UNAVAILABLE_INFORMATION);
+    assert_eq!(attrs[2].ulValueLen, CK_UNAVAILABLE_INFORMATION);
+    assert_eq!(attrs[3].ulValueLen, CK_UNAVAILABLE_INFORMATION);
+    assert_eq!(
+        call!(l, C_GetAttributeValue(h, 0xDEAD, attrs.as_mut_ptr(), 1)),
+        CKR_OBJECT_HANDLE_INVALID
+    );
+
+    // Signing: state rules and the §5.2 output convention.
+    let data = b"size queries do not end the operation";
+    let mut sig = [0u8; 512];
+    let mut len: CK_ULONG = 0;
+    assert_eq!(
+        call!(
+            l,
+            C_Sign(
+                h,
+                data.as_ptr() as *mut _,
+                data.len() as CK_ULONG,
+                sig.as_mut_ptr(),
+                &mut len
+            )
+        ),
+        CKR_OPERATION_NOT_INITIALIZED
+    );
+    let mut mech = CK_MECHANISM {
+        mechanism: CKM_SHA256_RSA_PKCS,
+        pParameter: null_mut(),
+        ulParameterLen: 0,
+    };
+    assert_eq!(call!(l, C_SignInit(h, null_mut(), key)), CKR_ARGUMENTS_BAD);
+    assert_eq!(
+        call!(l, C_SignInit(h, &mut mech, 0xDEAD)),
+        CKR_KEY_HANDLE_INVALID
+    );
+    assert_eq!(call!(l, C_SignInit(h, &mut mech, key)), CKR_OK);
+    assert_eq!(
+        call!(l, C_SignInit(h, &mut mech, key)),
+        CKR_OPERATION_ACTIVE
+    );
+    let dlen = data.len() as CK_ULONG;
+    assert_eq!(
+        call!(
+            l,
+            C_Sign(
+                h,
+                data.as_ptr() as *mut _,
+                dlen,
+                sig.as_mut_ptr(),
+                null_mut()
+            )
+        ),
+        CKR_ARGUMENTS_BAD
+    );
+    assert_eq!(
+        call!(
+            l,
+            C_Sign(h, data.as_ptr() as *mut _, dlen, null_mut(), &mut len)
+        ),
+        CKR_OK
+    );
+    assert_eq!(len, 256);
+    len = 10;
+    assert_eq!(
+        call!(
+            l,
+            C_Sign(h, data.as_ptr() as *mut _, dlen, sig.as_mut_ptr(), &mut len)
+        ),
+        CKR_BUFFER_TOO_SMALL
+    );
+    assert_eq!(len, 256);
+    len = 512;
+    assert_eq!(
+        call!(
+            l,
+            C_Sign(h, data.as_ptr() as *mut _, dlen, sig.as_mut_ptr(), &mut len)
+        ),
+        CKR_OK
+    );
+    assert_eq!(len, 256);
+    assert_eq!(
+        call!(
+            l,
+            C_Sign(h, data.as_ptr() as *mut _, dlen, sig.as_mut_ptr(), &mut len)
+        ),
+        CKR_OPERATION_NOT_INITIALIZED,
+        "a completed C_Sign ends the operation"
+    );
+    assert_eq!(
+        call!(l, C_SignUpdate(h, data.as_ptr() as *mut _, dlen)),
+        CKR_OPERATION_NOT_INITIALIZED
+    );
+
+    // Functions the module does not offer are in the table and say so.
+    assert_eq!(
+        call!(l, C_DigestInit(h, &mut mech)),
+        CKR_FUNCTION_NOT_SUPPORTED
+    );
+    assert_eq!(
+        call!(l, C_GenerateRandom(h, sig.as_mut_ptr(), 8)),
+        CKR_RANDOM_NO_RNG
+    );
+    assert_eq!(call!(l, C_CancelFunction(h)), CKR_FUNCTION_NOT_PARALLEL);
+
+    // C_CloseAllSessions: every handle of the slot is invalid afterwards, and never reused.
+    assert_eq!(call!(l, C_CloseAllSessions(slot)), CKR_OK);
+    let mut si: CK_SESSION_INFO = unsafe { std::mem::zeroed() };
+    assert_eq!(
+        call!(l, C_GetSessionInfo(h, &mut si)),
+        CKR_SESSION_HANDLE_INVALID
+    );
+    assert_eq!(
+        call!(l, C_GetSessionInfo(h2, &mut si)),
+        CKR_SESSION_HANDLE_INVALID
+    );
+    assert_eq!(call!(l, C_CloseSession(h)), CKR_SESSION_HANDLE_INVALID);
+    let mut h3: CK_SESSION_HANDLE = 0;
+    assert_eq!(
+        call!(
+            l,
+            C_OpenSession(slot, CKF_SERIAL_SESSION, null_mut(), None, &mut h3)
+        ),
+        CKR_OK
+    );
+    assert!(h3 != h && h3 != h2 && h3 != key);
+    // Closing the last session logged the application out.
+    assert_eq!(call!(l, C_GetSessionInfo(h3, &mut si)), CKR_OK);
+    assert_eq!(si.state, CKS_RO_PUBLIC_SESSION);
+
+    // Finalize.
+    assert_eq!(
+        call!(l, C_Finalize(std::ptr::dangling_mut::<u8>() as *mut _)),
+        CKR_ARGUMENTS_BAD
+    );
+    assert_eq!(call!(l, C_Finalize(null_mut())), CKR_OK);
+    assert_eq!(
+        call!(l, C_Finalize(null_mut())),
+        CKR_CRYPTOKI_NOT_INITIALIZED
+    );
+    assert_eq!(
+        call!(l, C_GetSessionInfo(h3, &mut si)),
+        CKR_CRYPTOKI_NOT_INITIALIZED
+    );
+
+    // C_Initialize with application mutex callbacks (accepted; OS locking is used).
+    extern "C" fn mutex_stub(_: CK_VOID_PTR) -> CK_RV {
+        CKR_OK
+    }
+    extern "C" fn create_stub(_: CK_VOID_PTR_PTR) -> CK_RV {
+        CKR_OK
+    }
+    let mut args = CK_C_INITIALIZE_ARGS {
+        CreateMutex: Some(create_stub),
+        DestroyMutex: Some(mutex_stub),
+        LockMutex: Some(mutex_stub),
+        UnlockMutex: Some(mutex_stub),
+        flags: 0,
+        pReserved: null_mut(),
+    };
+    assert_eq!(
+        call!(l, C_Initialize(&mut args as *mut _ as *mut _)),
+        CKR_OK
+    );
+    assert_eq!(call!(l, C_Finalize(null_mut())), CKR_OK);
+}

@@ -1,0 +1,256 @@
+//! OpenSC's `pkcs11-tool` (a tool we did not write) drives `libsello.so` against the virtual card
+//! through a private pcscd; signatures are checked with `openssl`.
+
+mod rig;
+#[path = "pkcs11_support/mod.rs"]
+mod support;
+
+use rig::Bench;
+use support::{module, provision, PIN, PUK};
+
+fn p11(b: &Bench, args: &[&str]) -> String {
+    let m = module();
+    let mut all = vec!["--module", m.as_str()];
+    all.extend_from_slice(args);
+    b.ok("pkcs11-tool", &all)
+}
+
+fn p11_fails(b: &Bench, args: &[&str]) -> String {
+    let m = module();
+    let mut all = vec!["--module", m.as_str()];
+    all.extend_from_slice(args);
+    b.fails("pkcs11-tool", &all)
+}
+
+#[test]
+fn list_info_objects_and_mechanisms() {
+    let b = Bench::start();
+    provision(&b, false);
+    let slots = p11(&b, &["-L"]);
+    assert!(slots.contains("Virtual PCD 00 00"), "{slots}");
+    assert!(
+        slots.contains("token label        : Alice Holder"),
+        "{slots}"
+    );
+    assert!(slots.contains("serial num         : 10000001"), "{slots}");
+    assert!(slots.contains("login required"), "{slots}");
+    let info = p11(&b, &["-I"]);
+    assert!(info.contains("Sello"), "{info}");
+    let objects = p11(&b, &["-O"]);
+    assert!(objects.contains("Certificate Object"), "{objects}");
+    assert!(objects.contains("CN=Alice Holder"), "{objects}");
+    assert!(
+        objects.contains("Public Key Object; RSA 2048 bits"),
+        "{objects}"
+    );
+    assert!(objects.contains("Public Key Object; EC"), "{objects}");
+    assert!(
+        !objects.contains("Private Key Object"),
+        "private keys hidden before login: {objects}"
+    );
+    let logged = p11(&b, &["-O", "--login", "--pin", PIN]);
+    assert!(logged.contains("Private Key Object; RSA"), "{logged}");
+    assert!(logged.contains("Private Key Object; EC"), "{logged}");
+    let mechs = p11(&b, &["-M"]);
+    for m in [
+        "RSA-PKCS,",
+        "RSA-X-509",
+        "RSA-PKCS-PSS",
+        "SHA256-RSA-PKCS-PSS",
+        "ECDSA,",
+        "ECDSA-SHA256",
+        "ECDH1-DERIVE",
+        "RSA-PKCS-OAEP",
+    ] {
+        assert!(mechs.contains(m), "{m} missing: {mechs}");
+    }
+}
+
+#[test]
+fn signatures_verify_with_openssl() {
+    let b = Bench::start();
+    provision(&b, false);
+    b.write("data", b"the quick brown fox signs with a PIV card");
+
+    // RSA PKCS#1 v1.5 over raw data with the 9A key (CKA_ID 01).
+    p11(
+        &b,
+        &[
+            "--sign", "--id", "01", "-m", "RSA-PKCS", "--login", "--pin", PIN, "-i", "data", "-o",
+            "rsa.sig",
+        ],
+    );
+    let recovered = b.ok(
+        "openssl",
+        &[
+            "pkeyutl",
+            "-verifyrecover",
+            "-pubin",
+            "-inkey",
+            "9a.pem",
+            "-in",
+            "rsa.sig",
+            "-out",
+            "rsa.rec",
+        ],
+    );
+    let _ = recovered;
+    assert_eq!(b.read("rsa.rec"), b.read("data"));
+
+    // RSA-PSS with SHA-256, hashed on the host.
+    p11(
+        &b,
+        &[
+            "--sign",
+            "--id",
+            "01",
+            "-m",
+            "SHA256-RSA-PKCS-PSS",
+            "--login",
+            "--pin",
+            PIN,
+            "-i",
+            "data",
+            "-o",
+            "pss.sig",
+        ],
+    );
+    let v = b.ok(
+        "openssl",
+        &[
+            "dgst",
+            "-sha256",
+            "-verify",
+            "9a.pem",
+            "-sigopt",
+            "rsa_padding_mode:pss",
+            "-sigopt",
+            "rsa_pss_saltlen:-1",
+            "-signature",
+            "pss.sig",
+            "data",
+        ],
+    );
+    assert!(v.contains("Verified OK"), "{v}");
+
+    // ECDSA with the 9C key (CKA_ID 02, PIN before each use: pkcs11-tool logs in again with
+    // CKU_CONTEXT_SPECIFIC).
+    b.ok(
+        "openssl",
+        &["dgst", "-sha256", "-binary", "-out", "data.sha256", "data"],
+    );
+    p11(
+        &b,
+        &[
+            "--sign",
+            "--id",
+            "02",
+            "-m",
+            "ECDSA",
+            "--login",
+            "--pin",
+            PIN,
+            "--signature-format",
+            "openssl",
+            "-i",
+            "data.sha256",
+            "-o",
+            "ec.sig",
+        ],
+    );
+    let v = b.ok(
+        "openssl",
+        &[
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-inkey",
+            "9c.pem",
+            "-in",
+            "data.sha256",
+            "-sigfile",
+            "ec.sig",
+        ],
+    );
+    assert!(v.contains("Signature Verified Successfully"), "{v}");
+}
+
+#[test]
+fn pkcs11_tool_self_test() {
+    let b = Bench::start();
+    provision(&b, false);
+    let out = p11(&b, &["--test", "--login", "--pin", PIN]);
+    assert!(out.contains("No errors"), "{out}");
+}
+
+#[test]
+fn change_pin_block_and_init_pin_with_puk() {
+    let b = Bench::start();
+    provision(&b, false);
+    p11(&b, &["--change-pin", "--pin", PIN, "--new-pin", "24681357"]);
+    p11_fails(&b, &["--login", "--pin", PIN, "-O"]);
+    p11(&b, &["--login", "--pin", "24681357", "-O"]);
+    // Block the PIN: three wrong tries; the token flags follow the card's counter.
+    p11_fails(&b, &["--login", "--pin", "000000", "-O"]);
+    let low = p11(&b, &["-L"]);
+    assert!(low.contains("user PIN count low"), "{low}");
+    p11_fails(&b, &["--login", "--pin", "000000", "-O"]);
+    let last = p11(&b, &["-L"]);
+    assert!(last.contains("final user PIN try"), "{last}");
+    p11_fails(&b, &["--login", "--pin", "000000", "-O"]);
+    let locked = p11(&b, &["-L"]);
+    assert!(locked.contains("user PIN locked"), "{locked}");
+    let refused = p11_fails(&b, &["--login", "--pin", "24681357", "-O"]);
+    assert!(refused.contains("CKR_PIN_LOCKED"), "{refused}");
+    // Unblock with the PUK (CKU_SO) and set a new PIN.
+    p11(
+        &b,
+        &[
+            "--login",
+            "--login-type",
+            "so",
+            "--so-pin",
+            PUK,
+            "--init-pin",
+            "--new-pin",
+            "13572468",
+        ],
+    );
+    p11(&b, &["--login", "--pin", "13572468", "-O"]);
+    let ok = p11(&b, &["-L"]);
+    assert!(!ok.contains("user PIN locked"), "{ok}");
+}
+
+/// `(label, ID)` of every certificate in `pkcs11-tool -O` output.
+fn certificates(listing: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut in_cert = false;
+    let mut label = String::new();
+    for line in listing.lines() {
+        if !line.starts_with(' ') {
+            in_cert = line.starts_with("Certificate Object");
+            continue;
+        }
+        let line = line.trim();
+        if !in_cert {
+            continue;
+        }
+        if let Some(l) = line.strip_prefix("label:") {
+            label = l.trim().to_owned();
+        } else if let Some(id) = line.strip_prefix("ID:") {
+            out.push((label.clone(), id.trim().to_owned()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn same_certificate_ids_and_labels_as_opensc() {
+    let b = Bench::start();
+    provision(&b, true);
+    let ours = certificates(&p11(&b, &["-O"]));
+    let opensc = certificates(&b.ok("pkcs11-tool", &["--module", rig::OPENSC_PKCS11, "-O"]));
+    assert_eq!(ours.len(), 3, "{ours:?}");
+    assert_eq!(ours, opensc);
+}
