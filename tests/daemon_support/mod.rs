@@ -1,0 +1,154 @@
+//! Shared by the `daemon_*` tests: `sellod` (the real binary) run as its own process against the
+//! rig's private pcscd (libpcsclite reads `PCSCLITE_CSOCK_NAME` once per process), and helpers
+//! to wait for events.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use sello::daemon::client::{Client, ClientError};
+use sello::virtual_card::rig::Rig;
+use serde_json::{json, Value};
+
+pub const SELLOD: &str = env!("CARGO_BIN_EXE_sellod");
+
+/// A running sellod.
+pub struct Sellod {
+    child: Option<Child>,
+    pub socket: PathBuf,
+    pub state: PathBuf,
+    pub log: PathBuf,
+}
+
+impl Sellod {
+    /// Starts sellod for `rig` with its socket and state under `dir`; waits until it answers.
+    pub fn start(rig: &Rig, dir: &Path) -> Self {
+        let socket = dir.join("run/sellod.sock");
+        let state = dir.join("state");
+        let log = dir.join("sellod.log");
+        let mut s = Self {
+            child: None,
+            socket,
+            state,
+            log,
+        };
+        s.spawn(rig);
+        s
+    }
+
+    /// (Re)starts the process.
+    pub fn spawn(&mut self, rig: &Rig) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .expect("log");
+        // setpriv --pdeathsig: the daemon dies with the test thread, whatever happens.
+        let child = rig
+            .command("setpriv")
+            .args(["--pdeathsig", "KILL", SELLOD, "--socket"])
+            .arg(&self.socket)
+            .env("SELLO_STATE_DIR", &self.state)
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("sellod starts");
+        self.child = Some(child);
+        let start = Instant::now();
+        loop {
+            if let Ok(mut c) = Client::connect(&self.socket) {
+                if c.call(json!({"op": "hello"})).is_ok() {
+                    return;
+                }
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "sellod did not come up:\n{}",
+                self.log_text()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// SIGKILL, and wait for the process to be gone.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// A new client connection (reads time out after 60 s so a test cannot hang).
+    pub fn client(&self) -> Client {
+        let c = Client::connect(&self.socket).expect("connect to sellod");
+        c.set_timeout(Some(Duration::from_secs(60)))
+            .expect("timeout");
+        c
+    }
+
+    /// The daemon's standard error so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+}
+
+impl Drop for Sellod {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Waits for the first event satisfying `pred`, skipping others; panics after `timeout`.
+pub fn wait_event(c: &mut Client, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Value {
+    let start = Instant::now();
+    c.set_timeout(Some(timeout)).expect("timeout");
+    loop {
+        match c.next_event() {
+            Ok(e) if pred(&e) => {
+                c.set_timeout(Some(Duration::from_secs(60)))
+                    .expect("timeout");
+                return e;
+            }
+            Ok(_) => {}
+            Err(ClientError::Io(e)) if start.elapsed() >= timeout => {
+                panic!("no matching event within {timeout:?}: {e}")
+            }
+            Err(e) => panic!("waiting for an event: {e}"),
+        }
+        assert!(
+            start.elapsed() < timeout,
+            "no matching event within {timeout:?}"
+        );
+    }
+}
+
+/// Polls `list-cards` until `pred` holds for the reader list.
+pub fn wait_cards(c: &mut Client, timeout: Duration, pred: impl Fn(&[Value]) -> bool) -> Value {
+    let start = Instant::now();
+    loop {
+        let r = c.call(json!({"op": "list-cards"})).expect("list-cards");
+        if pred(
+            r["readers"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
+        ) {
+            return r;
+        }
+        assert!(start.elapsed() < timeout, "inventory never matched: {r}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Whether every reader holds a card the daemon has identified (serial known).
+pub fn all_identified(readers: &[Value], n: usize) -> bool {
+    readers.len() == n && readers.iter().all(|r| r["card"]["serial"].is_string())
+}
