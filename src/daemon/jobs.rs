@@ -374,13 +374,17 @@ impl JobCtx {
         self.d
             .jobs
             .update(self.id, |j| j.waiting_for = Some(name.to_owned()));
-        self.event(json!({
+        // To the owner only. Subscribers learn from job-status that the job waits.
+        let request = json!({
             "event": "secret-request",
             "job": self.id,
             "reader": self.reader,
             "name": name,
             "prompt": prompt,
-        }));
+        });
+        if self.owner.send(line(&request)).is_err() {
+            return Err(JobError::Cancelled);
+        }
         let answer = loop {
             match self.secrets.recv_timeout(Duration::from_millis(200)) {
                 Ok((n, v)) if n == name => break v,

@@ -152,3 +152,55 @@ pub fn wait_cards(c: &mut Client, timeout: Duration, pred: impl Fn(&[Value]) -> 
 pub fn all_identified(readers: &[Value], n: usize) -> bool {
     readers.len() == n && readers.iter().all(|r| r["card"]["serial"].is_string())
 }
+
+/// What a job's owner saw until it finished.
+#[derive(Debug, Default)]
+pub struct JobRun {
+    /// The `job-finished` event.
+    pub finished: Value,
+    /// `job-progress` events.
+    pub progress: Vec<Value>,
+    /// The generated PUK, if one was shown.
+    pub puk: Option<String>,
+    /// Names of the secrets asked, in order.
+    pub asked: Vec<String>,
+}
+
+/// Starts a job and drives it as its owner: every `secret-request` is answered by `answer`
+/// (`None` declines); returns when the job finishes.
+pub fn run_job(
+    c: &mut Client,
+    reader: &str,
+    job: Value,
+    mut answer: impl FnMut(&str) -> Option<String>,
+) -> JobRun {
+    let started = c
+        .call(json!({"op": "start-job", "reader": reader, "job": job}))
+        .expect("start-job");
+    let id = started["job"].as_u64().expect("job id");
+    drive(c, id, &mut answer)
+}
+
+/// Drives job `id` (see [`run_job`]).
+pub fn drive(c: &mut Client, id: u64, answer: &mut dyn FnMut(&str) -> Option<String>) -> JobRun {
+    let mut run = JobRun::default();
+    loop {
+        let e = wait_event(c, Duration::from_secs(300), |e| e["job"] == id);
+        match e["event"].as_str() {
+            Some("secret-request") => {
+                let name = e["name"].as_str().expect("name").to_owned();
+                run.asked.push(name.clone());
+                let value = answer(&name);
+                c.call(json!({"op": "secret", "job": id, "name": name, "value": value}))
+                    .expect("secret accepted");
+            }
+            Some("job-progress") => run.progress.push(e),
+            Some("puk") => run.puk = e["puk"].as_str().map(str::to_owned),
+            Some("job-finished") => {
+                run.finished = e;
+                return run;
+            }
+            _ => {}
+        }
+    }
+}
