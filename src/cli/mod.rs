@@ -8,6 +8,7 @@ mod doctor;
 mod input;
 mod output;
 mod profile;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -56,6 +57,8 @@ enum Command {
     Browser(browser::BrowserCommand),
     /// Check that everything needed to use the card is in place, and say what to fix.
     Doctor(doctor::DoctorArgs),
+    /// Stream the sellod daemon's events: cards inserted and removed, jobs, expiry warnings.
+    Watch(watch::WatchArgs),
 }
 
 /// An error whose message the command has already printed (its output says what failed); only
@@ -125,6 +128,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Cert(cmd) => cert::run(&ctx, &cmd),
         Command::Browser(cmd) => browser::run(ctx.json, &cmd),
         Command::Doctor(args) => doctor::run(ctx.json, &args),
+        Command::Watch(args) => watch::run(&ctx, &args),
     }
 }
 
