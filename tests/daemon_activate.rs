@@ -78,7 +78,36 @@ fn setup(ca_config: impl FnOnce(String) -> String) -> (Rig, tempfile::TempDir, S
         .expect("rig starts");
     let ca = LocalCa::start(SELLO_CA, ca_config);
     let dir = tempfile::tempdir().expect("tmp");
-    let d = Sellod::start(&rig, dir.path());
+    // A session bus "is present", and gdbus is a stand-in that records the notification.
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).expect("bin");
+    let gdbus = bin.join("gdbus");
+    std::fs::write(
+        &gdbus,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" >> {}\n",
+            dir.path().join("notifications").display()
+        ),
+    )
+    .expect("gdbus");
+    std::process::Command::new("chmod")
+        .args(["+x"])
+        .arg(&gdbus)
+        .status()
+        .expect("chmod");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let d = Sellod::start_with_env(
+        &rig,
+        dir.path(),
+        &[
+            ("PATH", &path),
+            ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent"),
+        ],
+    );
     wait_cards(&mut d.client(), T, |r| all_identified(r, 2));
     (rig, dir, d, ca)
 }
@@ -86,7 +115,7 @@ fn setup(ca_config: impl FnOnce(String) -> String) -> (Rig, tempfile::TempDir, S
 #[test]
 fn two_activations_in_parallel_while_100_clients_ask_for_status_then_expiry_warnings() {
     // Certificates valid one month: inside the 30-day warning window.
-    let (_rig, _dir, d, ca) = setup(|c| c.replace("validity_months = 30", "validity_months = 1"));
+    let (_rig, dir, d, ca) = setup(|c| c.replace("validity_months = 30", "validity_months = 1"));
     let mut watcher = d.client();
     watcher.call(json!({"op": "subscribe"})).expect("subscribe");
 
@@ -167,6 +196,28 @@ fn two_activations_in_parallel_while_100_clients_ask_for_status_then_expiry_warn
         );
         warned.insert((e["serial"].to_string(), e["slot"].to_string()));
     }
+    // And a desktop notification per certificate, through the freedesktop interface.
+    let notes = dir.path().join("notifications");
+    let start = std::time::Instant::now();
+    while std::fs::read_to_string(&notes)
+        .unwrap_or_default()
+        .matches("org.freedesktop.Notifications.Notify")
+        .count()
+        < 4
+    {
+        assert!(
+            start.elapsed() < T,
+            "notifications: {:?}",
+            std::fs::read_to_string(&notes)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let notes = std::fs::read_to_string(&notes).expect("notes");
+    assert!(
+        notes.contains("sello renew") && notes.contains("--session"),
+        "{notes}"
+    );
+
     let st = watcher
         .call(json!({"op": "card-status", "reader": R[1]}))
         .expect("status");

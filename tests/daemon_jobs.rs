@@ -199,3 +199,31 @@ fn card_pulled_during_a_job_gives_a_clear_job_error() {
     });
     assert_eq!(run.finished["state"], "done", "{}", run.finished);
 }
+
+#[test]
+fn card_swapped_during_a_job_stops_it_and_the_new_card_is_identified() {
+    let (mut rig, _dir, d) = setup();
+    let mut a = d.client();
+    a.call(json!({"op": "start-job", "reader": R1, "job": {"kind": "change-pin"}}))
+        .expect("start");
+    wait_event(&mut a, T, |e| e["event"] == "secret-request");
+    // Another card (serial 55555555) in the same reader while the job waits for the PIN.
+    rig.replace_state(1, &sello::virtual_card::CardState::factory(55_555_555))
+        .expect("swap");
+    let e = wait_event(&mut a, T, |e| e["event"] == "job-finished");
+    assert_eq!(e["error"]["code"], "card-gone", "{e}");
+    // The PIN the job would have used never reaches the new card: it is still factory-fresh.
+    let cards = wait_cards(&mut a, T, |r| {
+        r.get(1).is_some_and(|r| r["card"]["serial"] == "55555555")
+    });
+    assert_eq!(
+        cards["readers"][1]["card"]["pins"]["pin_is_default"], true,
+        "{cards}"
+    );
+    // Answering the old request now is refused: the job is over.
+    match a.call(json!({"op": "secret", "job": e["job"], "name": "current-pin", "value": "123456"}))
+    {
+        Err(ClientError::Api { code, .. }) => assert_eq!(code, "bad-request"),
+        other => panic!("{other:?}"),
+    }
+}

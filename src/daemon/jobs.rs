@@ -404,6 +404,16 @@ impl JobCtx {
 }
 
 fn run(ctx: JobCtx, spec: JobSpec, serial: Option<String>, generation: u64) {
+    // A card swapped between the request and now (before the job was in the table to be told).
+    let swapped = ctx
+        .d
+        .inventory()
+        .readers
+        .get(&ctx.reader)
+        .is_none_or(|e| e.generation != generation || e.card.is_none());
+    if swapped {
+        ctx.card_gone.store(true, Ordering::SeqCst);
+    }
     let result = match &spec {
         JobSpec::ChangePin => pin_job(&ctx, serial.as_deref(), false),
         JobSpec::Unblock => pin_job(&ctx, serial.as_deref(), true),
@@ -411,9 +421,14 @@ fn run(ctx: JobCtx, spec: JobSpec, serial: Option<String>, generation: u64) {
         JobSpec::Renew => Err(JobError::Invalid("renewal is not available".into())),
     };
     // A secret-caused failure after removal reads better as "card gone".
+    // An error caused by a removal or a cancellation (a refused secret, an enrollment not
+    // sent) is reported as what it is.
     let result = match result {
         Err(e) if ctx.card_gone.load(Ordering::SeqCst) && e.code() != "card-gone" => {
             Err(JobError::CardGone)
+        }
+        Err(e) if ctx.cancel.load(Ordering::SeqCst) && e.code() != "card-gone" => {
+            Err(JobError::Cancelled)
         }
         r => r,
     };
@@ -444,7 +459,8 @@ fn run(ctx: JobCtx, spec: JobSpec, serial: Option<String>, generation: u64) {
         o.extend(f.clone());
     }
     ctx.event(ev);
-    // The card changed: read it again for the inventory (if it is still the same card).
+    // The job changed the card, or another card arrived meanwhile (its probe was skipped while
+    // the job held the reader): read whatever is in the reader now.
     let current = ctx
         .d
         .inventory()
@@ -452,8 +468,8 @@ fn run(ctx: JobCtx, spec: JobSpec, serial: Option<String>, generation: u64) {
         .get(&ctx.reader)
         .filter(|e| e.card.is_some())
         .map(|e| e.generation);
-    if current == Some(generation) {
-        inventory::spawn_probe(&ctx.d, ctx.reader.clone(), generation);
+    if let Some(g) = current {
+        inventory::spawn_probe(&ctx.d, ctx.reader.clone(), g);
     }
 }
 
@@ -466,6 +482,7 @@ fn same_card(expected: Option<&str>, actual: Option<String>) -> Result<(), JobEr
 }
 
 fn pin_job(ctx: &JobCtx, serial: Option<&str>, unblock: bool) -> Result<Value, JobError> {
+    ctx.check()?;
     ctx.progress("open", None, "started", "connecting to the card");
     let mut card = card::open_reader(&ctx.reader)?;
     same_card(serial, card.info()?.serial)?;
@@ -626,6 +643,7 @@ fn est<'a>(
 }
 
 fn activate(ctx: &JobCtx, serial: Option<&str>, a: &ActivateSpec) -> Result<Value, JobError> {
+    ctx.check()?;
     let store = ctx.d.journal.clone().ok_or_else(|| {
         JobError::Invalid(
             "no state directory for the activation journal (set SELLO_STATE_DIR)".into(),

@@ -202,6 +202,10 @@ fn connection(d: Arc<Daemon>, conn: u64, stream: UnixStream) {
             let mut w = std::io::BufWriter::new(write_half);
             while let Ok(l) = rx.recv() {
                 let mut ok = w.write_all(l.as_bytes()).and_then(|_| w.write_all(b"\n"));
+                // Lines meant for this connection alone (a generated PUK) are wiped after use.
+                if let Ok(mut own) = Arc::try_unwrap(l) {
+                    zeroize::Zeroize::zeroize(&mut own);
+                }
                 // Flush when the queue is drained, so bursts go out in few writes.
                 if ok.is_ok() {
                     ok = w.flush();

@@ -16,6 +16,7 @@ pub const SELLOD: &str = env!("CARGO_BIN_EXE_sellod");
 /// A running sellod.
 pub struct Sellod {
     child: Option<Child>,
+    env: Vec<(String, String)>,
     pub socket: PathBuf,
     pub state: PathBuf,
     pub log: PathBuf,
@@ -24,11 +25,20 @@ pub struct Sellod {
 impl Sellod {
     /// Starts sellod for `rig` with its socket and state under `dir`; waits until it answers.
     pub fn start(rig: &Rig, dir: &Path) -> Self {
+        Self::start_with_env(rig, dir, &[])
+    }
+
+    /// [`Sellod::start`] with extra environment variables.
+    pub fn start_with_env(rig: &Rig, dir: &Path, env: &[(&str, &str)]) -> Self {
         let socket = dir.join("run/sellod.sock");
         let state = dir.join("state");
         let log = dir.join("sellod.log");
         let mut s = Self {
             child: None,
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             socket,
             state,
             log,
@@ -51,6 +61,7 @@ impl Sellod {
             .arg(&self.socket)
             .env("SELLO_STATE_DIR", &self.state)
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log)
@@ -92,6 +103,16 @@ impl Sellod {
     /// The daemon's standard error so far.
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// CPU time used so far (user + system, in clock ticks), from /proc.
+    pub fn cpu_ticks(&self) -> u64 {
+        let pid = self.pid().expect("running");
+        // setpriv execs sellod, so the child's pid is the daemon's.
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("stat");
+        let after = &stat[stat.rfind(')').expect("comm") + 2..];
+        let f: Vec<&str> = after.split_whitespace().collect();
+        f[11].parse::<u64>().expect("utime") + f[12].parse::<u64>().expect("stime")
     }
 
     /// The process id.
