@@ -95,7 +95,8 @@ impl Client {
                 self.events.push_back(v);
                 continue;
             }
-            if v["id"] != json!(id) {
+            // A connection-level refusal (`forbidden`) carries no id: it answers everything.
+            if v["id"] != json!(id) && !(v["id"].is_null() && v["ok"] == json!(false)) {
                 continue;
             }
             if v["ok"] == json!(true) {
