@@ -56,6 +56,7 @@ def status_client():
                 stats["requests"] += 1
                 if not r.get("ok"):
                     stats["errors"] += 1
+            time.sleep(0.01)  # steady load, not a CPU hog on a shared machine
         s.close()
 
 def subscriber():

@@ -131,6 +131,7 @@ fn set_service(d: &Daemon, up: bool) {
     };
     d.publish(json!({ "event": if up { "service-up" } else { "service-down" } }));
     for r in removed {
+        d.jobs.card_gone(&r);
         d.publish(json!({ "event": "reader-removed", "reader": r }));
     }
 }

@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader, ErrorKind, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
@@ -122,9 +122,22 @@ fn allowed(stream: &UnixStream, access: &Access) -> bool {
         .is_some_and(|g| g.split_whitespace().any(|x| x.parse() == Ok(gid)))
 }
 
+/// Connections served at once (two threads each); more are answered `busy` and closed.
+pub const MAX_CONNECTIONS: usize = 1000;
+
+/// Counts a live connection; dropped when its thread ends.
+struct Slot(Arc<AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Accepts connections forever.
 pub fn serve(d: Arc<Daemon>, listener: UnixListener, access: Access) {
     let next = AtomicU64::new(1);
+    let live = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming() {
         let stream = match stream {
             Ok(s) => s,
@@ -141,11 +154,22 @@ pub fn serve(d: Arc<Daemon>, listener: UnixListener, access: Access) {
             let _ = writeln!(s, "{}", protocol::err(&Value::Null, &e));
             continue;
         }
+        if live.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            live.fetch_sub(1, Ordering::SeqCst);
+            let mut s = stream;
+            let e = ApiError::new(ErrorCode::Busy, "too many connections; try again later");
+            let _ = writeln!(s, "{}", protocol::err(&Value::Null, &e));
+            continue;
+        }
+        let slot = Slot(Arc::clone(&live));
         let conn = next.fetch_add(1, Ordering::Relaxed);
         let d = Arc::clone(&d);
         let spawned = std::thread::Builder::new()
             .name(format!("sellod-conn-{conn}"))
-            .spawn(move || connection(d, conn, stream));
+            .spawn(move || {
+                let _slot = slot;
+                connection(d, conn, stream)
+            });
         if let Err(e) = spawned {
             eprintln!("sellod: cannot start a connection thread: {e}");
         }
