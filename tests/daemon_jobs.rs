@@ -227,3 +227,42 @@ fn card_swapped_during_a_job_stops_it_and_the_new_card_is_identified() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn start_job_response_comes_before_the_jobs_first_event() {
+    use std::io::{BufRead, BufReader, Write};
+    let (_rig, _dir, d) = setup();
+    for _ in 0..20 {
+        let s = std::os::unix::net::UnixStream::connect(&d.socket).expect("connect");
+        let mut w = s.try_clone().expect("clone");
+        let mut r = BufReader::new(s);
+        writeln!(
+            w,
+            r#"{{"id":"s","op":"start-job","reader":"{R0}","job":{{"kind":"change-pin"}}}}"#
+        )
+        .expect("write");
+        let mut first = String::new();
+        r.read_line(&mut first).expect("read");
+        let v: serde_json::Value = serde_json::from_str(&first).expect("JSON");
+        assert_eq!(v["id"], "s", "first line is not the response: {first}");
+        loop {
+            let mut next = String::new();
+            r.read_line(&mut next).expect("read");
+            if next.contains("secret-request") {
+                break;
+            }
+            assert!(next.contains("job-progress"), "{next}");
+        }
+        // Hanging up cancels the job; wait until the reader is free again.
+        drop((w, r));
+        let mut c = d.client();
+        let job = v["result"]["job"].as_u64().expect("id");
+        while c
+            .call(json!({"op": "job-status", "job": job}))
+            .expect("status")["state"]
+            == "running"
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}

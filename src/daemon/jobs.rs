@@ -34,6 +34,10 @@ use crate::transport::Transport;
 /// Trust anchors for issued certificates, and the way to the CA.
 type Enrollment<'a> = (Vec<Vec<u8>>, Box<dyn Enroller + 'a>);
 
+/// How long a job waits for its owner to answer a secret request before it gives up (and lets
+/// go of the card).
+const SECRET_TIMEOUT: Duration = Duration::from_secs(600);
+
 /// Finished jobs kept for `job-status`.
 const KEEP_FINISHED: usize = 200;
 
@@ -184,13 +188,19 @@ impl Jobs {
 }
 
 /// Starts a job on the card in `reader` for connection `conn`.
+/// Releases a started job once its `start-job` response is queued, so the owner always reads the
+/// response (with the job id) before the job's first event.
+pub type Go = SyncSender<()>;
+
+/// Starts a job on the card in `reader` for connection `conn`. The job thread waits for the
+/// returned [`Go`] (or for it to be dropped) before it touches the card.
 pub fn start(
     d: &Arc<Daemon>,
     conn: u64,
     owner: Outbox,
     reader: &str,
     spec: JobSpec,
-) -> Result<Value, ApiError> {
+) -> Result<(Value, Go), ApiError> {
     if let JobSpec::Renew = spec {
         return Err(ApiError::new(
             ErrorCode::NotAvailable,
@@ -271,9 +281,15 @@ pub fn start(
         secrets: rx,
     };
     let kind = spec.kind();
+    let (go, wait) = sync_channel::<()>(1);
     let spawned = std::thread::Builder::new()
         .name(format!("sellod-job-{id}"))
-        .spawn(move || run(ctx, spec, serial, generation));
+        .spawn(move || {
+            // Sent or dropped: either way the response went out (or the owner is gone, which
+            // cancels the job at its first check).
+            let _ = wait.recv();
+            run(ctx, spec, serial, generation)
+        });
     if let Err(e) = spawned {
         d.jobs.update(id, |j| {
             j.state = JobState::Failed;
@@ -282,7 +298,7 @@ pub fn start(
         return Err(ApiError::new(ErrorCode::Card, "cannot start the job"));
     }
     d.publish(json!({ "event": "job-started", "job": id, "reader": reader, "kind": kind }));
-    Ok(json!({ "job": id, "reader": reader, "kind": kind }))
+    Ok((json!({ "job": id, "reader": reader, "kind": kind }), go))
 }
 
 /// Why a job stopped.
@@ -385,7 +401,15 @@ impl JobCtx {
         if self.owner.send(line(&request)).is_err() {
             return Err(JobError::Cancelled);
         }
+        let asked = std::time::Instant::now();
         let answer = loop {
+            if asked.elapsed() > SECRET_TIMEOUT {
+                self.d.jobs.update(self.id, |j| j.waiting_for = None);
+                return Err(JobError::Invalid(format!(
+                    "no answer to the request for the {name} within {} minutes",
+                    SECRET_TIMEOUT.as_secs() / 60
+                )));
+            }
             match self.secrets.recv_timeout(Duration::from_millis(200)) {
                 Ok((n, v)) if n == name => break v,
                 Ok(_) => continue,

@@ -245,6 +245,7 @@ fn connection(d: Arc<Daemon>, conn: u64, stream: UnixStream) {
         return;
     }
     let mut reader = BufReader::new(stream);
+    let mut go: Option<jobs::Go> = None;
     loop {
         let answer = match read_line(&mut reader, MAX_REQUEST_BYTES) {
             Ok(None) | Err(_) => break,
@@ -262,7 +263,7 @@ fn connection(d: Arc<Daemon>, conn: u64, stream: UnixStream) {
                     let id = req.id.clone();
                     // A bug in a handler answers this request with an error, nothing more.
                     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        handle(&d, conn, &out, req.op)
+                        handle(&d, conn, &out, req.op, &mut go)
                     }));
                     match r {
                         Ok(Ok(v)) => protocol::ok(&id, v),
@@ -275,7 +276,12 @@ fn connection(d: Arc<Daemon>, conn: u64, stream: UnixStream) {
                 }
             },
         };
-        if out.send(line(&answer)).is_err() {
+        let sent = out.send(line(&answer));
+        // A job just started may run now: its events queue up behind this response.
+        if let Some(g) = go.take() {
+            let _ = g.send(());
+        }
+        if sent.is_err() {
             break;
         }
     }
@@ -291,7 +297,13 @@ fn parse_and_wipe(bytes: &mut Vec<u8>) -> Result<protocol::Request, (Value, ApiE
     r
 }
 
-fn handle(d: &Arc<Daemon>, conn: u64, out: &super::Outbox, op: Op) -> Result<Value, ApiError> {
+fn handle(
+    d: &Arc<Daemon>,
+    conn: u64,
+    out: &super::Outbox,
+    op: Op,
+    go: &mut Option<jobs::Go>,
+) -> Result<Value, ApiError> {
     match op {
         Op::Hello => Ok(json!({
             "daemon": "sellod",
@@ -329,7 +341,11 @@ fn handle(d: &Arc<Daemon>, conn: u64, out: &super::Outbox, op: Op) -> Result<Val
             }
             Ok(d.inventory().reader_json(&name, job))
         }
-        Op::StartJob { reader, job } => jobs::start(d, conn, out.clone(), &reader, job),
+        Op::StartJob { reader, job } => {
+            let (v, g) = jobs::start(d, conn, out.clone(), &reader, job)?;
+            *go = Some(g);
+            Ok(v)
+        }
         Op::JobStatus { job } => d.jobs.status(job),
         Op::Cancel { job } => d.jobs.cancel(job),
         Op::Subscribe => {
