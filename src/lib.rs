@@ -12,6 +12,7 @@ pub mod browser;
 pub mod ca;
 pub mod card;
 pub mod cli;
+pub mod daemon;
 pub mod doctor;
 pub mod enroll;
 pub mod pin;

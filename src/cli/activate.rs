@@ -90,9 +90,21 @@ pub(crate) struct ActivateArgs {
     /// Print this card's activation journal and exit.
     #[arg(long)]
     show_journal: bool,
+    /// Run the activation as a job of the sellod daemon (default when the per-user daemon
+    /// answers and PCSCLITE_CSOCK_NAME is not set).
+    #[arg(long, conflicts_with_all = ["direct", "show_journal"])]
+    via_daemon: bool,
+    /// Talk to the card directly over PC/SC even when sellod is running.
+    #[arg(long)]
+    direct: bool,
 }
 
 pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
+    if args.via_daemon || !(args.direct || args.show_journal) {
+        if let Some(client) = super::watch::connect_for_activation(args.via_daemon)? {
+            return via_daemon(ctx, args, client);
+        }
+    }
     let store = JournalStore::default_location()?;
     let reader = choose_reader(args.card.reader.as_deref())?;
     let transport = Transport::open_pcsc(&reader)
@@ -170,6 +182,43 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
             )))
         }
     }
+}
+
+/// The same activation as a sellod job: paths made absolute, secrets read here when asked.
+fn via_daemon(
+    ctx: &Ctx,
+    args: &ActivateArgs,
+    client: crate::daemon::client::Client,
+) -> anyhow::Result<()> {
+    use super::watch::absolute;
+    if !args.slot_algorithms.is_empty() {
+        bail!("--slot-algorithm is not supported through sellod; use --direct");
+    }
+    let path = |p: &Option<PathBuf>| p.as_deref().map(absolute).transpose();
+    let spec = crate::daemon::protocol::ActivateSpec {
+        profile: args.profile.clone(),
+        nif: args.nif.clone().unwrap_or_default(),
+        given_name: args.given_name.clone().unwrap_or_default(),
+        surnames: args.surnames.clone().unwrap_or_default(),
+        email: args.email.clone(),
+        algorithm: args.algorithm.clone(),
+        ca_cert: path(&args.ca_cert)?,
+        est: args.est.clone(),
+        est_trust: path(&args.est_trust)?,
+        est_pin: args.est_pin.clone(),
+        local_ca: path(&args.local_ca)?,
+    };
+    super::watch::activate(
+        ctx,
+        super::watch::DaemonActivation {
+            client,
+            reader: args.card.reader.as_deref(),
+            spec,
+            mgmt_secret_file: args.mgmt_secret_file.as_deref(),
+            mgmt_secret_stdin: args.mgmt_secret_stdin,
+            source: SecretSource::from_flag(args.pin_stdin || args.mgmt_secret_stdin),
+        },
+    )
 }
 
 /// Trust anchors for issued certificates, and the way to the CA.

@@ -10,6 +10,7 @@ mod output;
 mod profile;
 #[cfg(feature = "est-client")]
 mod renew;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -61,6 +62,8 @@ enum Command {
     Browser(browser::BrowserCommand),
     /// Check that everything needed to use the card is in place, and say what to fix.
     Doctor(doctor::DoctorArgs),
+    /// Stream the sellod daemon's events: cards inserted and removed, jobs, expiry warnings.
+    Watch(watch::WatchArgs),
 }
 
 /// An error whose message the command has already printed (its output says what failed); only
@@ -132,6 +135,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Cert(cmd) => cert::run(&ctx, &cmd),
         Command::Browser(cmd) => browser::run(ctx.json, &cmd),
         Command::Doctor(args) => doctor::run(ctx.json, &args),
+        Command::Watch(args) => watch::run(&ctx, &args),
     }
 }
 

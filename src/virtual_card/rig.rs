@@ -187,32 +187,7 @@ impl Rig {
             });
         }
 
-        let log = fs::File::create(dir.path().join("pcscd.log")).map_err(io_err("pcscd log"))?;
-        let log2 = log.try_clone().map_err(io_err("pcscd log"))?;
-        // pcscd refuses to start while /run/pcscd/pcscd.comm exists, whatever PCSCLITE_CSOCK_NAME
-        // says: give it a private mount namespace with our directory over /run/pcscd.
-        // setpriv --pdeathsig: pcscd dies with the thread that started it, even if that thread is
-        // killed before Drop runs (unshare and sh exec, so the setting reaches pcscd).
-        let pcscd = Command::new("setpriv")
-            .args([
-                "--pdeathsig",
-                "KILL",
-                "unshare",
-                "-m",
-                "--propagation",
-                "private",
-                "sh",
-                "-c",
-            ])
-            .arg("mkdir -p /run/pcscd && mount --bind \"$1\" /run/pcscd && exec pcscd -f -c \"$2\"")
-            .arg("sh")
-            .arg(&run_dir)
-            .arg(&conf_dir)
-            .stdin(Stdio::null())
-            .stdout(log)
-            .stderr(log2)
-            .spawn()
-            .map_err(io_err("starting pcscd (needs root, unshare, pcscd)"))?;
+        let pcscd = spawn_pcscd(dir.path(), &run_dir, &conf_dir)?;
         let mut rig = Rig {
             cards,
             pcscd: Some(pcscd),
@@ -364,6 +339,34 @@ impl Rig {
         self.replace_state(i, &CardState::factory(serial))
     }
 
+    /// Kills pcscd (SIGKILL, as a crash would) and starts it again with the same readers; the
+    /// cards that were inserted are inserted again. Clients see the service vanish and return.
+    pub fn restart_pcscd(&mut self) -> Result<(), RigError> {
+        if let Some(mut pcscd) = self.pcscd.take() {
+            let _ = pcscd.kill();
+            let _ = pcscd.wait();
+        }
+        let inserted: Vec<usize> = (0..self.cards.len())
+            .filter(|i| self.cards[*i].child.is_some())
+            .collect();
+        for i in &inserted {
+            if let Some(mut child) = self.cards[*i].child.take() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+        let _ = fs::remove_file(self.socket_path());
+        let conf_dir = self.dir.path().join("reader.conf.d");
+        self.pcscd = Some(spawn_pcscd(self.dir.path(), &self.run_dir, &conf_dir)?);
+        self.wait_for(Duration::from_secs(10), "pcscd socket", |r| {
+            r.socket_path().exists()
+        })?;
+        for i in inserted {
+            self.insert_card(i)?;
+        }
+        Ok(())
+    }
+
     /// Process ids of pcscd and the running card processes (for diagnostics and cleanup checks).
     pub fn pids(&self) -> Vec<u32> {
         self.pcscd
@@ -392,6 +395,40 @@ impl Drop for Rig {
             let _ = pcscd.wait();
         }
     }
+}
+
+/// Starts the private pcscd (log appended to `dir/pcscd.log`).
+fn spawn_pcscd(dir: &Path, run_dir: &Path, conf_dir: &Path) -> Result<Child, RigError> {
+    let log = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("pcscd.log"))
+        .map_err(io_err("pcscd log"))?;
+    let log2 = log.try_clone().map_err(io_err("pcscd log"))?;
+    // pcscd refuses to start while /run/pcscd/pcscd.comm exists, whatever PCSCLITE_CSOCK_NAME
+    // says: give it a private mount namespace with our directory over /run/pcscd.
+    // setpriv --pdeathsig: pcscd dies with the thread that started it, even if that thread is
+    // killed before Drop runs (unshare and sh exec, so the setting reaches pcscd).
+    Command::new("setpriv")
+        .args([
+            "--pdeathsig",
+            "KILL",
+            "unshare",
+            "-m",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+        ])
+        .arg("mkdir -p /run/pcscd && mount --bind \"$1\" /run/pcscd && exec pcscd -f -c \"$2\"")
+        .arg("sh")
+        .arg(run_dir)
+        .arg(conf_dir)
+        .stdin(Stdio::null())
+        .stdout(log)
+        .stderr(log2)
+        .spawn()
+        .map_err(io_err("starting pcscd (needs root, unshare, pcscd)"))
 }
 
 /// Picks a random port P such that P and P+1 are free on all interfaces (vpcd binds INADDR_ANY).

@@ -1,0 +1,313 @@
+//! The CLI side of `sellod`: `sello watch` streams the daemon's events, and `sello activate`
+//! runs as a daemon job when the daemon is there (progress shown here, secrets read here and
+//! sent only when the job asks for them).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use clap::Args;
+use serde_json::{json, Value};
+use zeroize::Zeroizing;
+
+use super::{Ctx, SecretSource};
+use crate::daemon::client::{Client, ClientError};
+use crate::daemon::protocol::ActivateSpec;
+
+/// `sello watch` arguments.
+#[derive(Debug, Args)]
+pub(crate) struct WatchArgs {
+    /// The daemon's socket (default: $SELLO_SOCKET, $XDG_RUNTIME_DIR/sello/sellod.sock, or
+    /// /run/sello/sellod.sock).
+    #[arg(long)]
+    socket: Option<PathBuf>,
+}
+
+fn socket(explicit: Option<&Path>) -> PathBuf {
+    explicit
+        .map(Path::to_path_buf)
+        .unwrap_or_else(crate::daemon::default_socket_path)
+}
+
+/// Connects to the daemon, if one answers at `socket`.
+pub(crate) fn connect(socket_path: Option<&Path>) -> Option<Client> {
+    let mut c = Client::connect(&socket(socket_path)).ok()?;
+    c.call(json!({"op": "hello"})).ok()?;
+    Some(c)
+}
+
+/// The daemon for `sello activate`: required with `--via-daemon`; otherwise used only when the
+/// per-user socket (`$SELLO_SOCKET`, `$XDG_RUNTIME_DIR`) answers and no private pcscd is
+/// selected (`PCSCLITE_CSOCK_NAME`), so a test rig or another user's system daemon is never
+/// picked by surprise.
+pub(crate) fn connect_for_activation(required: bool) -> anyhow::Result<Option<Client>> {
+    let path = crate::daemon::default_socket_path();
+    if required {
+        let mut c = Client::connect(&path)?;
+        c.call(json!({"op": "hello"}))?;
+        return Ok(Some(c));
+    }
+    let per_user =
+        std::env::var_os("SELLO_SOCKET").is_some() || std::env::var_os("XDG_RUNTIME_DIR").is_some();
+    if !per_user || std::env::var_os("PCSCLITE_CSOCK_NAME").is_some() {
+        return Ok(None);
+    }
+    Ok(connect(Some(&path)))
+}
+
+pub(crate) fn run(ctx: &Ctx, args: &WatchArgs) -> anyhow::Result<()> {
+    let path = socket(args.socket.as_deref());
+    let mut c = Client::connect(&path)
+        .with_context(|| "is sellod running? (systemctl --user start sellod.socket)")?;
+    let cards = c.call(json!({"op": "list-cards"}))?;
+    c.call(json!({"op": "subscribe"}))?;
+    if ctx.json {
+        println!("{}", json!({"event": "inventory", "inventory": cards}));
+    } else {
+        if cards["service"] == false {
+            println!("pcscd is not running");
+        }
+        for r in cards["readers"].as_array().into_iter().flatten() {
+            println!("{}", describe_reader(r));
+        }
+    }
+    loop {
+        let e = match c.next_event() {
+            Ok(e) => e,
+            Err(ClientError::Closed) => bail!("sellod closed the connection"),
+            Err(e) => return Err(e.into()),
+        };
+        if ctx.json {
+            println!("{e}");
+        } else {
+            println!("{}", describe_event(&e));
+        }
+    }
+}
+
+fn describe_reader(r: &Value) -> String {
+    let name = r["reader"].as_str().unwrap_or("?");
+    match r.get("card").filter(|c| !c.is_null()) {
+        None => format!("{name}: empty"),
+        Some(c) => format!("{name}: {}", describe_card(c)),
+    }
+}
+
+fn describe_card(c: &Value) -> String {
+    if let Some(e) = c["error"].as_str() {
+        return format!("card not usable ({e})");
+    }
+    let mut s = format!(
+        "{} card {}",
+        c["driver"].as_str().unwrap_or("unknown"),
+        c["serial"].as_str().unwrap_or("(serial unknown)")
+    );
+    if let Some(t) = c["pins"]["pin_tries"].as_u64() {
+        s.push_str(&format!(", PIN tries left {t}"));
+    }
+    for cert in c["certificates"].as_array().into_iter().flatten() {
+        s.push_str(&format!(
+            ", {} expires in {} days",
+            cert["slot"].as_str().unwrap_or("?"),
+            cert["days_left"]
+        ));
+    }
+    s
+}
+
+fn describe_event(e: &Value) -> String {
+    let reader = e["reader"].as_str().unwrap_or("");
+    match e["event"].as_str().unwrap_or("") {
+        "card-inserted" => format!("{reader}: card inserted"),
+        "card-removed" => format!("{reader}: card removed"),
+        "card-identified" => format!("{reader}: {}", describe_card(&e["card"])),
+        "reader-added" => format!("{reader}: reader connected"),
+        "reader-removed" => format!("{reader}: reader gone"),
+        "service-down" => "pcscd stopped; waiting for it to come back".into(),
+        "service-up" => "pcscd is running".into(),
+        "expiry-warning" => format!(
+            "{reader}: certificate {} of card {} expires in {} days: run `sello renew`",
+            e["slot"].as_str().unwrap_or("?"),
+            e["serial"].as_str().unwrap_or("?"),
+            e["days_left"]
+        ),
+        "job-started" => format!(
+            "{reader}: job {} ({}) started",
+            e["job"],
+            e["kind"].as_str().unwrap_or("?")
+        ),
+        "job-progress" => format!(
+            "{reader}: job {} {} {}{}",
+            e["job"],
+            e["status"].as_str().unwrap_or(""),
+            e["step"].as_str().unwrap_or(""),
+            e["slot"]
+                .as_str()
+                .map(|s| format!(" {s}"))
+                .unwrap_or_default()
+        ),
+        "job-finished" => match e["error"]["message"].as_str() {
+            Some(m) => format!("{reader}: job {} {}: {m}", e["job"], e["state"]),
+            None => format!("{reader}: job {} done", e["job"]),
+        },
+        _ => e.to_string(),
+    }
+}
+
+/// Picks the reader through the daemon: the named one, else the only one holding a card.
+fn pick_reader(c: &mut Client, wanted: Option<&str>) -> anyhow::Result<String> {
+    if let Some(w) = wanted {
+        return Ok(w.to_owned());
+    }
+    let cards = c.call(json!({"op": "list-cards"}))?;
+    let with_card: Vec<&str> = cards["readers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| !r["card"].is_null())
+        .filter_map(|r| r["reader"].as_str())
+        .collect();
+    match with_card.as_slice() {
+        [one] => Ok((*one).to_owned()),
+        [] => bail!("no card in any reader: insert the card"),
+        _ => bail!("cards in several readers: choose one with --reader (see `sello watch`)"),
+    }
+}
+
+/// What the daemon path of `sello activate` needs from the command line.
+pub(crate) struct DaemonActivation<'a> {
+    pub client: Client,
+    pub reader: Option<&'a str>,
+    pub spec: ActivateSpec,
+    /// The operator secret when it comes from a file (read here, sent when asked).
+    pub mgmt_secret_file: Option<&'a Path>,
+    pub mgmt_secret_stdin: bool,
+    pub source: SecretSource,
+}
+
+/// Makes a path absolute for the daemon (it does not share our working directory).
+pub(crate) fn absolute(p: &Path) -> anyhow::Result<String> {
+    let a = std::path::absolute(p).with_context(|| format!("bad path {}", p.display()))?;
+    a.to_str()
+        .map(str::to_owned)
+        .with_context(|| format!("{} is not UTF-8", a.display()))
+}
+
+/// Runs the activation as a daemon job and shows its progress.
+pub(crate) fn activate(ctx: &Ctx, mut a: DaemonActivation<'_>) -> anyhow::Result<()> {
+    let reader = pick_reader(&mut a.client, a.reader)?;
+    let started = a.client.call(json!({
+        "op": "start-job",
+        "reader": reader,
+        "job": serde_json::to_value(&a.spec).map(|mut v| {
+            if let Some(o) = v.as_object_mut() {
+                o.insert("kind".into(), json!("activate"));
+            }
+            v
+        })?,
+    }))?;
+    let id = started["job"].clone();
+    if !ctx.json {
+        eprintln!(
+            "Activation runs in sellod (job {id}, reader \"{}\").",
+            started["reader"].as_str().unwrap_or(&reader)
+        );
+    }
+    loop {
+        let e = a.client.next_event()?;
+        if e["job"] != id {
+            continue;
+        }
+        match e["event"].as_str() {
+            Some("secret-request") => {
+                let name = e["name"].as_str().unwrap_or_default().to_owned();
+                let value = secret(&mut a, &name, e["prompt"].as_str().unwrap_or(&name))?;
+                a.client.call(json!({
+                    "op": "secret", "job": id, "name": name, "value": value.as_str(),
+                }))?;
+            }
+            Some("puk") => {
+                let puk = Zeroizing::new(e["puk"].as_str().unwrap_or_default().to_owned());
+                if ctx.json {
+                    println!("{}", json!({ "event": "puk", "puk": puk.as_str() }));
+                } else {
+                    println!(
+                        "PUK: {}   (write it down for the holder: it is shown only this once)",
+                        puk.as_str()
+                    );
+                }
+            }
+            Some("job-progress") if !ctx.json => {
+                let status = e["status"].as_str().unwrap_or("");
+                if status != "started" {
+                    println!(
+                        "[{}] {}{}: {}",
+                        status.replace('-', " "),
+                        e["step"].as_str().unwrap_or(""),
+                        e["slot"]
+                            .as_str()
+                            .map(|s| format!(" {s}"))
+                            .unwrap_or_default(),
+                        e["detail"].as_str().unwrap_or("")
+                    );
+                }
+            }
+            Some("job-finished") => {
+                if let Some(m) = e["error"]["message"].as_str() {
+                    bail!("activation stopped: {m} (run the same command again to resume)");
+                }
+                let r = &e["result"];
+                if ctx.json {
+                    println!("{r}");
+                } else {
+                    println!(
+                        "Card {} activated with profile {}.",
+                        r["serial"].as_str().unwrap_or("?"),
+                        r["profile"].as_str().unwrap_or("?")
+                    );
+                    for c in r["certificates"].as_array().into_iter().flatten() {
+                        println!(
+                            "  {} {}: certificate {} for {}",
+                            c["slot"].as_str().unwrap_or("?"),
+                            c["purpose"].as_str().unwrap_or("?"),
+                            c["serial"].as_str().unwrap_or("?"),
+                            c["subject"].as_str().unwrap_or("?")
+                        );
+                    }
+                    println!("Journal: {}", r["journal"].as_str().unwrap_or("?"));
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
+    }
+}
+
+fn secret(
+    a: &mut DaemonActivation<'_>,
+    name: &str,
+    prompt: &str,
+) -> anyhow::Result<Zeroizing<String>> {
+    match name {
+        "mgmt-secret" if !a.mgmt_secret_stdin => {
+            let Some(f) = a.mgmt_secret_file else {
+                bail!("the profile needs the operator's management-key secret: --mgmt-secret-file FILE or --mgmt-secret-stdin");
+            };
+            let text = Zeroizing::new(
+                std::fs::read_to_string(f)
+                    .with_context(|| format!("cannot read {}", f.display()))?,
+            );
+            Ok(Zeroizing::new(
+                text.trim_end_matches(['\r', '\n']).to_owned(),
+            ))
+        }
+        "mgmt-secret" => a.source.read("operator management-key secret"),
+        "new-pin" => {
+            eprintln!("{prompt}.");
+            a.source.read_new("new PIN")
+        }
+        "new-puk" => a.source.read_new("new PUK"),
+        "current-pin" => a.source.read("holder's PIN"),
+        "enrollment-code" => a.source.read("enrollment code"),
+        other => a.source.read(other),
+    }
+}

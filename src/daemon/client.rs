@@ -1,0 +1,136 @@
+//! A blocking client of the local API, for the CLI (`sello watch`, `sello activate
+//! --via-daemon`) and the tests.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+/// Errors of the client.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClientError {
+    /// Cannot reach the daemon.
+    #[error("cannot reach sellod at {path}: {source}")]
+    Connect {
+        /// Socket path.
+        path: String,
+        /// Error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The connection broke.
+    #[error("connection to sellod lost: {0}")]
+    Io(#[from] std::io::Error),
+    /// The daemon closed the connection.
+    #[error("sellod closed the connection")]
+    Closed,
+    /// Not JSON from the daemon.
+    #[error("sellod sent something that is not JSON: {0}")]
+    Protocol(String),
+    /// The daemon answered with an error object.
+    #[error("{message} ({code})")]
+    Api {
+        /// `error.code`.
+        code: String,
+        /// `error.message`.
+        message: String,
+    },
+}
+
+/// A connection to sellod.
+#[derive(Debug)]
+pub struct Client {
+    reader: BufReader<UnixStream>,
+    writer: UnixStream,
+    next_id: u64,
+    events: VecDeque<Value>,
+}
+
+impl Client {
+    /// Connects to the socket at `path`.
+    pub fn connect(path: &Path) -> Result<Self, ClientError> {
+        let s = UnixStream::connect(path).map_err(|source| ClientError::Connect {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let writer = s.try_clone()?;
+        Ok(Self {
+            reader: BufReader::new(s),
+            writer,
+            next_id: 1,
+            events: VecDeque::new(),
+        })
+    }
+
+    /// Limits how long a read waits (`None`: forever); a timeout gives [`ClientError::Io`].
+    pub fn set_timeout(&self, t: Option<std::time::Duration>) -> Result<(), ClientError> {
+        self.writer.set_read_timeout(t)?;
+        Ok(())
+    }
+
+    /// Reads one message from the daemon.
+    fn read(&mut self) -> Result<Value, ClientError> {
+        let mut l = String::new();
+        if self.reader.read_line(&mut l)? == 0 {
+            return Err(ClientError::Closed);
+        }
+        serde_json::from_str(&l).map_err(|e| ClientError::Protocol(e.to_string()))
+    }
+
+    /// Sends a request (an object with `op`); returns `result`, or the error as
+    /// [`ClientError::Api`]. Events that arrive meanwhile are kept for [`Client::next_event`].
+    pub fn call(&mut self, mut request: Value) -> Result<Value, ClientError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        if let Some(o) = request.as_object_mut() {
+            o.insert("id".into(), json!(id));
+        }
+        writeln!(self.writer, "{request}")?;
+        loop {
+            let v = self.read()?;
+            if v.get("event").is_some() {
+                self.events.push_back(v);
+                continue;
+            }
+            // A connection-level refusal (`forbidden`) carries no id: it answers everything.
+            if v["id"] != json!(id) && !(v["id"].is_null() && v["ok"] == json!(false)) {
+                continue;
+            }
+            if v["ok"] == json!(true) {
+                return Ok(v["result"].clone());
+            }
+            return Err(ClientError::Api {
+                code: v["error"]["code"].as_str().unwrap_or("unknown").to_owned(),
+                message: v["error"]["message"].as_str().unwrap_or("").to_owned(),
+            });
+        }
+    }
+
+    /// The next event (blocking).
+    pub fn next_event(&mut self) -> Result<Value, ClientError> {
+        if let Some(e) = self.events.pop_front() {
+            return Ok(e);
+        }
+        loop {
+            let v = self.read()?;
+            if v.get("event").is_some() {
+                return Ok(v);
+            }
+        }
+    }
+
+    /// Sends a raw line (tests of malformed input) and reads the next non-event message.
+    pub fn raw(&mut self, bytes: &[u8]) -> Result<Value, ClientError> {
+        self.writer.write_all(bytes)?;
+        loop {
+            let v = self.read()?;
+            if v.get("event").is_none() {
+                return Ok(v);
+            }
+            self.events.push_back(v);
+        }
+    }
+}

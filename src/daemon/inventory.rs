@@ -1,0 +1,322 @@
+//! The inventory: readers and cards as PC/SC reports them (`SCardGetStatusChange` with the PnP
+//! pseudo-reader, so the thread sleeps in pcscd until something changes: no polling while pcscd
+//! runs). When pcscd goes away every reader is reported removed and the monitor reconnects with
+//! a backoff (1 s doubling to 10 s) until pcscd is back.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use super::{now, Daemon};
+use crate::card::{self, CardDriver, PinStatus};
+use crate::enroll::journal::JournalStore;
+use crate::profile;
+use crate::transport::pcsc::{ReaderEvent, ReaderMonitor};
+use crate::transport::TransportError;
+
+/// Days before expiry from which a certificate is announced.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// How long one wait in pcscd lasts before the monitor loops (a change wakes it at once).
+const WAIT: Duration = Duration::from_secs(600);
+
+/// What is known of one reader.
+#[derive(Debug, Default)]
+pub struct ReaderEntry {
+    /// Increased at every card insertion: a job compares it to detect a swap.
+    pub generation: u64,
+    /// The card, if present.
+    pub card: Option<CardEntry>,
+}
+
+/// A card in a reader.
+#[derive(Debug, Clone)]
+pub struct CardEntry {
+    /// ATR.
+    pub atr: Vec<u8>,
+    /// What the last probe found (`None` while probing).
+    pub details: Option<Value>,
+    /// The serial, once probed.
+    pub serial: Option<String>,
+}
+
+/// Readers and cards.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    /// Whether pcscd is reachable.
+    pub service: bool,
+    /// By reader name.
+    pub readers: BTreeMap<String, ReaderEntry>,
+    /// (serial, slot, not_after) already announced, so a reinsertion does not notify again.
+    pub announced: HashSet<(String, String, i64)>,
+}
+
+impl Inventory {
+    /// Finds a reader by exact name or unique substring.
+    pub fn resolve(&self, wanted: &str) -> Option<String> {
+        if self.readers.contains_key(wanted) {
+            return Some(wanted.to_owned());
+        }
+        let m: Vec<_> = self.readers.keys().filter(|k| k.contains(wanted)).collect();
+        match m.as_slice() {
+            [one] => Some((*one).clone()),
+            _ => None,
+        }
+    }
+
+    /// The JSON of one reader.
+    pub fn reader_json(&self, name: &str, job: Option<u64>) -> Value {
+        let entry = self.readers.get(name);
+        let card = entry.and_then(|e| e.card.as_ref()).map(|c| {
+            let mut v = c
+                .details
+                .clone()
+                .unwrap_or_else(|| json!({ "probing": true }));
+            if let Some(o) = v.as_object_mut() {
+                o.insert("atr".into(), json!(hex::encode_upper(&c.atr)));
+            }
+            v
+        });
+        json!({ "reader": name, "card": card, "job": job })
+    }
+}
+
+/// The monitor thread's body: never returns.
+pub fn monitor(d: Arc<Daemon>) {
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        match ReaderMonitor::new() {
+            Ok(mut m) => {
+                backoff = Duration::from_secs(1);
+                set_service(&d, true);
+                loop {
+                    match m.wait(WAIT) {
+                        Ok(events) => {
+                            for e in events {
+                                apply(&d, e);
+                            }
+                        }
+                        Err(e) => {
+                            eprintln!("sellod: reader monitor: {e}; reconnecting to pcscd");
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(TransportError::NoService) => {}
+            Err(e) => eprintln!("sellod: reader monitor: {e}"),
+        }
+        set_service(&d, false);
+        std::thread::sleep(backoff);
+        backoff = (backoff * 2).min(Duration::from_secs(10));
+    }
+}
+
+fn set_service(d: &Daemon, up: bool) {
+    let removed: Vec<String> = {
+        let mut inv = d.inventory();
+        if inv.service == up {
+            return;
+        }
+        inv.service = up;
+        if up {
+            Vec::new()
+        } else {
+            let names = inv.readers.keys().cloned().collect();
+            inv.readers.clear();
+            names
+        }
+    };
+    d.publish(json!({ "event": if up { "service-up" } else { "service-down" } }));
+    for r in removed {
+        d.jobs.card_gone(&r);
+        d.publish(json!({ "event": "reader-removed", "reader": r }));
+    }
+}
+
+fn apply(d: &Arc<Daemon>, e: ReaderEvent) {
+    match e {
+        ReaderEvent::ReaderAdded(r) => {
+            d.inventory().readers.entry(r.clone()).or_default();
+            d.publish(json!({ "event": "reader-added", "reader": r }));
+        }
+        ReaderEvent::ReaderRemoved(r) => {
+            d.inventory().readers.remove(&r);
+            d.jobs.card_gone(&r);
+            d.publish(json!({ "event": "reader-removed", "reader": r }));
+        }
+        ReaderEvent::CardInserted { reader, atr } => {
+            let generation = {
+                let mut inv = d.inventory();
+                let entry = inv.readers.entry(reader.clone()).or_default();
+                entry.generation += 1;
+                entry.card = Some(CardEntry {
+                    atr: atr.clone(),
+                    details: None,
+                    serial: None,
+                });
+                entry.generation
+            };
+            d.jobs.card_gone(&reader);
+            d.publish(json!({
+                "event": "card-inserted",
+                "reader": reader,
+                "atr": hex::encode_upper(&atr),
+            }));
+            spawn_probe(d, reader, generation);
+        }
+        ReaderEvent::CardRemoved { reader } => {
+            if let Some(e) = d.inventory().readers.get_mut(&reader) {
+                e.card = None;
+            }
+            d.jobs.card_gone(&reader);
+            d.publish(json!({ "event": "card-removed", "reader": reader }));
+        }
+    }
+}
+
+/// Reads the card in `reader` in a thread of its own (a slow card does not hold up events of
+/// other readers), unless a job owns the card; the job refreshes the record when it ends.
+pub fn spawn_probe(d: &Arc<Daemon>, reader: String, generation: u64) {
+    if d.jobs.running_on(&reader).is_some() {
+        return;
+    }
+    let d = Arc::clone(d);
+    let spawned = std::thread::Builder::new()
+        .name("sellod-probe".into())
+        .spawn(move || {
+            let details = probe(&d, &reader);
+            record(&d, &reader, generation, details);
+        });
+    if let Err(e) = spawned {
+        eprintln!("sellod: cannot start a probe thread: {e}");
+    }
+}
+
+/// Stores a probe's result if the same card is still there, and announces it.
+pub fn record(d: &Arc<Daemon>, reader: &str, generation: u64, details: Value) {
+    let serial = details["serial"].as_str().map(str::to_owned);
+    {
+        let mut inv = d.inventory();
+        let Some(entry) = inv.readers.get_mut(reader) else {
+            return;
+        };
+        if entry.generation != generation {
+            return;
+        }
+        let Some(card) = entry.card.as_mut() else {
+            return;
+        };
+        card.details = Some(details.clone());
+        card.serial = serial.clone();
+    }
+    d.publish(json!({ "event": "card-identified", "reader": reader, "card": details }));
+    let Some(serial) = serial else { return };
+    let Some(certs) = details["certificates"].as_array() else {
+        return;
+    };
+    for c in certs {
+        let (Some(days), Some(not_after)) = (c["days_left"].as_i64(), c["not_after"].as_i64())
+        else {
+            continue;
+        };
+        if days > EXPIRY_WARNING_DAYS {
+            continue;
+        }
+        let slot = c["slot"].as_str().unwrap_or_default().to_owned();
+        if !d
+            .inventory()
+            .announced
+            .insert((serial.clone(), slot.clone(), not_after))
+        {
+            continue;
+        }
+        d.publish(json!({
+            "event": "expiry-warning",
+            "reader": reader,
+            "serial": serial,
+            "slot": slot,
+            "subject": c["subject"],
+            "not_after": not_after,
+            "days_left": days,
+            "advice": "run `sello renew` before the certificate expires",
+        }));
+        super::notify::expiry(&serial, &slot, days);
+    }
+}
+
+/// Reads what the inventory keeps of a card: driver, serial, version, profile, certificates
+/// with expiry, PIN/PUK tries, and the activation journal's state. Never spends a PIN try.
+pub fn probe(d: &Daemon, reader: &str) -> Value {
+    let mut card = match card::open_reader(reader) {
+        Ok(c) => c,
+        Err(e) => return json!({ "error": e.to_string() }),
+    };
+    describe(d, card.as_mut())
+}
+
+/// [`probe`] on an open card.
+pub fn describe(d: &Daemon, card: &mut dyn CardDriver) -> Value {
+    let info = match card.info() {
+        Ok(i) => i,
+        Err(e) => return json!({ "error": e.to_string() }),
+    };
+    let t = now();
+    let certs: Vec<Value> = card
+        .key_slots()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| {
+            let der = s.certificate.as_deref()?;
+            let (_, c) = x509_parser::parse_x509_certificate(der).ok()?;
+            let not_after = c.validity().not_after.timestamp();
+            Some(json!({
+                "slot": format!("{:02X}", s.key.0),
+                "name": s.name,
+                "algorithm": s.algorithm.map(|a| a.name()),
+                "subject": c.subject().to_string(),
+                "issuer": c.issuer().to_string(),
+                "not_after": not_after,
+                "days_left": (not_after - t).div_euclid(86_400),
+            }))
+        })
+        .collect();
+    let pins = card.pin_status().ok().map(|p: PinStatus| {
+        json!({
+            "pin_tries": p.pin.map(|r| r.remaining),
+            "puk_tries": p.puk.map(|r| r.remaining),
+            "pin_blocked": p.pin_blocked(),
+            "puk_blocked": p.puk_blocked(),
+            "pin_is_default": p.pin_is_default,
+        })
+    });
+    let profile = profile::load_all()
+        .ok()
+        .and_then(|ps| profile::for_card(&ps, info.driver, &info.atr).ok())
+        .map(|p| p.name);
+    let activation = info
+        .serial
+        .as_deref()
+        .and_then(|s| journal_state(&d.journal, s));
+    json!({
+        "driver": info.driver,
+        "serial": info.serial,
+        "version": info.version,
+        "label": info.label,
+        "profile": profile,
+        "certificates": certs,
+        "pins": pins,
+        "activation": activation,
+    })
+}
+
+fn journal_state(store: &Option<JournalStore>, serial: &str) -> Option<Value> {
+    let j = store.as_ref()?.load(serial).ok()??;
+    Some(json!({
+        "state": if j.completed_at.is_some() { "complete" } else { "in-progress" },
+        "profile": j.profile,
+        "events": j.events.len(),
+    }))
+}

@@ -1,0 +1,816 @@
+//! Card jobs: one at a time per card, each in its own thread, so jobs on different readers run
+//! in parallel. A job asks its owner (the connection that started it) for every secret through
+//! a `secret-request` event and waits for the `secret` answer; secrets live in `Zeroizing`
+//! buffers for the one operation that needs them and are never logged or stored.
+//!
+//! A job stops safely at the next secret or enrollment when it is cancelled, when its owner
+//! disconnects, or when the inventory sees its card removed or another card inserted (a swap);
+//! card operations themselves fail when the card is gone. Activations use the CLI's journal, so
+//! the same request started again (after a crash or a kill) resumes exactly as `sello activate`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use zeroize::Zeroizing;
+
+use super::protocol::{ActivateSpec, ApiError, ErrorCode, JobSpec};
+use super::{inventory, line, lock, Daemon, Outbox};
+use crate::card::piv::PivCard;
+use crate::card::{self, CardError};
+use crate::enroll::activation::{
+    Activation, ActivationError, ActivationRequest, ActivationUi, OperatorSecret, Step, StepResult,
+};
+use crate::enroll::local::{pem_decode_all, LocalIssuer};
+use crate::enroll::{EnrollError, Enroller, EnrollmentCode, Purpose};
+use crate::pin::{ManagementKey, Pin, Puk};
+use crate::profile::{self, Identity, ManagementKeyMode, SecretRule};
+use crate::transport::Transport;
+
+/// Trust anchors for issued certificates, and the way to the CA.
+type Enrollment<'a> = (Vec<Vec<u8>>, Box<dyn Enroller + 'a>);
+
+/// How long a job waits for its owner to answer a secret request before it gives up (and lets
+/// go of the card).
+const SECRET_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Finished jobs kept for `job-status`.
+const KEEP_FINISHED: usize = 200;
+
+/// A secret answer: (name, value or declined).
+type SecretAnswer = (String, Option<Zeroizing<String>>);
+
+/// A job's lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobState {
+    /// Running.
+    Running,
+    /// Finished well.
+    Done,
+    /// Stopped with an error.
+    Failed,
+    /// Cancelled by a client.
+    Cancelled,
+}
+
+impl JobState {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+struct JobRecord {
+    reader: String,
+    kind: &'static str,
+    owner: u64,
+    state: JobState,
+    steps: Vec<Value>,
+    waiting_for: Option<String>,
+    result: Option<Value>,
+    error: Option<Value>,
+    cancel: Arc<AtomicBool>,
+    card_gone: Arc<AtomicBool>,
+    secrets: SyncSender<SecretAnswer>,
+}
+
+impl JobRecord {
+    fn json(&self, id: u64) -> Value {
+        json!({
+            "job": id,
+            "reader": self.reader,
+            "kind": self.kind,
+            "state": self.state.name(),
+            "steps": self.steps,
+            "waiting_for": self.waiting_for,
+            "result": self.result,
+            "error": self.error,
+        })
+    }
+}
+
+/// The job table.
+#[derive(Default)]
+pub struct Jobs {
+    inner: Mutex<(u64, BTreeMap<u64, JobRecord>)>,
+}
+
+impl Jobs {
+    /// The running job on `reader`, if any.
+    pub fn running_on(&self, reader: &str) -> Option<u64> {
+        lock(&self.inner)
+            .1
+            .iter()
+            .find(|(_, j)| j.reader == reader && j.state == JobState::Running)
+            .map(|(id, _)| *id)
+    }
+
+    /// The inventory saw the card in `reader` go (or be replaced): its job must stop.
+    pub fn card_gone(&self, reader: &str) {
+        for j in lock(&self.inner).1.values() {
+            if j.reader == reader && j.state == JobState::Running {
+                j.card_gone.store(true, Ordering::SeqCst);
+            }
+        }
+    }
+
+    /// A job's state.
+    pub fn status(&self, id: u64) -> Result<Value, ApiError> {
+        lock(&self.inner)
+            .1
+            .get(&id)
+            .map(|j| j.json(id))
+            .ok_or_else(|| ApiError::new(ErrorCode::NoJob, format!("no job {id}")))
+    }
+
+    /// Asks a job to stop.
+    pub fn cancel(&self, id: u64) -> Result<Value, ApiError> {
+        let t = lock(&self.inner);
+        let j =
+            t.1.get(&id)
+                .ok_or_else(|| ApiError::new(ErrorCode::NoJob, format!("no job {id}")))?;
+        j.cancel.store(true, Ordering::SeqCst);
+        Ok(json!({ "job": id, "cancelling": j.state == JobState::Running }))
+    }
+
+    /// Hands a secret to the job that asked for it; only its owner may answer.
+    pub fn secret(
+        &self,
+        conn: u64,
+        id: u64,
+        name: String,
+        value: Option<Zeroizing<String>>,
+    ) -> Result<Value, ApiError> {
+        let t = lock(&self.inner);
+        let j =
+            t.1.get(&id)
+                .ok_or_else(|| ApiError::new(ErrorCode::NoJob, format!("no job {id}")))?;
+        if j.owner != conn {
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "only the connection that started a job may answer its secret requests",
+            ));
+        }
+        if j.waiting_for.as_deref() != Some(name.as_str()) {
+            return Err(ApiError::new(
+                ErrorCode::BadRequest,
+                format!("job {id} is not waiting for \"{name}\""),
+            ));
+        }
+        j.secrets
+            .try_send((name, value))
+            .map_err(|_| ApiError::new(ErrorCode::BadRequest, "the job already has that answer"))?;
+        Ok(json!({ "job": id, "accepted": true }))
+    }
+
+    /// The owner's connection closed: its running jobs stop at the next safe point.
+    pub fn owner_gone(&self, conn: u64) {
+        for j in lock(&self.inner).1.values() {
+            if j.owner == conn && j.state == JobState::Running {
+                j.cancel.store(true, Ordering::SeqCst);
+            }
+        }
+    }
+
+    fn update(&self, id: u64, f: impl FnOnce(&mut JobRecord)) {
+        if let Some(j) = lock(&self.inner).1.get_mut(&id) {
+            f(j);
+        }
+    }
+}
+
+/// Starts a job on the card in `reader` for connection `conn`.
+/// Releases a started job once its `start-job` response is queued, so the owner always reads the
+/// response (with the job id) before the job's first event.
+pub type Go = SyncSender<()>;
+
+/// Starts a job on the card in `reader` for connection `conn`. The job thread waits for the
+/// returned [`Go`] (or for it to be dropped) before it touches the card.
+pub fn start(
+    d: &Arc<Daemon>,
+    conn: u64,
+    owner: Outbox,
+    reader: &str,
+    spec: JobSpec,
+) -> Result<(Value, Go), ApiError> {
+    if let JobSpec::Renew = spec {
+        return Err(ApiError::new(
+            ErrorCode::NotAvailable,
+            "renewal is not available in this version of sellod; renew at a registration point",
+        ));
+    }
+    let (reader, generation, serial) = {
+        let inv = d.inventory();
+        if !inv.service {
+            return Err(ApiError::new(ErrorCode::NoService, "pcscd is not running"));
+        }
+        let reader = inv
+            .resolve(reader)
+            .ok_or_else(|| ApiError::new(ErrorCode::NoReader, format!("no reader \"{reader}\"")))?;
+        let entry = inv.readers.get(&reader);
+        let card = entry
+            .and_then(|e| e.card.as_ref())
+            .ok_or_else(|| ApiError::new(ErrorCode::NoCard, format!("no card in \"{reader}\"")))?;
+        (
+            reader.clone(),
+            entry.map(|e| e.generation).unwrap_or_default(),
+            card.serial.clone(),
+        )
+    };
+    let (tx, rx) = sync_channel(1);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let card_gone = Arc::new(AtomicBool::new(false));
+    let id = {
+        let mut t = lock(&d.jobs.inner);
+        if let Some((id, _)) =
+            t.1.iter()
+                .find(|(_, j)| j.reader == reader && j.state == JobState::Running)
+        {
+            return Err(ApiError::new(
+                ErrorCode::Busy,
+                format!("job {id} is running on \"{reader}\"; one job per card at a time"),
+            ));
+        }
+        t.0 += 1;
+        let id = t.0;
+        t.1.insert(
+            id,
+            JobRecord {
+                reader: reader.clone(),
+                kind: spec.kind(),
+                owner: conn,
+                state: JobState::Running,
+                steps: Vec::new(),
+                waiting_for: None,
+                result: None,
+                error: None,
+                cancel: Arc::clone(&cancel),
+                card_gone: Arc::clone(&card_gone),
+                secrets: tx,
+            },
+        );
+        let finished: Vec<u64> =
+            t.1.iter()
+                .filter(|(_, j)| j.state != JobState::Running)
+                .map(|(id, _)| *id)
+                .collect();
+        for old in finished
+            .iter()
+            .take(finished.len().saturating_sub(KEEP_FINISHED))
+        {
+            t.1.remove(old);
+        }
+        id
+    };
+    let ctx = JobCtx {
+        d: Arc::clone(d),
+        id,
+        conn,
+        owner,
+        reader: reader.clone(),
+        cancel,
+        card_gone,
+        secrets: rx,
+    };
+    let kind = spec.kind();
+    let (go, wait) = sync_channel::<()>(1);
+    let spawned = std::thread::Builder::new()
+        .name(format!("sellod-job-{id}"))
+        .spawn(move || {
+            // Sent or dropped: either way the response went out (or the owner is gone, which
+            // cancels the job at its first check).
+            let _ = wait.recv();
+            run(ctx, spec, serial, generation)
+        });
+    if let Err(e) = spawned {
+        d.jobs.update(id, |j| {
+            j.state = JobState::Failed;
+            j.error = Some(json!({ "message": format!("cannot start the job thread: {e}") }));
+        });
+        return Err(ApiError::new(ErrorCode::Card, "cannot start the job"));
+    }
+    d.publish(json!({ "event": "job-started", "job": id, "reader": reader, "kind": kind }));
+    Ok((json!({ "job": id, "reader": reader, "kind": kind }), go))
+}
+
+/// Why a job stopped.
+#[derive(Debug, thiserror::Error)]
+enum JobError {
+    #[error("cancelled")]
+    Cancelled,
+    #[error("the card was removed or replaced during the job; nothing more was done")]
+    CardGone,
+    #[error("{0}")]
+    Card(#[from] CardError),
+    #[error("{0}")]
+    Activation(#[from] ActivationError),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl JobError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Cancelled => "cancelled",
+            Self::CardGone => "card-gone",
+            Self::Card(CardError::WrongPin { .. }) => "wrong-pin",
+            Self::Card(CardError::WrongPuk { .. }) => "wrong-puk",
+            Self::Card(CardError::PinBlocked) => "pin-blocked",
+            Self::Card(CardError::PukBlocked) => "puk-blocked",
+            Self::Card(e) if e.is_card_removed() => "card-gone",
+            Self::Activation(ActivationError::Card { source, .. }) if source.is_card_removed() => {
+                "card-gone"
+            }
+            Self::Card(_) => "card",
+            Self::Activation(_) => "activation",
+            Self::Invalid(_) => "invalid",
+        }
+    }
+}
+
+/// What a job thread holds.
+struct JobCtx {
+    d: Arc<Daemon>,
+    id: u64,
+    conn: u64,
+    owner: Outbox,
+    reader: String,
+    cancel: Arc<AtomicBool>,
+    card_gone: Arc<AtomicBool>,
+    secrets: Receiver<SecretAnswer>,
+}
+
+impl JobCtx {
+    /// Sends a job event to the owner and to every other subscriber.
+    fn event(&self, v: Value) {
+        // The owner always hears about its job; a full queue means it stopped reading.
+        let _ = self.owner.try_send(line(&v));
+        self.d.publish_except(v, Some(self.conn));
+    }
+
+    fn progress(&self, step: &str, slot: Option<String>, status: &str, detail: &str) {
+        let v = json!({ "step": step, "slot": slot, "status": status, "detail": detail });
+        self.d.jobs.update(self.id, |j| {
+            if status != "started" {
+                j.steps.push(v.clone());
+            }
+        });
+        self.event(json!({
+            "event": "job-progress",
+            "job": self.id,
+            "reader": self.reader,
+            "step": step,
+            "slot": slot,
+            "status": status,
+            "detail": detail,
+        }));
+    }
+
+    fn check(&self) -> Result<(), JobError> {
+        if self.card_gone.load(Ordering::SeqCst) {
+            return Err(JobError::CardGone);
+        }
+        if self.cancel.load(Ordering::SeqCst) {
+            return Err(JobError::Cancelled);
+        }
+        Ok(())
+    }
+
+    /// Asks the owner for a secret and waits for it (cancellation and card removal interrupt).
+    fn ask(&self, name: &str, prompt: &str) -> Result<Zeroizing<String>, JobError> {
+        self.check()?;
+        self.d
+            .jobs
+            .update(self.id, |j| j.waiting_for = Some(name.to_owned()));
+        // To the owner only. Subscribers learn from job-status that the job waits.
+        let request = json!({
+            "event": "secret-request",
+            "job": self.id,
+            "reader": self.reader,
+            "name": name,
+            "prompt": prompt,
+        });
+        if self.owner.send(line(&request)).is_err() {
+            return Err(JobError::Cancelled);
+        }
+        let asked = std::time::Instant::now();
+        let answer = loop {
+            if asked.elapsed() > SECRET_TIMEOUT {
+                self.d.jobs.update(self.id, |j| j.waiting_for = None);
+                return Err(JobError::Invalid(format!(
+                    "no answer to the request for the {name} within {} minutes",
+                    SECRET_TIMEOUT.as_secs() / 60
+                )));
+            }
+            match self.secrets.recv_timeout(Duration::from_millis(200)) {
+                Ok((n, v)) if n == name => break v,
+                Ok(_) => continue,
+                Err(RecvTimeoutError::Timeout) => {
+                    if let Err(e) = self.check() {
+                        self.d.jobs.update(self.id, |j| j.waiting_for = None);
+                        return Err(e);
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => return Err(JobError::Cancelled),
+            }
+        };
+        self.d.jobs.update(self.id, |j| j.waiting_for = None);
+        answer.ok_or(JobError::Cancelled)
+    }
+}
+
+fn run(ctx: JobCtx, spec: JobSpec, serial: Option<String>, generation: u64) {
+    // A card swapped between the request and now (before the job was in the table to be told).
+    let swapped = ctx
+        .d
+        .inventory()
+        .readers
+        .get(&ctx.reader)
+        .is_none_or(|e| e.generation != generation || e.card.is_none());
+    if swapped {
+        ctx.card_gone.store(true, Ordering::SeqCst);
+    }
+    let result = match &spec {
+        JobSpec::ChangePin => pin_job(&ctx, serial.as_deref(), false),
+        JobSpec::Unblock => pin_job(&ctx, serial.as_deref(), true),
+        JobSpec::Activate(a) => activate(&ctx, serial.as_deref(), a),
+        JobSpec::Renew => Err(JobError::Invalid("renewal is not available".into())),
+    };
+    // A secret-caused failure after removal reads better as "card gone".
+    // An error caused by a removal or a cancellation (a refused secret, an enrollment not
+    // sent) is reported as what it is.
+    let result = match result {
+        Err(e) if ctx.card_gone.load(Ordering::SeqCst) && e.code() != "card-gone" => {
+            Err(JobError::CardGone)
+        }
+        Err(e) if ctx.cancel.load(Ordering::SeqCst) && e.code() != "card-gone" => {
+            Err(JobError::Cancelled)
+        }
+        r => r,
+    };
+    let (state, finished) = match result {
+        Ok(v) => (JobState::Done, json!({ "result": v })),
+        Err(JobError::Cancelled) => (
+            JobState::Cancelled,
+            json!({ "error": { "code": "cancelled", "message": "the job was cancelled" } }),
+        ),
+        Err(e) => (
+            JobState::Failed,
+            json!({ "error": { "code": e.code(), "message": e.to_string() } }),
+        ),
+    };
+    ctx.d.jobs.update(ctx.id, |j| {
+        j.state = state;
+        j.waiting_for = None;
+        j.result = finished.get("result").cloned();
+        j.error = finished.get("error").cloned();
+    });
+    let mut ev = json!({
+        "event": "job-finished",
+        "job": ctx.id,
+        "reader": ctx.reader,
+        "state": state.name(),
+    });
+    if let (Some(o), Some(f)) = (ev.as_object_mut(), finished.as_object()) {
+        o.extend(f.clone());
+    }
+    ctx.event(ev);
+    // The job changed the card, or another card arrived meanwhile (its probe was skipped while
+    // the job held the reader): read whatever is in the reader now.
+    let current = ctx
+        .d
+        .inventory()
+        .readers
+        .get(&ctx.reader)
+        .filter(|e| e.card.is_some())
+        .map(|e| e.generation);
+    if let Some(g) = current {
+        inventory::spawn_probe(&ctx.d, ctx.reader.clone(), g);
+    }
+}
+
+/// Refuses a card whose serial is not the one the inventory had when the job was accepted.
+fn same_card(expected: Option<&str>, actual: Option<String>) -> Result<(), JobError> {
+    match (expected, actual) {
+        (Some(e), Some(a)) if e != a => Err(JobError::CardGone),
+        _ => Ok(()),
+    }
+}
+
+fn pin_job(ctx: &JobCtx, serial: Option<&str>, unblock: bool) -> Result<Value, JobError> {
+    ctx.check()?;
+    ctx.progress("open", None, "started", "connecting to the card");
+    let mut card = card::open_reader(&ctx.reader)?;
+    same_card(serial, card.info()?.serial)?;
+    let status = card.pin_status()?;
+    ctx.progress("open", None, "done", "card identified");
+    if unblock && status.puk_blocked() {
+        return Err(CardError::PukBlocked.into());
+    }
+    if !unblock && status.pin_blocked() {
+        return Err(CardError::PinBlocked.into());
+    }
+    let bad = |what: &str| JobError::Invalid(format!("that is not a valid {what}"));
+    let (op, message) = if unblock {
+        let puk = Puk::new(&ctx.ask("puk", "PUK")?).map_err(|_| bad("PUK"))?;
+        let new = Pin::new(&ctx.ask("new-pin", "New PIN")?).map_err(|_| bad("PIN"))?;
+        ctx.check()?;
+        ctx.progress("unblock", None, "started", "unblocking the PIN");
+        card.unblock_pin(&puk, &new)?;
+        ("unblock", "PIN unblocked and set")
+    } else {
+        let old = Pin::new(&ctx.ask("current-pin", "Current PIN")?).map_err(|_| bad("PIN"))?;
+        let new = Pin::new(&ctx.ask("new-pin", "New PIN")?).map_err(|_| bad("PIN"))?;
+        ctx.check()?;
+        ctx.progress("change-pin", None, "started", "changing the PIN");
+        card.change_pin(&old, &new)?;
+        ("change-pin", "PIN changed")
+    };
+    ctx.progress(op, None, "done", message);
+    Ok(json!({ "message": message }))
+}
+
+fn read_anchors(path: &Path) -> Result<Vec<Vec<u8>>, JobError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        JobError::Invalid(format!(
+            "cannot read the CA certificate {}: {e}",
+            path.display()
+        ))
+    })?;
+    let anchors = pem_decode_all(&text);
+    if anchors.is_empty() {
+        return Err(JobError::Invalid(format!(
+            "{}: no PEM certificate in it",
+            path.display()
+        )));
+    }
+    Ok(anchors)
+}
+
+fn absolute(p: &str) -> Result<PathBuf, JobError> {
+    let p = PathBuf::from(p);
+    if p.is_absolute() {
+        Ok(p)
+    } else {
+        Err(JobError::Invalid(format!(
+            "{} must be an absolute path (the daemon does not share the client's directory)",
+            p.display()
+        )))
+    }
+}
+
+/// The enroller, with a cancellation check before every request to the CA.
+struct Checked<'a> {
+    inner: Box<dyn Enroller + 'a>,
+    ctx: &'a JobCtx,
+}
+
+impl Enroller for Checked<'_> {
+    fn enroll(&mut self, purpose: Purpose, csr_der: &[u8]) -> Result<Vec<Vec<u8>>, EnrollError> {
+        if let Err(e) = self.ctx.check() {
+            return Err(EnrollError::Unreachable(format!("not sent: {e}")));
+        }
+        self.inner.enroll(purpose, csr_der)
+    }
+    fn needs_code(&self) -> bool {
+        self.inner.needs_code()
+    }
+    fn set_code(&mut self, code: EnrollmentCode) {
+        self.inner.set_code(code);
+    }
+}
+
+fn enrollment<'a>(
+    ctx: &'a JobCtx,
+    a: &ActivateSpec,
+    identity: &Identity,
+) -> Result<Enrollment<'a>, JobError> {
+    if let Some(url) = &a.est {
+        return est(ctx, a, identity, url);
+    }
+    let Some(dir) = &a.local_ca else {
+        return Err(JobError::Invalid(
+            "no CA configured: give est (with est_trust or est_pin) or local_ca".into(),
+        ));
+    };
+    let dir = absolute(dir)?;
+    let anchors = match &a.ca_cert {
+        Some(c) => read_anchors(&absolute(c)?)?,
+        None => read_anchors(&dir.join("ca.pem"))?,
+    };
+    let ca = LocalIssuer::open(&dir)
+        .map_err(|e| JobError::Invalid(format!("local CA {}: {e}", dir.display())))?;
+    Ok((anchors, Box::new(ca)))
+}
+
+#[cfg(feature = "est-client")]
+fn est<'a>(
+    ctx: &'a JobCtx,
+    a: &ActivateSpec,
+    identity: &Identity,
+    url: &str,
+) -> Result<Enrollment<'a>, JobError> {
+    use crate::enroll::est::{EstClient, EstClientConfig, PendingNotice, TrustAnchor};
+    use crate::enroll::est_enroller::EstEnroller;
+    let inv = |e: crate::enroll::est::EstError| JobError::Invalid(e.to_string());
+    let trust = match (&a.est_trust, &a.est_pin) {
+        (Some(pem), _) => TrustAnchor::from_pem_file(&absolute(pem)?).map_err(inv)?,
+        (None, Some(fp)) => TrustAnchor::from_fingerprint(fp).map_err(inv)?,
+        (None, None) => {
+            return Err(JobError::Invalid(
+                "how should the EST server be recognised? give est_trust or est_pin".into(),
+            ))
+        }
+    };
+    let client = EstClient::new(EstClientConfig::new(url, trust)).map_err(inv)?;
+    let anchors = match &a.ca_cert {
+        Some(f) => read_anchors(&absolute(f)?)?,
+        None => client.cacerts(None).map_err(|e| {
+            JobError::Invalid(format!(
+                "cannot fetch the CA certificates (EST /cacerts): {e}"
+            ))
+        })?,
+    };
+    let d = Arc::clone(&ctx.d);
+    let (owner, conn, id) = (ctx.owner.clone(), ctx.conn, ctx.id);
+    let on_wait = Box::new(move |n: &PendingNotice| {
+        let v = json!({
+            "event": "job-progress", "job": id, "step": "ca-pending", "status": "waiting",
+            "detail": format!("the CA has put the request on hold; asking again in {} s ({}/{})",
+                n.wait.as_secs(), n.attempt, n.max_attempts),
+        });
+        let _ = owner.try_send(line(&v));
+        d.publish_except(v, Some(conn));
+    });
+    Ok((
+        anchors,
+        Box::new(EstEnroller::new(client, identity.nif.as_str(), on_wait)),
+    ))
+}
+
+#[cfg(not(feature = "est-client"))]
+fn est<'a>(
+    _: &'a JobCtx,
+    _: &ActivateSpec,
+    _: &Identity,
+    _: &str,
+) -> Result<Enrollment<'a>, JobError> {
+    Err(JobError::Invalid("this sellod has no EST client".into()))
+}
+
+fn activate(ctx: &JobCtx, serial: Option<&str>, a: &ActivateSpec) -> Result<Value, JobError> {
+    ctx.check()?;
+    let store = ctx.d.journal.clone().ok_or_else(|| {
+        JobError::Invalid(
+            "no state directory for the activation journal (set SELLO_STATE_DIR)".into(),
+        )
+    })?;
+    let transport = Transport::open_pcsc(&ctx.reader).map_err(CardError::from)?;
+    let atr = transport.atr().to_vec();
+    let mut card = PivCard::open(transport)?;
+    same_card(serial, card.serial().ok().map(|s| s.to_string()))?;
+    let profiles = profile::load_all().map_err(|e| JobError::Invalid(e.to_string()))?;
+    let profile = match &a.profile {
+        Some(name) => profile::find(&profiles, name),
+        None => profile::for_card(&profiles, "PIV", &atr),
+    }
+    .map_err(|e| JobError::Invalid(e.to_string()))?;
+    let identity = Identity::new(&a.nif, &a.given_name, &a.surnames, a.email.as_deref())
+        .map_err(|e| JobError::Invalid(e.to_string()))?;
+    let mut algorithms = HashMap::new();
+    if let Some(alg) = &a.algorithm {
+        let alg = profile::parse_algorithm(alg)
+            .ok_or_else(|| JobError::Invalid(format!("unknown algorithm \"{alg}\"")))?;
+        for k in &profile.keys {
+            algorithms.insert(k.slot, alg);
+        }
+    }
+    let (anchors, enroller) = enrollment(ctx, a, &identity)?;
+    let mut enroller = Checked {
+        inner: enroller,
+        ctx,
+    };
+    let policy = profile.management_key;
+    let secret = if policy.mode == ManagementKeyMode::Factory {
+        OperatorSecret::None
+    } else {
+        let raw = ctx.ask("mgmt-secret", "Operator management-key secret")?;
+        match policy.mode {
+            ManagementKeyMode::Derived => {
+                OperatorSecret::Master(Zeroizing::new(raw.as_bytes().to_vec()))
+            }
+            _ => OperatorSecret::Explicit(
+                ManagementKey::from_hex(policy.algorithm, raw.trim()).map_err(|_| {
+                    JobError::Invalid(
+                        "the management key is not valid hex of the profile's algorithm".into(),
+                    )
+                })?,
+            ),
+        }
+    };
+    let request = ActivationRequest {
+        profile,
+        identity,
+        algorithms,
+        trust_anchors: anchors,
+    };
+    let mut ui = JobUi { ctx };
+    let activation = Activation::begin(&mut card, &request, &secret, &store)?;
+    let journal = activation.journal_path().display().to_string();
+    let report = activation.run(&mut enroller, &mut ui)?;
+    let certs: Vec<Value> = report
+        .journal
+        .keys
+        .iter()
+        .map(|k| {
+            json!({
+                "slot": k.slot,
+                "purpose": k.purpose,
+                "algorithm": k.algorithm,
+                "serial": k.certificate_info.as_ref().map(|c| c.serial.clone()),
+                "subject": k.certificate_info.as_ref().map(|c| c.subject.clone()),
+                "not_after": k.certificate_info.as_ref().map(|c| c.not_after),
+            })
+        })
+        .collect();
+    Ok(json!({
+        "activation": "complete",
+        "serial": report.serial,
+        "profile": report.profile,
+        "journal": journal,
+        "steps": report.steps.iter().map(|s| json!({
+            "step": s.step.name(),
+            "slot": s.step.slot().map(|x| format!("{:02X}", x.0)),
+            "status": s.outcome.status(),
+        })).collect::<Vec<_>>(),
+        "certificates": certs,
+    }))
+}
+
+struct JobUi<'a> {
+    ctx: &'a JobCtx,
+}
+
+fn input(e: JobError) -> ActivationError {
+    ActivationError::Input(e.to_string())
+}
+
+impl ActivationUi for JobUi<'_> {
+    fn new_pin(&mut self, rule: &SecretRule) -> Result<Zeroizing<String>, ActivationError> {
+        let prompt = format!(
+            "The holder chooses a PIN: {} to {} {}",
+            rule.min_length,
+            rule.max_length,
+            rule.charset.name()
+        );
+        self.ctx.ask("new-pin", &prompt).map_err(input)
+    }
+
+    fn current_pin(&mut self) -> Result<Zeroizing<String>, ActivationError> {
+        self.ctx.ask("current-pin", "Holder's PIN").map_err(input)
+    }
+
+    fn new_puk(&mut self, _rule: &SecretRule) -> Result<Zeroizing<String>, ActivationError> {
+        self.ctx.ask("new-puk", "New PUK").map_err(input)
+    }
+
+    fn show_puk(&mut self, puk: &Puk) {
+        // Only to the owner: never to subscribers, never logged.
+        let padded = puk.padded();
+        let text = Zeroizing::new(String::from_utf8_lossy(&padded[..Puk::LEN]).into_owned());
+        let v = json!({ "event": "puk", "job": self.ctx.id, "puk": text.as_str() });
+        let _ = self.ctx.owner.try_send(line(&v));
+    }
+
+    fn enrollment_code(&mut self) -> Result<EnrollmentCode, ActivationError> {
+        let code = self
+            .ctx
+            .ask("enrollment-code", "One-time enrollment code")
+            .map_err(input)?;
+        Ok(EnrollmentCode::new(&code))
+    }
+
+    fn step_started(&mut self, step: Step) {
+        let slot = step.slot().map(|s| format!("{:02X}", s.0));
+        self.ctx
+            .progress(step.name(), slot, "started", &step.label());
+    }
+
+    fn step_finished(&mut self, result: &StepResult) {
+        let slot = result.step.slot().map(|s| format!("{:02X}", s.0));
+        self.ctx.progress(
+            result.step.name(),
+            slot,
+            result.outcome.status(),
+            result.outcome.detail(),
+        );
+    }
+}

@@ -1,0 +1,194 @@
+//! `sellod`: watches readers and cards ([`inventory`]), runs card jobs one per card and in
+//! parallel across readers ([`jobs`]), and serves the local API on a Unix socket ([`server`],
+//! wire format in [`protocol`] and `docs/api.md`). [`client`] is the blocking client the CLI uses.
+//!
+//! Threads and blocking IO, like the rest of the crate: one monitor thread asleep in pcscd, one
+//! thread per connection (plus its writer), one per job, one per card probe.
+
+pub mod client;
+pub mod inventory;
+pub mod jobs;
+mod notify;
+pub mod protocol;
+pub mod server;
+
+use std::path::PathBuf;
+use std::sync::mpsc::{SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use serde_json::Value;
+
+use crate::enroll::journal::JournalStore;
+
+/// Per-connection outbound queue depth; a subscriber that falls this far behind is dropped.
+pub const OUTBOX_DEPTH: usize = 1024;
+
+/// One line to send to a client (serialized once, shared by every subscriber).
+pub type Line = Arc<String>;
+
+/// A connection's outbound queue.
+pub type Outbox = SyncSender<Line>;
+
+/// Serializes a message into a [`Line`].
+pub fn line(v: &Value) -> Line {
+    Arc::new(v.to_string())
+}
+
+/// The daemon's shared state.
+pub struct Daemon {
+    inventory: Mutex<inventory::Inventory>,
+    subscribers: Mutex<Vec<(u64, Outbox)>>,
+    /// The job table.
+    pub jobs: jobs::Jobs,
+    /// The activation journal store, the CLI's (`$SELLO_STATE_DIR`, ...).
+    pub journal: Option<JournalStore>,
+}
+
+impl std::fmt::Debug for Daemon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Daemon")
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic in one request handler must not take the daemon down: the data behind these locks
+    // is only ever replaced whole, so it stays consistent.
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Daemon {
+    /// A daemon with an empty inventory.
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self {
+            inventory: Mutex::default(),
+            subscribers: Mutex::default(),
+            jobs: jobs::Jobs::default(),
+            journal: JournalStore::default_location().ok(),
+        })
+    }
+
+    /// The inventory, locked.
+    pub fn inventory(&self) -> MutexGuard<'_, inventory::Inventory> {
+        lock(&self.inventory)
+    }
+
+    /// Adds a subscriber.
+    pub fn subscribe(&self, conn: u64, out: Outbox) {
+        lock(&self.subscribers).push((conn, out));
+    }
+
+    /// Removes a connection's subscription.
+    pub fn unsubscribe(&self, conn: u64) {
+        lock(&self.subscribers).retain(|(c, _)| *c != conn);
+    }
+
+    /// Sends an event to every subscriber.
+    pub fn publish(&self, event: Value) {
+        self.publish_except(event, None);
+    }
+
+    /// Sends an event to every subscriber but `except` (the job owner, served directly).
+    /// A subscriber whose queue is full is dropped (its connection closes), so a stuck client
+    /// cannot make the daemon's memory grow.
+    pub fn publish_except(&self, event: Value, except: Option<u64>) {
+        let l = line(&event);
+        lock(&self.subscribers).retain(|(c, out)| {
+            if Some(*c) == except {
+                return true;
+            }
+            match out.try_send(Arc::clone(&l)) {
+                Ok(()) => true,
+                Err(TrySendError::Full(_)) => {
+                    eprintln!("sellod: subscriber {c} too slow, dropped");
+                    false
+                }
+                Err(TrySendError::Disconnected(_)) => false,
+            }
+        });
+    }
+}
+
+/// Seconds since the epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Where the per-user socket is: `$SELLO_SOCKET`, else `$XDG_RUNTIME_DIR/sello/sellod.sock`,
+/// else the system socket `/run/sello/sellod.sock`.
+pub fn default_socket_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("SELLO_SOCKET").filter(|v| !v.is_empty()) {
+        return PathBuf::from(p);
+    }
+    if let Some(d) = std::env::var_os("XDG_RUNTIME_DIR").filter(|v| !v.is_empty()) {
+        return PathBuf::from(d).join("sello/sellod.sock");
+    }
+    PathBuf::from(SYSTEM_SOCKET)
+}
+
+/// The system-wide socket (operators' group).
+pub const SYSTEM_SOCKET: &str = "/run/sello/sellod.sock";
+
+/// `sellod` command line.
+#[derive(Debug, clap::Parser)]
+#[command(
+    name = "sellod",
+    version,
+    about = "Sello daemon: watches readers, runs card jobs, serves the local API"
+)]
+pub struct Args {
+    /// Socket path (default: $SELLO_SOCKET, else $XDG_RUNTIME_DIR/sello/sellod.sock, else
+    /// /run/sello/sellod.sock). Ignored under systemd socket activation.
+    #[arg(long)]
+    pub socket: Option<PathBuf>,
+    /// System-wide mode: members of this group may use the daemon (socket 0660 root:GROUP).
+    #[arg(long)]
+    pub group: Option<String>,
+}
+
+/// Entry point of the `sellod` binary.
+pub fn main() -> std::process::ExitCode {
+    use clap::Parser;
+    match run(Args::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sellod: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs the daemon until it is killed.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let gid = args.group.as_deref().map(server::group_id).transpose()?;
+    // systemd socket activation (LISTEN_FDS): systemd made the socket and set its permissions.
+    let activated = listenfd::ListenFd::from_env()
+        .take_unix_listener(0)
+        .context("the socket passed by systemd is not usable")?;
+    let (listener, path) = match activated {
+        Some(l) => (l, None),
+        None => {
+            let path = args.socket.unwrap_or_else(default_socket_path);
+            (server::bind(&path, gid)?, Some(path))
+        }
+    };
+    let d = Daemon::new();
+    let monitor = Arc::clone(&d);
+    std::thread::Builder::new()
+        .name("sellod-monitor".into())
+        .spawn(move || inventory::monitor(monitor))
+        .context("cannot start the reader monitor")?;
+    match &path {
+        Some(p) => eprintln!("sellod: listening on {}", p.display()),
+        None => eprintln!("sellod: listening on the socket from systemd"),
+    }
+    let access = server::Access {
+        uid: rustix::process::geteuid().as_raw(),
+        gid,
+    };
+    server::serve(d, listener, access);
+    Ok(())
+}
