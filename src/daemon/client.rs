@@ -40,6 +40,13 @@ pub enum ClientError {
     },
 }
 
+fn api_error(v: &Value) -> ClientError {
+    ClientError::Api {
+        code: v["error"]["code"].as_str().unwrap_or("unknown").to_owned(),
+        message: v["error"]["message"].as_str().unwrap_or("").to_owned(),
+    }
+}
+
 /// A connection to sellod.
 #[derive(Debug)]
 pub struct Client {
@@ -88,7 +95,14 @@ impl Client {
         if let Some(o) = request.as_object_mut() {
             o.insert("id".into(), json!(id));
         }
-        writeln!(self.writer, "{request}")?;
+        if let Err(e) = writeln!(self.writer, "{request}") {
+            // The daemon may have refused the connection (`forbidden`) and closed it before our
+            // request arrived: its refusal is still waiting to be read, and says more than EPIPE.
+            return match self.read() {
+                Ok(v) if v["ok"] == json!(false) => Err(api_error(&v)),
+                _ => Err(ClientError::Io(e)),
+            };
+        }
         loop {
             let v = self.read()?;
             if v.get("event").is_some() {
@@ -102,10 +116,7 @@ impl Client {
             if v["ok"] == json!(true) {
                 return Ok(v["result"].clone());
             }
-            return Err(ClientError::Api {
-                code: v["error"]["code"].as_str().unwrap_or("unknown").to_owned(),
-                message: v["error"]["message"].as_str().unwrap_or("").to_owned(),
-            });
+            return Err(api_error(&v));
         }
     }
 
