@@ -10,6 +10,7 @@
 //!
 //! See `docs/pkcs11.md` for behaviour, choices and limits.
 
+mod cache;
 pub mod config;
 mod crypto;
 pub mod error;

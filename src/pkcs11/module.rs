@@ -538,7 +538,7 @@ pub fn slot_info(id: CK_SLOT_ID) -> Result<SlotInfo> {
 
 /// The token in slot `id`, reading the card the first time after insertion.
 fn token(id: CK_SLOT_ID) -> Result<Arc<Token>> {
-    let (reader, generation, load_lock) = with(|m| {
+    let (reader, generation, load_lock, disk_cache) = with(|m| {
         let s = m.slot(id)?;
         if !s.card_present {
             return fail(CKR_TOKEN_NOT_PRESENT);
@@ -546,7 +546,12 @@ fn token(id: CK_SLOT_ID) -> Result<Arc<Token>> {
         if s.unrecognized == Some(s.generation) {
             return fail(CKR_TOKEN_NOT_RECOGNIZED);
         }
-        Ok((s.reader.clone(), s.generation, s.load_lock.clone()))
+        Ok((
+            s.reader.clone(),
+            s.generation,
+            s.load_lock.clone(),
+            m.config.disk_cache,
+        ))
     })?;
     let _loading = lock_of(&load_lock)?;
     if let Some(t) = with(|m| Ok(m.slot(id)?.token.clone()))? {
@@ -554,7 +559,7 @@ fn token(id: CK_SLOT_ID) -> Result<Arc<Token>> {
     }
     // Held to the end: a token dropped below closes its connection inside the gate.
     let _g = gate();
-    let token = match Token::load(&reader, next_handle) {
+    let token = match Token::load(&reader, disk_cache, next_handle) {
         Ok(t) => Arc::new(t),
         Err(Error::Card(e)) if e.is_card_removed() => return fail(CKR_TOKEN_NOT_PRESENT),
         Err(Error::Card(CardError::UnsupportedCard)) => {

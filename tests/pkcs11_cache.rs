@@ -1,0 +1,95 @@
+//! The token cache of `libsello.so` (issue 4, "Fast and frugal"), seen from the outside: each
+//! `pkcs11-tool` run is a new process, so the second run finds the certificates on disk
+//! (`$XDG_CACHE_HOME/sello/tokens/<serial>.json`) and sends fewer APDUs; a certificate replaced
+//! by another tool (yubico-piv-tool) is seen at once; a damaged cache file is ignored and
+//! replaced.
+
+mod rig;
+#[path = "pkcs11_support/mod.rs"]
+mod support;
+
+use rig::Bench;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use support::{module, provision};
+
+/// Runs `pkcs11-tool --module libsello.so -O` in a fresh process with the given cache home and
+/// returns (output, APDUs the module sent).
+fn list_objects(b: &Bench, cache: &Path, tag: &str) -> (String, usize) {
+    let log = b.path(&format!("apdu-{tag}.log"));
+    let out = b
+        .rig
+        .command("pkcs11-tool")
+        .args(["--module", &module(), "-O"])
+        .env("XDG_CACHE_HOME", cache)
+        .env("SELLO_APDU_LOG", &log)
+        .current_dir(b.dir())
+        .output()
+        .expect("pkcs11-tool runs");
+    let text = rig::text(&out);
+    assert!(out.status.success(), "pkcs11-tool -O failed:\n{text}");
+    let apdus = std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.starts_with("> "))
+        .count();
+    (text, apdus)
+}
+
+#[test]
+fn cache_cold_warm_replaced_and_damaged() {
+    let b = Bench::start();
+    provision(&b, false);
+    let cache = b.path("cache");
+    let file = cache.join("sello/tokens/10000001.json");
+
+    let (cold_out, cold) = list_objects(&b, &cache, "cold");
+    assert!(cold_out.contains("Alice Holder"), "{cold_out}");
+    assert!(file.exists(), "cache file written");
+    let mode = std::fs::metadata(&file)
+        .expect("cache file")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "cache file is private");
+
+    let (warm_out, warm) = list_objects(&b, &cache, "warm");
+    assert!(warm_out.contains("Alice Holder"), "{warm_out}");
+    assert!(
+        warm < cold,
+        "a warm start sends fewer APDUs (cold {cold}, warm {warm})"
+    );
+    eprintln!("APDUs: cold {cold}, warm {warm}");
+
+    // Another tool re-issues the 9A certificate for the same key: seen at once, no stale cache.
+    b.issue("9a.pem", "Alice Renewed", "9a-new.crt");
+    b.yk(&["-a", "import-certificate", "-s", "9a", "-i", "9a-new.crt"]);
+    let (new_out, _) = list_objects(&b, &cache, "replaced");
+    assert!(new_out.contains("Alice Renewed"), "{new_out}");
+    assert!(!new_out.contains("Alice Holder"), "stale: {new_out}");
+    let (again, again_n) = list_objects(&b, &cache, "replaced-warm");
+    assert!(again.contains("Alice Renewed"), "{again}");
+    assert_eq!(again_n, warm, "the new contents are cached again");
+
+    // A deleted certificate disappears too.
+    b.yk(&["-a", "delete-certificate", "-s", "9c"]);
+    let (gone, _) = list_objects(&b, &cache, "deleted");
+    assert!(!gone.contains("Alice Signature"), "{gone}");
+
+    // A damaged file is ignored safely and replaced by a good one.
+    for junk in [&b"{not json"[..], b"", &[0xFF; 64]] {
+        std::fs::write(&file, junk).expect("damage the cache");
+        let (out, n) = list_objects(&b, &cache, "damaged");
+        assert!(out.contains("Alice Renewed"), "{out}");
+        assert!(n > warm, "a damaged cache means a cold read");
+        let text = std::fs::read_to_string(&file).expect("rewritten");
+        assert!(text.contains("\"serial\": \"10000001\""), "{text}");
+    }
+    // A well-formed entry that lies (other certificates, same fingerprint field) is still
+    // checked against the card's own fingerprint: here the fingerprint is wrong, so it is
+    // replaced.
+    let text = std::fs::read_to_string(&file).expect("cache");
+    let lying = text.replacen("\"fingerprint\": \"", "\"fingerprint\": \"00", 1);
+    std::fs::write(&file, lying).expect("lying cache");
+    let (out, _) = list_objects(&b, &cache, "lying");
+    assert!(out.contains("Alice Renewed"), "{out}");
+}
