@@ -18,6 +18,7 @@ mod ffi;
 mod mechanism;
 mod module;
 mod object;
+mod pinentry;
 mod token;
 
 pub use config::{Config, PinMode};

@@ -25,6 +25,8 @@ pub struct LoginState {
     pub so_puk: Option<Puk>,
     /// PIN tries left, when known.
     pub pin_tries: Option<Retries>,
+    /// The last PIN from our pinentry dialog was wrong (the next dialog says so).
+    pub pinentry_wrong: bool,
 }
 
 impl LoginState {
@@ -182,6 +184,7 @@ impl Token {
                 user: false,
                 so_puk: None,
                 pin_tries,
+                pinentry_wrong: false,
             }),
             removed: AtomicBool::new(false),
         })
