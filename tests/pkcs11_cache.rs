@@ -9,6 +9,7 @@ mod rig;
 mod support;
 
 use rig::Bench;
+use sello::virtual_card::rig::{Rig, RigOptions};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use support::{module, provision};
@@ -92,4 +93,38 @@ fn cache_cold_warm_replaced_and_damaged() {
     std::fs::write(&file, lying).expect("lying cache");
     let (out, _) = list_objects(&b, &cache, "lying");
     assert!(out.contains("Alice Renewed"), "{out}");
+}
+
+/// Exact counts on a card that announces extended length (the reference card) and on
+/// one that does not: two certificates (9A RSA-2048, 9C P-256), 9D and 9E empty. The breakdown
+/// is in docs/benchmarks.md; a change here is a change in what a browser start costs.
+#[test]
+fn apdu_counts_cold_and_warm() {
+    let mut atr = hex::decode("3B8F0180F9A0000003080000100073C021C0").expect("hex");
+    let tck = atr[1..].iter().fold(0, |x, b| x ^ b);
+    atr.push(tck);
+    for (atr, cold_want, warm_want) in [(None, 14, 10), (Some(atr), 11, 10)] {
+        let extended = atr.is_some();
+        let mut opts = RigOptions::new(env!("CARGO_BIN_EXE_sello-vcard"));
+        opts.atr = atr;
+        let b = Bench {
+            rig: Rig::start(opts).expect("rig starts"),
+            work: tempfile::tempdir().expect("work dir"),
+        };
+        provision(&b, false);
+        let cache = b.path("cache");
+        let (_, cold) = list_objects(&b, &cache, "cold");
+        let (_, warm) = list_objects(&b, &cache, "warm");
+        let log = std::fs::read_to_string(b.path("apdu-warm.log")).unwrap_or_default();
+        assert_eq!(
+            (cold, warm),
+            (cold_want, warm_want),
+            "extended length: {extended}; warm log:\n{log}"
+        );
+        // Warm: the certificates are probed, never read in full (no GET RESPONSE); cold on a
+        // short-APDU card they are.
+        assert!(!log.contains("> 00C00000"), "{log}");
+        let cold_log = std::fs::read_to_string(b.path("apdu-cold.log")).unwrap_or_default();
+        assert_eq!(cold_log.contains("> 00C00000"), !extended, "{cold_log}");
+    }
 }

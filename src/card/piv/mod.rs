@@ -1095,8 +1095,9 @@ fn fingerprint_key(h: &mut Sha256, key: Option<&(Vec<u8>, Metadata)>) {
     }
 }
 
-/// GET DATA, first answer only (no GET RESPONSE): `None` when absent.
-fn probe(ch: &mut Channel<'_>, id: ObjectId) -> Result<Option<Vec<u8>>, CardError> {
+/// GET DATA, first answer only (no GET RESPONSE): `Some(None)` when absent, `None` when the
+/// card answers something else (e.g. `6Cxx`): then the object is read in full.
+fn probe(ch: &mut Channel<'_>, id: ObjectId) -> Result<Option<Option<Vec<u8>>>, CardError> {
     let body = tlv::encode(0x5C, &id.tag_bytes());
     let r = ch.transmit_first(
         &Command::new(ins::GET_DATA)
@@ -1106,9 +1107,9 @@ fn probe(ch: &mut Channel<'_>, id: ObjectId) -> Result<Option<Vec<u8>>, CardErro
             .le(0),
     )?;
     match r.status() {
-        StatusWord::NotFound | StatusWord::ReferenceDataNotFound => Ok(None),
-        StatusWord::Success | StatusWord::BytesRemaining(_) => Ok(Some(r.into_data())),
-        st => Err(refused("GET DATA", st)),
+        StatusWord::NotFound | StatusWord::ReferenceDataNotFound => Ok(Some(None)),
+        StatusWord::Success | StatusWord::BytesRemaining(_) => Ok(Some(Some(r.into_data()))),
+        _ => Ok(None),
     }
 }
 
@@ -1131,16 +1132,21 @@ fn contents(
     };
     if let Some(known) = known {
         let mut h = start();
+        let mut sure = true;
         for slot in &slots {
-            if let Some(id) = slot.certificate_object() {
-                let cert = probe(ch, id)?;
-                fingerprint_object(&mut h, id, cert.as_deref());
-                if no_certificate(cert.as_deref()) {
-                    fingerprint_key(&mut h, key_without_certificate(ch, s, *slot)?.as_ref());
-                }
+            let Some(id) = slot.certificate_object() else {
+                continue;
+            };
+            let Some(cert) = probe(ch, id)? else {
+                sure = false;
+                break;
+            };
+            fingerprint_object(&mut h, id, cert.as_deref());
+            if no_certificate(cert.as_deref()) {
+                fingerprint_key(&mut h, key_without_certificate(ch, s, *slot)?.as_ref());
             }
         }
-        if h.finalize().as_slice() == known {
+        if sure && h.finalize().as_slice() == known {
             return Ok(CardContents {
                 fingerprint: Some(known.to_vec()),
                 slots: None,
