@@ -202,3 +202,97 @@ fn pinentry_mode() {
     drop(s);
     p.finalize().expect("C_Finalize");
 }
+
+/// The real `pinentry-tty` (Debian package pinentry-tty) under a pseudo-terminal from
+/// `script(1)`: `pkcs11-tool --login` without `--pin` on our protected-authentication-path token
+/// calls `C_Login(NULL)`, the module runs pinentry-tty on `$GPG_TTY`, the test types the PIN when
+/// the prompt shows, and the signature verifies with openssl. Skipped (with a note) when
+/// pinentry-tty or script is missing.
+#[test]
+fn real_pinentry_tty_under_a_pty() {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    let pinentry_tty = Path::new("/usr/bin/pinentry-tty");
+    if !pinentry_tty.exists() || !Path::new("/usr/bin/script").exists() {
+        eprintln!("skipped: pinentry-tty or script(1) not installed (scripts/install-deps)");
+        return;
+    }
+    let b = Bench::start();
+    provision(&b, false);
+    let config = b.path("sello.toml");
+    std::fs::write(
+        &config,
+        "[pkcs11]\npin_mode = \"pinentry\"\npinentry = \"/usr/bin/pinentry-tty\"\n",
+    )
+    .expect("config");
+    b.write("data", b"signed after a pinentry-tty dialog");
+    let inner = format!(
+        "export GPG_TTY=$(tty); exec pkcs11-tool --module {} --login --sign --id 01 \
+         -m SHA256-RSA-PKCS -i data -o sig",
+        support::module()
+    );
+    let mut child = b
+        .rig
+        .command("script")
+        .args(["-qfec", &inner, "/dev/null"])
+        .env("SELLO_CONFIG", &config)
+        .env("XDG_CACHE_HOME", b.path("cache"))
+        .env("LC_ALL", "C")
+        .current_dir(b.dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = child.stdout.take().expect("stdout");
+    // Read the terminal until pinentry-tty's prompt shows, then type the PIN.
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 1024];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut screen = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut typed = false;
+    while std::time::Instant::now() < deadline {
+        match rx.recv_timeout(std::time::Duration::from_millis(100)) {
+            Ok(chunk) => screen.extend_from_slice(&chunk),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        if !typed && String::from_utf8_lossy(&screen).contains("PIN:") {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            stdin
+                .write_all(format!("{PIN}\n").as_bytes())
+                .expect("type the PIN");
+            typed = true;
+        }
+    }
+    let _ = child.kill();
+    let status = child.wait().expect("script exits");
+    let screen = String::from_utf8_lossy(&screen).into_owned();
+    assert!(typed, "no PIN prompt seen:\n{screen}");
+    assert!(
+        screen.contains("Alice Holder"),
+        "the dialog names the card:\n{screen}"
+    );
+    assert!(screen.contains("3 tries left"), "{screen}");
+    assert!(b.path("sig").exists(), "no signature ({status}):\n{screen}");
+    b.ok(
+        "openssl",
+        &[
+            "dgst",
+            "-sha256",
+            "-verify",
+            "9a.pem",
+            "-signature",
+            "sig",
+            "data",
+        ],
+    );
+}
