@@ -120,13 +120,23 @@ fn pinentry_mode() {
     let ec = key(&s, ObjectClass::PRIVATE_KEY, 2);
     assert_eq!(getpins(&pe_log), 0, "nothing asked before a key is used");
 
-    // First use of the 9A key: one dialog, naming the card and the tries left; Assuan escaping
-    // of the newline in the description.
-    let sig = s
-        .sign(&Mechanism::Sha256RsaPkcs, rsa, b"no C_Login")
-        .expect("sign after the pinentry dialog");
-    assert_eq!(sig.len(), 256);
-    assert_eq!(getpins(&pe_log), 1);
+    // First use of the 9A key, by four threads at once: one dialog (the others wait for it and
+    // find the card verified), naming the card and the tries left; Assuan escaping of the
+    // newline in the description.
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let p = p.clone();
+            std::thread::spawn(move || {
+                let s = p.open_ro_session(slot).expect("session");
+                s.sign(&Mechanism::Sha256RsaPkcs, rsa, b"no C_Login")
+                    .expect("sign after the pinentry dialog")
+            })
+        })
+        .collect();
+    for t in threads {
+        assert_eq!(t.join().expect("thread").len(), 256);
+    }
+    assert_eq!(getpins(&pe_log), 1, "one dialog for four threads");
     let lines = log(&pe_log);
     let desc = lines
         .iter()

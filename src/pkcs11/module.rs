@@ -1179,15 +1179,18 @@ pub fn sign_init(h: CK_SESSION_HANDLE, mech: &Mechanism, key: CK_OBJECT_HANDLE) 
 }
 
 /// The PIN to send with a private-key operation, and what its success means.
-struct Auth {
+struct Auth<'a> {
     pin: Option<Pin>,
+    /// Held from a login dialog to the end of the operation, so threads that need the login at
+    /// the same time show one dialog, not one each (the others then find the card verified).
+    _dialog: Option<MutexGuard<'a, ()>>,
     /// The PIN came from our pinentry dialog.
     asked: bool,
     /// Success leaves the card verified for this process (a login, in pinentry mode).
     logs_in: bool,
 }
 
-impl Auth {
+impl Auth<'_> {
     /// Records the card's answer (PIN counter, login, the dialog's next error line). Call with
     /// the card lock held (lock order: card, then login state).
     fn note<T>(&self, t: &Token, r: &std::result::Result<T, CardError>) -> Result<()> {
@@ -1210,18 +1213,30 @@ impl Auth {
 /// The PIN to send with an operation: the context-specific PIN for keys that need it every
 /// time; otherwise none (the card session is already verified by this process's login). In
 /// pinentry mode a missing PIN is asked for instead of answering `CKR_USER_NOT_LOGGED_IN`.
-fn authorize(t: &Arc<Token>, key: &super::object::KeyInfo, context: Option<Pin>) -> Result<Auth> {
+fn authorize<'a>(
+    t: &'a Arc<Token>,
+    key: &super::object::KeyInfo,
+    context: Option<Pin>,
+) -> Result<Auth<'a>> {
+    let needs_context = key.always_authenticate && context.is_none();
+    let program = pinentry_program()?;
+    // Lock order: dialog, then gate, card, login state, module state.
+    let dialog = if program.is_some() && key.needs_pin && !needs_context {
+        Some(lock_of(&t.dialog)?)
+    } else {
+        None
+    };
     let logged_in = lock_of(&t.login)?.user;
     let needs_login = key.needs_pin && !logged_in;
-    let needs_context = key.always_authenticate && context.is_none();
     if !needs_login && !needs_context {
         return Ok(Auth {
             pin: context,
+            _dialog: None,
             asked: false,
             logs_in: false,
         });
     }
-    let Some(program) = pinentry_program()? else {
+    let Some(program) = program else {
         return fail(CKR_USER_NOT_LOGGED_IN);
     };
     let what = if key.always_authenticate {
@@ -1232,6 +1247,7 @@ fn authorize(t: &Arc<Token>, key: &super::object::KeyInfo, context: Option<Pin>)
     let pin = ask_pin(t, &program, what)?;
     Ok(Auth {
         pin: Some(pin),
+        _dialog: dialog,
         asked: true,
         logs_in: needs_login,
     })

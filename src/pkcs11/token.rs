@@ -89,6 +89,8 @@ pub struct Token {
     pub login: Mutex<LoginState>,
     /// Set when the card is gone; every later operation fails fast.
     pub removed: AtomicBool,
+    /// Serializes pinentry login dialogs (pinentry mode).
+    pub dialog: Mutex<()>,
 }
 
 impl std::fmt::Debug for Token {
@@ -187,6 +189,7 @@ impl Token {
                 pinentry_wrong: false,
             }),
             removed: AtomicBool::new(false),
+            dialog: Mutex::new(()),
         })
     }
 
