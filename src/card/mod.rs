@@ -327,6 +327,35 @@ pub struct KeySlot {
     pub certificate: Option<Vec<u8>>,
 }
 
+impl KeySlot {
+    /// A slot known from its certificate alone: algorithm and public key come from the
+    /// certificate (what OpenSC's PIV emulation shows, and what a cache can rebuild without the
+    /// card).
+    pub fn from_certificate(key: KeyRef, der: Vec<u8>) -> Self {
+        let public_key = x509_parser::parse_x509_certificate(&der)
+            .ok()
+            .and_then(|(_, x)| PublicKey::from_spki(x.public_key()).ok());
+        Self {
+            key,
+            name: piv::Slot(key.0).name(),
+            algorithm: public_key.as_ref().map(PublicKey::algorithm),
+            public_key,
+            certificate: Some(der),
+        }
+    }
+}
+
+/// What a token shows, read for the PKCS#11 module's cache (issue 4, "Fast and frugal").
+#[derive(Debug, Clone, Default)]
+pub struct CardContents {
+    /// A fingerprint of the card's contents that changes whenever a certificate object (or what
+    /// says which objects exist) changes; `None` when the driver cannot make one (no caching).
+    pub fingerprint: Option<Vec<u8>>,
+    /// The key slots with certificates; `None` when the fingerprint equals the one the caller
+    /// already knows (nothing was read).
+    pub slots: Option<Vec<KeySlot>>,
+}
+
 /// The operations every card driver offers, whatever the card's profile. Each call is one card
 /// transaction. A PIN is never retried or cached by a driver.
 pub trait CardDriver: Send {
@@ -394,6 +423,26 @@ pub trait CardDriver: Send {
     fn take_reset_event(&mut self) -> bool;
     /// APDUs sent so far on this connection.
     fn apdu_count(&self) -> u64;
+    /// Identification for a token: label and serial, and the version only when asked (it can be
+    /// cached with the contents).
+    fn identity(&mut self, with_version: bool) -> Result<CardInfo, CardError> {
+        let _ = with_version;
+        self.info()
+    }
+    /// The firmware/application version.
+    fn firmware_version(&mut self) -> Result<Option<String>, CardError> {
+        Ok(self.info()?.version)
+    }
+    /// The key slots with certificates and a content fingerprint. With `known`, a fingerprint
+    /// from an earlier read, the driver first checks it cheaply and reads nothing more when the
+    /// contents are unchanged (`slots: None`).
+    fn contents(&mut self, known: Option<&[u8]>) -> Result<CardContents, CardError> {
+        let _ = known;
+        Ok(CardContents {
+            fingerprint: None,
+            slots: Some(self.key_slots()?),
+        })
+    }
 }
 
 /// Picks a driver for the card behind `transport`: PIV when SELECT of the PIV AID succeeds.

@@ -1,5 +1,17 @@
-//! Module configuration. Today only the defaults are used; Sello's config file will fill this in
-//! (the pinentry mode and the on-disk cache plug in here).
+//! Module configuration, from the `[pkcs11]` table of Sello's config file:
+//! `$SELLO_CONFIG`, else `$XDG_CONFIG_HOME/sello/sello.toml`, else `~/.config/sello/sello.toml`.
+//!
+//! ```toml
+//! [pkcs11]
+//! pin_mode = "pinentry"             # or "standard" (the default)
+//! pinentry = "/usr/bin/pinentry-tty" # default: "pinentry" from PATH
+//! cache = true                      # on-disk token cache (default true)
+//! ```
+//!
+//! A missing file means the defaults; a file that does not parse is reported once on stderr
+//! and the defaults are used (a browser must still get a working module).
+
+use std::path::PathBuf;
 
 /// How the module obtains the PIN for private-key operations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -10,7 +22,7 @@ pub enum PinMode {
     #[default]
     Standard,
     /// The token does not demand `C_Login`; the module asks through a pinentry program when a
-    /// private-key operation needs the PIN (not implemented yet: behaves as `Standard`).
+    /// private-key operation needs the PIN.
     Pinentry,
 }
 
@@ -27,6 +39,25 @@ pub struct Config {
     /// Longest time the reader watcher blocks before looking at its stop flag (milliseconds);
     /// `C_Finalize` wakes it at once with `SCardCancel`, and card events wake it at once too.
     pub watch_interval_ms: u64,
+    /// The pinentry program (pinentry mode).
+    pub pinentry: PathBuf,
+    /// Keep the token cache on disk too (it is always kept in memory).
+    pub disk_cache: bool,
+}
+
+/// The `[pkcs11]` table of the config file.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileTable {
+    pin_mode: Option<String>,
+    pinentry: Option<PathBuf>,
+    cache: Option<bool>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct File {
+    #[serde(default)]
+    pkcs11: FileTable,
 }
 
 impl Default for Config {
@@ -36,14 +67,79 @@ impl Default for Config {
             min_pin_len: 6,
             max_pin_len: 8,
             watch_interval_ms: 1000,
+            pinentry: PathBuf::from("pinentry"),
+            disk_cache: true,
         }
     }
 }
 
 impl Config {
-    /// The configuration in force: defaults for now (the config file comes with the pinentry
-    /// mode).
+    /// The config file's path.
+    pub fn path() -> Option<PathBuf> {
+        if let Some(p) = std::env::var_os("SELLO_CONFIG").filter(|p| !p.is_empty()) {
+            return Some(PathBuf::from(p));
+        }
+        let base = std::env::var_os("XDG_CONFIG_HOME")
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .filter(|d| !d.is_empty())
+                    .map(|h| PathBuf::from(h).join(".config"))
+            })?;
+        Some(base.join("sello").join("sello.toml"))
+    }
+
+    /// The configuration in force: the config file over the defaults.
     pub fn load() -> Self {
-        Self::default()
+        let text = match Self::path().map(std::fs::read_to_string) {
+            Some(Ok(t)) => t,
+            _ => return Self::default(),
+        };
+        Self::parse(&text).unwrap_or_else(|e| {
+            eprintln!("sello PKCS#11: ignoring the config file: {e}");
+            Self::default()
+        })
+    }
+
+    /// Parses the config file's text.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let f: File = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut c = Self::default();
+        match f.pkcs11.pin_mode.as_deref() {
+            None | Some("standard") => {}
+            Some("pinentry") => c.pin_mode = PinMode::Pinentry,
+            Some(other) => {
+                return Err(format!(
+                    "pin_mode = {other:?}: expected \"standard\" or \"pinentry\""
+                ))
+            }
+        }
+        if let Some(p) = f.pkcs11.pinentry {
+            c.pinentry = p;
+        }
+        if let Some(b) = f.pkcs11.cache {
+            c.disk_cache = b;
+        }
+        Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_pkcs11_table() {
+        assert_eq!(Config::parse("").unwrap(), Config::default());
+        let c = Config::parse(
+            "[pkcs11]\npin_mode = \"pinentry\"\npinentry = \"/bin/p\"\ncache = false\n[other]\nx = 1\n",
+        )
+        .unwrap();
+        assert_eq!(c.pin_mode, PinMode::Pinentry);
+        assert_eq!(c.pinentry, PathBuf::from("/bin/p"));
+        assert!(!c.disk_cache);
+        assert!(Config::parse("[pkcs11]\npin_mode = \"x\"").is_err());
+        assert!(Config::parse("[pkcs11]\npin = 1").is_err());
     }
 }

@@ -567,12 +567,14 @@ cryptoki_fn! {
     }
 
     fn C_Login(hSession: CK_SESSION_HANDLE, userType: CK_USER_TYPE, pPin: CK_UTF8CHAR_PTR, ulPinLen: CK_ULONG) {
-        if pPin.is_null() {
-            // No protected authentication path: an empty PIN is never sent to the card.
-            return fail(CKR_ARGUMENTS_BAD);
-        }
-        // SAFETY: the caller's PIN buffer of `ulPinLen` bytes.
-        let pin = unsafe { bytes(pPin, ulPinLen) }?;
+        // NULL: protected authentication path (pinentry mode asks the holder; otherwise
+        // CKR_ARGUMENTS_BAD: an empty PIN is never sent to the card).
+        let pin = if pPin.is_null() {
+            None
+        } else {
+            // SAFETY: the caller's PIN buffer of `ulPinLen` bytes.
+            Some(unsafe { bytes(pPin, ulPinLen) }?)
+        };
         module::login(hSession, userType, pin)
     }
 
@@ -586,11 +588,12 @@ cryptoki_fn! {
     ) {
         // PIV has no user names (§5.6 C_LoginUser: ignored where not supported).
         let _ = (pUsername, ulUsernameLen);
-        if pPin.is_null() {
-            return fail(CKR_ARGUMENTS_BAD);
-        }
-        // SAFETY: the caller's PIN buffer of `ulPinLen` bytes.
-        let pin = unsafe { bytes(pPin, ulPinLen) }?;
+        let pin = if pPin.is_null() {
+            None
+        } else {
+            // SAFETY: the caller's PIN buffer of `ulPinLen` bytes.
+            Some(unsafe { bytes(pPin, ulPinLen) }?)
+        };
         module::login(hSession, userType, pin)
     }
 

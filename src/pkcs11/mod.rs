@@ -10,6 +10,7 @@
 //!
 //! See `docs/pkcs11.md` for behaviour, choices and limits.
 
+mod cache;
 pub mod config;
 mod crypto;
 pub mod error;
@@ -17,6 +18,7 @@ mod ffi;
 mod mechanism;
 mod module;
 mod object;
+mod pinentry;
 mod token;
 
 pub use config::{Config, PinMode};

@@ -6,10 +6,11 @@
 //! own card lock, so polling calls answer at once while another thread signs. A poisoned lock is
 //! `CKR_GENERAL_ERROR`, never a panic.
 
-use super::config::Config;
+use super::config::{Config, PinMode};
 use super::error::{fail, Error, Result};
 use super::mechanism::{self, DecryptOp, Mechanism, MechanismInfo, Params, SignOp};
 use super::object::{self, AttrValue, Object};
+use super::pinentry;
 use super::token::Token;
 use crate::card::CardError;
 use crate::pin::{Pin, PinError, Puk};
@@ -538,7 +539,7 @@ pub fn slot_info(id: CK_SLOT_ID) -> Result<SlotInfo> {
 
 /// The token in slot `id`, reading the card the first time after insertion.
 fn token(id: CK_SLOT_ID) -> Result<Arc<Token>> {
-    let (reader, generation, load_lock) = with(|m| {
+    let (reader, generation, load_lock, disk_cache) = with(|m| {
         let s = m.slot(id)?;
         if !s.card_present {
             return fail(CKR_TOKEN_NOT_PRESENT);
@@ -546,7 +547,12 @@ fn token(id: CK_SLOT_ID) -> Result<Arc<Token>> {
         if s.unrecognized == Some(s.generation) {
             return fail(CKR_TOKEN_NOT_RECOGNIZED);
         }
-        Ok((s.reader.clone(), s.generation, s.load_lock.clone()))
+        Ok((
+            s.reader.clone(),
+            s.generation,
+            s.load_lock.clone(),
+            m.config.disk_cache,
+        ))
     })?;
     let _loading = lock_of(&load_lock)?;
     if let Some(t) = with(|m| Ok(m.slot(id)?.token.clone()))? {
@@ -554,7 +560,7 @@ fn token(id: CK_SLOT_ID) -> Result<Arc<Token>> {
     }
     // Held to the end: a token dropped below closes its connection inside the gate.
     let _g = gate();
-    let token = match Token::load(&reader, next_handle) {
+    let token = match Token::load(&reader, disk_cache, next_handle) {
         Ok(t) => Arc::new(t),
         Err(Error::Card(e)) if e.is_card_removed() => return fail(CKR_TOKEN_NOT_PRESENT),
         Err(Error::Card(CardError::UnsupportedCard)) => {
@@ -597,8 +603,13 @@ pub fn token_info(id: CK_SLOT_ID) -> Result<TokenInfo> {
             manufacturer: t.manufacturer.clone(),
             model: t.model.clone(),
             serial: t.serial.clone(),
-            flags: CKF_LOGIN_REQUIRED
-                | CKF_USER_PIN_INITIALIZED
+            // Pinentry mode: no C_Login needed (Chromium never logs in to a protected
+            // authentication path token); the module asks for the PIN itself.
+            flags: if m.config.pin_mode == PinMode::Pinentry {
+                CKF_PROTECTED_AUTHENTICATION_PATH
+            } else {
+                CKF_LOGIN_REQUIRED
+            } | CKF_USER_PIN_INITIALIZED
                 | CKF_TOKEN_INITIALIZED
                 | login_flags,
             sessions,
@@ -809,7 +820,10 @@ fn session_token(h: CK_SESSION_HANDLE) -> Result<(Arc<Token>, bool)> {
 /// `C_Login`. `CKU_USER` sends one VERIFY (never retried); `CKU_SO` keeps the PUK for
 /// `C_InitPIN`/`C_SetPIN`; `CKU_CONTEXT_SPECIFIC` keeps the PIN for the one operation in progress,
 /// which sends VERIFY and the operation in one card transaction.
-pub fn login(h: CK_SESSION_HANDLE, user: CK_USER_TYPE, pin: &[u8]) -> Result<()> {
+///
+/// A NULL PIN (`None`: protected authentication path) is asked through the pinentry program in
+/// pinentry mode, and is `CKR_ARGUMENTS_BAD` otherwise (an empty PIN is never sent).
+pub fn login(h: CK_SESSION_HANDLE, user: CK_USER_TYPE, pin: Option<&[u8]>) -> Result<()> {
     let (t, _) = session_token(h)?;
     match user {
         CKU_USER => {
@@ -824,12 +838,15 @@ pub fn login(h: CK_SESSION_HANDLE, user: CK_USER_TYPE, pin: &[u8]) -> Result<()>
                 // Even when our counter says 0 the card is asked: another application may have
                 // unblocked it, and a blocked PIV PIN answers 6983 without spending anything.
             }
-            let pin = pin_from(pin)?;
+            let (pin, asked) = login_pin(&t, pin, "to use its keys")?;
             let mut card = card_of(&t)?;
             let r = card.verify_pin(&pin);
             let mut l = lock_of(&t.login)?;
             l.note_pin_result(&r);
             l.user = r.is_ok();
+            if asked {
+                l.pinentry_wrong = matches!(r, Err(CardError::WrongPin { .. }));
+            }
             drop(l);
             after_card_op(&t, card.as_mut(), r)
         }
@@ -849,11 +866,18 @@ pub fn login(h: CK_SESSION_HANDLE, user: CK_USER_TYPE, pin: &[u8]) -> Result<()>
             if l.so_puk.is_some() {
                 return fail(CKR_USER_ALREADY_LOGGED_IN);
             }
-            l.so_puk = Some(puk_from(pin)?);
+            l.so_puk = Some(puk_from(pin.ok_or(Error::Rv(CKR_ARGUMENTS_BAD))?)?);
             Ok(())
         }
         CKU_CONTEXT_SPECIFIC => {
-            let pin = pin_from(pin)?;
+            let active = with(|m| {
+                let s = m.session(h)?;
+                Ok(s.sign.is_some() || s.decrypt.is_some())
+            })?;
+            if !active {
+                return fail(CKR_OPERATION_NOT_INITIALIZED);
+            }
+            let (pin, _) = login_pin(&t, pin, "to sign with the signature key")?;
             with(|m| {
                 let s = m.session(h)?;
                 if let Some(op) = s.sign.as_mut() {
@@ -868,6 +892,18 @@ pub fn login(h: CK_SESSION_HANDLE, user: CK_USER_TYPE, pin: &[u8]) -> Result<()>
             })
         }
         _ => fail(CKR_USER_TYPE_INVALID),
+    }
+}
+
+/// The PIN of a `C_Login`: the caller's, or (NULL, pinentry mode) the holder's through the
+/// pinentry dialog; `true` when asked.
+fn login_pin(t: &Arc<Token>, pin: Option<&[u8]>, what: &str) -> Result<(Pin, bool)> {
+    match pin {
+        Some(p) => Ok((pin_from(p)?, false)),
+        None => match pinentry_program()? {
+            Some(program) => Ok((ask_pin(t, &program, what)?, true)),
+            None => fail(CKR_ARGUMENTS_BAD),
+        },
     }
 }
 
@@ -933,10 +969,70 @@ fn visible(o: &Object, logged_in: bool) -> bool {
     !o.private || logged_in
 }
 
+/// Whether private objects show: after this process's login, and always in pinentry mode (the
+/// application never logs in; the PIN is asked when a key is used).
+fn shows_private(t: &Token) -> Result<bool> {
+    if lock_of(&t.login)?.user {
+        return Ok(true);
+    }
+    with(|m| Ok(m.config.pin_mode == PinMode::Pinentry))
+}
+
+/// The pinentry program, when the module is in pinentry mode.
+fn pinentry_program() -> Result<Option<std::path::PathBuf>> {
+    with(|m| Ok((m.config.pin_mode == PinMode::Pinentry).then(|| m.config.pinentry.clone())))
+}
+
+/// Asks the holder for the PIN through the pinentry program (pinentry mode): the dialog names
+/// the card and shows the tries left; one dialog, never a retry. A PIN our counter says is
+/// blocked is checked with the card first (another application may have unblocked it) and
+/// refused without a dialog if it still is.
+fn ask_pin(t: &Arc<Token>, program: &std::path::Path, what: &str) -> Result<Pin> {
+    let known_blocked = lock_of(&t.login)?
+        .pin_tries
+        .is_some_and(|r| r.remaining == 0);
+    if known_blocked {
+        let mut card = card_of(t)?;
+        let r = card.pin_retries();
+        let r = after_card_op(t, card.as_mut(), r)?;
+        let mut l = lock_of(&t.login)?;
+        if let Some(r) = r {
+            l.pin_tries = Some(r);
+        }
+        if l.pin_tries.is_some_and(|r| r.remaining == 0) {
+            return fail(CKR_PIN_LOCKED);
+        }
+    }
+    let (tries, wrong) = {
+        let l = lock_of(&t.login)?;
+        (l.pin_tries.map(|r| r.remaining), l.pinentry_wrong)
+    };
+    let tries_text = match tries {
+        Some(1) => "1 try left before the PIN is blocked".to_owned(),
+        Some(n) => format!("{n} tries left"),
+        None => String::new(),
+    };
+    let prompt = pinentry::Prompt {
+        title: "Sello".into(),
+        description: format!(
+            "Enter the PIN of {} (card {}) {what}.\n{tries_text}",
+            t.label, t.serial
+        ),
+        prompt: "PIN:".into(),
+        error: wrong.then(|| format!("Wrong PIN. {tries_text}")),
+    };
+    match pinentry::get_valid_pin(program, &prompt) {
+        Ok(Ok(pin)) => Ok(pin),
+        Ok(Err(e)) => Err(pin_error(e)),
+        Err(pinentry::PinentryError::Cancelled) => fail(CKR_FUNCTION_CANCELED),
+        Err(_) => fail(CKR_FUNCTION_FAILED),
+    }
+}
+
 /// `C_FindObjectsInit`.
 pub fn find_init(h: CK_SESSION_HANDLE, template: Vec<(CK_ATTRIBUTE_TYPE, Vec<u8>)>) -> Result<()> {
     let (t, _) = session_token(h)?;
-    let logged_in = lock_of(&t.login)?.user;
+    let logged_in = shows_private(&t)?;
     with(|m| {
         let s = m.session(h)?;
         if s.find.is_some() {
@@ -1010,7 +1106,7 @@ pub fn get_attributes(
     types: &[CK_ATTRIBUTE_TYPE],
 ) -> Result<Vec<Attr>> {
     let (t, _) = session_token(h)?;
-    let logged_in = lock_of(&t.login)?.user;
+    let logged_in = shows_private(&t)?;
     with(|m| {
         let s = m.session(h)?;
         let o = object_in(&t, s, obj, logged_in)?;
@@ -1028,7 +1124,7 @@ pub fn get_attributes(
 /// `C_GetObjectSize`.
 pub fn object_size(h: CK_SESSION_HANDLE, obj: CK_OBJECT_HANDLE) -> Result<usize> {
     let (t, _) = session_token(h)?;
-    let logged_in = lock_of(&t.login)?.user;
+    let logged_in = shows_private(&t)?;
     with(|m| {
         let s = m.session(h)?;
         object_in(&t, s, obj, logged_in).map(Object::size)
@@ -1060,7 +1156,7 @@ fn key_for(
     key: CK_OBJECT_HANDLE,
 ) -> Result<(Arc<Token>, super::object::KeyInfo)> {
     let (t, _) = session_token(h)?;
-    let logged_in = lock_of(&t.login)?.user;
+    let logged_in = shows_private(&t)?;
     let o = t
         .object(key)
         .filter(|o| visible(o, logged_in))
@@ -1082,31 +1178,90 @@ pub fn sign_init(h: CK_SESSION_HANDLE, mech: &Mechanism, key: CK_OBJECT_HANDLE) 
     })
 }
 
+/// The PIN to send with a private-key operation, and what its success means.
+struct Auth<'a> {
+    pin: Option<Pin>,
+    /// Held from a login dialog to the end of the operation, so threads that need the login at
+    /// the same time show one dialog, not one each (the others then find the card verified).
+    _dialog: Option<MutexGuard<'a, ()>>,
+    /// The PIN came from our pinentry dialog.
+    asked: bool,
+    /// Success leaves the card verified for this process (a login, in pinentry mode).
+    logs_in: bool,
+}
+
+impl Auth<'_> {
+    /// Records the card's answer (PIN counter, login, the dialog's next error line). Call with
+    /// the card lock held (lock order: card, then login state).
+    fn note<T>(&self, t: &Token, r: &std::result::Result<T, CardError>) -> Result<()> {
+        if self.pin.is_none() {
+            return Ok(());
+        }
+        let mut l = lock_of(&t.login)?;
+        let r = r.as_ref().map(|_| ()).map_err(clone_pin_err);
+        l.note_pin_result(&r);
+        if self.asked {
+            l.pinentry_wrong = matches!(r, Err(CardError::WrongPin { .. }));
+        }
+        if self.logs_in && r.is_ok() {
+            l.user = true;
+        }
+        Ok(())
+    }
+}
+
 /// The PIN to send with an operation: the context-specific PIN for keys that need it every
-/// time; otherwise none (the card session is already verified by this process's login).
-fn check_auth(t: &Token, key: &super::object::KeyInfo, context: &Option<Pin>) -> Result<()> {
-    let l = lock_of(&t.login)?;
-    if key.needs_pin && !l.user {
-        return fail(CKR_USER_NOT_LOGGED_IN);
+/// time; otherwise none (the card session is already verified by this process's login). In
+/// pinentry mode a missing PIN is asked for instead of answering `CKR_USER_NOT_LOGGED_IN`.
+fn authorize<'a>(
+    t: &'a Arc<Token>,
+    key: &super::object::KeyInfo,
+    context: Option<Pin>,
+) -> Result<Auth<'a>> {
+    let needs_context = key.always_authenticate && context.is_none();
+    let program = pinentry_program()?;
+    // Lock order: dialog, then gate, card, login state, module state.
+    let dialog = if program.is_some() && key.needs_pin && !needs_context {
+        Some(lock_of(&t.dialog)?)
+    } else {
+        None
+    };
+    let logged_in = lock_of(&t.login)?.user;
+    let needs_login = key.needs_pin && !logged_in;
+    if !needs_login && !needs_context {
+        return Ok(Auth {
+            pin: context,
+            _dialog: None,
+            asked: false,
+            logs_in: false,
+        });
     }
-    if key.always_authenticate && context.is_none() {
+    let Some(program) = program else {
         return fail(CKR_USER_NOT_LOGGED_IN);
-    }
-    Ok(())
+    };
+    let what = if key.always_authenticate {
+        "to sign with the signature key"
+    } else {
+        "to use its keys"
+    };
+    let pin = ask_pin(t, &program, what)?;
+    Ok(Auth {
+        pin: Some(pin),
+        _dialog: dialog,
+        asked: true,
+        logs_in: needs_login,
+    })
 }
 
 fn run_sign(t: &Arc<Token>, mut op: SignOp) -> Result<Vec<u8>> {
-    check_auth(t, &op.key, &op.context_pin)?;
     let input = op.card_input()?;
-    let pin = op.context_pin.take();
+    let auth = authorize(t, &op.key, op.context_pin.take())?;
     let mut card = card_of(t)?;
     if t.is_removed() {
         return fail(CKR_DEVICE_REMOVED);
     }
-    let r = card.sign_raw(op.key.key, op.key.algorithm, &input, pin.as_ref());
-    if pin.is_some() {
-        lock_of(&t.login)?.note_pin_result(&r.as_ref().map(|_| ()).map_err(clone_pin_err));
-    }
+    let r = card.sign_raw(op.key.key, op.key.algorithm, &input, auth.pin.as_ref());
+    auth.note(t, &r)?;
     let raw = after_card_op(t, card.as_mut(), r)?;
     op.signature(raw)
 }
@@ -1237,11 +1392,11 @@ pub fn decrypt(h: CK_SESSION_HANDLE, data: &[u8], cap: Option<usize>) -> Result<
         Err(out) => return Ok(out),
         Ok(v) => v,
     };
-    check_auth(&t, &op.key, &op.context_pin)?;
-    let pin = op.context_pin.take();
+    let auth = authorize(&t, &op.key, op.context_pin.take())?;
     let raw = {
         let mut card = card_of(&t)?;
-        let r = card.decrypt_raw(op.key.key, op.key.algorithm, data, pin.as_ref());
+        let r = card.decrypt_raw(op.key.key, op.key.algorithm, data, auth.pin.as_ref());
+        auth.note(&t, &r)?;
         after_card_op(&t, card.as_mut(), r)?
     };
     let plain = op.unpad(&raw)?;
@@ -1285,7 +1440,7 @@ pub fn derive_key(
     if !key.derive {
         return fail(CKR_KEY_FUNCTION_NOT_PERMITTED);
     }
-    check_auth(&t, &key, &None)?;
+    let auth = authorize(&t, &key, None)?;
     // The peer point may come raw or DER-wrapped in an OCTET STRING.
     let peer = match crate::apdu::tlv::expect_single(public, 0x04) {
         Ok(inner) if matches!(inner.len(), 32 | 65 | 97) && inner.len() + 2 <= public.len() => {
@@ -1295,7 +1450,8 @@ pub fn derive_key(
     };
     let secret = {
         let mut card = card_of(&t)?;
-        let r = card.key_agreement(key.key, key.algorithm, &peer, None);
+        let r = card.key_agreement(key.key, key.algorithm, &peer, auth.pin.as_ref());
+        auth.note(&t, &r)?;
         after_card_op(&t, card.as_mut(), r)?
     };
     let flag = |ty: CK_ATTRIBUTE_TYPE, default: bool| {

@@ -3,6 +3,7 @@
 //! state change only through this module's own card operations, so polling never touches the
 //! card (issue 4, "Polling must not touch the card").
 
+use super::cache;
 use super::error::Result;
 use super::object::{self, Object};
 use crate::card::{self, CardDriver, CardError, Retries};
@@ -24,6 +25,8 @@ pub struct LoginState {
     pub so_puk: Option<Puk>,
     /// PIN tries left, when known.
     pub pin_tries: Option<Retries>,
+    /// The last PIN from our pinentry dialog was wrong (the next dialog says so).
+    pub pinentry_wrong: bool,
 }
 
 impl LoginState {
@@ -86,6 +89,8 @@ pub struct Token {
     pub login: Mutex<LoginState>,
     /// Set when the card is gone; every later operation fails fast.
     pub removed: AtomicBool,
+    /// Serializes pinentry login dialogs (pinentry mode).
+    pub dialog: Mutex<()>,
 }
 
 impl std::fmt::Debug for Token {
@@ -101,10 +106,49 @@ impl std::fmt::Debug for Token {
 impl Token {
     /// Opens the card in `reader` and reads what the token shows: identity, key slots with
     /// certificates and public keys, and the PIN counter (from metadata, never by VERIFY).
-    pub fn load(reader: &str, next_handle: impl Fn() -> CK_OBJECT_HANDLE) -> Result<Self> {
+    ///
+    /// The certificates come from the cache ([`super::cache`]) when the card's serial and
+    /// content fingerprint match an entry (memory, then disk when `disk_cache`); otherwise they
+    /// are read and the entry is stored.
+    pub fn load(
+        reader: &str,
+        disk_cache: bool,
+        next_handle: impl Fn() -> CK_OBJECT_HANDLE,
+    ) -> Result<Self> {
         let mut card = card::open_reader(reader)?;
-        let info = card.info()?;
-        let slots = card.key_slots()?;
+        let mut info = card.identity(false)?;
+        let cached = info
+            .serial
+            .as_deref()
+            .and_then(|s| cache::lookup(s, disk_cache));
+        let known = cached.as_ref().and_then(cache::Entry::fingerprint);
+        let contents = card.contents(known.as_deref())?;
+        let from_cache = match (&contents.slots, &cached) {
+            (None, Some(e)) => e.key_slots().map(|s| (s, e.version.clone())),
+            _ => None,
+        };
+        let slots = match from_cache {
+            Some((slots, version)) => {
+                info.version = version;
+                slots
+            }
+            None => {
+                let contents = match contents.slots {
+                    Some(_) => contents,
+                    // The entry matched but was damaged: read the card.
+                    None => card.contents(None)?,
+                };
+                let slots = contents.slots.unwrap_or_default();
+                info.version = card.firmware_version()?;
+                if let (Some(serial), Some(fp)) = (&info.serial, &contents.fingerprint) {
+                    cache::store(
+                        cache::Entry::new(serial, fp, info.version.clone(), &slots),
+                        disk_cache,
+                    );
+                }
+                slots
+            }
+        };
         let pin_tries = card.pin_retries()?;
         // The load is not a login: forget any reset noticed while reading.
         let _ = card.take_reset_event();
@@ -142,8 +186,10 @@ impl Token {
                 user: false,
                 so_puk: None,
                 pin_tries,
+                pinentry_wrong: false,
             }),
             removed: AtomicBool::new(false),
+            dialog: Mutex::new(()),
         })
     }
 

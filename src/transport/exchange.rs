@@ -86,6 +86,13 @@ impl<'a> Channel<'a> {
         self.collect(first, cmd.cla & !0x10, secret)
     }
 
+    /// Sends a short command and returns only the card's first answer: a `61xx` is not followed
+    /// with GET RESPONSE. A cheap look at the start of a long object (the card drops the rest
+    /// when the next command comes, ISO/IEC 7816-4 §5.3.4).
+    pub fn transmit_first(&mut self, cmd: &Command) -> Result<Response, TransportError> {
+        self.send(&cmd.to_bytes(false)?, cmd.is_secret())
+    }
+
     /// Command chaining: all blocks but the last with CLA | 0x10 and no Le. Returns
     /// `Err(response)` when the card refuses an intermediate block.
     fn send_chained(

@@ -43,10 +43,12 @@ pub use types::{ObjectId, PinPolicy, Slot, TouchPolicy, Version, PIV_AID};
 
 use crate::apdu::{tlv, Command, Response, StatusWord};
 use crate::card::{
-    CardDriver, CardError, CardInfo, KeyAlgorithm, KeyRef, KeySlot, PinStatus, Retries,
+    CardContents, CardDriver, CardError, CardInfo, KeyAlgorithm, KeyRef, KeySlot, PinStatus,
+    Retries,
 };
 use crate::pin::{ManagementKey, Pin, Puk};
 use crate::transport::{Channel, Transport, TransportError};
+use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 /// Instruction bytes (SP 800-73-4 Part 2, Table 7; YubiKey extensions).
@@ -202,6 +204,15 @@ fn metadata(
     s: &mut Session,
     slot: Slot,
 ) -> Result<Option<Metadata>, CardError> {
+    Ok(metadata_raw(ch, s, slot)?.map(|(_, m)| m))
+}
+
+/// GET METADATA, with the card's raw answer (for the content fingerprint).
+fn metadata_raw(
+    ch: &mut Channel<'_>,
+    s: &mut Session,
+    slot: Slot,
+) -> Result<Option<(Vec<u8>, Metadata)>, CardError> {
     if s.metadata_supported == Some(false) {
         return Err(CardError::NotSupported(
             "key metadata (YubiKey 5.3 or later)",
@@ -211,7 +222,8 @@ fn metadata(
     match r.status() {
         StatusWord::Success => {
             s.metadata_supported = Some(true);
-            Metadata::parse(r.data()).map(Some)
+            let m = Metadata::parse(r.data())?;
+            Ok(Some((r.into_data(), m)))
         }
         StatusWord::InsNotSupported
         | StatusWord::FunctionNotSupported
@@ -1007,6 +1019,176 @@ impl PivCard {
     }
 }
 
+/// Bytes of each certificate object the content fingerprint covers. The start of a PIV
+/// certificate container holds its total length (`53 82 LL LL`), the certificate's serial number
+/// and the start of its issuer: a re-issued certificate (new serial, RFC 5280 §4.1.2.2) or one
+/// of another length changes it. 128 bytes fit in the first answer of any card.
+const PROBE_LEN: usize = 128;
+
+/// The key slots a token shows: the four PIV keys, then the retired ones the key history
+/// object says hold on-card certificates (SP 800-73-4 Part 1, 3.3.2: retired slots are used
+/// from 82 upwards), as OpenSC's PIV driver does.
+fn token_slots(history: Option<&[u8]>) -> Vec<Slot> {
+    let retired = history
+        .and_then(|h| container(h).ok())
+        .and_then(|c| tlv::find(c, 0xC1).ok().flatten())
+        .and_then(|v| v.first().copied())
+        .unwrap_or(0)
+        .min(20);
+    [
+        Slot::AUTHENTICATION,
+        Slot::SIGNATURE,
+        Slot::KEY_MANAGEMENT,
+        Slot::CARD_AUTHENTICATION,
+    ]
+    .into_iter()
+    .chain((1..=retired).filter_map(Slot::retired))
+    .collect()
+}
+
+/// Adds one object to the fingerprint: its tag, whether it exists, and its first bytes.
+fn fingerprint_object(h: &mut Sha256, id: ObjectId, data: Option<&[u8]>) {
+    h.update(id.tag_bytes());
+    match data {
+        None => h.update([0u8]),
+        Some(d) => {
+            let p = d.get(..PROBE_LEN).unwrap_or(d);
+            h.update([1u8]);
+            h.update((p.len() as u16).to_be_bytes());
+            h.update(p);
+        }
+    }
+}
+
+/// A key in one of the four PIV slots without a certificate, from metadata (YubiKey 5.3+; other
+/// cards: none, as with OpenSC). Retired slots are not asked: only those with certificates
+/// show, as the key history object lists them.
+fn key_without_certificate(
+    ch: &mut Channel<'_>,
+    s: &mut Session,
+    slot: Slot,
+) -> Result<Option<(Vec<u8>, Metadata)>, CardError> {
+    if !matches!(slot.0, 0x9A | 0x9C | 0x9D | 0x9E) || s.metadata_supported == Some(false) {
+        return Ok(None);
+    }
+    match metadata_raw(ch, s, slot) {
+        Err(CardError::NotSupported(_)) => Ok(None),
+        other => other,
+    }
+}
+
+/// Whether a certificate object (whole, or its first answer) holds no certificate: absent, or
+/// an empty container (how a deleted certificate looks on some cards).
+fn no_certificate(data: Option<&[u8]>) -> bool {
+    matches!(data, None | Some([] | [0x53, 0x00]))
+}
+
+/// Adds a key known from metadata to the fingerprint (a key generated without a certificate).
+fn fingerprint_key(h: &mut Sha256, key: Option<&(Vec<u8>, Metadata)>) {
+    match key {
+        None => h.update([0u8]),
+        Some((raw, _)) => {
+            h.update([2u8]);
+            h.update((raw.len() as u32).to_be_bytes());
+            h.update(raw);
+        }
+    }
+}
+
+/// GET DATA, first answer only (no GET RESPONSE): `Some(None)` when absent, `None` when the
+/// card answers something else (e.g. `6Cxx`): then the object is read in full.
+fn probe(ch: &mut Channel<'_>, id: ObjectId) -> Result<Option<Option<Vec<u8>>>, CardError> {
+    let body = tlv::encode(0x5C, &id.tag_bytes());
+    let r = ch.transmit_first(
+        &Command::new(ins::GET_DATA)
+            .p1(0x3F)
+            .p2(0xFF)
+            .data(body)
+            .le(0),
+    )?;
+    match r.status() {
+        StatusWord::NotFound | StatusWord::ReferenceDataNotFound => Ok(Some(None)),
+        StatusWord::Success | StatusWord::BytesRemaining(_) => Ok(Some(Some(r.into_data()))),
+        _ => Ok(None),
+    }
+}
+
+/// The token's contents in one transaction (see [`CardDriver::contents`]). The fingerprint
+/// covers the key history object and the first [`PROBE_LEN`] bytes of every certificate object
+/// the token shows. With a known fingerprint the objects are first probed (one short APDU each);
+/// only when that differs are they read in full.
+fn contents(
+    ch: &mut Channel<'_>,
+    s: &mut Session,
+    known: Option<&[u8]>,
+) -> Result<CardContents, CardError> {
+    let history = get_data(ch, ObjectId::KEY_HISTORY)?;
+    let slots = token_slots(history.as_deref());
+    let start = || {
+        let mut h = Sha256::new();
+        h.update(b"sello piv contents v1");
+        fingerprint_object(&mut h, ObjectId::KEY_HISTORY, history.as_deref());
+        h
+    };
+    if let Some(known) = known {
+        let mut h = start();
+        let mut sure = true;
+        for slot in &slots {
+            let Some(id) = slot.certificate_object() else {
+                continue;
+            };
+            let Some(cert) = probe(ch, id)? else {
+                sure = false;
+                break;
+            };
+            fingerprint_object(&mut h, id, cert.as_deref());
+            if no_certificate(cert.as_deref()) {
+                fingerprint_key(&mut h, key_without_certificate(ch, s, *slot)?.as_ref());
+            }
+        }
+        if sure && h.finalize().as_slice() == known {
+            return Ok(CardContents {
+                fingerprint: Some(known.to_vec()),
+                slots: None,
+            });
+        }
+    }
+    let mut h = start();
+    let mut out = Vec::new();
+    for slot in &slots {
+        let Some(id) = slot.certificate_object() else {
+            continue;
+        };
+        let data = get_data(ch, id)?;
+        fingerprint_object(&mut h, id, data.as_deref());
+        if no_certificate(data.as_deref()) {
+            let key = key_without_certificate(ch, s, *slot)?;
+            fingerprint_key(&mut h, key.as_ref());
+            if let Some((_, m)) = key {
+                let algorithm = match m.algorithm {
+                    MetadataAlgorithm::Key(a) => Some(a),
+                    _ => m.public_key.as_ref().map(PublicKey::algorithm),
+                };
+                out.push(KeySlot {
+                    key: KeyRef(slot.0),
+                    name: slot.name(),
+                    algorithm,
+                    public_key: m.public_key,
+                    certificate: None,
+                });
+            }
+        } else if let Some(d) = data {
+            if let Some(cert) = objects::parse_cert_container(container(&d)?)? {
+                out.push(KeySlot::from_certificate(KeyRef(slot.0), cert.der));
+            }
+        }
+    }
+    Ok(CardContents {
+        fingerprint: Some(h.finalize().to_vec()),
+        slots: Some(out),
+    })
+}
+
 /// GET VERSION, cached in the session (it cannot change without a new card).
 fn get_version(ch: &mut Channel<'_>, s: &mut Session) -> Result<Option<Version>, CardError> {
     if let Some(v) = s.version {
@@ -1082,6 +1264,38 @@ impl CardDriver for PivCard {
 
     fn key_slots(&mut self) -> Result<Vec<KeySlot>, CardError> {
         PivCard::key_slots(self)
+    }
+
+    fn identity(&mut self, with_version: bool) -> Result<CardInfo, CardError> {
+        let (version, serial) = self.run(|ch, s| {
+            let version = if with_version {
+                get_version(ch, s)?
+            } else {
+                None
+            };
+            let serial = match get_serial(ch) {
+                Ok(n) => Some(n.to_string()),
+                Err(CardError::NotSupported(_) | CardError::Refused { .. }) => None,
+                Err(e) => return Err(e),
+            };
+            Ok((version.map(|v| v.to_string()), serial))
+        })?;
+        Ok(CardInfo {
+            driver: "PIV",
+            reader: self.transport.reader_name().to_owned(),
+            atr: self.transport.atr().to_vec(),
+            label: self.properties().and_then(|p| p.label.clone()),
+            serial,
+            version,
+        })
+    }
+
+    fn firmware_version(&mut self) -> Result<Option<String>, CardError> {
+        Ok(self.run(get_version)?.map(|v| v.to_string()))
+    }
+
+    fn contents(&mut self, known: Option<&[u8]>) -> Result<CardContents, CardError> {
+        self.run(|ch, s| contents(ch, s, known))
     }
 
     fn pin_status(&mut self) -> Result<PinStatus, CardError> {
