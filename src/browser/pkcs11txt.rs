@@ -13,11 +13,35 @@ pub struct Entry {
     lines: Vec<String>,
 }
 
+/// How many slot ids (`0..FRIENDLY_SLOTS`) [`friendly_slots`] marks. The module numbers slots
+/// from 0, one per reader in the order readers appear in the process.
+const FRIENDLY_SLOTS: u32 = 16;
+
+/// The `NSS=` line that marks the module's slots `PublicCerts` ("friendly": certificates readable
+/// without login), as `modutil -add NAME -mechanisms FRIENDLY` writes it, one slot id at a time
+/// (`lib/pk11wrap/pk11pars.h`, `PK11_IsFriendly`). Without it NSS logs in to the token before
+/// listing any client certificate (`PK11_ListCerts` authenticates every unfriendly slot), so
+/// Chromium asks for the card's PIN on every TLS client-auth handshake, even for a certificate
+/// elsewhere or for a key that needs no PIN; headless it hangs on that dialog.
+pub fn friendly_slots() -> String {
+    let mut s = String::from("slotParams={");
+    for id in 0..FRIENDLY_SLOTS {
+        s.push_str(&format!("0x{id:08x}=[slotFlags=PublicCerts] "));
+    }
+    s.push('}');
+    s
+}
+
 impl Entry {
-    /// A third-party module entry as NSS writes it for `modutil -add NAME -libfile LIB`.
+    /// A third-party module entry as NSS writes it for
+    /// `modutil -add NAME -libfile LIB -mechanisms FRIENDLY`.
     pub fn module(name: &str, library: &str) -> Self {
         Self {
-            lines: vec![format!("library={library}"), format!("name={name}")],
+            lines: vec![
+                format!("library={library}"),
+                format!("name={name}"),
+                format!("NSS={}", friendly_slots()),
+            ],
         }
     }
 
@@ -135,10 +159,14 @@ pub fn upsert(entries: &mut Vec<Entry>, name: &str, library: &str) -> Change {
         keep
     });
     let had_duplicates = entries.len() != before;
-    if old == library && !had_duplicates {
+    let flagged = entries[first].value("NSS").is_some();
+    if old == library && !had_duplicates && flagged {
         return Change::Unchanged;
     }
     entries[first].set("library", library);
+    if !flagged {
+        entries[first].set("NSS", &friendly_slots());
+    }
     Change::Updated(old)
 }
 
@@ -187,7 +215,22 @@ mod tests {
         assert_eq!(e.len(), 3);
         // Other modules are untouched.
         assert_eq!(find(&e, "OpenSC"), Some("/usr/lib/opensc-pkcs11.so"));
-        assert!(render(&e).ends_with("library=/b/libsello.so\nname=Sello\n\n"));
+        assert!(render(&e).ends_with(&format!(
+            "library=/b/libsello.so\nname=Sello\nNSS={}\n\n",
+            friendly_slots()
+        )));
+    }
+
+    #[test]
+    fn slots_are_friendly_also_in_an_older_registration() {
+        let mut e = parse(&format!("{NSS}library=/a\nname=Sello\n\n"));
+        assert_eq!(upsert(&mut e, "Sello", "/a"), Change::Updated("/a".into()));
+        let text = render(&e);
+        assert!(
+            text.contains("NSS=slotParams={0x00000000=[slotFlags=PublicCerts] 0x00000001="),
+            "{text}"
+        );
+        assert_eq!(upsert(&mut e, "Sello", "/a"), Change::Unchanged);
     }
 
     #[test]
