@@ -23,8 +23,8 @@
 //!   switch or policy that supplies one (`--password-store` is for Chromium's saved passwords,
 //!   not NSS tokens). [`standard_mode_stops_at_chromiums_pin_dialog_and_sends_no_pin`] pins that
 //!   down. The way out is the module's pinentry mode (issue 4, "PIN without the browser's
-//!   dialog"): the token does not demand `C_Login` and the module asks a pinentry program itself;
-//!   that test is `#[ignore]`d until the mode lands.
+//!   dialog"): the token does not demand `C_Login` and the module asks a pinentry program itself
+//!   ([`pinentry_mode_card_certificate_over_tls13_pss_and_tls12_pkcs1`]).
 //! - PIV's Card Authentication key (9E) needs no PIN by design and works today: the card signs
 //!   the handshake of both TLS versions.
 
@@ -528,7 +528,6 @@ fn fake_pinentry(b: &Bench) -> PathBuf {
 /// password; the module asks the pinentry program when the 9A key signs. TLS 1.3 (PSS) and
 /// TLS 1.2 (PKCS#1 v1.5) pages both name the card's certificate.
 #[test]
-#[ignore = "needs the module's pinentry mode (issue 4, in progress on p11more); run with --ignored once it lands"]
 fn pinentry_mode_card_certificate_over_tls13_pss_and_tls12_pkcs1() {
     let b = card_bench(&[("9a", "Alice Holder")]);
     let s13 = server(&b, Tls::V13Pss);
