@@ -13,7 +13,6 @@ use zeroize::Zeroizing;
 
 use super::{choose_reader, CardArgs, Ctx, Reported, SecretSource};
 use crate::card::piv::{PivCard, Slot};
-use crate::enroll::activation::OperatorSecret;
 use crate::enroll::est::{EstClient, EstClientConfig, PendingNotice, TrustAnchor};
 use crate::enroll::journal::JournalStore;
 use crate::enroll::local::pem_decode_all;
@@ -21,8 +20,7 @@ use crate::enroll::renew::{
     RenewError, RenewReport, RenewRequest, RenewStep, RenewUi, Renewal, RenewalStore,
     DEFAULT_WINDOW_DAYS,
 };
-use crate::pin::ManagementKey;
-use crate::profile::{self, ManagementKeyMode};
+use crate::profile;
 use crate::transport::{trace::Sink, Transport};
 
 /// `sello renew` arguments.
@@ -118,7 +116,15 @@ pub(crate) fn run(ctx: &Ctx, args: &RenewArgs) -> anyhow::Result<()> {
     };
 
     let mut source = SecretSource::from_flag(args.pin_stdin || args.mgmt_secret_stdin);
-    let secret = operator_secret(args, &profile, &mut source)?;
+    let secret = super::input::operator_secret(
+        &profile,
+        args.mgmt_secret_file.as_deref(),
+        args.mgmt_secret_stdin,
+        &mut source,
+        || {
+            format!("profile {} keeps the card's management key with the operator: renewal puts a new key on the card and needs --mgmt-secret-file FILE or --mgmt-secret-stdin (renew at a registration point)", profile.name)
+        },
+    )?;
     let request = RenewRequest {
         profile,
         slots,
@@ -204,48 +210,6 @@ fn report_error(
         eprintln!("Journal: {}", journal.display());
     }
     Err(Reported.into())
-}
-
-fn operator_secret(
-    args: &RenewArgs,
-    profile: &profile::Profile,
-    source: &mut SecretSource,
-) -> anyhow::Result<OperatorSecret> {
-    let policy = profile.management_key;
-    if policy.mode == ManagementKeyMode::Factory {
-        return Ok(OperatorSecret::None);
-    }
-    let raw: Zeroizing<Vec<u8>> = if args.mgmt_secret_stdin {
-        Zeroizing::new(
-            source
-                .read("operator management-key secret")?
-                .as_bytes()
-                .to_vec(),
-        )
-    } else if let Some(f) = &args.mgmt_secret_file {
-        let mut bytes = Zeroizing::new(
-            std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?,
-        );
-        while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-            bytes.pop();
-        }
-        bytes
-    } else {
-        bail!(
-            "profile {} keeps the card's management key with the operator: renewal puts a new key on the card and needs --mgmt-secret-file FILE or --mgmt-secret-stdin (renew at a registration point)",
-            profile.name
-        )
-    };
-    Ok(match policy.mode {
-        ManagementKeyMode::Derived => OperatorSecret::Master(raw),
-        _ => {
-            let text = std::str::from_utf8(&raw).context("the management key must be hex")?;
-            OperatorSecret::Explicit(
-                ManagementKey::from_hex(policy.algorithm, text)
-                    .context("the management key is not valid hex of the profile's algorithm")?,
-            )
-        }
-    })
 }
 
 struct CliUi {
