@@ -216,12 +216,16 @@ fn via_daemon(
         est_pin: args.est_pin.clone(),
         local_ca: path(&args.local_ca)?,
     };
+    let mut job = serde_json::to_value(&spec)?;
+    if let Some(o) = job.as_object_mut() {
+        o.insert("kind".into(), json!("activate"));
+    }
     super::watch::activate(
         ctx,
-        super::watch::DaemonActivation {
+        super::watch::DaemonJob {
             client,
             reader: args.card.reader.as_deref(),
-            spec,
+            job,
             mgmt_secret_file: args.mgmt_secret_file.as_deref(),
             mgmt_secret_stdin: args.mgmt_secret_stdin,
             source: SecretSource::from_flag(args.pin_stdin || args.mgmt_secret_stdin),
