@@ -213,3 +213,107 @@ fn renew_job_forced_new_certificates_chain_then_remote_renewal_refused() {
         .expect("job-status");
     assert_eq!(status["error"]["reason"], "remote-renewal", "{status}");
 }
+
+#[test]
+fn sello_renew_via_daemon_end_to_end_then_refused_with_the_reason() {
+    let (b, ca) = activated();
+    let old_9a = cert_pem(&b, "9a");
+    let d = Sellod::start(&b.rig, b.dir());
+    wait_cards(&mut d.client(), Duration::from_secs(30), |r| {
+        r.iter()
+            .any(|x| x["reader"] == READER && x["card"]["serial"].is_string())
+    });
+    let socket = d.socket.display().to_string();
+    // Relative paths (made absolute for the daemon), secrets from this process's stdin.
+    std::fs::copy(ca.path("root.pem"), b.path("root.pem")).expect("copy root");
+    let renew = || {
+        sello(
+            &b,
+            &[
+                "--json",
+                "renew",
+                "--via-daemon",
+                "--reader",
+                READER,
+                "--force",
+                "--pin-stdin",
+                "--est",
+                &ca.est_url(),
+                "--est-trust",
+                "root.pem",
+                "--mgmt-secret-file",
+                "master.secret",
+            ],
+            &format!("{PIN}\n"),
+            &[("SELLO_SOCKET", &socket)],
+        )
+    };
+    let out = renew();
+    let t = text(&out);
+    assert!(
+        out.status.success(),
+        "renewal failed:\n{t}\n{}",
+        d.log_text()
+    );
+    assert!(!t.contains(PIN), "PIN echoed:\n{t}");
+    let last: Value = serde_json::from_str(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .expect("a result line"),
+    )
+    .expect("JSON");
+    assert_eq!(last["renewal"], "complete", "{t}");
+    assert_eq!(
+        last["certificates"].as_array().map(Vec::len),
+        Some(2),
+        "{t}"
+    );
+    let new_9a = cert_pem(&b, "9a");
+    assert_ne!(new_9a, old_9a);
+    b.write("9a.pem", new_9a.as_bytes());
+    let v = b.ok(
+        "openssl",
+        &[
+            "verify",
+            "-CAfile",
+            &ca.path("root.pem"),
+            "-untrusted",
+            &ca.path("issuing.pem"),
+            "9a.pem",
+        ],
+    );
+    assert!(v.contains(": OK"), "{v}");
+    // The job was the daemon's: it is in the daemon's job table.
+    let mut c = d.client();
+    let status = c
+        .call(json!({"op": "job-status", "job": 1}))
+        .expect("job-status");
+    assert_eq!(
+        (&status["kind"], &status["state"]),
+        (&json!("renew"), &json!("done")),
+        "{status}"
+    );
+
+    // Again: a remote renewal is refused, with the reason and what to do.
+    let out = renew();
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    let last: Value = serde_json::from_str(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .expect("a result line"),
+    )
+    .expect("JSON");
+    assert_eq!(last["renewal"], "refused", "{t}");
+    assert_eq!(last["code"], "remote-renewal", "{t}");
+    assert!(
+        last["action"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("registration point"),
+        "{t}"
+    );
+    assert_eq!(cert_pem(&b, "9a"), new_9a);
+}
