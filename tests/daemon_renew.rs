@@ -143,6 +143,16 @@ fn renew_job_forced_new_certificates_chain_then_remote_renewal_refused() {
     assert!(!run.asked.contains(&"current-pin".to_owned()), "{run:?}");
     assert_eq!(cert_pem(&b, "9a"), old_9a);
 
+    // Forced, but the PIN declined: the job is cancelled before anything reaches the CA.
+    let issued = ca_list(&ca).len();
+    let run = run_job(&mut c, READER, renew_job(&ca), |name| {
+        (name != "current-pin").then(|| MASTER.to_owned())
+    });
+    assert_eq!(run.finished["state"], "cancelled", "{:?}", run.finished);
+    assert_eq!(run.asked, ["mgmt-secret", "current-pin"]);
+    assert_eq!(cert_pem(&b, "9a"), old_9a);
+    assert_eq!(ca_list(&ca).len(), issued);
+
     // Forced: both certificates renewed, secrets asked through the socket only.
     let run = run_job(&mut c, READER, renew_job(&ca), answers);
     assert_eq!(run.finished["state"], "done", "{:?}\n{}", run, d.log_text());

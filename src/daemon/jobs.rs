@@ -816,7 +816,9 @@ fn operator_secret(ctx: &JobCtx, profile: &profile::Profile) -> Result<OperatorS
 /// A renewal (`sello renew`, [`crate::enroll::renew`]) as a job: the same policy, key staging
 /// and journal (`renewals/` beside the activation journals), so a renewal interrupted in the
 /// daemon resumes with `sello renew` and the other way round. The operator secret is asked
-/// before the card is touched; the holder's PIN once the policy allows the renewal.
+/// before the card is touched; the holder's PIN once the policy allows the renewal. The job
+/// stops at its secret requests, before each request to the CA and before the key replacement
+/// begins; once the replacement has begun it runs to its end.
 #[cfg(feature = "est-client")]
 fn renew(
     ctx: &JobCtx,
@@ -884,7 +886,12 @@ fn renew(
     ctx.check()?;
     let renewal = Renewal::begin(Arc::new(Mutex::new(card)), &request, &store)?;
     let journal = renewal.journal_path().display().to_string();
-    let report = renewal.run(&secret, &mut RenewJobUi { ctx })?;
+    let mut ui = RenewJobUi { ctx, stopped: None };
+    let report = match renewal.run(&secret, &mut ui) {
+        Ok(r) => r,
+        // Stopped by the job itself (a declined secret, a cancellation): say that, not "renewal".
+        Err(e) => return Err(ui.stopped.take().unwrap_or(JobError::Renew(e))),
+    };
     let certs: Vec<Value> = report
         .journal
         .slots
@@ -915,14 +922,26 @@ fn renew(
 #[cfg(feature = "est-client")]
 struct RenewJobUi<'a> {
     ctx: &'a JobCtx,
+    /// Why the job stopped the renewal, when it did.
+    stopped: Option<JobError>,
+}
+
+#[cfg(feature = "est-client")]
+impl RenewJobUi<'_> {
+    fn stop(&mut self, e: JobError) -> crate::enroll::renew::RenewError {
+        let r = crate::enroll::renew::RenewError::Input(e.to_string());
+        self.stopped = Some(e);
+        r
+    }
 }
 
 #[cfg(feature = "est-client")]
 impl crate::enroll::renew::RenewUi for RenewJobUi<'_> {
     fn pin(&mut self) -> Result<Zeroizing<String>, crate::enroll::renew::RenewError> {
-        self.ctx
-            .ask("current-pin", "Holder's PIN")
-            .map_err(|e| crate::enroll::renew::RenewError::Input(e.to_string()))
+        match self.ctx.ask("current-pin", "Holder's PIN") {
+            Ok(pin) => Ok(pin),
+            Err(e) => Err(self.stop(e)),
+        }
     }
 
     fn pending(&mut self, n: &crate::enroll::est::PendingNotice) {
@@ -937,6 +956,11 @@ impl crate::enroll::renew::RenewUi for RenewJobUi<'_> {
                 n.max_attempts
             ),
         );
+    }
+
+    fn proceed(&mut self) -> Result<(), crate::enroll::renew::RenewError> {
+        // Cancelled, owner gone or card swapped: stop before the CA or the key replacement.
+        self.ctx.check().map_err(|e| self.stop(e))
     }
 
     fn step(&mut self, s: &crate::enroll::renew::RenewStep) {
