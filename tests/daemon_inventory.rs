@@ -115,8 +115,9 @@ fn malformed_and_oversized_requests_get_errors_and_the_daemon_survives() {
         (json!({"op": "job-status", "job": 4242}), "no-job"),
         (json!({"op": "cancel", "job": 4242}), "no-job"),
         (
+            // A renewal needs at least its EST server.
             json!({"op": "start-job", "reader": R0, "job": {"kind": "renew"}}),
-            "not-available",
+            "bad-request",
         ),
         (
             json!({"op": "secret", "job": 4242, "name": "pin", "value": "123456"}),

@@ -17,8 +17,8 @@ use zeroize::Zeroizing;
 use super::{choose_reader, CardArgs, Ctx, SecretSource};
 use crate::card::piv::{PivCard, Slot};
 use crate::enroll::activation::{
-    Activation, ActivationError, ActivationReport, ActivationRequest, ActivationUi, OperatorSecret,
-    Step, StepResult,
+    Activation, ActivationError, ActivationReport, ActivationRequest, ActivationUi, Step,
+    StepResult,
 };
 #[cfg(feature = "est-client")]
 use crate::enroll::est::{EstClient, EstClientConfig, PendingNotice, TrustAnchor};
@@ -27,8 +27,8 @@ use crate::enroll::est_enroller::EstEnroller;
 use crate::enroll::journal::JournalStore;
 use crate::enroll::local::{pem_decode_all, LocalIssuer};
 use crate::enroll::{EnrollError, Enroller, EnrollmentCode, Purpose};
-use crate::pin::{ManagementKey, Puk};
-use crate::profile::{self, Identity, ManagementKeyMode, SecretRule};
+use crate::pin::Puk;
+use crate::profile::{self, Identity, SecretRule};
 use crate::transport::{trace::Sink, Transport};
 
 /// `sello activate` arguments.
@@ -156,7 +156,15 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
     let (anchors, mut enroller) = enrollment(ctx, args, &identity)?;
 
     let mut source = SecretSource::from_flag(args.pin_stdin || args.mgmt_secret_stdin);
-    let secret = operator_secret(args, &profile, &mut source)?;
+    let secret = super::input::operator_secret(
+        &profile,
+        args.mgmt_secret_file.as_deref(),
+        args.mgmt_secret_stdin,
+        &mut source,
+        || {
+            format!("profile {} needs the operator's management-key secret: --mgmt-secret-file FILE (or SELLO_MGMT_SECRET_FILE) or --mgmt-secret-stdin", profile.name)
+        },
+    )?;
     let request = ActivationRequest {
         profile,
         identity,
@@ -208,12 +216,16 @@ fn via_daemon(
         est_pin: args.est_pin.clone(),
         local_ca: path(&args.local_ca)?,
     };
+    let mut job = serde_json::to_value(&spec)?;
+    if let Some(o) = job.as_object_mut() {
+        o.insert("kind".into(), json!("activate"));
+    }
     super::watch::activate(
         ctx,
-        super::watch::DaemonActivation {
+        super::watch::DaemonJob {
             client,
             reader: args.card.reader.as_deref(),
-            spec,
+            job,
             mgmt_secret_file: args.mgmt_secret_file.as_deref(),
             mgmt_secret_stdin: args.mgmt_secret_stdin,
             source: SecretSource::from_flag(args.pin_stdin || args.mgmt_secret_stdin),
@@ -324,48 +336,6 @@ fn resume_hint(e: &ActivationError) -> &'static str {
         ActivationError::JournalMismatch { .. } | ActivationError::CardChanged(_) => "",
         _ => "; run the same command again to resume",
     }
-}
-
-fn operator_secret(
-    args: &ActivateArgs,
-    profile: &profile::Profile,
-    source: &mut SecretSource,
-) -> anyhow::Result<OperatorSecret> {
-    let policy = profile.management_key;
-    if policy.mode == ManagementKeyMode::Factory {
-        return Ok(OperatorSecret::None);
-    }
-    let raw: Zeroizing<Vec<u8>> = if args.mgmt_secret_stdin {
-        Zeroizing::new(
-            source
-                .read("operator management-key secret")?
-                .as_bytes()
-                .to_vec(),
-        )
-    } else if let Some(f) = &args.mgmt_secret_file {
-        let mut bytes = Zeroizing::new(
-            std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?,
-        );
-        while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-            bytes.pop();
-        }
-        bytes
-    } else {
-        bail!(
-            "profile {} needs the operator's management-key secret: --mgmt-secret-file FILE (or SELLO_MGMT_SECRET_FILE) or --mgmt-secret-stdin",
-            profile.name
-        )
-    };
-    Ok(match policy.mode {
-        ManagementKeyMode::Derived => OperatorSecret::Master(raw),
-        _ => {
-            let text = std::str::from_utf8(&raw).context("the management key must be hex")?;
-            OperatorSecret::Explicit(
-                ManagementKey::from_hex(policy.algorithm, text)
-                    .context("the management key is not valid hex of the profile's algorithm")?,
-            )
-        }
-    })
 }
 
 /// Opens the local CA at the first enrollment, so a missing CA looks like an unreachable one.

@@ -65,6 +65,53 @@ impl SecretSource {
     }
 }
 
+/// The operator's management-key secret for `profile` (`sello activate`, `sello renew`): none
+/// for the factory key; else from standard input (`--mgmt-secret-stdin`) or a file
+/// (`--mgmt-secret-file`, trailing newline dropped) — a master secret for a derived key, the key
+/// in hex for an explicit one. `missing` is the command's own hint when neither is given.
+pub(crate) fn operator_secret(
+    profile: &crate::profile::Profile,
+    file: Option<&std::path::Path>,
+    stdin: bool,
+    source: &mut SecretSource,
+    missing: impl FnOnce() -> String,
+) -> anyhow::Result<crate::enroll::activation::OperatorSecret> {
+    use crate::enroll::activation::OperatorSecret;
+    use crate::profile::ManagementKeyMode;
+    let policy = profile.management_key;
+    if policy.mode == ManagementKeyMode::Factory {
+        return Ok(OperatorSecret::None);
+    }
+    let raw: Zeroizing<Vec<u8>> = if stdin {
+        Zeroizing::new(
+            source
+                .read("operator management-key secret")?
+                .as_bytes()
+                .to_vec(),
+        )
+    } else if let Some(f) = file {
+        let mut bytes = Zeroizing::new(
+            std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?,
+        );
+        while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            bytes.pop();
+        }
+        bytes
+    } else {
+        bail!("{}", missing())
+    };
+    Ok(match policy.mode {
+        ManagementKeyMode::Derived => OperatorSecret::Master(raw),
+        _ => {
+            let text = std::str::from_utf8(&raw).context("the management key must be hex")?;
+            OperatorSecret::Explicit(
+                crate::pin::ManagementKey::from_hex(policy.algorithm, text)
+                    .context("the management key is not valid hex of the profile's algorithm")?,
+            )
+        }
+    })
+}
+
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -86,5 +133,30 @@ mod tests {
         assert_eq!(&*s.read_new("new PIN").unwrap(), "654321");
         let e = s.read("PUK").unwrap_err().to_string();
         assert!(e.contains("ended before the PUK"), "{e}");
+    }
+
+    #[test]
+    fn operator_secret_from_stdin_or_file_else_the_commands_hint() {
+        use crate::enroll::activation::OperatorSecret;
+        use crate::profile::ManagementKeyMode;
+        let profiles = crate::profile::load_all_from(None).unwrap();
+        let derived = profiles
+            .iter()
+            .find(|p| p.management_key.mode == ManagementKeyMode::Derived)
+            .expect("an embedded profile with a derived key");
+        let mut none = SecretSource::Lines(Box::new(std::io::Cursor::new(Vec::new())));
+        match operator_secret(derived, None, false, &mut none, || "HINT".into()) {
+            Err(e) => assert_eq!(e.to_string(), "HINT"),
+            Ok(_) => panic!("no secret given, yet one was found"),
+        }
+        let mut one = SecretSource::Lines(Box::new(std::io::Cursor::new(b"master\n".to_vec())));
+        let s = operator_secret(derived, None, true, &mut one, String::new).unwrap();
+        assert!(matches!(s, OperatorSecret::Master(m) if m.as_slice() == b"master"));
+        let f = std::env::temp_dir().join(format!("sello-op-secret-{}", std::process::id()));
+        std::fs::write(&f, b"from file\r\n").unwrap();
+        let s = operator_secret(derived, Some(&f), false, &mut none, String::new);
+        let _ = std::fs::remove_file(&f);
+        let s = s.unwrap();
+        assert!(matches!(s, OperatorSecret::Master(m) if m.as_slice() == b"from file"));
     }
 }

@@ -1,7 +1,9 @@
 //! `sello renew`: renewal before expiry through EST `simplereenroll`, authenticated by the card's
 //! current 9A key (see [`crate::enroll::renew`] for the policy, the key staging and the
 //! recovery). Human output by default, JSON Lines with `--json`. Secrets come from files, the
-//! terminal or standard input — never from argv.
+//! terminal or standard input — never from argv. Like `sello activate`, it runs as a `sellod`
+//! job when the daemon is there (`--via-daemon`, or by default on the per-user socket) and over
+//! PC/SC directly otherwise (`--direct`): the same renewal, two ways to reach the card.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -13,7 +15,6 @@ use zeroize::Zeroizing;
 
 use super::{choose_reader, CardArgs, Ctx, Reported, SecretSource};
 use crate::card::piv::{PivCard, Slot};
-use crate::enroll::activation::OperatorSecret;
 use crate::enroll::est::{EstClient, EstClientConfig, PendingNotice, TrustAnchor};
 use crate::enroll::journal::JournalStore;
 use crate::enroll::local::pem_decode_all;
@@ -21,8 +22,7 @@ use crate::enroll::renew::{
     RenewError, RenewReport, RenewRequest, RenewStep, RenewUi, Renewal, RenewalStore,
     DEFAULT_WINDOW_DAYS,
 };
-use crate::pin::ManagementKey;
-use crate::profile::{self, ManagementKeyMode};
+use crate::profile;
 use crate::transport::{trace::Sink, Transport};
 
 /// `sello renew` arguments.
@@ -63,9 +63,21 @@ pub(crate) struct RenewArgs {
     /// The renewal window: renewal is allowed in the last DAYS of validity.
     #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_WINDOW_DAYS)]
     window_days: u32,
+    /// Run the renewal as a job of the sellod daemon (default when the per-user daemon answers
+    /// and PCSCLITE_CSOCK_NAME is not set).
+    #[arg(long, conflicts_with = "direct")]
+    via_daemon: bool,
+    /// Talk to the card directly over PC/SC even when sellod is running.
+    #[arg(long)]
+    direct: bool,
 }
 
 pub(crate) fn run(ctx: &Ctx, args: &RenewArgs) -> anyhow::Result<()> {
+    if !args.direct {
+        if let Some(client) = super::watch::connect_for_activation(args.via_daemon)? {
+            return via_daemon(ctx, args, client);
+        }
+    }
     let activations = JournalStore::default_location()?;
     let store = RenewalStore::beside(activations.dir());
     let reader = choose_reader(args.card.reader.as_deref())?;
@@ -118,7 +130,15 @@ pub(crate) fn run(ctx: &Ctx, args: &RenewArgs) -> anyhow::Result<()> {
     };
 
     let mut source = SecretSource::from_flag(args.pin_stdin || args.mgmt_secret_stdin);
-    let secret = operator_secret(args, &profile, &mut source)?;
+    let secret = super::input::operator_secret(
+        &profile,
+        args.mgmt_secret_file.as_deref(),
+        args.mgmt_secret_stdin,
+        &mut source,
+        || {
+            format!("profile {} keeps the card's management key with the operator: renewal puts a new key on the card and needs --mgmt-secret-file FILE or --mgmt-secret-stdin (renew at a registration point)", profile.name)
+        },
+    )?;
     let request = RenewRequest {
         profile,
         slots,
@@ -143,6 +163,120 @@ pub(crate) fn run(ctx: &Ctx, args: &RenewArgs) -> anyhow::Result<()> {
         }
         Err(e) => report_error(ctx.json, &serial, &journal, e),
     }
+}
+
+/// The same renewal as a sellod job: paths made absolute, secrets read here when asked.
+fn via_daemon(
+    ctx: &Ctx,
+    args: &RenewArgs,
+    client: crate::daemon::client::Client,
+) -> anyhow::Result<()> {
+    use super::watch::absolute;
+    let path = |p: &Option<PathBuf>| p.as_deref().map(absolute).transpose();
+    let spec = crate::daemon::protocol::RenewSpec {
+        profile: args.profile.clone(),
+        slot: Some(args.slot.clone()),
+        est: args.est.clone(),
+        est_trust: path(&args.est_trust)?,
+        est_pin: args.est_pin.clone(),
+        ca_cert: path(&args.ca_cert)?,
+        force: args.force,
+        window_days: Some(args.window_days),
+    };
+    let mut job = serde_json::to_value(&spec)?;
+    if let Some(o) = job.as_object_mut() {
+        o.insert("kind".into(), json!("renew"));
+    }
+    let mut daemon_job = super::watch::DaemonJob {
+        client,
+        reader: args.card.reader.as_deref(),
+        job,
+        mgmt_secret_file: args.mgmt_secret_file.as_deref(),
+        mgmt_secret_stdin: args.mgmt_secret_stdin,
+        source: SecretSource::from_flag(args.pin_stdin || args.mgmt_secret_stdin),
+    };
+    let e = super::watch::run_job(ctx, &mut daemon_job, "Renewal")?;
+    let r = &e["result"];
+    if !r.is_null() {
+        if ctx.json {
+            println!(
+                "{}",
+                json!({
+                    "ok": true,
+                    "renewal": "complete",
+                    "serial": r["serial"],
+                    "journal": r["journal"],
+                    "certificates": r["certificates"],
+                })
+            );
+        } else {
+            println!("Card {} renewed.", r["serial"].as_str().unwrap_or("?"));
+            for c in r["certificates"].as_array().into_iter().flatten() {
+                println!(
+                    "  {} {}: certificate {} replaces {}",
+                    c["slot"].as_str().unwrap_or("?"),
+                    c["purpose"].as_str().unwrap_or("?"),
+                    c["serial"].as_str().unwrap_or("?"),
+                    c["old_serial"].as_str().unwrap_or("?")
+                );
+            }
+            println!(
+                "These certificates were obtained by remote renewal: the next renewal needs a visit to a registration point."
+            );
+            println!("Journal: {}", r["journal"].as_str().unwrap_or("?"));
+        }
+        return Ok(());
+    }
+    // The same statuses, codes and advice as a direct renewal's failure.
+    let err = &e["error"];
+    let message = err["message"].as_str().unwrap_or("the job failed");
+    let (status, code, action) = match err["code"].as_str().unwrap_or_default() {
+        "renewal-refused" if err["needs_visit"] == false => (
+            "refused",
+            err["reason"].as_str().unwrap_or("refused"),
+            "Nothing was changed. Renew again when the window opens (the operator may use --force).",
+        ),
+        "renewal-refused" => (
+            "refused",
+            err["reason"].as_str().unwrap_or("refused"),
+            "The holder must visit a registration point: the card and its current certificates were not changed.",
+        ),
+        "ca-refused" => (
+            "refused-by-ca",
+            "ca-refused",
+            "The CA refused the renewal; the current key and certificates are untouched. The holder must visit a registration point.",
+        ),
+        "card-changed" => (
+            "failed",
+            "card-changed",
+            "The card is not as the renewal journal expects; take it to a registration point with the journal.",
+        ),
+        "invalid" | "wrong-pin" | "pin-blocked" | "management-key" => ("failed", "error", ""),
+        _ => (
+            "interrupted",
+            "interrupted",
+            "Run the same command again to resume; the journal records what is done.",
+        ),
+    };
+    if ctx.json {
+        println!(
+            "{}",
+            json!({
+                "ok": false,
+                "renewal": status,
+                "code": code,
+                "error": message,
+                "action": action,
+                "job": e["job"],
+            })
+        );
+    } else {
+        eprintln!("sello: renewal (sellod job {}): {message}", e["job"]);
+        if !action.is_empty() {
+            eprintln!("{action}");
+        }
+    }
+    Err(Reported.into())
 }
 
 /// Prints the failure for the operator and the holder: what happened, and what to do.
@@ -204,48 +338,6 @@ fn report_error(
         eprintln!("Journal: {}", journal.display());
     }
     Err(Reported.into())
-}
-
-fn operator_secret(
-    args: &RenewArgs,
-    profile: &profile::Profile,
-    source: &mut SecretSource,
-) -> anyhow::Result<OperatorSecret> {
-    let policy = profile.management_key;
-    if policy.mode == ManagementKeyMode::Factory {
-        return Ok(OperatorSecret::None);
-    }
-    let raw: Zeroizing<Vec<u8>> = if args.mgmt_secret_stdin {
-        Zeroizing::new(
-            source
-                .read("operator management-key secret")?
-                .as_bytes()
-                .to_vec(),
-        )
-    } else if let Some(f) = &args.mgmt_secret_file {
-        let mut bytes = Zeroizing::new(
-            std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?,
-        );
-        while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-            bytes.pop();
-        }
-        bytes
-    } else {
-        bail!(
-            "profile {} keeps the card's management key with the operator: renewal puts a new key on the card and needs --mgmt-secret-file FILE or --mgmt-secret-stdin (renew at a registration point)",
-            profile.name
-        )
-    };
-    Ok(match policy.mode {
-        ManagementKeyMode::Derived => OperatorSecret::Master(raw),
-        _ => {
-            let text = std::str::from_utf8(&raw).context("the management key must be hex")?;
-            OperatorSecret::Explicit(
-                ManagementKey::from_hex(policy.algorithm, text)
-                    .context("the management key is not valid hex of the profile's algorithm")?,
-            )
-        }
-    })
 }
 
 struct CliUi {

@@ -1,6 +1,6 @@
-//! The CLI side of `sellod`: `sello watch` streams the daemon's events, and `sello activate`
-//! runs as a daemon job when the daemon is there (progress shown here, secrets read here and
-//! sent only when the job asks for them).
+//! The CLI side of `sellod`: `sello watch` streams the daemon's events, and `sello activate` and
+//! `sello renew` run as daemon jobs when the daemon is there (progress shown here, secrets read
+//! here and sent only when the job asks for them).
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +11,6 @@ use zeroize::Zeroizing;
 
 use super::{Ctx, SecretSource};
 use crate::daemon::client::{Client, ClientError};
-use crate::daemon::protocol::ActivateSpec;
 
 /// `sello watch` arguments.
 #[derive(Debug, Args)]
@@ -35,7 +34,7 @@ pub(crate) fn connect(socket_path: Option<&Path>) -> Option<Client> {
     Some(c)
 }
 
-/// The daemon for `sello activate`: required with `--via-daemon`; otherwise used only when the
+/// The daemon for `sello activate` and `sello renew`: required with `--via-daemon`; otherwise used only when the
 /// per-user socket (`$SELLO_SOCKET`, `$XDG_RUNTIME_DIR`) answers and no private pcscd is
 /// selected (`PCSCLITE_CSOCK_NAME`), so a test rig or another user's system daemon is never
 /// picked by surprise.
@@ -173,11 +172,12 @@ fn pick_reader(c: &mut Client, wanted: Option<&str>) -> anyhow::Result<String> {
     }
 }
 
-/// What the daemon path of `sello activate` needs from the command line.
-pub(crate) struct DaemonActivation<'a> {
+/// What the daemon path of `sello activate` or `sello renew` needs from the command line.
+pub(crate) struct DaemonJob<'a> {
     pub client: Client,
     pub reader: Option<&'a str>,
-    pub spec: ActivateSpec,
+    /// The `start-job` job object (`kind` and its fields).
+    pub job: Value,
     /// The operator secret when it comes from a file (read here, sent when asked).
     pub mgmt_secret_file: Option<&'a Path>,
     pub mgmt_secret_stdin: bool,
@@ -192,23 +192,20 @@ pub(crate) fn absolute(p: &Path) -> anyhow::Result<String> {
         .with_context(|| format!("{} is not UTF-8", a.display()))
 }
 
-/// Runs the activation as a daemon job and shows its progress.
-pub(crate) fn activate(ctx: &Ctx, mut a: DaemonActivation<'_>) -> anyhow::Result<()> {
+/// Runs a job in sellod as its owner: answers its secret requests from the command line's
+/// sources, shows its progress; returns its `job-finished` event. `what` names the job for
+/// people ("Activation").
+pub(crate) fn run_job(ctx: &Ctx, a: &mut DaemonJob<'_>, what: &str) -> anyhow::Result<Value> {
     let reader = pick_reader(&mut a.client, a.reader)?;
     let started = a.client.call(json!({
         "op": "start-job",
         "reader": reader,
-        "job": serde_json::to_value(&a.spec).map(|mut v| {
-            if let Some(o) = v.as_object_mut() {
-                o.insert("kind".into(), json!("activate"));
-            }
-            v
-        })?,
+        "job": a.job,
     }))?;
     let id = started["job"].clone();
     if !ctx.json {
         eprintln!(
-            "Activation runs in sellod (job {id}, reader \"{}\").",
+            "{what} runs in sellod (job {id}, reader \"{}\").",
             started["reader"].as_str().unwrap_or(&reader)
         );
     }
@@ -220,7 +217,7 @@ pub(crate) fn activate(ctx: &Ctx, mut a: DaemonActivation<'_>) -> anyhow::Result
         match e["event"].as_str() {
             Some("secret-request") => {
                 let name = e["name"].as_str().unwrap_or_default().to_owned();
-                let value = secret(&mut a, &name, e["prompt"].as_str().unwrap_or(&name))?;
+                let value = secret(a, &name, e["prompt"].as_str().unwrap_or(&name))?;
                 a.client.call(json!({
                     "op": "secret", "job": id, "name": name, "value": value.as_str(),
                 }))?;
@@ -251,42 +248,42 @@ pub(crate) fn activate(ctx: &Ctx, mut a: DaemonActivation<'_>) -> anyhow::Result
                     );
                 }
             }
-            Some("job-finished") => {
-                if let Some(m) = e["error"]["message"].as_str() {
-                    bail!("activation stopped: {m} (run the same command again to resume)");
-                }
-                let r = &e["result"];
-                if ctx.json {
-                    println!("{r}");
-                } else {
-                    println!(
-                        "Card {} activated with profile {}.",
-                        r["serial"].as_str().unwrap_or("?"),
-                        r["profile"].as_str().unwrap_or("?")
-                    );
-                    for c in r["certificates"].as_array().into_iter().flatten() {
-                        println!(
-                            "  {} {}: certificate {} for {}",
-                            c["slot"].as_str().unwrap_or("?"),
-                            c["purpose"].as_str().unwrap_or("?"),
-                            c["serial"].as_str().unwrap_or("?"),
-                            c["subject"].as_str().unwrap_or("?")
-                        );
-                    }
-                    println!("Journal: {}", r["journal"].as_str().unwrap_or("?"));
-                }
-                return Ok(());
-            }
+            Some("job-finished") => return Ok(e),
             _ => {}
         }
     }
 }
 
-fn secret(
-    a: &mut DaemonActivation<'_>,
-    name: &str,
-    prompt: &str,
-) -> anyhow::Result<Zeroizing<String>> {
+/// Runs the activation as a daemon job and shows its progress.
+pub(crate) fn activate(ctx: &Ctx, mut a: DaemonJob<'_>) -> anyhow::Result<()> {
+    let e = run_job(ctx, &mut a, "Activation")?;
+    if let Some(m) = e["error"]["message"].as_str() {
+        bail!("activation stopped: {m} (run the same command again to resume)");
+    }
+    let r = &e["result"];
+    if ctx.json {
+        println!("{r}");
+    } else {
+        println!(
+            "Card {} activated with profile {}.",
+            r["serial"].as_str().unwrap_or("?"),
+            r["profile"].as_str().unwrap_or("?")
+        );
+        for c in r["certificates"].as_array().into_iter().flatten() {
+            println!(
+                "  {} {}: certificate {} for {}",
+                c["slot"].as_str().unwrap_or("?"),
+                c["purpose"].as_str().unwrap_or("?"),
+                c["serial"].as_str().unwrap_or("?"),
+                c["subject"].as_str().unwrap_or("?")
+            );
+        }
+        println!("Journal: {}", r["journal"].as_str().unwrap_or("?"));
+    }
+    Ok(())
+}
+
+fn secret(a: &mut DaemonJob<'_>, name: &str, prompt: &str) -> anyhow::Result<Zeroizing<String>> {
     match name {
         "mgmt-secret" if !a.mgmt_secret_stdin => {
             let Some(f) = a.mgmt_secret_file else {

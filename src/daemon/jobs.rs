@@ -5,8 +5,9 @@
 //!
 //! A job stops safely at the next secret or enrollment when it is cancelled, when its owner
 //! disconnects, or when the inventory sees its card removed or another card inserted (a swap);
-//! card operations themselves fail when the card is gone. Activations use the CLI's journal, so
-//! the same request started again (after a crash or a kill) resumes exactly as `sello activate`.
+//! card operations themselves fail when the card is gone. Activations and renewals use the CLI's
+//! journals, so the same request started again (after a crash or a kill) resumes exactly as
+//! `sello activate` or `sello renew` does.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -201,10 +202,11 @@ pub fn start(
     reader: &str,
     spec: JobSpec,
 ) -> Result<(Value, Go), ApiError> {
-    if let JobSpec::Renew = spec {
+    #[cfg(not(feature = "est-client"))]
+    if let JobSpec::Renew(_) = spec {
         return Err(ApiError::new(
             ErrorCode::NotAvailable,
-            "renewal is not available in this version of sellod; renew at a registration point",
+            "this sellod has no EST client, so it cannot renew; renew at a registration point",
         ));
     }
     let (reader, generation, serial) = {
@@ -312,6 +314,9 @@ enum JobError {
     Card(#[from] CardError),
     #[error("{0}")]
     Activation(#[from] ActivationError),
+    #[cfg(feature = "est-client")]
+    #[error("{0}")]
+    Renew(#[from] crate::enroll::renew::RenewError),
     #[error("{0}")]
     Invalid(String),
 }
@@ -331,8 +336,50 @@ impl JobError {
             }
             Self::Card(_) => "card",
             Self::Activation(_) => "activation",
+            #[cfg(feature = "est-client")]
+            Self::Renew(e) => renew_code(e),
             Self::Invalid(_) => "invalid",
         }
+    }
+
+    /// Fields added to the `job-finished` error object besides `code` and `message`.
+    fn details(&self) -> Option<Value> {
+        match self {
+            #[cfg(feature = "est-client")]
+            Self::Renew(crate::enroll::renew::RenewError::Refused { slot, refusal }) => {
+                Some(json!({
+                    "slot": slot,
+                    "reason": refusal.code(),
+                    "needs_visit": refusal.needs_visit(),
+                }))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The job error code of a failed renewal (`docs/api.md`).
+#[cfg(feature = "est-client")]
+fn renew_code(e: &crate::enroll::renew::RenewError) -> &'static str {
+    use crate::enroll::renew::RenewError;
+    match e {
+        RenewError::Refused { .. } => "renewal-refused",
+        RenewError::Enroll {
+            source: EnrollError::Rejected(_),
+            ..
+        } => "ca-refused",
+        RenewError::Card {
+            source: CardError::WrongPin { .. },
+            ..
+        } => "wrong-pin",
+        RenewError::Card {
+            source: CardError::PinBlocked,
+            ..
+        } => "pin-blocked",
+        RenewError::Card { source, .. } if source.is_card_removed() => "card-gone",
+        RenewError::CardChanged(_) => "card-changed",
+        RenewError::ManagementKey => "management-key",
+        _ => "renewal",
     }
 }
 
@@ -442,7 +489,10 @@ fn run(ctx: JobCtx, spec: JobSpec, serial: Option<String>, generation: u64) {
         JobSpec::ChangePin => pin_job(&ctx, serial.as_deref(), false),
         JobSpec::Unblock => pin_job(&ctx, serial.as_deref(), true),
         JobSpec::Activate(a) => activate(&ctx, serial.as_deref(), a),
-        JobSpec::Renew => Err(JobError::Invalid("renewal is not available".into())),
+        #[cfg(feature = "est-client")]
+        JobSpec::Renew(r) => renew(&ctx, serial.as_deref(), r),
+        #[cfg(not(feature = "est-client"))]
+        JobSpec::Renew(_) => Err(JobError::Invalid("this sellod has no EST client".into())),
     };
     // A secret-caused failure after removal reads better as "card gone".
     // An error caused by a removal or a cancellation (a refused secret, an enrollment not
@@ -462,10 +512,13 @@ fn run(ctx: JobCtx, spec: JobSpec, serial: Option<String>, generation: u64) {
             JobState::Cancelled,
             json!({ "error": { "code": "cancelled", "message": "the job was cancelled" } }),
         ),
-        Err(e) => (
-            JobState::Failed,
-            json!({ "error": { "code": e.code(), "message": e.to_string() } }),
-        ),
+        Err(e) => {
+            let mut error = json!({ "code": e.code(), "message": e.to_string() });
+            if let (Some(o), Some(Value::Object(d))) = (error.as_object_mut(), e.details()) {
+                o.extend(d);
+            }
+            (JobState::Failed, json!({ "error": error }))
+        }
     };
     ctx.d.jobs.update(ctx.id, |j| {
         j.state = state;
@@ -698,24 +751,7 @@ fn activate(ctx: &JobCtx, serial: Option<&str>, a: &ActivateSpec) -> Result<Valu
         inner: enroller,
         ctx,
     };
-    let policy = profile.management_key;
-    let secret = if policy.mode == ManagementKeyMode::Factory {
-        OperatorSecret::None
-    } else {
-        let raw = ctx.ask("mgmt-secret", "Operator management-key secret")?;
-        match policy.mode {
-            ManagementKeyMode::Derived => {
-                OperatorSecret::Master(Zeroizing::new(raw.as_bytes().to_vec()))
-            }
-            _ => OperatorSecret::Explicit(
-                ManagementKey::from_hex(policy.algorithm, raw.trim()).map_err(|_| {
-                    JobError::Invalid(
-                        "the management key is not valid hex of the profile's algorithm".into(),
-                    )
-                })?,
-            ),
-        }
-    };
+    let secret = operator_secret(ctx, &profile)?;
     let request = ActivationRequest {
         profile,
         identity,
@@ -753,6 +789,184 @@ fn activate(ctx: &JobCtx, serial: Option<&str>, a: &ActivateSpec) -> Result<Valu
         })).collect::<Vec<_>>(),
         "certificates": certs,
     }))
+}
+
+/// Asks the owner for the operator's management-key secret, unless the profile uses the
+/// factory key.
+fn operator_secret(ctx: &JobCtx, profile: &profile::Profile) -> Result<OperatorSecret, JobError> {
+    let policy = profile.management_key;
+    if policy.mode == ManagementKeyMode::Factory {
+        return Ok(OperatorSecret::None);
+    }
+    let raw = ctx.ask("mgmt-secret", "Operator management-key secret")?;
+    Ok(match policy.mode {
+        ManagementKeyMode::Derived => {
+            OperatorSecret::Master(Zeroizing::new(raw.as_bytes().to_vec()))
+        }
+        _ => OperatorSecret::Explicit(
+            ManagementKey::from_hex(policy.algorithm, raw.trim()).map_err(|_| {
+                JobError::Invalid(
+                    "the management key is not valid hex of the profile's algorithm".into(),
+                )
+            })?,
+        ),
+    })
+}
+
+/// A renewal (`sello renew`, [`crate::enroll::renew`]) as a job: the same policy, key staging
+/// and journal (`renewals/` beside the activation journals), so a renewal interrupted in the
+/// daemon resumes with `sello renew` and the other way round. The operator secret is asked
+/// before the card is touched; the holder's PIN once the policy allows the renewal. The job
+/// stops at its secret requests, before each request to the CA and before the key replacement
+/// begins; once the replacement has begun it runs to its end.
+#[cfg(feature = "est-client")]
+fn renew(
+    ctx: &JobCtx,
+    serial: Option<&str>,
+    r: &super::protocol::RenewSpec,
+) -> Result<Value, JobError> {
+    use crate::card::piv::Slot;
+    use crate::enroll::est::{EstClient, EstClientConfig, TrustAnchor};
+    use crate::enroll::renew::{RenewRequest, Renewal, RenewalStore, DEFAULT_WINDOW_DAYS};
+    ctx.check()?;
+    let store = ctx.d.journal.clone().ok_or_else(|| {
+        JobError::Invalid("no state directory for the renewal journal (set SELLO_STATE_DIR)".into())
+    })?;
+    let store = RenewalStore::beside(store.dir());
+    ctx.progress("open", None, "started", "connecting to the card");
+    let transport = Transport::open_pcsc(&ctx.reader).map_err(CardError::from)?;
+    let atr = transport.atr().to_vec();
+    let mut card = PivCard::open(transport)?;
+    same_card(serial, card.serial().ok().map(|s| s.to_string()))?;
+    ctx.progress("open", None, "done", "card identified");
+    let profiles = profile::load_all().map_err(|e| JobError::Invalid(e.to_string()))?;
+    let profile = match &r.profile {
+        Some(name) => profile::find(&profiles, name),
+        None => profile::for_card(&profiles, "PIV", &atr),
+    }
+    .map_err(|e| JobError::Invalid(e.to_string()))?;
+    let slots: Vec<Slot> = match r.slot.as_deref() {
+        None => profile.keys.iter().map(|k| k.slot).collect(),
+        Some(s) if s.eq_ignore_ascii_case("all") => profile.keys.iter().map(|k| k.slot).collect(),
+        Some(s) => vec![u8::from_str_radix(s.trim(), 16)
+            .map(Slot)
+            .map_err(|_| JobError::Invalid(format!("\"{s}\" is not a slot (9A, 9C or all)")))?],
+    };
+    let inv = |e: crate::enroll::est::EstError| JobError::Invalid(e.to_string());
+    let trust = match (&r.est_trust, &r.est_pin) {
+        (Some(pem), _) => TrustAnchor::from_pem_file(&absolute(pem)?).map_err(inv)?,
+        (None, Some(fp)) => TrustAnchor::from_fingerprint(fp).map_err(inv)?,
+        (None, None) => {
+            return Err(JobError::Invalid(
+                "how should the EST server be recognised? give est_trust or est_pin".into(),
+            ))
+        }
+    };
+    let est = EstClientConfig::new(&r.est, trust);
+    let anchors = match &r.ca_cert {
+        Some(f) => read_anchors(&absolute(f)?)?,
+        None => EstClient::new(est.clone())
+            .and_then(|c| c.cacerts(None))
+            .map_err(|e| {
+                JobError::Invalid(format!(
+                    "cannot fetch the CA certificates (EST /cacerts): {e}"
+                ))
+            })?,
+    };
+    let secret = operator_secret(ctx, &profile)?;
+    let request = RenewRequest {
+        profile,
+        slots,
+        trust_anchors: anchors,
+        est,
+        force: r.force,
+        window_days: r.window_days.unwrap_or(DEFAULT_WINDOW_DAYS),
+        now: super::now(),
+    };
+    ctx.check()?;
+    let renewal = Renewal::begin(Arc::new(Mutex::new(card)), &request, &store)?;
+    let journal = renewal.journal_path().display().to_string();
+    let mut ui = RenewJobUi { ctx, stopped: None };
+    let report = match renewal.run(&secret, &mut ui) {
+        Ok(r) => r,
+        // Stopped by the job itself (a declined secret, a cancellation): say that, not "renewal".
+        Err(e) => return Err(ui.stopped.take().unwrap_or(JobError::Renew(e))),
+    };
+    let certs: Vec<Value> = report
+        .journal
+        .slots
+        .iter()
+        .map(|s| {
+            json!({
+                "slot": s.slot,
+                "purpose": s.purpose,
+                "old_serial": s.old_serial,
+                "serial": s.certificate_info.as_ref().map(|c| c.serial.clone()),
+                "subject": s.certificate_info.as_ref().map(|c| c.subject.clone()),
+                "not_after": s.certificate_info.as_ref().map(|c| c.not_after),
+            })
+        })
+        .collect();
+    Ok(json!({
+        "renewal": "complete",
+        "serial": report.serial,
+        "journal": journal,
+        "steps": report.steps.iter().map(|s| json!({
+            "step": s.name, "slot": s.slot, "status": s.status,
+        })).collect::<Vec<_>>(),
+        "certificates": certs,
+    }))
+}
+
+/// The renewal's dialogue: the PIN from the owner, steps and CA waits as progress events.
+#[cfg(feature = "est-client")]
+struct RenewJobUi<'a> {
+    ctx: &'a JobCtx,
+    /// Why the job stopped the renewal, when it did.
+    stopped: Option<JobError>,
+}
+
+#[cfg(feature = "est-client")]
+impl RenewJobUi<'_> {
+    fn stop(&mut self, e: JobError) -> crate::enroll::renew::RenewError {
+        let r = crate::enroll::renew::RenewError::Input(e.to_string());
+        self.stopped = Some(e);
+        r
+    }
+}
+
+#[cfg(feature = "est-client")]
+impl crate::enroll::renew::RenewUi for RenewJobUi<'_> {
+    fn pin(&mut self) -> Result<Zeroizing<String>, crate::enroll::renew::RenewError> {
+        match self.ctx.ask("current-pin", "Holder's PIN") {
+            Ok(pin) => Ok(pin),
+            Err(e) => Err(self.stop(e)),
+        }
+    }
+
+    fn pending(&mut self, n: &crate::enroll::est::PendingNotice) {
+        self.ctx.progress(
+            "ca-pending",
+            None,
+            "waiting",
+            &format!(
+                "the CA has put the renewal on hold; asking again in {} s ({}/{})",
+                n.wait.as_secs(),
+                n.attempt,
+                n.max_attempts
+            ),
+        );
+    }
+
+    fn proceed(&mut self) -> Result<(), crate::enroll::renew::RenewError> {
+        // Cancelled, owner gone or card swapped: stop before the CA or the key replacement.
+        self.ctx.check().map_err(|e| self.stop(e))
+    }
+
+    fn step(&mut self, s: &crate::enroll::renew::RenewStep) {
+        self.ctx
+            .progress(s.name, s.slot.clone(), s.status, &s.detail);
+    }
 }
 
 struct JobUi<'a> {

@@ -96,8 +96,8 @@ pub enum JobSpec {
     ChangePin,
     /// Unblock the PIN with the PUK (secrets: `puk`, `new-pin`).
     Unblock,
-    /// Renew the certificates (not available yet).
-    Renew,
+    /// Renew the certificates before expiry (see [`RenewSpec`]).
+    Renew(Box<RenewSpec>),
     /// Activate the card (see [`ActivateSpec`]).
     Activate(Box<ActivateSpec>),
 }
@@ -108,7 +108,7 @@ impl JobSpec {
         match self {
             Self::ChangePin => "change-pin",
             Self::Unblock => "unblock",
-            Self::Renew => "renew",
+            Self::Renew(_) => "renew",
             Self::Activate(_) => "activate",
         }
     }
@@ -150,6 +150,38 @@ pub struct ActivateSpec {
     /// A local training CA directory instead of EST.
     #[serde(default)]
     pub local_ca: Option<String>,
+}
+
+/// The non-secret parameters of a renewal, as `sello renew` takes them (EST `simplereenroll`,
+/// RFC 7030 §4.2.2, authenticated by the card's 9A key). Secrets (`mgmt-secret` unless the
+/// profile uses the factory key, `current-pin`) are asked for through `secret-request` events.
+/// Paths are read by the daemon, so they must be absolute.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenewSpec {
+    /// Card profile (default: the one that applies to the card).
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// Which certificate to renew: a slot of the profile (`9A`, `9C`) or `all` (default).
+    #[serde(default)]
+    pub slot: Option<String>,
+    /// EST server URL.
+    pub est: String,
+    /// EST TLS trust anchors (PEM file).
+    #[serde(default)]
+    pub est_trust: Option<String>,
+    /// EST TLS certificate SHA-256 fingerprint.
+    #[serde(default)]
+    pub est_pin: Option<String>,
+    /// CA certificate(s) (PEM file) the new certificates must chain to (default: EST /cacerts).
+    #[serde(default)]
+    pub ca_cert: Option<String>,
+    /// Renew even though the certificate is not yet within the renewal window (operator).
+    #[serde(default)]
+    pub force: bool,
+    /// The renewal window in days before expiry (default 60).
+    #[serde(default)]
+    pub window_days: Option<u32>,
 }
 
 /// Machine-readable error codes (`error.code`).
@@ -276,6 +308,18 @@ mod tests {
                 ..
             }
         ));
+        let r = parse(
+            br#"{"op":"start-job","reader":"X","job":{"kind":"renew","est":"https://ca","force":true}}"#,
+        )
+        .expect("valid");
+        assert!(matches!(
+            r.op,
+            Op::StartJob {
+                job: JobSpec::Renew(ref s),
+                ..
+            } if s.force && s.slot.is_none()
+        ));
+        assert!(parse(br#"{"op":"start-job","reader":"X","job":{"kind":"renew"}}"#).is_err());
         let (id, e) = parse(br#"{"id":"a","op":"nope"}"#).expect_err("unknown op");
         assert_eq!((id, e.code), (json!("a"), ErrorCode::BadRequest));
         assert!(parse(b"[1,2]").is_err());

@@ -435,6 +435,11 @@ pub trait RenewUi {
     fn pending(&mut self, notice: &PendingNotice);
     /// A step ended well.
     fn step(&mut self, step: &RenewStep);
+    /// Called before each request to the CA and before the key replacement begins: an error
+    /// (the caller was cancelled) stops the renewal there, where running it again resumes.
+    fn proceed(&mut self) -> Result<(), RenewError> {
+        Ok(())
+    }
     /// A test hook, compiled only in debug builds: `SELLO_TEST_ABORT_AT=<name>` stops the
     /// process just before the named point (e.g. `before-commit`).
     fn checkpoint(&mut self, _name: &str) {}
@@ -733,9 +738,11 @@ impl<'a> Renewal<'a> {
             }
             let client = self.est_client(auth_chain, auth_key, pin.clone())?;
             for (t, pk) in to_enroll.iter().zip(&keys) {
+                ui.proceed()?;
                 self.reenroll(ui, &client, t, pk)?;
             }
         }
+        ui.proceed()?;
         ui.checkpoint("before-commit");
         for t in &targets {
             self.commit(ui, t)?;
