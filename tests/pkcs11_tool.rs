@@ -221,6 +221,46 @@ fn change_pin_block_and_init_pin_with_puk() {
     assert!(!ok.contains("user PIN locked"), "{ok}");
 }
 
+/// The SO PIN flags follow the card's PUK counter: read with GET METADATA when the token is
+/// loaded (a try spent by another tool shows), then from the answers to our own PUK operations.
+#[test]
+fn so_pin_flags_follow_the_puk_counter() {
+    let b = Bench::start();
+    provision(&b, false);
+    let fresh = p11(&b, &["-L"]);
+    assert!(!fresh.contains("SO PIN"), "{fresh}");
+    // Another tool spends a PUK try: the next load reads the counter from the card.
+    b.yk_fails(&["-a", "unblock-pin", "-P", "87654321", "-N", "13572468"]);
+    let low = p11(&b, &["-L"]);
+    assert!(low.contains("SO PIN count low"), "{low}");
+    assert!(!low.contains("final SO PIN try"), "{low}");
+    // A wrong PUK through our own C_InitPIN.
+    let so = |puk: &str| {
+        p11_fails(
+            &b,
+            &[
+                "--login",
+                "--login-type",
+                "so",
+                "--so-pin",
+                puk,
+                "--init-pin",
+                "--new-pin",
+                "13572468",
+            ],
+        )
+    };
+    let wrong = so("87654321");
+    assert!(wrong.contains("CKR_PIN_INCORRECT"), "{wrong}");
+    let last = p11(&b, &["-L"]);
+    assert!(last.contains("final SO PIN try"), "{last}");
+    so("87654321");
+    let locked = p11(&b, &["-L"]);
+    assert!(locked.contains("SO PIN locked"), "{locked}");
+    let refused = so(PUK);
+    assert!(refused.contains("CKR_PIN_LOCKED"), "{refused}");
+}
+
 /// `(label, ID)` of every certificate in `pkcs11-tool -O` output.
 fn certificates(listing: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();

@@ -418,6 +418,11 @@ pub trait CardDriver: Send {
     fn pin_retries(&mut self) -> Result<Option<Retries>, CardError> {
         Ok(None)
     }
+    /// PUK tries left, learned without using the PUK (e.g. from key metadata); `None` when the
+    /// card cannot tell that way.
+    fn puk_retries(&mut self) -> Result<Option<Retries>, CardError> {
+        Ok(None)
+    }
     /// Whether the card was reset (by another application, or reinserted) since the last call:
     /// login state is lost.
     fn take_reset_event(&mut self) -> bool;

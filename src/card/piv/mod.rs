@@ -1365,6 +1365,16 @@ impl CardDriver for PivCard {
         }
     }
 
+    fn puk_retries(&mut self) -> Result<Option<Retries>, CardError> {
+        // GET METADATA for the PUK reference (`F7 00 81`); nothing is sent to a card known not
+        // to have metadata.
+        match self.metadata(Slot::PUK) {
+            Ok(m) => Ok(m.and_then(|m| m.retries)),
+            Err(CardError::NotSupported(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     fn take_reset_event(&mut self) -> bool {
         std::mem::take(&mut self.state.reset_event)
     }
