@@ -261,6 +261,58 @@ fn so_pin_flags_follow_the_puk_counter() {
     assert!(refused.contains("CKR_PIN_LOCKED"), "{refused}");
 }
 
+/// `CKA_LOCAL` follows the key's origin (metadata): true for keys generated on the card (9A,
+/// 9C), false for an imported one (9D). pkcs11-tool lists it as "local" under "Access".
+#[test]
+fn cka_local_true_only_for_keys_generated_on_the_card() {
+    let b = Bench::start();
+    provision(&b, false);
+    b.ok(
+        "openssl",
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
+            "9d-key.pem",
+        ],
+    );
+    let key = b.path("9d-key.pem").display().to_string();
+    let public = b.path("9d.pem").display().to_string();
+    b.ok(
+        "openssl",
+        &["pkey", "-in", &key, "-pubout", "-out", &public],
+    );
+    b.yk(&["-a", "import-key", "-s", "9d", "-i", &key]);
+    b.issue("9d.pem", "Alice Encryption", "9d.crt");
+    b.yk(&["-a", "import-certificate", "-s", "9d", "-i", "9d.crt"]);
+    let listing = p11(&b, &["-O", "--login", "--pin", PIN]);
+    // (object kind, ID) -> whether "local" is among its access flags.
+    let mut local = std::collections::BTreeMap::new();
+    let (mut kind, mut id) = (String::new(), String::new());
+    for line in listing.lines() {
+        if !line.starts_with(' ') {
+            kind = line.split(';').next().unwrap_or("").to_owned();
+            continue;
+        }
+        let line = line.trim();
+        if let Some(i) = line.strip_prefix("ID:") {
+            id = i.trim().to_owned();
+        } else if let Some(a) = line.strip_prefix("Access:") {
+            let is_local = a.split(',').any(|f| f.trim() == "local");
+            local.insert((kind.clone(), id.clone()), is_local);
+        }
+    }
+    let private = |id: &str| local.get(&("Private Key Object".to_owned(), id.to_owned()));
+    assert_eq!(private("01"), Some(&true), "{listing}");
+    assert_eq!(private("02"), Some(&true), "{listing}");
+    assert_eq!(private("03"), Some(&false), "{listing}");
+    let public = local.get(&("Public Key Object".to_owned(), "03".to_owned()));
+    assert_eq!(public, Some(&false), "{listing}");
+}
+
 /// `(label, ID)` of every certificate in `pkcs11-tool -O` output.
 fn certificates(listing: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();

@@ -325,6 +325,9 @@ pub struct KeySlot {
     pub public_key: Option<PublicKey>,
     /// The certificate (DER), if stored.
     pub certificate: Option<Vec<u8>>,
+    /// Whether the key was generated on the card (`Some(false)`: imported); `None` when the
+    /// card does not say (no metadata).
+    pub generated: Option<bool>,
 }
 
 impl KeySlot {
@@ -341,6 +344,7 @@ impl KeySlot {
             algorithm: public_key.as_ref().map(PublicKey::algorithm),
             public_key,
             certificate: Some(der),
+            generated: None,
         }
     }
 }
