@@ -313,6 +313,46 @@ fn cka_local_true_only_for_keys_generated_on_the_card() {
     assert_eq!(public, Some(&false), "{listing}");
 }
 
+/// OpenSC's `pkcs11-spy.so` in front of our module: it writes its own function list into the
+/// `CK_INTERFACE` that `C_GetInterface` returns (it used to crash on our read-only static). The
+/// listing must work and the spy's log must show our module's calls.
+#[test]
+fn works_behind_opensc_pkcs11_spy() {
+    const SPY: &str = "/usr/lib/x86_64-linux-gnu/pkcs11-spy.so";
+    let b = Bench::start();
+    provision(&b, false);
+    let log = b.path("spy.log");
+    let out = b
+        .rig
+        .command("pkcs11-tool")
+        .args(["--module", SPY, "-L", "-O"])
+        .env("PKCS11SPY", module())
+        .env("PKCS11SPY_OUTPUT", &log)
+        .current_dir(b.dir())
+        .output()
+        .expect("run pkcs11-tool");
+    let text = rig::text(&out);
+    assert!(out.status.success(), "{}: {text}", out.status);
+    assert!(text.contains("token label        : Alice Holder"), "{text}");
+    assert!(text.contains("CN=Alice Holder"), "{text}");
+    let spied = std::fs::read_to_string(&log).expect("spy log");
+    for call in [
+        "C_GetInterface",
+        "C_Initialize",
+        "C_GetSlotList",
+        "C_GetTokenInfo",
+        "C_FindObjectsInit",
+        "C_GetAttributeValue",
+        "C_Finalize",
+    ] {
+        assert!(
+            spied.contains(call),
+            "{call} missing from the spy log:\n{spied}"
+        );
+    }
+    assert!(spied.contains("Alice Holder"), "{spied}");
+}
+
 /// `(label, ID)` of every certificate in `pkcs11-tool -O` output.
 fn certificates(listing: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
