@@ -353,6 +353,37 @@ fn works_behind_opensc_pkcs11_spy() {
     assert!(spied.contains("Alice Holder"), "{spied}");
 }
 
+/// The token's PIN length range comes from the card's profile: `citizen-piv` (embedded) says
+/// 6–8; a user profile of the same name that says 7–8 replaces it.
+#[test]
+fn pin_length_from_the_card_profile() {
+    let b = Bench::start();
+    provision(&b, false);
+    let profiles = b.path("profiles");
+    let list = |tag: &str| {
+        let out = b
+            .rig
+            .command("pkcs11-tool")
+            .args(["--module", module().as_str(), "-L"])
+            .env("SELLO_PROFILE_DIR", &profiles)
+            .current_dir(b.dir())
+            .output()
+            .expect("run pkcs11-tool");
+        let text = rig::text(&out);
+        assert!(out.status.success(), "{tag}: {text}");
+        text
+    };
+    let embedded = list("embedded");
+    assert!(embedded.contains("pin min/max        : 6/8"), "{embedded}");
+    std::fs::create_dir_all(&profiles).expect("profile dir");
+    let text = sello::profile::EMBEDDED[0]
+        .1
+        .replacen("min_length = 6", "min_length = 7", 1);
+    std::fs::write(profiles.join("citizen-piv.toml"), text).expect("user profile");
+    let user = list("user");
+    assert!(user.contains("pin min/max        : 7/8"), "{user}");
+}
+
 /// `(label, ID)` of every certificate in `pkcs11-tool -O` output.
 fn certificates(listing: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();

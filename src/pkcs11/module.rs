@@ -614,8 +614,9 @@ pub fn token_info(id: CK_SLOT_ID) -> Result<TokenInfo> {
                 | login_flags,
             sessions,
             rw_sessions: rw,
-            min_pin: m.config.min_pin_len,
-            max_pin: m.config.max_pin_len,
+            // The card's profile, else PIV's range (Config: 6–8).
+            min_pin: t.pin_len.map_or(m.config.min_pin_len, |l| l.0),
+            max_pin: t.pin_len.map_or(m.config.max_pin_len, |l| l.1),
             firmware: t.firmware,
         })
     })
