@@ -103,7 +103,7 @@ fn apdu_counts_cold_and_warm() {
     let mut atr = hex::decode("3B8F0180F9A0000003080000100073C021C0").expect("hex");
     let tck = atr[1..].iter().fold(0, |x, b| x ^ b);
     atr.push(tck);
-    for (atr, cold_want, warm_want) in [(None, 14, 10), (Some(atr), 11, 10)] {
+    for (atr, cold_want, warm_want) in [(None, 18, 11), (Some(atr), 14, 11)] {
         let extended = atr.is_some();
         let mut opts = RigOptions::new(env!("CARGO_BIN_EXE_sello-vcard"));
         opts.atr = atr;

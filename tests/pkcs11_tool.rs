@@ -221,6 +221,169 @@ fn change_pin_block_and_init_pin_with_puk() {
     assert!(!ok.contains("user PIN locked"), "{ok}");
 }
 
+/// The SO PIN flags follow the card's PUK counter: read with GET METADATA when the token is
+/// loaded (a try spent by another tool shows), then from the answers to our own PUK operations.
+#[test]
+fn so_pin_flags_follow_the_puk_counter() {
+    let b = Bench::start();
+    provision(&b, false);
+    let fresh = p11(&b, &["-L"]);
+    assert!(!fresh.contains("SO PIN"), "{fresh}");
+    // Another tool spends a PUK try: the next load reads the counter from the card.
+    b.yk_fails(&["-a", "unblock-pin", "-P", "87654321", "-N", "13572468"]);
+    let low = p11(&b, &["-L"]);
+    assert!(low.contains("SO PIN count low"), "{low}");
+    assert!(!low.contains("final SO PIN try"), "{low}");
+    // A wrong PUK through our own C_InitPIN.
+    let so = |puk: &str| {
+        p11_fails(
+            &b,
+            &[
+                "--login",
+                "--login-type",
+                "so",
+                "--so-pin",
+                puk,
+                "--init-pin",
+                "--new-pin",
+                "13572468",
+            ],
+        )
+    };
+    let wrong = so("87654321");
+    assert!(wrong.contains("CKR_PIN_INCORRECT"), "{wrong}");
+    let last = p11(&b, &["-L"]);
+    assert!(last.contains("final SO PIN try"), "{last}");
+    so("87654321");
+    let locked = p11(&b, &["-L"]);
+    assert!(locked.contains("SO PIN locked"), "{locked}");
+    let refused = so(PUK);
+    assert!(refused.contains("CKR_PIN_LOCKED"), "{refused}");
+}
+
+/// `CKA_LOCAL` follows the key's origin (metadata): true for keys generated on the card (9A,
+/// 9C), false for an imported one (9D). pkcs11-tool lists it as "local" under "Access".
+#[test]
+fn cka_local_true_only_for_keys_generated_on_the_card() {
+    let b = Bench::start();
+    provision(&b, false);
+    b.ok(
+        "openssl",
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
+            "9d-key.pem",
+        ],
+    );
+    let key = b.path("9d-key.pem").display().to_string();
+    let public = b.path("9d.pem").display().to_string();
+    b.ok(
+        "openssl",
+        &["pkey", "-in", &key, "-pubout", "-out", &public],
+    );
+    b.yk(&["-a", "import-key", "-s", "9d", "-i", &key]);
+    b.issue("9d.pem", "Alice Encryption", "9d.crt");
+    b.yk(&["-a", "import-certificate", "-s", "9d", "-i", "9d.crt"]);
+    let listing = p11(&b, &["-O", "--login", "--pin", PIN]);
+    // (object kind, ID) -> whether "local" is among its access flags.
+    let mut local = std::collections::BTreeMap::new();
+    let (mut kind, mut id) = (String::new(), String::new());
+    for line in listing.lines() {
+        if !line.starts_with(' ') {
+            kind = line.split(';').next().unwrap_or("").to_owned();
+            continue;
+        }
+        let line = line.trim();
+        if let Some(i) = line.strip_prefix("ID:") {
+            id = i.trim().to_owned();
+        } else if let Some(a) = line.strip_prefix("Access:") {
+            let is_local = a.split(',').any(|f| f.trim() == "local");
+            local.insert((kind.clone(), id.clone()), is_local);
+        }
+    }
+    let private = |id: &str| local.get(&("Private Key Object".to_owned(), id.to_owned()));
+    assert_eq!(private("01"), Some(&true), "{listing}");
+    assert_eq!(private("02"), Some(&true), "{listing}");
+    assert_eq!(private("03"), Some(&false), "{listing}");
+    let public = local.get(&("Public Key Object".to_owned(), "03".to_owned()));
+    assert_eq!(public, Some(&false), "{listing}");
+}
+
+/// OpenSC's `pkcs11-spy.so` in front of our module: it writes its own function list into the
+/// `CK_INTERFACE` that `C_GetInterface` returns (it used to crash on our read-only static). The
+/// listing must work and the spy's log must show our module's calls.
+#[test]
+fn works_behind_opensc_pkcs11_spy() {
+    const SPY: &str = "/usr/lib/x86_64-linux-gnu/pkcs11-spy.so";
+    let b = Bench::start();
+    provision(&b, false);
+    let log = b.path("spy.log");
+    let out = b
+        .rig
+        .command("pkcs11-tool")
+        .args(["--module", SPY, "-L", "-O"])
+        .env("PKCS11SPY", module())
+        .env("PKCS11SPY_OUTPUT", &log)
+        .current_dir(b.dir())
+        .output()
+        .expect("run pkcs11-tool");
+    let text = rig::text(&out);
+    assert!(out.status.success(), "{}: {text}", out.status);
+    assert!(text.contains("token label        : Alice Holder"), "{text}");
+    assert!(text.contains("CN=Alice Holder"), "{text}");
+    let spied = std::fs::read_to_string(&log).expect("spy log");
+    for call in [
+        "C_GetInterface",
+        "C_Initialize",
+        "C_GetSlotList",
+        "C_GetTokenInfo",
+        "C_FindObjectsInit",
+        "C_GetAttributeValue",
+        "C_Finalize",
+    ] {
+        assert!(
+            spied.contains(call),
+            "{call} missing from the spy log:\n{spied}"
+        );
+    }
+    assert!(spied.contains("Alice Holder"), "{spied}");
+}
+
+/// The token's PIN length range comes from the card's profile: `citizen-piv` (embedded) says
+/// 6–8; a user profile of the same name that says 7–8 replaces it.
+#[test]
+fn pin_length_from_the_card_profile() {
+    let b = Bench::start();
+    provision(&b, false);
+    let profiles = b.path("profiles");
+    let list = |tag: &str| {
+        let out = b
+            .rig
+            .command("pkcs11-tool")
+            .args(["--module", module().as_str(), "-L"])
+            .env("SELLO_PROFILE_DIR", &profiles)
+            .current_dir(b.dir())
+            .output()
+            .expect("run pkcs11-tool");
+        let text = rig::text(&out);
+        assert!(out.status.success(), "{tag}: {text}");
+        text
+    };
+    let embedded = list("embedded");
+    assert!(embedded.contains("pin min/max        : 6/8"), "{embedded}");
+    std::fs::create_dir_all(&profiles).expect("profile dir");
+    let text = sello::profile::EMBEDDED[0]
+        .1
+        .replacen("min_length = 6", "min_length = 7", 1);
+    std::fs::write(profiles.join("citizen-piv.toml"), text).expect("user profile");
+    let user = list("user");
+    assert!(user.contains("pin min/max        : 7/8"), "{user}");
+}
+
 /// `(label, ID)` of every certificate in `pkcs11-tool -O` output.
 fn certificates(listing: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();

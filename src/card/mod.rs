@@ -325,6 +325,9 @@ pub struct KeySlot {
     pub public_key: Option<PublicKey>,
     /// The certificate (DER), if stored.
     pub certificate: Option<Vec<u8>>,
+    /// Whether the key was generated on the card (`Some(false)`: imported); `None` when the
+    /// card does not say (no metadata).
+    pub generated: Option<bool>,
 }
 
 impl KeySlot {
@@ -341,6 +344,7 @@ impl KeySlot {
             algorithm: public_key.as_ref().map(PublicKey::algorithm),
             public_key,
             certificate: Some(der),
+            generated: None,
         }
     }
 }
@@ -416,6 +420,11 @@ pub trait CardDriver: Send {
     /// card cannot tell that way. Never spends a try and never reveals another application's
     /// login.
     fn pin_retries(&mut self) -> Result<Option<Retries>, CardError> {
+        Ok(None)
+    }
+    /// PUK tries left, learned without using the PUK (e.g. from key metadata); `None` when the
+    /// card cannot tell that way.
+    fn puk_retries(&mut self) -> Result<Option<Retries>, CardError> {
         Ok(None)
     }
     /// Whether the card was reset (by another application, or reinserted) since the last call:

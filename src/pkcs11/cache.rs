@@ -22,12 +22,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Format version of the cache file.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What is cached for one card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
-    /// File format version.
+    /// File format version (2: keys carry their origin; older files are read again).
     pub format: u32,
     /// The card's serial.
     pub serial: String,
@@ -46,6 +46,9 @@ pub struct CachedSlot {
     pub key: u8,
     /// The certificate, DER in hex.
     pub certificate: String,
+    /// Whether the key was generated on the card (`None`: the card did not say).
+    #[serde(default)]
+    pub generated: Option<bool>,
 }
 
 impl Entry {
@@ -67,6 +70,7 @@ impl Entry {
                     s.certificate.as_ref().map(|c| CachedSlot {
                         key: s.key.0,
                         certificate: hex::encode(c),
+                        generated: s.generated,
                     })
                 })
                 .collect(),
@@ -85,7 +89,9 @@ impl Entry {
             .map(|s| {
                 let der = hex::decode(&s.certificate).ok()?;
                 x509_parser::parse_x509_certificate(&der).ok()?;
-                Some(KeySlot::from_certificate(KeyRef(s.key), der))
+                let mut k = KeySlot::from_certificate(KeyRef(s.key), der);
+                k.generated = s.generated;
+                Some(k)
             })
             .collect()
     }
@@ -207,6 +213,7 @@ mod tests {
             slots: vec![CachedSlot {
                 key: 0x9A,
                 certificate: "3000".into(),
+                generated: None,
             }],
         };
         assert_eq!(e.fingerprint(), None);

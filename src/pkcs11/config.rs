@@ -32,9 +32,9 @@ pub enum PinMode {
 pub struct Config {
     /// How the PIN is obtained.
     pub pin_mode: PinMode,
-    /// Minimum PIN length announced in the token info (PIV: 6).
+    /// Minimum PIN length announced in the token info when no card profile matches (PIV: 6).
     pub min_pin_len: usize,
-    /// Maximum PIN length announced in the token info (PIV: 8).
+    /// Maximum PIN length announced in the token info when no card profile matches (PIV: 8).
     pub max_pin_len: usize,
     /// Longest time the reader watcher blocks before looking at its stop flag (milliseconds);
     /// `C_Finalize` wakes it at once with `SCardCancel`, and card events wake it at once too.

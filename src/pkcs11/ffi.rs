@@ -16,6 +16,7 @@ use super::module::{self, InitArgs, Output};
 use cryptoki_sys::*;
 use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Mutex;
 
 // ---------------------------------------------------------------------------------------------
 // Pointer helpers. Each one is `unsafe` with the caller contract stated; every call site says
@@ -377,7 +378,7 @@ cryptoki_fn! {
         });
         match found {
             Some((i, _)) => {
-                *p = i as *const CK_INTERFACE as *mut CK_INTERFACE;
+                *p = issue_interface(i);
                 Ok(())
             }
             None => fail(CKR_ARGUMENTS_BAD),
@@ -970,6 +971,50 @@ static INTERFACES: Interfaces = Interfaces([
 
 const INTERFACE_VERSIONS: [CK_VERSION; 2] = [version(3, 0), version(2, 40)];
 
+/// How many interface structs `C_GetInterface` hands out before it reuses the oldest.
+const ISSUED_MAX: usize = 1024;
+
+/// The interface structs `C_GetInterface` has handed out: writable copies of [`INTERFACES`],
+/// one per call, allocated once and never freed (process lifetime), so a caller may write into
+/// the struct it got — OpenSC's `pkcs11-spy.so` replaces `pFunctionList` with its own table —
+/// without touching read-only memory or what other callers got. The function lists they point
+/// to stay immutable statics. After [`ISSUED_MAX`] calls the oldest struct is refilled and
+/// handed out again (applications ask once or twice per load; this only bounds the memory).
+struct Issued {
+    structs: Vec<*mut CK_INTERFACE>,
+    next: usize,
+}
+
+// SAFETY: the pointers come from `Box::into_raw` and are never freed; the module writes through
+// them only inside `issue_interface`, under the `ISSUED` lock.
+unsafe impl Send for Issued {}
+
+static ISSUED: Mutex<Issued> = Mutex::new(Issued {
+    structs: Vec::new(),
+    next: 0,
+});
+
+/// A writable copy of `template` for one `C_GetInterface` caller (see [`Issued`]).
+fn issue_interface(template: &CK_INTERFACE) -> CK_INTERFACE_PTR {
+    let copy = CK_INTERFACE { ..*template };
+    // Only pointers inside: a panic elsewhere cannot leave them inconsistent.
+    let mut issued = ISSUED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if issued.structs.len() < ISSUED_MAX {
+        let p = Box::into_raw(Box::new(copy));
+        issued.structs.push(p);
+        return p;
+    }
+    let i = issued.next;
+    issued.next = (i + 1) % ISSUED_MAX;
+    let p = issued.structs[i];
+    // SAFETY: `p` came from `Box::into_raw` above and is never freed, so it is valid and
+    // aligned; the module writes to it only here, under the lock.
+    unsafe { p.write(copy) };
+    p
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1052,7 +1097,7 @@ mod tests {
             C_GetInterface(std::ptr::null_mut(), std::ptr::null_mut(), &mut p, 0),
             CKR_OK
         );
-        // SAFETY: C_GetInterface returned a pointer to one of our static interfaces.
+        // SAFETY: C_GetInterface returned a pointer to a live interface struct.
         let default = unsafe { &*p };
         // SAFETY: the default interface's list is the static 3.0 list.
         let list = unsafe { &*(default.pFunctionList as *const CK_FUNCTION_LIST_3_0) };
@@ -1064,6 +1109,17 @@ mod tests {
         // SAFETY: as above, the 2.40 list.
         let list = unsafe { &*((*p).pFunctionList as *const CK_FUNCTION_LIST) };
         assert_eq!((list.version.major, list.version.minor), (2, 40));
+        // Each caller gets its own writable struct (pkcs11-spy writes into it); the function
+        // lists stay shared and immutable.
+        let mut q: CK_INTERFACE_PTR = std::ptr::null_mut();
+        assert_eq!(C_GetInterface(name.as_mut_ptr(), &mut v, &mut q, 0), CKR_OK);
+        assert_ne!(p, q);
+        // SAFETY: both point to live interface structs that only this test uses.
+        unsafe {
+            assert_eq!((*p).pFunctionList, (*q).pFunctionList);
+            (*p).pFunctionList = std::ptr::null_mut();
+            assert!(!(*q).pFunctionList.is_null());
+        }
         let mut other = *b"Vendor\0";
         assert_eq!(
             C_GetInterface(other.as_mut_ptr(), std::ptr::null_mut(), &mut p, 0),

@@ -614,8 +614,9 @@ pub fn token_info(id: CK_SLOT_ID) -> Result<TokenInfo> {
                 | login_flags,
             sessions,
             rw_sessions: rw,
-            min_pin: m.config.min_pin_len,
-            max_pin: m.config.max_pin_len,
+            // The card's profile, else PIV's range (Config: 6–8).
+            min_pin: t.pin_len.map_or(m.config.min_pin_len, |l| l.0),
+            max_pin: t.pin_len.map_or(m.config.max_pin_len, |l| l.1),
             firmware: t.firmware,
         })
     })
@@ -933,8 +934,12 @@ pub fn init_pin(h: CK_SESSION_HANDLE, new_pin: &[u8]) -> Result<()> {
     let new = pin_from(new_pin)?;
     let mut card = card_of(&t)?;
     let r = card.unblock_pin(&puk, &new);
-    if r.is_ok() {
-        lock_of(&t.login)?.note_pin_result(&Ok(()));
+    {
+        let mut l = lock_of(&t.login)?;
+        l.note_puk_result(&r);
+        if r.is_ok() {
+            l.note_pin_result(&Ok(()));
+        }
     }
     after_card_op(&t, card.as_mut(), r)
 }
@@ -950,9 +955,12 @@ pub fn set_pin(h: CK_SESSION_HANDLE, old: &[u8], new: &[u8]) -> Result<()> {
     if so {
         let (old, new) = (puk_from(old)?, puk_from(new)?);
         let r = card.change_puk(&old, &new);
+        let mut l = lock_of(&t.login)?;
+        l.note_puk_result(&r);
         if r.is_ok() {
-            lock_of(&t.login)?.so_puk = Some(new);
+            l.so_puk = Some(new);
         }
+        drop(l);
         after_card_op(&t, card.as_mut(), r)
     } else {
         let (old, new) = (pin_from(old)?, pin_from(new)?);

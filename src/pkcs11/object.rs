@@ -310,13 +310,15 @@ pub fn slot_objects(slot: &KeySlot) -> Vec<Object> {
         .unwrap_or_default();
     let spki = pk.to_spki_der().unwrap_or_default();
     let (sign, decrypt, derive) = uses(slot.key, alg);
+    // PKCS#11 3.0 §4.7: CKA_LOCAL is true only for a key generated on the token.
+    let local = slot.generated == Some(true);
     let common = |o: &mut Object| {
         o.set(CKA_KEY_TYPE, ulong(key_type(alg)));
         o.set(CKA_ID, id.clone());
         o.set(CKA_START_DATE, Vec::new());
         o.set(CKA_END_DATE, Vec::new());
         o.set(CKA_DERIVE, bool_attr(derive));
-        o.set(CKA_LOCAL, bool_attr(false));
+        o.set(CKA_LOCAL, bool_attr(local));
         o.set(CKA_KEY_GEN_MECHANISM, ulong(CK_UNAVAILABLE_INFORMATION));
         o.set(CKA_SUBJECT, subject.clone());
         o.set(CKA_PUBLIC_KEY_INFO, spki.clone());
@@ -399,6 +401,7 @@ mod tests {
             algorithm: Some(KeyAlgorithm::EccP256),
             public_key: Some(PublicKey::P256([&[4u8][..], &[1u8; 64][..]].concat())),
             certificate: None,
+            generated: None,
         };
         let objs = slot_objects(&slot);
         assert_eq!(objs.len(), 2);
@@ -408,5 +411,28 @@ mod tests {
         assert!(k.matches(&[(CKA_CLASS, ulong(CKO_PRIVATE_KEY)), (CKA_ID, vec![2])]));
         assert!(!k.matches(&[(CKA_ALWAYS_AUTHENTICATE, bool_attr(false))]));
         assert!(k.private);
+        assert!(
+            k.matches(&[(CKA_LOCAL, bool_attr(false))]),
+            "origin unknown"
+        );
+    }
+
+    #[test]
+    fn cka_local_from_the_key_origin() {
+        let mut slot = KeySlot {
+            key: KeyRef(0x9A),
+            name: "PIV Authentication",
+            algorithm: Some(KeyAlgorithm::EccP256),
+            public_key: Some(PublicKey::P256([&[4u8][..], &[1u8; 64][..]].concat())),
+            certificate: None,
+            generated: Some(true),
+        };
+        for o in slot_objects(&slot) {
+            assert!(o.matches(&[(CKA_LOCAL, bool_attr(true))]));
+        }
+        slot.generated = Some(false);
+        for o in slot_objects(&slot) {
+            assert!(o.matches(&[(CKA_LOCAL, bool_attr(false))]));
+        }
     }
 }

@@ -25,6 +25,8 @@ pub struct LoginState {
     pub so_puk: Option<Puk>,
     /// PIN tries left, when known.
     pub pin_tries: Option<Retries>,
+    /// PUK tries left, when known (metadata cards; then the answers to our PUK operations).
+    pub puk_tries: Option<Retries>,
     /// The last PIN from our pinentry dialog was wrong (the next dialog says so).
     pub pinentry_wrong: bool,
 }
@@ -56,16 +58,48 @@ impl LoginState {
         }
     }
 
-    /// `CKF_USER_PIN_*` flags from the counters (PKCS#11 3.0 §5.4, Table 7).
+    /// Records the card's answer to an operation with the PUK (`C_InitPIN`, `C_SetPIN` as SO).
+    /// A PUK the card accepted has its full count again.
+    pub fn note_puk_result(&mut self, r: &std::result::Result<(), CardError>) {
+        let total = self.puk_tries.and_then(|t| t.total);
+        let remaining = match r {
+            Ok(()) => total.unwrap_or(DEFAULT_PIN_TRIES),
+            Err(CardError::WrongPuk { tries_left }) => *tries_left,
+            Err(CardError::PukBlocked) => 0,
+            Err(_) => return,
+        };
+        self.puk_tries = Some(Retries { remaining, total });
+    }
+
+    /// `CKF_USER_PIN_*` and `CKF_SO_PIN_*` flags from the counters (PKCS#11 3.0 §5.4, Table 7).
     pub fn flags(&self) -> CK_FLAGS {
-        let Some(t) = self.pin_tries else { return 0 };
-        let total = t.total.unwrap_or(DEFAULT_PIN_TRIES);
-        match t.remaining {
-            0 => CKF_USER_PIN_LOCKED,
-            1 => CKF_USER_PIN_FINAL_TRY | CKF_USER_PIN_COUNT_LOW,
-            n if n < total => CKF_USER_PIN_COUNT_LOW,
-            _ => 0,
-        }
+        counter_flags(
+            self.pin_tries,
+            [
+                CKF_USER_PIN_LOCKED,
+                CKF_USER_PIN_FINAL_TRY,
+                CKF_USER_PIN_COUNT_LOW,
+            ],
+        ) | counter_flags(
+            self.puk_tries,
+            [
+                CKF_SO_PIN_LOCKED,
+                CKF_SO_PIN_FINAL_TRY,
+                CKF_SO_PIN_COUNT_LOW,
+            ],
+        )
+    }
+}
+
+/// `[locked, final try, count low]` from a counter (none when unknown).
+fn counter_flags(tries: Option<Retries>, [locked, last, low]: [CK_FLAGS; 3]) -> CK_FLAGS {
+    let Some(t) = tries else { return 0 };
+    let total = t.total.unwrap_or(DEFAULT_PIN_TRIES);
+    match t.remaining {
+        0 => locked,
+        1 => last | low,
+        n if n < total => low,
+        _ => 0,
     }
 }
 
@@ -81,6 +115,9 @@ pub struct Token {
     pub model: String,
     /// Firmware version (major, minor), when the card reports it.
     pub firmware: (u8, u8),
+    /// PIN length range (min, max) of the card's profile (`profile::for_card`); `None` when no
+    /// single profile matches (the token info then says PIV's 6–8).
+    pub pin_len: Option<(usize, usize)>,
     /// The objects (handles assigned, never reused).
     pub objects: Vec<Object>,
     /// The card connection; one operation at a time.
@@ -150,8 +187,14 @@ impl Token {
             }
         };
         let pin_tries = card.pin_retries()?;
+        let puk_tries = card.puk_retries()?;
         // The load is not a login: forget any reset noticed while reading.
         let _ = card.take_reset_event();
+        // No APDU: the profiles are files (embedded, then the user's directory).
+        let pin_len = crate::profile::load_all()
+            .ok()
+            .and_then(|ps| crate::profile::for_card(&ps, info.driver, &info.atr).ok())
+            .map(|p| (p.pin.min_length, p.pin.max_length));
         let serial = info.serial.clone().unwrap_or_else(|| "0".to_owned());
         let label = slots
             .iter()
@@ -180,12 +223,14 @@ impl Token {
             manufacturer: info.label.clone().unwrap_or_else(|| "PIV".to_owned()),
             model: info.driver.to_owned(),
             firmware,
+            pin_len,
             objects,
             card: Mutex::new(card),
             login: Mutex::new(LoginState {
                 user: false,
                 so_puk: None,
                 pin_tries,
+                puk_tries,
                 pinentry_wrong: false,
             }),
             removed: AtomicBool::new(false),
@@ -206,5 +251,45 @@ impl Token {
     /// An object by handle.
     pub fn object(&self, handle: CK_OBJECT_HANDLE) -> Option<&Object> {
         self.objects.iter().find(|o| o.handle == handle)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> LoginState {
+        LoginState {
+            user: false,
+            so_puk: None,
+            pin_tries: None,
+            puk_tries: None,
+            pinentry_wrong: false,
+        }
+    }
+
+    #[test]
+    fn so_pin_flags_follow_the_puk_counter() {
+        let mut l = state();
+        assert_eq!(l.flags(), 0, "unknown counter: no flags");
+        l.puk_tries = Some(Retries {
+            remaining: 3,
+            total: Some(3),
+        });
+        assert_eq!(l.flags(), 0);
+        l.note_puk_result(&Err(CardError::WrongPuk { tries_left: 2 }));
+        assert_eq!(l.flags(), CKF_SO_PIN_COUNT_LOW);
+        l.note_puk_result(&Err(CardError::WrongPuk { tries_left: 1 }));
+        assert_eq!(l.flags(), CKF_SO_PIN_COUNT_LOW | CKF_SO_PIN_FINAL_TRY);
+        l.note_puk_result(&Ok(()));
+        assert_eq!(l.flags(), 0, "an accepted PUK has its full count again");
+        l.note_puk_result(&Err(CardError::PukBlocked));
+        assert_eq!(l.flags(), CKF_SO_PIN_LOCKED);
+        // The PIN counter keeps its own flags.
+        l.pin_tries = Some(Retries {
+            remaining: 0,
+            total: Some(3),
+        });
+        assert_eq!(l.flags(), CKF_SO_PIN_LOCKED | CKF_USER_PIN_LOCKED);
     }
 }

@@ -1010,6 +1010,7 @@ impl PivCard {
                     key: KeyRef(slot.0),
                     name: slot.name(),
                     algorithm,
+                    generated: meta.as_ref().and_then(generated),
                     public_key,
                     certificate: cert.map(|c| c.der),
                 });
@@ -1074,6 +1075,29 @@ fn key_without_certificate(
     match metadata_raw(ch, s, slot) {
         Err(CardError::NotSupported(_)) => Ok(None),
         other => other,
+    }
+}
+
+/// Whether metadata says the key was generated on the card (`None`: origin not reported).
+fn generated(m: &Metadata) -> Option<bool> {
+    m.origin.map(|o| o == KeyOrigin::Generated)
+}
+
+/// The origin of the key in a slot with a certificate, from metadata (YubiKey 5.3+; one APDU on
+/// a cold read, then cached with the certificates). `None` on cards without metadata, and when
+/// the card will not say: the origin is not worth failing a token load for.
+fn key_origin(
+    ch: &mut Channel<'_>,
+    s: &mut Session,
+    slot: Slot,
+) -> Result<Option<bool>, CardError> {
+    if s.metadata_supported == Some(false) {
+        return Ok(None);
+    }
+    match metadata(ch, s, slot) {
+        Ok(m) => Ok(m.as_ref().and_then(generated)),
+        Err(e @ CardError::Transport(_)) => Err(e),
+        Err(_) => Ok(None),
     }
 }
 
@@ -1173,13 +1197,16 @@ fn contents(
                     key: KeyRef(slot.0),
                     name: slot.name(),
                     algorithm,
+                    generated: generated(&m),
                     public_key: m.public_key,
                     certificate: None,
                 });
             }
         } else if let Some(d) = data {
             if let Some(cert) = objects::parse_cert_container(container(&d)?)? {
-                out.push(KeySlot::from_certificate(KeyRef(slot.0), cert.der));
+                let mut k = KeySlot::from_certificate(KeyRef(slot.0), cert.der);
+                k.generated = key_origin(ch, s, *slot)?;
+                out.push(k);
             }
         }
     }
@@ -1359,6 +1386,16 @@ impl CardDriver for PivCard {
     fn pin_retries(&mut self) -> Result<Option<Retries>, CardError> {
         // YubiKey GET METADATA for the PIN reference (`F7 00 80`): tries without a VERIFY.
         match self.metadata(Slot::PIN) {
+            Ok(m) => Ok(m.and_then(|m| m.retries)),
+            Err(CardError::NotSupported(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn puk_retries(&mut self) -> Result<Option<Retries>, CardError> {
+        // GET METADATA for the PUK reference (`F7 00 81`); nothing is sent to a card known not
+        // to have metadata.
+        match self.metadata(Slot::PUK) {
             Ok(m) => Ok(m.and_then(|m| m.retries)),
             Err(CardError::NotSupported(_)) => Ok(None),
             Err(e) => Err(e),
