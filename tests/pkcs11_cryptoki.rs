@@ -107,6 +107,7 @@ fn cryptoki_suite() {
     provision(&b, true);
     // SAFETY-free: set before anything in this process talks to PC/SC.
     std::env::set_var(sello::virtual_card::rig::SOCKET_ENV, b.rig.socket_path());
+    std::env::set_var("XDG_CACHE_HOME", b.rig.cache_dir());
     // The module's card connections log their APDUs here (PIN data redacted).
     let apdu_log = b.path("apdu.log");
     std::env::set_var("SELLO_APDU_LOG", &apdu_log);

@@ -55,6 +55,7 @@ fn argument_and_state_rules() {
     let b = Bench::start();
     provision(&b, false);
     std::env::set_var(sello::virtual_card::rig::SOCKET_ENV, b.rig.socket_path());
+    std::env::set_var("XDG_CACHE_HOME", b.rig.cache_dir());
     let l = load();
     assert_eq!((l.0.version.major, l.0.version.minor), (2, 40));
 

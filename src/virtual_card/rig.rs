@@ -228,10 +228,23 @@ impl Rig {
 
     /// The environment a client process needs to use this rig's pcscd.
     pub fn env(&self) -> Vec<(OsString, OsString)> {
-        vec![(
-            OsString::from(SOCKET_ENV),
-            self.socket_path().into_os_string(),
-        )]
+        vec![
+            (
+                OsString::from(SOCKET_ENV),
+                self.socket_path().into_os_string(),
+            ),
+            // The PKCS#11 module's token cache: the rig's cards are throwaway, so is their cache
+            // (and a test never writes into the real user's ~/.cache).
+            (
+                OsString::from("XDG_CACHE_HOME"),
+                self.cache_dir().into_os_string(),
+            ),
+        ]
+    }
+
+    /// Where processes started with [`Rig::env`] keep their caches.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.dir().join("cache")
     }
 
     /// A [`Command`] for `program` with [`Rig::env`] applied.
