@@ -1270,23 +1270,7 @@ impl CardDriver for PivCard {
     }
 
     fn info(&mut self) -> Result<CardInfo, CardError> {
-        let (version, serial) = self.run(|ch, s| {
-            let version = get_version(ch, s)?;
-            let serial = match get_serial(ch) {
-                Ok(n) => Some(n.to_string()),
-                Err(CardError::NotSupported(_) | CardError::Refused { .. }) => None,
-                Err(e) => return Err(e),
-            };
-            Ok((version.map(|v| v.to_string()), serial))
-        })?;
-        Ok(CardInfo {
-            driver: "PIV",
-            reader: self.transport.reader_name().to_owned(),
-            atr: self.transport.atr().to_vec(),
-            label: self.properties().and_then(|p| p.label.clone()),
-            serial,
-            version,
-        })
+        self.identity(true)
     }
 
     fn key_slots(&mut self) -> Result<Vec<KeySlot>, CardError> {
