@@ -11,7 +11,7 @@ use std::io::Write;
 use std::process::{Output, Stdio};
 
 use rig::ca::LocalCa;
-use rig::{text, Bench, OPENSC_PKCS11};
+use rig::{text, Bench};
 
 const SELLO: &str = env!("CARGO_BIN_EXE_sello");
 const SELLO_CA: &str = env!("CARGO_BIN_EXE_sello-ca");
@@ -122,47 +122,7 @@ fn activation_and_signature(algorithm: &str, mechanism: &str) {
 
     // A signature by the card's authentication key (OpenSC's module, the holder's new PIN),
     // verified by openssl with the public key of the issued certificate.
-    b.write("data.txt", b"e-government login challenge\n");
-    b.ok(
-        "pkcs11-tool",
-        &[
-            "--module",
-            OPENSC_PKCS11,
-            "--login",
-            "--pin",
-            PIN,
-            "--sign",
-            "--id",
-            "01",
-            "-m",
-            mechanism,
-            "--input-file",
-            "data.txt",
-            "--output-file",
-            "data.sig",
-            "--signature-format",
-            "openssl",
-        ],
-    );
-    b.ok(
-        "openssl",
-        &[
-            "x509", "-in", "9a.pem", "-noout", "-pubkey", "-out", "9a.pub",
-        ],
-    );
-    let verified = b.ok(
-        "openssl",
-        &[
-            "dgst",
-            "-sha256",
-            "-verify",
-            "9a.pub",
-            "-signature",
-            "data.sig",
-            "data.txt",
-        ],
-    );
-    assert!(verified.contains("Verified OK"), "{verified}");
+    b.sign_with_opensc_and_verify(PIN, mechanism, b"e-government login challenge\n", "9a.pem");
 
     // The code was single-use: `sello-ca list` shows both certificates as issued in person.
     let list = LocalCa::run_ok(SELLO_CA, &["list", "--dir", &ca.path(""), "--json"]);

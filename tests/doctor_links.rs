@@ -122,28 +122,7 @@ fn card_certificate(b: &Bench, slot: &str, days: &str) {
     b.yk(&[
         "-a", "generate", "-s", slot, "-A", "ECCP256", "-o", "key.pem",
     ]);
-    b.ok(
-        "openssl",
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "holder.csr",
-            "-CA",
-            "ca.crt",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-force_pubkey",
-            "key.pem",
-            "-subj",
-            "/CN=Doctor Test Holder",
-            "-days",
-            days,
-            "-out",
-            "cert.pem",
-        ],
-    );
+    b.issue_for_days("key.pem", "Doctor Test Holder", days, "cert.pem");
     b.yk(&["-a", "import-certificate", "-s", slot, "-i", "cert.pem"]);
 }
 

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::process::{Output, Stdio};
 
 use rig::ca::LocalCa;
-use rig::{text, Bench, OPENSC_PKCS11};
+use rig::{text, Bench};
 
 const SELLO: &str = env!("CARGO_BIN_EXE_sello");
 const SELLO_CA: &str = env!("CARGO_BIN_EXE_sello-ca");
@@ -194,47 +194,12 @@ fn p256_renewal_forced_new_keys_chain_then_remote_renewal_refused() {
     assert_eq!(renewed.len(), 2, "{list:?}");
 
     // The new 9A key signs through OpenSC's module; openssl verifies with the new certificate.
-    b.write("data.txt", b"login challenge after renewal\n");
-    b.ok(
-        "pkcs11-tool",
-        &[
-            "--module",
-            OPENSC_PKCS11,
-            "--login",
-            "--pin",
-            PIN,
-            "--sign",
-            "--id",
-            "01",
-            "-m",
-            "ECDSA-SHA256",
-            "--input-file",
-            "data.txt",
-            "--output-file",
-            "data.sig",
-            "--signature-format",
-            "openssl",
-        ],
+    b.sign_with_opensc_and_verify(
+        PIN,
+        "ECDSA-SHA256",
+        b"login challenge after renewal\n",
+        "9a.pem",
     );
-    b.ok(
-        "openssl",
-        &[
-            "x509", "-in", "9a.pem", "-noout", "-pubkey", "-out", "9a.pub",
-        ],
-    );
-    let verified = b.ok(
-        "openssl",
-        &[
-            "dgst",
-            "-sha256",
-            "-verify",
-            "9a.pub",
-            "-signature",
-            "data.sig",
-            "data.txt",
-        ],
-    );
-    assert!(verified.contains("Verified OK"), "{verified}");
 
     // A remote renewal cannot be renewed remotely: refused, with what to do, card untouched.
     let out = renew(&b, &ca, &["--force", "--json"], &[]);
@@ -303,45 +268,7 @@ fn rsa_renewal_inside_the_window_interrupted_during_key_replacement_then_resumed
     assert!(v.contains(": OK"), "{v}");
 
     // The new RSA key signs (PKCS#1 v1.5 through OpenSC), verified with the new certificate.
-    b.write("data.txt", b"after renewal\n");
-    b.ok(
-        "pkcs11-tool",
-        &[
-            "--module",
-            OPENSC_PKCS11,
-            "--login",
-            "--pin",
-            PIN,
-            "--sign",
-            "--id",
-            "01",
-            "-m",
-            "SHA256-RSA-PKCS",
-            "--input-file",
-            "data.txt",
-            "--output-file",
-            "data.sig",
-        ],
-    );
-    b.ok(
-        "openssl",
-        &[
-            "x509", "-in", "9a.pem", "-noout", "-pubkey", "-out", "9a.pub",
-        ],
-    );
-    let verified = b.ok(
-        "openssl",
-        &[
-            "dgst",
-            "-sha256",
-            "-verify",
-            "9a.pub",
-            "-signature",
-            "data.sig",
-            "data.txt",
-        ],
-    );
-    assert!(verified.contains("Verified OK"), "{verified}");
+    b.sign_with_opensc_and_verify(PIN, "SHA256-RSA-PKCS", b"after renewal\n", "9a.pem");
 }
 
 #[test]

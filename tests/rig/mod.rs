@@ -127,8 +127,13 @@ impl Bench {
         );
     }
 
-    /// Issues `<out>` (PEM) for the public key in `pubkey_pem`, with subject CN=`cn`.
+    /// Issues `<out>` (PEM) for the public key in `pubkey_pem`, with subject CN=`cn`, valid 30 days.
     pub fn issue(&self, pubkey_pem: &str, cn: &str, out: &str) {
+        self.issue_for_days(pubkey_pem, cn, "30", out);
+    }
+
+    /// Like [`Bench::issue`], valid for `days`.
+    pub fn issue_for_days(&self, pubkey_pem: &str, cn: &str, days: &str, out: &str) {
         self.ok(
             "openssl",
             &[
@@ -146,11 +151,70 @@ impl Bench {
                 "-subj",
                 &format!("/CN={cn}"),
                 "-days",
-                "30",
+                days,
                 "-out",
                 out,
             ],
         );
+    }
+
+    /// Has the card's authentication key (`CKA_ID` 01) sign `data` through OpenSC's PKCS#11 module
+    /// (a module we did not write) with `mechanism`, then checks the signature with openssl against
+    /// the public key of the certificate in the scratch file `cert_pem`.
+    pub fn sign_with_opensc_and_verify(
+        &self,
+        pin: &str,
+        mechanism: &str,
+        data: &[u8],
+        cert_pem: &str,
+    ) {
+        self.write("data.txt", data);
+        self.ok(
+            "pkcs11-tool",
+            &[
+                "--module",
+                OPENSC_PKCS11,
+                "--login",
+                "--pin",
+                pin,
+                "--sign",
+                "--id",
+                "01",
+                "-m",
+                mechanism,
+                "--input-file",
+                "data.txt",
+                "--output-file",
+                "data.sig",
+                "--signature-format",
+                "openssl",
+            ],
+        );
+        self.ok(
+            "openssl",
+            &[
+                "x509",
+                "-in",
+                cert_pem,
+                "-noout",
+                "-pubkey",
+                "-out",
+                "signer.pub",
+            ],
+        );
+        let verified = self.ok(
+            "openssl",
+            &[
+                "dgst",
+                "-sha256",
+                "-verify",
+                "signer.pub",
+                "-signature",
+                "data.sig",
+                "data.txt",
+            ],
+        );
+        assert!(verified.contains("Verified OK"), "{verified}");
     }
 
     /// Reads a scratch file.
