@@ -1,11 +1,12 @@
 //! PIV data-object parsers of the host driver (certificate containers incl. gzip, application
-//! property template, CHUID, CCC, discovery, YubiKey metadata, public-key templates) on arbitrary
-//! card bytes: errors, never panics.
+//! property template, CHUID, CCC, discovery, YubiKey metadata, public-key templates, Sello's
+//! contents record) on arbitrary card bytes: errors, never panics; a record that parses encodes
+//! back to a record that parses to the same.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use sello::card::piv::objects::{
-    parse_cert_container, ApplicationProperties, Ccc, Chuid, Discovery, Metadata,
+    parse_cert_container, ApplicationProperties, Ccc, Chuid, ContentsRecord, Discovery, Metadata,
 };
 use sello::card::piv::PublicKey;
 use sello::card::KeyAlgorithm;
@@ -14,13 +15,18 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };
-    match selector % 7 {
+    match selector % 8 {
         0 => drop(parse_cert_container(rest)),
         1 => drop(ApplicationProperties::parse(rest)),
         2 => drop(Chuid::parse(rest)),
         3 => drop(Ccc::parse(rest)),
         4 => drop(Discovery::parse(rest)),
         5 => drop(Metadata::parse(rest)),
+        6 => {
+            if let Ok(r) = ContentsRecord::parse(rest) {
+                assert_eq!(ContentsRecord::parse(&r.encode()).ok(), Some(r));
+            }
+        }
         _ => {
             for alg in [
                 KeyAlgorithm::Rsa2048,

@@ -360,6 +360,19 @@ pub struct CardContents {
     pub slots: Option<Vec<KeySlot>>,
 }
 
+/// A record of the card's contents that Sello left on the card after its last change of them
+/// (PIV: [`piv::ContentsRecord`]); see [`CardDriver::sealed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sealed {
+    /// Identification, with serial and version as the record gives them (no APDU spent).
+    pub info: CardInfo,
+    /// A fingerprint of the record: equal fingerprints, equal contents (as far as Sello wrote
+    /// them).
+    pub fingerprint: Vec<u8>,
+    /// The record as read, for [`CardDriver::unseal`].
+    pub record: Vec<u8>,
+}
+
 /// The operations every card driver offers, whatever the card's profile. Each call is one card
 /// transaction. A PIN is never retried or cached by a driver.
 pub trait CardDriver: Send {
@@ -451,6 +464,18 @@ pub trait CardDriver: Send {
             fingerprint: None,
             slots: Some(self.key_slots()?),
         })
+    }
+    /// Sello's record of the card's contents, when the card holds a valid one (one GET DATA).
+    /// `None` when the card has none, or one this code cannot read.
+    fn sealed(&mut self) -> Result<Option<Sealed>, CardError> {
+        Ok(None)
+    }
+    /// Reads the key slots a record lists — only those, each certificate with one GET DATA — and
+    /// checks every certificate against the record. `None` when the card differs from its record
+    /// (another tool changed it): the caller then reads it with [`CardDriver::contents`].
+    fn unseal(&mut self, sealed: &Sealed) -> Result<Option<Vec<KeySlot>>, CardError> {
+        let _ = sealed;
+        Ok(None)
     }
 }
 

@@ -440,6 +440,12 @@ impl<'a> Activation<'a> {
         for (spec, pk) in &keys {
             self.write(ui, spec, pk)?;
         }
+        // Record what the card now holds (readers match their caches against it). Not worth
+        // failing an activation for: without it, readers check every object instead.
+        if let Err(e) = self.card.seal_contents() {
+            self.journal
+                .event(now(), "contents record", format!("not written: {e}"));
+        }
         // Leave the card as the holder will find it: not logged in.
         let _ = self.card.logout();
         if self.journal.completed_at.is_none() {

@@ -747,6 +747,15 @@ impl<'a> Renewal<'a> {
         for t in &targets {
             self.commit(ui, t)?;
         }
+        // Record what the card now holds (readers match their caches against it); without it
+        // they check every object instead, so a failure here does not fail the renewal.
+        if let Err(e) = lock(&self.card)?.seal_contents() {
+            self.journal.events.push(Event {
+                at: now_secs(),
+                step: "renew contents record".into(),
+                outcome: format!("not written: {e}"),
+            });
+        }
         let _ = lock(&self.card)?.logout();
         if self.journal.slots.iter().all(|s| s.written_at.is_some()) {
             self.journal.completed_at = Some(now_secs());

@@ -6,6 +6,7 @@
 //! pin_mode = "pinentry"             # or "standard" (the default)
 //! pinentry = "/usr/bin/pinentry-tty" # default: "pinentry" from PATH
 //! cache = true                      # on-disk token cache (default true)
+//! cache_check = "record"            # or "objects" (see Config::trust_record)
 //! ```
 //!
 //! A missing file means the defaults; a file that does not parse is reported once on stderr
@@ -43,6 +44,12 @@ pub struct Config {
     pub pinentry: PathBuf,
     /// Keep the token cache on disk too (it is always kept in memory).
     pub disk_cache: bool,
+    /// `cache_check = "record"` (the default): a card that holds Sello's contents record is
+    /// matched against the cache by that record alone (one GET DATA), so a change made by a
+    /// tool that does not maintain the record (yubico-piv-tool, OpenSC) is not seen until
+    /// Sello writes to the card again. `"objects"`: every certificate object is probed on
+    /// each load, whatever wrote it (about nine APDUs more per load).
+    pub trust_record: bool,
 }
 
 /// The `[pkcs11]` table of the config file.
@@ -52,6 +59,7 @@ struct FileTable {
     pin_mode: Option<String>,
     pinentry: Option<PathBuf>,
     cache: Option<bool>,
+    cache_check: Option<String>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -69,6 +77,7 @@ impl Default for Config {
             watch_interval_ms: 1000,
             pinentry: PathBuf::from("pinentry"),
             disk_cache: true,
+            trust_record: true,
         }
     }
 }
@@ -121,6 +130,15 @@ impl Config {
         if let Some(b) = f.pkcs11.cache {
             c.disk_cache = b;
         }
+        match f.pkcs11.cache_check.as_deref() {
+            None | Some("record") => {}
+            Some("objects") => c.trust_record = false,
+            Some(other) => {
+                return Err(format!(
+                    "cache_check = {other:?}: expected \"record\" or \"objects\""
+                ))
+            }
+        }
         Ok(c)
     }
 }
@@ -139,6 +157,10 @@ mod tests {
         assert_eq!(c.pin_mode, PinMode::Pinentry);
         assert_eq!(c.pinentry, PathBuf::from("/bin/p"));
         assert!(!c.disk_cache);
+        assert!(c.trust_record, "the record is trusted by default");
+        let c = Config::parse("[pkcs11]\ncache_check = \"objects\"").unwrap();
+        assert!(!c.trust_record);
+        assert!(Config::parse("[pkcs11]\ncache_check = \"never\"").is_err());
         assert!(Config::parse("[pkcs11]\npin_mode = \"x\"").is_err());
         assert!(Config::parse("[pkcs11]\npin = 1").is_err());
     }

@@ -12,7 +12,7 @@ use super::mechanism::{self, DecryptOp, Mechanism, MechanismInfo, Params, SignOp
 use super::object::{self, AttrValue, Object};
 use super::pinentry;
 use super::token::Token;
-use crate::card::CardError;
+use crate::card::{CardError, Retries};
 use crate::pin::{Pin, PinError, Puk};
 use crate::transport::pcsc::{self, MonitorCanceller, ReaderEvent, ReaderMonitor};
 use cryptoki_sys::*;
@@ -539,7 +539,7 @@ pub fn slot_info(id: CK_SLOT_ID) -> Result<SlotInfo> {
 
 /// The token in slot `id`, reading the card the first time after insertion.
 fn token(id: CK_SLOT_ID) -> Result<Arc<Token>> {
-    let (reader, generation, load_lock, disk_cache) = with(|m| {
+    let (reader, generation, load_lock, disk_cache, trust_record) = with(|m| {
         let s = m.slot(id)?;
         if !s.card_present {
             return fail(CKR_TOKEN_NOT_PRESENT);
@@ -552,6 +552,7 @@ fn token(id: CK_SLOT_ID) -> Result<Arc<Token>> {
             s.generation,
             s.load_lock.clone(),
             m.config.disk_cache,
+            m.config.trust_record,
         ))
     })?;
     let _loading = lock_of(&load_lock)?;
@@ -560,7 +561,7 @@ fn token(id: CK_SLOT_ID) -> Result<Arc<Token>> {
     }
     // Held to the end: a token dropped below closes its connection inside the gate.
     let _g = gate();
-    let token = match Token::load(&reader, disk_cache, next_handle) {
+    let token = match Token::load(&reader, disk_cache, trust_record, next_handle) {
         Ok(t) => Arc::new(t),
         Err(Error::Card(e)) if e.is_card_removed() => return fail(CKR_TOKEN_NOT_PRESENT),
         Err(Error::Card(CardError::UnsupportedCard)) => {
@@ -588,9 +589,41 @@ fn token(id: CK_SLOT_ID) -> Result<Arc<Token>> {
     })
 }
 
+/// The PIN and PUK counters, read from the card the first time the token flags or a PIN dialog
+/// need them: one GET METADATA each per token (none on cards known to lack metadata), never a
+/// VERIFY. Afterwards this module's own PIN operations keep them current, so polling
+/// `C_GetTokenInfo` sends nothing, and a process that only lists objects or signs never asks.
+fn read_pin_counter(t: &Arc<Token>) -> Result<()> {
+    if lock_of(&t.login)?.pin_counter_read {
+        return Ok(());
+    }
+    let mut card = card_of(t)?;
+    let r = card.pin_retries();
+    let pin = after_card_op(t, card.as_mut(), r)?;
+    let r = card.puk_retries();
+    let puk = after_card_op(t, card.as_mut(), r)?;
+    drop(card);
+    // A PIN operation in between knows the tries left better; the card the total.
+    let merge = |mine: Option<Retries>, card: Option<Retries>| match (mine, card) {
+        (Some(mine), Some(card)) => Some(Retries {
+            remaining: mine.remaining,
+            total: mine.total.or(card.total),
+        }),
+        (mine, card) => mine.or(card),
+    };
+    let mut l = lock_of(&t.login)?;
+    if !l.pin_counter_read {
+        l.pin_counter_read = true;
+        l.pin_tries = merge(l.pin_tries, pin);
+        l.puk_tries = merge(l.puk_tries, puk);
+    }
+    Ok(())
+}
+
 /// `C_GetTokenInfo` (after the first read, from memory).
 pub fn token_info(id: CK_SLOT_ID) -> Result<TokenInfo> {
     let t = token(id)?;
+    read_pin_counter(&t)?;
     let login_flags = lock_of(&t.login)?.flags();
     with(|m| {
         let (mut sessions, mut rw) = (0, 0);
@@ -996,6 +1029,7 @@ fn pinentry_program() -> Result<Option<std::path::PathBuf>> {
 /// blocked is checked with the card first (another application may have unblocked it) and
 /// refused without a dialog if it still is.
 fn ask_pin(t: &Arc<Token>, program: &std::path::Path, what: &str) -> Result<Pin> {
+    read_pin_counter(t)?;
     let known_blocked = lock_of(&t.login)?
         .pin_tries
         .is_some_and(|r| r.remaining == 0);

@@ -27,6 +27,10 @@ pub struct LoginState {
     pub pin_tries: Option<Retries>,
     /// PUK tries left, when known (metadata cards; then the answers to our PUK operations).
     pub puk_tries: Option<Retries>,
+    /// The PIN and PUK counters were read from the card (once per token, when the token flags
+    /// or a PIN dialog first need them; later this module's own PIN operations keep them
+    /// current).
+    pub pin_counter_read: bool,
     /// The last PIN from our pinentry dialog was wrong (the next dialog says so).
     pub pinentry_wrong: bool,
 }
@@ -142,52 +146,31 @@ impl std::fmt::Debug for Token {
 
 impl Token {
     /// Opens the card in `reader` and reads what the token shows: identity, key slots with
-    /// certificates and public keys, and the PIN counter (from metadata, never by VERIFY).
+    /// certificates and public keys. The PIN and PUK counters are read later, when first needed
+    /// ([`LoginState::pin_counter_read`]).
     ///
-    /// The certificates come from the cache ([`super::cache`]) when the card's serial and
-    /// content fingerprint match an entry (memory, then disk when `disk_cache`); otherwise they
-    /// are read and the entry is stored.
+    /// The certificates come from the cache ([`super::cache`]) when it matches the card
+    /// (memory, then disk when `disk_cache`). With `trust_record`, a card that holds Sello's
+    /// contents record ([`crate::card::CardDriver::sealed`]) is matched by that record alone —
+    /// SELECT and one GET DATA — and on a cache miss only the slots it lists are read, each
+    /// checked against it. Otherwise, and for cards without a record, the driver's content
+    /// fingerprint is checked ([`crate::card::CardDriver::contents`]).
     pub fn load(
         reader: &str,
         disk_cache: bool,
+        trust_record: bool,
         next_handle: impl Fn() -> CK_OBJECT_HANDLE,
     ) -> Result<Self> {
         let mut card = card::open_reader(reader)?;
-        let mut info = card.identity(false)?;
-        let cached = info
-            .serial
-            .as_deref()
-            .and_then(|s| cache::lookup(s, disk_cache));
-        let known = cached.as_ref().and_then(cache::Entry::fingerprint);
-        let contents = card.contents(known.as_deref())?;
-        let from_cache = match (&contents.slots, &cached) {
-            (None, Some(e)) => e.key_slots().map(|s| (s, e.version.clone())),
-            _ => None,
+        let sealed = if trust_record { card.sealed()? } else { None };
+        let (info, slots) = match sealed {
+            Some(sealed) => match Self::from_record(card.as_mut(), &sealed, disk_cache)? {
+                Some(slots) => (sealed.info, slots),
+                // The card differs from its record: another tool changed it.
+                None => Self::from_contents(card.as_mut(), disk_cache)?,
+            },
+            None => Self::from_contents(card.as_mut(), disk_cache)?,
         };
-        let slots = match from_cache {
-            Some((slots, version)) => {
-                info.version = version;
-                slots
-            }
-            None => {
-                let contents = match contents.slots {
-                    Some(_) => contents,
-                    // The entry matched but was damaged: read the card.
-                    None => card.contents(None)?,
-                };
-                let slots = contents.slots.unwrap_or_default();
-                info.version = card.firmware_version()?;
-                if let (Some(serial), Some(fp)) = (&info.serial, &contents.fingerprint) {
-                    cache::store(
-                        cache::Entry::new(serial, fp, info.version.clone(), &slots),
-                        disk_cache,
-                    );
-                }
-                slots
-            }
-        };
-        let pin_tries = card.pin_retries()?;
-        let puk_tries = card.puk_retries()?;
         // The load is not a login: forget any reset noticed while reading.
         let _ = card.take_reset_event();
         // No APDU: the profiles are files (embedded, then the user's directory).
@@ -229,13 +212,81 @@ impl Token {
             login: Mutex::new(LoginState {
                 user: false,
                 so_puk: None,
-                pin_tries,
-                puk_tries,
+                pin_tries: None,
+                puk_tries: None,
+                pin_counter_read: false,
                 pinentry_wrong: false,
             }),
             removed: AtomicBool::new(false),
             dialog: Mutex::new(()),
         })
+    }
+
+    /// The key slots of a card with a contents record: from the cache when its entry was made
+    /// from this very record, else read as the record lists them (and cached). `None` when the
+    /// card no longer matches its record.
+    fn from_record(
+        card: &mut dyn CardDriver,
+        sealed: &card::Sealed,
+        disk_cache: bool,
+    ) -> Result<Option<Vec<card::KeySlot>>> {
+        let Some(serial) = sealed.info.serial.as_deref() else {
+            return Ok(None);
+        };
+        let cached = cache::lookup(serial, disk_cache)
+            .filter(|e| e.fingerprint().as_deref() == Some(sealed.fingerprint.as_slice()))
+            .and_then(|e| e.key_slots());
+        if let Some(slots) = cached {
+            return Ok(Some(slots));
+        }
+        let Some(slots) = card.unseal(sealed)? else {
+            return Ok(None);
+        };
+        cache::store(
+            cache::Entry::new(
+                serial,
+                &sealed.fingerprint,
+                sealed.info.version.clone(),
+                &slots,
+            ),
+            disk_cache,
+        );
+        Ok(Some(slots))
+    }
+
+    /// Identity and key slots of a card without a (matching) contents record: the cache entry
+    /// when the driver's content fingerprint still matches, else everything read again.
+    fn from_contents(
+        card: &mut dyn CardDriver,
+        disk_cache: bool,
+    ) -> Result<(card::CardInfo, Vec<card::KeySlot>)> {
+        let mut info = card.identity(false)?;
+        let cached = info
+            .serial
+            .as_deref()
+            .and_then(|s| cache::lookup(s, disk_cache));
+        let known = cached.as_ref().and_then(cache::Entry::fingerprint);
+        let contents = card.contents(known.as_deref())?;
+        if let (None, Some(e)) = (&contents.slots, &cached) {
+            if let Some(slots) = e.key_slots() {
+                info.version = e.version.clone();
+                return Ok((info, slots));
+            }
+        }
+        let contents = match contents.slots {
+            Some(_) => contents,
+            // The entry matched but was damaged: read the card.
+            None => card.contents(None)?,
+        };
+        let slots = contents.slots.unwrap_or_default();
+        info.version = card.firmware_version()?;
+        if let (Some(serial), Some(fp)) = (&info.serial, &contents.fingerprint) {
+            cache::store(
+                cache::Entry::new(serial, fp, info.version.clone(), &slots),
+                disk_cache,
+            );
+        }
+        Ok((info, slots))
     }
 
     /// Marks the token removed.
@@ -264,6 +315,7 @@ mod tests {
             so_puk: None,
             pin_tries: None,
             puk_tries: None,
+            pin_counter_read: false,
             pinentry_wrong: false,
         }
     }

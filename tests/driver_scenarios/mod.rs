@@ -54,6 +54,7 @@ macro_rules! for_each_scenario {
             reset_by_other_application_drops_login_and_reselects,
             trace_redacts_secrets_and_counts,
             extended_length_instead_of_chaining,
+            contents_record_sealed_dropped_and_checked,
         );
     };
 }
@@ -769,13 +770,140 @@ pub fn extended_length_instead_of_chaining(b: &mut dyn Bench) {
     );
     let extended = large_transfers(&mut c);
     // One extended command, one response with everything: the signature input in one command,
-    // the certificate in one PUT DATA (after GET METADATA: the card's key must match) and one
-    // GET DATA, where chaining needs 255-byte blocks and 256-byte GET RESPONSE rounds.
+    // the certificate in one PUT DATA (after GET METADATA: the card's key must match, and the
+    // PUT DATA that drops Sello's contents record) and one GET DATA, where chaining needs
+    // 255-byte blocks and 256-byte GET RESPONSE rounds.
     let both = format!("extended {extended:?}, chained {chained:?}");
     assert_eq!(extended.sign, 1, "{both}");
-    assert_eq!(extended.write, 2, "{both}");
+    assert_eq!(extended.write, 3, "{both}");
     assert_eq!(extended.read, 1, "{both}");
     assert!(chained.sign >= 2, "{both}");
     assert!(chained.write >= 4, "{both}");
     assert!(chained.read >= 3, "{both}");
+}
+
+/// Sello's contents record: written by `seal_contents` from what the card holds, deleted by every
+/// write of the driver (so it never describes other contents), and checked slot by slot by
+/// `unseal`, which sees a certificate another tool replaced behind the record's back.
+pub fn contents_record_sealed_dropped_and_checked(b: &mut dyn Bench) {
+    let mut c = b.extended_card();
+    admin(&mut c);
+    assert_eq!(c.contents_record().unwrap(), None, "a fresh card has none");
+    assert_eq!(CardDriver::sealed(&mut c).unwrap(), None);
+    let mut keys = Vec::new();
+    for slot in [Slot::AUTHENTICATION, Slot::SIGNATURE] {
+        let pk = c
+            .generate_key(
+                slot,
+                KeyAlgorithm::EccP256,
+                PinPolicy::Default,
+                TouchPolicy::Default,
+            )
+            .unwrap();
+        let cert = c.attest(slot).unwrap();
+        c.write_certificate(slot, &cert, false, Some(&pk)).unwrap();
+        keys.push((slot, cert));
+    }
+    // A key without a certificate in 9D shows too.
+    c.generate_key(
+        Slot::KEY_MANAGEMENT,
+        KeyAlgorithm::EccP256,
+        PinPolicy::Default,
+        TouchPolicy::Default,
+    )
+    .unwrap();
+    let serial = c.serial().unwrap();
+    let record = c.seal_contents().unwrap();
+    assert_eq!(record.serial, serial);
+    assert_eq!(
+        record.version.map(|v| v.to_string()).as_deref(),
+        Some("5.7.1")
+    );
+    let listed: Vec<(u8, bool, Option<bool>)> = record
+        .slots
+        .iter()
+        .map(|s| (s.slot, s.certificate.is_some(), s.generated))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (0x9A, true, Some(true)),
+            (0x9C, true, Some(true)),
+            (0x9D, false, Some(true))
+        ]
+    );
+    assert_eq!(c.contents_record().unwrap().as_ref(), Some(&record));
+
+    // Reading by the record: SELECT was done; one GET DATA for the record, one per certificate
+    // (extended length), one GET METADATA for the key without a certificate.
+    let before = c.transport().tracer().count();
+    let sealed = CardDriver::sealed(&mut c).unwrap().expect("sealed");
+    assert_eq!(sealed.info.serial, Some(serial.to_string()));
+    assert_eq!(sealed.info.version.as_deref(), Some("5.7.1"));
+    let slots = CardDriver::unseal(&mut c, &sealed)
+        .unwrap()
+        .expect("matches");
+    assert_eq!(c.transport().tracer().count() - before, 4);
+    assert_eq!(slots.len(), 3);
+    for (slot, cert) in &keys {
+        let s = slots.iter().find(|s| s.key.0 == slot.0).unwrap();
+        assert_eq!(s.certificate.as_ref(), Some(cert));
+        assert_eq!(s.generated, Some(true));
+    }
+    let keyless = slots.iter().find(|s| s.key.0 == 0x9D).unwrap();
+    assert!(keyless.certificate.is_none() && keyless.public_key.is_some());
+    // Same contents, same fingerprint.
+    let again = CardDriver::sealed(&mut c).unwrap().unwrap();
+    assert_eq!(again.fingerprint, sealed.fingerprint);
+
+    // Any write of the driver drops the record first.
+    c.delete_certificate(Slot::SIGNATURE).unwrap();
+    assert_eq!(c.contents_record().unwrap(), None);
+    let resealed = c.seal_contents().unwrap();
+    assert_eq!(
+        resealed.slots.len(),
+        3,
+        "9C keeps its key without a certificate"
+    );
+    let new = CardDriver::sealed(&mut c).unwrap().unwrap();
+    assert_ne!(new.fingerprint, sealed.fingerprint);
+
+    // Another tool replaces the 9A certificate without touching the record (raw PUT DATA):
+    // the record no longer matches, and `unseal` says so.
+    let other = c.attest(Slot::KEY_MANAGEMENT).unwrap();
+    let container = [
+        vec![0x70],
+        encode_len(other.len()),
+        other.clone(),
+        vec![0x71, 0x01, 0x00, 0xFE, 0x00],
+    ]
+    .concat();
+    let body = [
+        vec![0x5C, 0x03, 0x5F, 0xC1, 0x05, 0x53],
+        encode_len(container.len()),
+        container,
+    ]
+    .concat();
+    let r = {
+        let mut ch = c.transport_mut().transaction().unwrap();
+        ch.transmit(&sello::apdu::Command::new(0xDB).p1(0x3F).p2(0xFF).data(body))
+            .unwrap()
+    };
+    assert_eq!(r.status(), StatusWord::Success);
+    assert!(c.contents_record().unwrap().is_some(), "the record stayed");
+    assert_eq!(CardDriver::unseal(&mut c, &new).unwrap(), None);
+
+    // A record this code cannot read is no record.
+    c.write_object(ObjectId::SELLO_CONTENTS, &[0x80, 0x01, 0x09])
+        .unwrap();
+    assert_eq!(CardDriver::sealed(&mut c).unwrap(), None);
+}
+
+/// A BER length.
+fn encode_len(n: usize) -> Vec<u8> {
+    match n {
+        0..=0x7F => vec![n as u8],
+        0x80..=0xFF => vec![0x81, n as u8],
+        _ => vec![0x82, (n >> 8) as u8, n as u8],
+    }
 }

@@ -36,15 +36,15 @@ pub mod types;
 
 pub use keys::{PrivateKey, PublicKey};
 pub use objects::{
-    ApplicationProperties, Ccc, Chuid, Discovery, KeyOrigin, Metadata, MetadataAlgorithm,
-    StoredCertificate,
+    ApplicationProperties, Ccc, Chuid, ContentsRecord, Discovery, KeyOrigin, Metadata,
+    MetadataAlgorithm, RecordSlot, StoredCertificate,
 };
 pub use types::{ObjectId, PinPolicy, Slot, TouchPolicy, Version, PIV_AID};
 
 use crate::apdu::{tlv, Command, Response, StatusWord};
 use crate::card::{
     CardContents, CardDriver, CardError, CardInfo, KeyAlgorithm, KeyRef, KeySlot, PinStatus,
-    Retries,
+    Retries, Sealed,
 };
 use crate::pin::{ManagementKey, Pin, Puk};
 use crate::transport::{Channel, Transport, TransportError};
@@ -489,7 +489,12 @@ impl PivCard {
     /// PUT DATA (SP 800-73-4 Part 2, 3.3.2): stores `value` as the object's `53` container.
     /// Needs management-key authentication.
     pub fn write_object(&mut self, id: ObjectId, value: &[u8]) -> Result<(), CardError> {
-        self.run(|ch, _| put_data(ch, id, value))
+        self.run(|ch, _| {
+            if id != ObjectId::SELLO_CONTENTS {
+                drop_record(ch)?;
+            }
+            put_data(ch, id, value)
+        })
     }
 
     /// Reads the CHUID (SP 800-73-4 Part 1, 3.1.2).
@@ -548,6 +553,7 @@ impl PivCard {
                     return Err(CardError::CertificateKeyMismatch { slot: slot.0 });
                 }
             }
+            drop_record(ch)?;
             put_data(ch, id, &value)
         })
     }
@@ -557,7 +563,10 @@ impl PivCard {
         let id = slot
             .certificate_object()
             .ok_or_else(|| CardError::InvalidInput(format!("slot {slot} holds no certificate")))?;
-        self.run(|ch, _| put_data(ch, id, &[]))
+        self.run(|ch, _| {
+            drop_record(ch)?;
+            put_data(ch, id, &[])
+        })
     }
 
     /// VERIFY the PIN (SP 800-73-4 Part 2, 3.2.1). One attempt; a failure reports the tries left.
@@ -703,6 +712,7 @@ impl PivCard {
         }
         let body = tlv::encode(0xAC, &inner);
         self.run(|ch, _| {
+            drop_record(ch)?;
             let r = ch.transmit(&Command::new(ins::GENERATE).p2(slot.0).data(body).le(0))?;
             match r.status() {
                 StatusWord::Success => PublicKey::from_generate_response(alg, r.data()),
@@ -924,6 +934,7 @@ impl PivCard {
             data.extend(tlv::encode(0xAB, &[touch_policy.to_byte()]));
         }
         self.run(|ch, _| {
+            drop_record(ch)?;
             let r = ch.transmit(
                 &Command::new(ins::IMPORT_KEY)
                     .p1(alg.piv_id())
@@ -965,6 +976,7 @@ impl PivCard {
 
     fn move_or_delete(&mut self, from: Slot, to: u8) -> Result<(), CardError> {
         self.run(|ch, _| {
+            drop_record(ch)?;
             let r = ch.transmit(&Command::new(ins::MOVE_KEY).p1(to).p2(from.0))?;
             match r.status() {
                 StatusWord::Success => Ok(()),
@@ -1018,6 +1030,130 @@ impl PivCard {
             Ok(out)
         })
     }
+}
+
+impl PivCard {
+    /// Writes Sello's contents record ([`ContentsRecord`]) from what the card holds now: serial,
+    /// version, and for every slot the token shows a hash of its certificate object and the
+    /// key's origin. Call it when a change of keys or certificates is complete (every write of
+    /// this driver deletes the record first). Needs management-key authentication. One
+    /// transaction; returns the record written.
+    pub fn seal_contents(&mut self) -> Result<ContentsRecord, CardError> {
+        self.run(|ch, s| {
+            let serial = get_serial(ch)?;
+            let version = get_version(ch, s)?;
+            let history = get_data(ch, ObjectId::KEY_HISTORY)?;
+            let mut slots = Vec::new();
+            for slot in token_slots(history.as_deref()) {
+                let Some(id) = slot.certificate_object() else {
+                    continue;
+                };
+                let data = get_data(ch, id)?;
+                let (certificate, generated) = if no_certificate(data.as_deref()) {
+                    match key_without_certificate(ch, s, slot)? {
+                        Some((_, m)) => (None, generated(&m)),
+                        None => continue,
+                    }
+                } else {
+                    let d = data.unwrap_or_default();
+                    (Some(Sha256::digest(&d).into()), key_origin(ch, s, slot)?)
+                };
+                slots.push(RecordSlot {
+                    slot: slot.0,
+                    certificate,
+                    generated,
+                });
+            }
+            let record = ContentsRecord {
+                serial,
+                version,
+                slots,
+            };
+            put_data(ch, ObjectId::SELLO_CONTENTS, &record.encode())?;
+            Ok(record)
+        })
+    }
+
+    /// Sello's contents record as the card holds it now (`None`: absent or unreadable).
+    pub fn contents_record(&mut self) -> Result<Option<ContentsRecord>, CardError> {
+        self.run(|ch, _| read_record(ch))
+            .map(|r| r.map(|(rec, _)| rec))
+    }
+}
+
+/// Deletes Sello's contents record before a change of the card's keys or certificates (same
+/// transaction), so no record ever describes contents other than those Sello sealed. A card that
+/// refuses the object (it never held one) is fine; a lost card is not.
+fn drop_record(ch: &mut Channel<'_>) -> Result<(), CardError> {
+    match put_data(ch, ObjectId::SELLO_CONTENTS, &[]) {
+        Err(e @ CardError::Transport(_)) => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// GET DATA of the contents record: the record and its raw value, or `None` when absent or not
+/// in a format this code reads.
+fn read_record(ch: &mut Channel<'_>) -> Result<Option<(ContentsRecord, Vec<u8>)>, CardError> {
+    let data = match get_data(ch, ObjectId::SELLO_CONTENTS) {
+        Ok(Some(d)) => d,
+        Ok(None) => return Ok(None),
+        Err(e @ CardError::Transport(_)) => return Err(e),
+        // A card that does not know the tag at all.
+        Err(_) => return Ok(None),
+    };
+    Ok(container(&data)
+        .ok()
+        .and_then(|c| ContentsRecord::parse(c).ok())
+        .map(|r| (r, data)))
+}
+
+/// The key slots a record lists, read and checked against it (see [`CardDriver::unseal`]).
+fn unseal(
+    ch: &mut Channel<'_>,
+    s: &mut Session,
+    record: &ContentsRecord,
+) -> Result<Option<Vec<KeySlot>>, CardError> {
+    let mut out = Vec::new();
+    for r in &record.slots {
+        let slot = Slot(r.slot);
+        let Some(id) = slot.certificate_object() else {
+            return Ok(None);
+        };
+        match &r.certificate {
+            Some(hash) => {
+                let Some(d) = get_data(ch, id)? else {
+                    return Ok(None);
+                };
+                if Sha256::digest(&d).as_slice() != hash {
+                    return Ok(None);
+                }
+                let Some(cert) = objects::parse_cert_container(container(&d)?)? else {
+                    return Ok(None);
+                };
+                let mut k = KeySlot::from_certificate(KeyRef(slot.0), cert.der);
+                k.generated = r.generated;
+                out.push(k);
+            }
+            None => {
+                let Some((_, m)) = key_without_certificate(ch, s, slot)? else {
+                    return Ok(None);
+                };
+                let algorithm = match m.algorithm {
+                    MetadataAlgorithm::Key(a) => Some(a),
+                    _ => m.public_key.as_ref().map(PublicKey::algorithm),
+                };
+                out.push(KeySlot {
+                    key: KeyRef(slot.0),
+                    name: slot.name(),
+                    algorithm,
+                    generated: generated(&m),
+                    public_key: m.public_key,
+                    certificate: None,
+                });
+            }
+        }
+    }
+    Ok(Some(out))
 }
 
 /// Bytes of each certificate object the content fingerprint covers. The start of a PIV
@@ -1307,6 +1443,37 @@ impl CardDriver for PivCard {
 
     fn contents(&mut self, known: Option<&[u8]>) -> Result<CardContents, CardError> {
         self.run(|ch, s| contents(ch, s, known))
+    }
+
+    fn sealed(&mut self) -> Result<Option<Sealed>, CardError> {
+        let Some((record, raw)) = self.run(|ch, _| read_record(ch))? else {
+            return Ok(None);
+        };
+        let mut h = Sha256::new();
+        h.update(b"sello piv contents record v1");
+        h.update(&raw);
+        Ok(Some(Sealed {
+            info: CardInfo {
+                driver: "PIV",
+                reader: self.transport.reader_name().to_owned(),
+                atr: self.transport.atr().to_vec(),
+                label: self.properties().and_then(|p| p.label.clone()),
+                serial: Some(record.serial.to_string()),
+                version: record.version.map(|v| v.to_string()),
+            },
+            fingerprint: h.finalize().to_vec(),
+            record: raw,
+        }))
+    }
+
+    fn unseal(&mut self, sealed: &Sealed) -> Result<Option<Vec<KeySlot>>, CardError> {
+        let Some(record) = container(&sealed.record)
+            .ok()
+            .and_then(|c| ContentsRecord::parse(c).ok())
+        else {
+            return Ok(None);
+        };
+        self.run(|ch, s| unseal(ch, s, &record))
     }
 
     fn pin_status(&mut self) -> Result<PinStatus, CardError> {

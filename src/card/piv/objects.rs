@@ -196,6 +196,129 @@ impl Discovery {
     }
 }
 
+/// Sello's contents record (data object [`super::ObjectId::SELLO_CONTENTS`]): what the token
+/// shows, as Sello computed it from the card itself right after its last change of the card's
+/// keys or certificates. Sello deletes the record before every such change and writes it again
+/// when the change is complete, so a record present on the card always describes the contents
+/// Sello left there. Like the "cardcf" freshness file of Windows smart-card minidrivers, it lets
+/// a reader of the card trust its cache with one GET DATA instead of probing every object; tools
+/// that do not know of it (yubico-piv-tool, OpenSC) change the card without updating it.
+///
+/// Value of `53`: `80 01 format`, `81 04 serial`, `82 03 version` (optional), then one `A0` per
+/// slot the token shows: `83 01 slot`, `84 20 SHA-256 of the certificate object as GET DATA
+/// returns it` (absent: a key without a certificate), `85 01 origin` (`01` generated on the
+/// card, `02` imported; absent: unknown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentsRecord {
+    /// The card's serial (GET SERIAL) when the record was written.
+    pub serial: u32,
+    /// The firmware version, when the card reports one.
+    pub version: Option<super::Version>,
+    /// The slots, in token order.
+    pub slots: Vec<RecordSlot>,
+}
+
+/// One slot of a [`ContentsRecord`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordSlot {
+    /// The key reference.
+    pub slot: u8,
+    /// SHA-256 of the certificate object; `None` for a key without a certificate.
+    pub certificate: Option<[u8; 32]>,
+    /// `Some(true)`: generated on the card; `Some(false)`: imported; `None`: unknown.
+    pub generated: Option<bool>,
+}
+
+impl ContentsRecord {
+    /// The format this code writes and reads.
+    pub const FORMAT: u8 = 1;
+    /// At most this many slots (4 PIV keys + 20 retired).
+    const MAX_SLOTS: usize = 24;
+
+    /// Parses the value of the record's container (contents of `53`). A record of another
+    /// format is an error (the reader then ignores it).
+    pub fn parse(data: &[u8]) -> Result<Self, CardError> {
+        let bad = |why: &'static str| CardError::Malformed {
+            what: "contents record",
+            source: crate::apdu::ApduError::BadTlv(why),
+        };
+        let m = || CardError::malformed("contents record");
+        if tlv::require(data, 0x80).map_err(m())? != [Self::FORMAT] {
+            return Err(bad("unknown format"));
+        }
+        let serial = <[u8; 4]>::try_from(tlv::require(data, 0x81).map_err(m())?)
+            .map(u32::from_be_bytes)
+            .map_err(|_| bad("serial is not 4 bytes"))?;
+        let version = match tlv::find(data, 0x82).map_err(m())? {
+            None => None,
+            Some(&[major, minor, patch]) => Some(super::Version {
+                major,
+                minor,
+                patch,
+            }),
+            Some(_) => return Err(bad("version is not 3 bytes")),
+        };
+        let mut slots = Vec::new();
+        for t in tlv::iter(data) {
+            let t = t.map_err(m())?;
+            if t.tag != 0xA0 {
+                continue;
+            }
+            if slots.len() == Self::MAX_SLOTS {
+                return Err(bad("too many slots"));
+            }
+            let body = t.value;
+            let slot = match tlv::require(body, 0x83).map_err(m())? {
+                [s] => *s,
+                _ => return Err(bad("slot is not 1 byte")),
+            };
+            let certificate = match tlv::find(body, 0x84).map_err(m())? {
+                None => None,
+                Some(h) => Some(<[u8; 32]>::try_from(h).map_err(|_| bad("hash is not 32 bytes"))?),
+            };
+            let generated = match tlv::find(body, 0x85).map_err(m())? {
+                None => None,
+                Some([1]) => Some(true),
+                Some([2]) => Some(false),
+                Some(_) => return Err(bad("unknown key origin")),
+            };
+            if slots.iter().any(|s: &RecordSlot| s.slot == slot) {
+                return Err(bad("slot listed twice"));
+            }
+            slots.push(RecordSlot {
+                slot,
+                certificate,
+                generated,
+            });
+        }
+        Ok(Self {
+            serial,
+            version,
+            slots,
+        })
+    }
+
+    /// The value of the record's container (contents of `53`).
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = tlv::encode(0x80, &[Self::FORMAT]);
+        out.extend(tlv::encode(0x81, &self.serial.to_be_bytes()));
+        if let Some(v) = self.version {
+            out.extend(tlv::encode(0x82, &[v.major, v.minor, v.patch]));
+        }
+        for s in &self.slots {
+            let mut body = tlv::encode(0x83, &[s.slot]);
+            if let Some(h) = &s.certificate {
+                body.extend(tlv::encode(0x84, h));
+            }
+            if let Some(g) = s.generated {
+                body.extend(tlv::encode(0x85, &[if g { 1 } else { 2 }]));
+            }
+            out.extend(tlv::encode(0xA0, &body));
+        }
+        out
+    }
+}
+
 /// A certificate as stored on the card.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredCertificate {
@@ -373,6 +496,61 @@ impl Metadata {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contents_record_round_trip_and_refusals() {
+        let r = ContentsRecord {
+            serial: 10_000_001,
+            version: Some(super::super::Version {
+                major: 5,
+                minor: 7,
+                patch: 1,
+            }),
+            slots: vec![
+                RecordSlot {
+                    slot: 0x9A,
+                    certificate: Some([7; 32]),
+                    generated: Some(true),
+                },
+                RecordSlot {
+                    slot: 0x9D,
+                    certificate: None,
+                    generated: Some(false),
+                },
+                RecordSlot {
+                    slot: 0x82,
+                    certificate: Some([1; 32]),
+                    generated: None,
+                },
+            ],
+        };
+        let bytes = r.encode();
+        assert_eq!(ContentsRecord::parse(&bytes).unwrap(), r);
+        let no_version = ContentsRecord {
+            version: None,
+            slots: Vec::new(),
+            ..r.clone()
+        };
+        assert_eq!(
+            ContentsRecord::parse(&no_version.encode()).unwrap(),
+            no_version
+        );
+        // Another format, a short serial, a short hash, a slot twice, unknown origin, junk.
+        let bad = [
+            "800102810400989681",
+            "8001018103009896",
+            "800101810400989681A0058301",
+            "800101810400989681A00783019A84020102",
+            "800101810400989681A003830182A003830182",
+            "800101810400989681A006830182850103",
+            "FF",
+            "",
+        ];
+        for b in bad {
+            let b = hex::decode(b.trim()).unwrap();
+            assert!(ContentsRecord::parse(&b).is_err(), "{}", hex::encode(&b));
+        }
+    }
 
     fn h(s: &str) -> Vec<u8> {
         hex::decode(s.replace(' ', "")).unwrap()

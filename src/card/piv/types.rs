@@ -132,6 +132,9 @@ impl ObjectId {
     pub const PRINTED: ObjectId = ObjectId(0x5FC109);
     /// Key history.
     pub const KEY_HISTORY: ObjectId = ObjectId(0x5FC10C);
+    /// Sello's contents record ([`super::ContentsRecord`]), in the range YubiKeys leave to
+    /// applications (`5F0000`–`5FFFFF` outside the tags SP 800-73-4 and Yubico define).
+    pub const SELLO_CONTENTS: ObjectId = ObjectId(0x5F5E10);
 
     /// The tag bytes as sent in `5C` (1 or 3 bytes).
     pub fn tag_bytes(self) -> Vec<u8> {
