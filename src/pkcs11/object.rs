@@ -339,9 +339,12 @@ pub fn slot_objects(slot: &KeySlot) -> Vec<Object> {
     let mut k = Object::new(CKO_PRIVATE_KEY, needs_pin, &priv_label, true);
     common(&mut k);
     k.set(CKA_SENSITIVE, bool_attr(true));
-    k.set(CKA_ALWAYS_SENSITIVE, bool_attr(true));
+    // PKCS#11 3.0 §4.9: ALWAYS_SENSITIVE and NEVER_EXTRACTABLE describe the key's whole life.
+    // Only a key generated on the card is known never to have been outside it; an imported key
+    // was, and of a key of unknown origin (no metadata) the truthful answer is "not known": false.
+    k.set(CKA_ALWAYS_SENSITIVE, bool_attr(local));
     k.set(CKA_EXTRACTABLE, bool_attr(false));
-    k.set(CKA_NEVER_EXTRACTABLE, bool_attr(true));
+    k.set(CKA_NEVER_EXTRACTABLE, bool_attr(local));
     k.set(CKA_DECRYPT, bool_attr(decrypt));
     k.set(CKA_SIGN, bool_attr(sign));
     k.set(CKA_SIGN_RECOVER, bool_attr(false));
@@ -433,6 +436,41 @@ mod tests {
         slot.generated = Some(false);
         for o in slot_objects(&slot) {
             assert!(o.matches(&[(CKA_LOCAL, bool_attr(false))]));
+        }
+    }
+
+    /// The private key of a P-256 9A slot whose key has this origin.
+    fn private_key(generated: Option<bool>) -> Object {
+        let slot = KeySlot {
+            key: KeyRef(0x9A),
+            name: "PIV Authentication",
+            algorithm: Some(KeyAlgorithm::EccP256),
+            public_key: Some(PublicKey::P256([&[4u8][..], &[1u8; 64][..]].concat())),
+            certificate: None,
+            generated,
+        };
+        slot_objects(&slot)
+            .into_iter()
+            .find(|o| o.class == CKO_PRIVATE_KEY)
+            .expect("a private key")
+    }
+
+    #[test]
+    fn always_sensitive_and_never_extractable_only_for_keys_generated_on_the_card() {
+        for (generated, expected) in [(Some(true), true), (Some(false), false), (None, false)] {
+            let k = private_key(generated);
+            for t in [CKA_ALWAYS_SENSITIVE, CKA_NEVER_EXTRACTABLE] {
+                assert_eq!(
+                    k.get(t),
+                    AttrValue::Value(&bool_attr(expected)),
+                    "attribute {t:#x}, origin {generated:?}"
+                );
+            }
+            // What holds now holds whatever the origin.
+            assert!(k.matches(&[
+                (CKA_SENSITIVE, bool_attr(true)),
+                (CKA_EXTRACTABLE, bool_attr(false))
+            ]));
         }
     }
 }
