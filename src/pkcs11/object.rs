@@ -233,6 +233,20 @@ fn key_type(alg: KeyAlgorithm) -> CK_KEY_TYPE {
     }
 }
 
+/// The key-pair generation mechanism of an algorithm (`CKA_KEY_GEN_MECHANISM`, PKCS#11 3.0 §4.7;
+/// the mechanisms of §2.1.4, §2.3.7, §2.3.8).
+fn key_gen_mechanism(alg: KeyAlgorithm) -> CK_MECHANISM_TYPE {
+    match alg {
+        KeyAlgorithm::Rsa1024
+        | KeyAlgorithm::Rsa2048
+        | KeyAlgorithm::Rsa3072
+        | KeyAlgorithm::Rsa4096 => CKM_RSA_PKCS_KEY_PAIR_GEN,
+        KeyAlgorithm::EccP256 | KeyAlgorithm::EccP384 => CKM_EC_KEY_PAIR_GEN,
+        KeyAlgorithm::Ed25519 => CKM_EC_EDWARDS_KEY_PAIR_GEN,
+        KeyAlgorithm::X25519 => CKM_EC_MONTGOMERY_KEY_PAIR_GEN,
+    }
+}
+
 /// DER OCTET STRING around a point (`CKA_EC_POINT`, PKCS#11 3.0 §2.3.3).
 fn octet_string(v: &[u8]) -> Vec<u8> {
     crate::apdu::tlv::encode(0x04, v)
@@ -312,6 +326,13 @@ pub fn slot_objects(slot: &KeySlot) -> Vec<Object> {
     let (sign, decrypt, derive) = uses(slot.key, alg);
     // PKCS#11 3.0 §4.7: CKA_LOCAL is true only for a key generated on the token.
     let local = slot.generated == Some(true);
+    // §4.7: the mechanism that generated the key, or CK_UNAVAILABLE_INFORMATION when the key was
+    // not generated here (imported) or that is not known.
+    let gen_mechanism = if local {
+        key_gen_mechanism(alg)
+    } else {
+        CK_UNAVAILABLE_INFORMATION
+    };
     let common = |o: &mut Object| {
         o.set(CKA_KEY_TYPE, ulong(key_type(alg)));
         o.set(CKA_ID, id.clone());
@@ -319,7 +340,7 @@ pub fn slot_objects(slot: &KeySlot) -> Vec<Object> {
         o.set(CKA_END_DATE, Vec::new());
         o.set(CKA_DERIVE, bool_attr(derive));
         o.set(CKA_LOCAL, bool_attr(local));
-        o.set(CKA_KEY_GEN_MECHANISM, ulong(CK_UNAVAILABLE_INFORMATION));
+        o.set(CKA_KEY_GEN_MECHANISM, ulong(gen_mechanism));
         o.set(CKA_SUBJECT, subject.clone());
         o.set(CKA_PUBLIC_KEY_INFO, spki.clone());
     };
@@ -471,6 +492,71 @@ mod tests {
                 (CKA_SENSITIVE, bool_attr(true)),
                 (CKA_EXTRACTABLE, bool_attr(false))
             ]));
+        }
+    }
+
+    #[test]
+    fn key_gen_mechanism_for_keys_generated_on_the_card() {
+        let point = |n: usize| [&[4u8][..], &vec![1u8; n][..]].concat();
+        let keys = [
+            (
+                KeyAlgorithm::Rsa2048,
+                PublicKey::Rsa {
+                    n: vec![0xC1; 256],
+                    e: vec![1, 0, 1],
+                },
+                CKM_RSA_PKCS_KEY_PAIR_GEN,
+            ),
+            (
+                KeyAlgorithm::EccP256,
+                PublicKey::P256(point(64)),
+                CKM_EC_KEY_PAIR_GEN,
+            ),
+            (
+                KeyAlgorithm::EccP384,
+                PublicKey::P384(point(96)),
+                CKM_EC_KEY_PAIR_GEN,
+            ),
+            (
+                KeyAlgorithm::Ed25519,
+                PublicKey::Ed25519([2; 32]),
+                CKM_EC_EDWARDS_KEY_PAIR_GEN,
+            ),
+            (
+                KeyAlgorithm::X25519,
+                PublicKey::X25519([3; 32]),
+                CKM_EC_MONTGOMERY_KEY_PAIR_GEN,
+            ),
+        ];
+        for (alg, pk, mech) in keys {
+            let mut slot = KeySlot {
+                key: KeyRef(0x9D),
+                name: "Key Management",
+                algorithm: Some(alg),
+                public_key: Some(pk),
+                certificate: None,
+                generated: Some(true),
+            };
+            let objs = slot_objects(&slot);
+            assert_eq!(objs.len(), 2, "{alg:?}");
+            for o in &objs {
+                assert_eq!(
+                    o.get(CKA_KEY_GEN_MECHANISM),
+                    AttrValue::Value(&ulong(mech)),
+                    "{alg:?}, class {}",
+                    o.class
+                );
+            }
+            for generated in [Some(false), None] {
+                slot.generated = generated;
+                for o in slot_objects(&slot) {
+                    assert_eq!(
+                        o.get(CKA_KEY_GEN_MECHANISM),
+                        AttrValue::Value(&ulong(CK_UNAVAILABLE_INFORMATION)),
+                        "{alg:?}, origin {generated:?}"
+                    );
+                }
+            }
         }
     }
 }
