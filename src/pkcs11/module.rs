@@ -170,15 +170,6 @@ pub struct SessionInfo {
     pub flags: CK_FLAGS,
 }
 
-/// How `C_Initialize` was called (checked by `ffi`).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct InitArgs {
-    /// The application passed mutex callbacks.
-    pub callbacks: bool,
-    /// `CKF_OS_LOCKING_OK`.
-    pub os_locking_ok: bool,
-}
-
 struct Slot {
     id: CK_SLOT_ID,
     reader: String,
@@ -412,12 +403,10 @@ fn apply_events(events: &[ReaderEvent], notify: bool) {
 // ---------------------------------------------------------------------------------------------
 // General purpose (PKCS#11 3.0 §5.4).
 
-/// `C_Initialize`.
-pub fn initialize(args: InitArgs) -> Result<()> {
-    // Application mutex callbacks are accepted; the module always uses the OS primitives, which
-    // every platform it runs on has (PKCS#11 3.0 §5.4, C_Initialize case 3 allows refusing with
-    // CKR_CANT_LOCK only when it cannot lock at all).
-    let _ = (args.callbacks, args.os_locking_ok);
+/// `C_Initialize`, once `ffi` has checked the arguments. An application's mutex (§5.4, case 3)
+/// is `ffi`'s: it is taken around every call; the state here keeps its own OS locks in every
+/// case (the reader watcher is a thread of the module's, outside any call).
+pub fn initialize() -> Result<()> {
     // PC/SC before the state lock (lock order: gate, then state).
     let readers = {
         let _g = gate();
