@@ -384,6 +384,85 @@ fn pin_length_from_the_card_profile() {
     assert!(user.contains("pin min/max        : 7/8"), "{user}");
 }
 
+/// PINs outside the profile's range never reach the card, and a new PIN must follow the
+/// profile's rule: with a user `citizen-piv` that says 7–8 digits, the card's own (correct)
+/// 6-digit PIN is refused by `C_Login` without a try spent; `C_SetPIN` and `C_InitPIN` refuse a
+/// short new PIN (`CKR_PIN_LEN_RANGE`) and one with letters (`CKR_PIN_INVALID`).
+#[test]
+fn pins_follow_the_card_profile() {
+    let b = Bench::start();
+    provision(&b, false);
+    let profiles = b.path("profiles");
+    std::fs::create_dir_all(&profiles).expect("profile dir");
+    let text = sello::profile::EMBEDDED[0]
+        .1
+        .replacen("min_length = 6", "min_length = 7", 1);
+    std::fs::write(profiles.join("citizen-piv.toml"), text).expect("user profile");
+    let run = |args: &[&str]| {
+        let m = module();
+        let out = b
+            .rig
+            .command("pkcs11-tool")
+            .args(["--module", m.as_str()])
+            .args(args)
+            .env("SELLO_PROFILE_DIR", &profiles)
+            .current_dir(b.dir())
+            .output()
+            .expect("run pkcs11-tool");
+        (out.status.success(), rig::text(&out))
+    };
+    let refused = |args: &[&str], rv: &str| {
+        let (ok, text) = run(args);
+        assert!(!ok && text.contains(rv), "{args:?}: expected {rv}: {text}");
+    };
+    let tries_untouched = |tag: &str| {
+        let (ok, text) = run(&["-L"]);
+        assert!(ok, "{text}");
+        assert!(text.contains("pin min/max        : 7/8"), "{tag}: {text}");
+        assert!(
+            !text.contains("count low"),
+            "{tag}: a try was spent: {text}"
+        );
+    };
+
+    // The card's PIN is 123456: were it sent, the login would succeed.
+    refused(&["--login", "--pin", PIN, "-O"], "CKR_PIN_LEN_RANGE");
+    tries_untouched("login");
+    // A PIN the profile allows (set with a tool that does not read profiles).
+    b.yk(&["-a", "change-pin", "-P", PIN, "-N", "24681357"]);
+    for (new, rv) in [
+        ("135792", "CKR_PIN_LEN_RANGE"),
+        ("1357abcd", "CKR_PIN_INVALID"),
+    ] {
+        refused(&["--change-pin", "--pin", "24681357", "--new-pin", new], rv);
+    }
+    tries_untouched("change");
+    let so = |new: &'static str| {
+        [
+            "--login",
+            "--login-type",
+            "so",
+            "--so-pin",
+            PUK,
+            "--init-pin",
+            "--new-pin",
+            new,
+        ]
+    };
+    refused(&so("135724"), "CKR_PIN_LEN_RANGE");
+    refused(&so("1357abcd"), "CKR_PIN_INVALID");
+    tries_untouched("init");
+    // Nothing was changed: the PIN is still the one set above; a PIN of the rule is taken.
+    let (ok, text) = run(&["--login", "--pin", "24681357", "-O"]);
+    assert!(ok, "{text}");
+    let (ok, text) = run(&["--change-pin", "--pin", "24681357", "--new-pin", "1357924"]);
+    assert!(ok, "{text}");
+    let (ok, text) = run(&so("97531864"));
+    assert!(ok, "{text}");
+    let (ok, text) = run(&["--login", "--pin", "97531864", "-O"]);
+    assert!(ok, "{text}");
+}
+
 /// `(label, ID)` of every certificate in `pkcs11-tool -O` output.
 fn certificates(listing: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();

@@ -3,32 +3,193 @@
 //! Each export is a thin shim made by [`cryptoki_fn!`]: it turns raw pointers into Rust values
 //! through the small audited helpers below (a NULL pointer where the spec forbids one is
 //! `CKR_ARGUMENTS_BAD`), calls the safe function in [`super::module`], catches any panic
-//! (`CKR_GENERAL_ERROR`) and maps the error once ([`super::error::Error::rv`]). The function
-//! lists are immutable `static`s (PKCS#11 3.0 §5.4: `C_GetFunctionList`, `C_GetInterfaceList`,
-//! `C_GetInterface`). Functions the module does not offer answer `CKR_FUNCTION_NOT_SUPPORTED`, or
-//! the specific code the spec names for them.
+//! (`CKR_GENERAL_ERROR`) and maps the error once ([`super::error::Error::rv`]); when the
+//! application asked for its own mutexes ([`AppMutex`]) the body runs holding its mutex. The
+//! function lists are immutable `static`s (PKCS#11 3.0 §5.4: `C_GetFunctionList`,
+//! `C_GetInterfaceList`, `C_GetInterface`). Functions the module does not offer answer
+//! `CKR_FUNCTION_NOT_SUPPORTED`, or the specific code the spec names for them.
 #![allow(unsafe_code)]
 #![allow(non_snake_case)]
 
 use super::error::{fail, Error, Result};
 use super::mechanism::{Mechanism, Params};
-use super::module::{self, InitArgs, Output};
+use super::module::{self, Output};
 use cryptoki_sys::*;
+use std::cell::Cell;
 use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering::SeqCst};
 use std::sync::Mutex;
 
 // ---------------------------------------------------------------------------------------------
 // Pointer helpers. Each one is `unsafe` with the caller contract stated; every call site says
 // why the contract holds (the PKCS#11 caller's obligations, §5.2).
 
-/// Runs an export's body: panics become `CKR_GENERAL_ERROR`, errors their `CK_RV`.
+/// Runs an export's body: under the application's mutex when it gave one ([`AppMutex`]; a
+/// failing `LockMutex` is the call's answer), panics become `CKR_GENERAL_ERROR`, errors their
+/// `CK_RV`. The mutex is released on every path, panics included.
 fn guard(f: impl FnOnce() -> Result<()>) -> CK_RV {
-    match catch_unwind(AssertUnwindSafe(f)) {
+    let app = AppMutex::enter();
+    if let Some(m) = app {
+        let rv = m.lock();
+        if rv != CKR_OK {
+            m.users.fetch_sub(1, SeqCst);
+            return rv;
+        }
+        HELD.set(Some(m));
+    }
+    let rv = match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(())) => CKR_OK,
         Ok(Err(e)) => e.rv(),
         Err(_) => CKR_GENERAL_ERROR,
+    };
+    // Not held if the body released it and could not take it back (`without_app_mutex`).
+    if let Some(m) = HELD.take() {
+        // The call's effect is done and its answer stands; an UnlockMutex error cannot undo it.
+        let _ = m.unlock();
     }
+    if let Some(m) = app {
+        m.users.fetch_sub(1, SeqCst);
+    }
+    if let Some(m) = RETIRED.take() {
+        m.destroy_when_unused();
+    }
+    rv
+}
+
+// ---------------------------------------------------------------------------------------------
+// The application's mutex (PKCS#11 3.0 §5.4, C_Initialize case 3).
+
+/// `LockMutex`, `UnlockMutex`, `DestroyMutex`.
+type MutexFn = unsafe extern "C" fn(CK_VOID_PTR) -> CK_RV;
+
+/// The mutex of an application that gave `C_Initialize` its mutex functions without
+/// `CKF_OS_LOCKING_OK` (case 3: the library must use them). As OpenSC does, one mutex is made
+/// with its `CreateMutex` at `C_Initialize`, every export's body runs holding it, and
+/// `C_Finalize` destroys it. It is the outermost lock: the module's own state keeps its OS
+/// locks too, taken inside it. With
+/// `CKF_OS_LOCKING_OK` (cases 2 and 4) or no functions (case 1) there is none.
+///
+/// Each one is leaked (a few dozen bytes per such `C_Initialize`): a thread that read
+/// [`APP_MUTEX`] can never reach freed memory.
+#[derive(Debug)]
+struct AppMutex {
+    /// The process that made it: a child after `fork()` does not use its parent's.
+    pid: u32,
+    handle: CK_VOID_PTR,
+    lock: MutexFn,
+    unlock: MutexFn,
+    destroy: MutexFn,
+    /// Threads inside an export that may still lock or unlock it; it is destroyed only when
+    /// none is left (a `C_WaitForSlotEvent` that `C_Finalize` woke takes it once more).
+    users: AtomicUsize,
+}
+
+/// The application's mutex in force (leaked, never freed), or NULL.
+static APP_MUTEX: AtomicPtr<AppMutex> = AtomicPtr::new(std::ptr::null_mut());
+
+thread_local! {
+    /// The application's mutex this thread holds, inside an export's body.
+    static HELD: Cell<Option<&'static AppMutex>> = const { Cell::new(None) };
+    /// The mutex `C_Finalize` took out of service, to destroy once released.
+    static RETIRED: Cell<Option<&'static AppMutex>> = const { Cell::new(None) };
+}
+
+impl AppMutex {
+    /// Makes the application's mutex with its `CreateMutex` (its failure is the answer).
+    fn create(a: &CK_C_INITIALIZE_ARGS) -> Result<Self> {
+        let (Some(create), Some(destroy), Some(lock), Some(unlock)) =
+            (a.CreateMutex, a.DestroyMutex, a.LockMutex, a.UnlockMutex)
+        else {
+            return fail(CKR_ARGUMENTS_BAD);
+        };
+        let mut handle: CK_VOID_PTR = std::ptr::null_mut();
+        // SAFETY: the application's CreateMutex, given a location for the new mutex (§5.4).
+        let rv = unsafe { create(&mut handle) };
+        if rv != CKR_OK {
+            return fail(rv);
+        }
+        Ok(Self {
+            pid: std::process::id(),
+            handle,
+            lock,
+            unlock,
+            destroy,
+            users: AtomicUsize::new(0),
+        })
+    }
+
+    /// Puts it in service.
+    fn install(self) {
+        APP_MUTEX.store(Box::leak(Box::new(self)), SeqCst);
+    }
+
+    /// The mutex in service in this process, counted as used by this thread until it calls
+    /// `users.fetch_sub`.
+    fn enter() -> Option<&'static Self> {
+        let p = APP_MUTEX.load(SeqCst);
+        // SAFETY: a non-NULL pointer in APP_MUTEX comes from `Box::leak` and is never freed.
+        let m = unsafe { p.as_ref() }?;
+        if m.pid != std::process::id() {
+            return None;
+        }
+        m.users.fetch_add(1, SeqCst);
+        // Counted before this second look: once `C_Finalize` has taken it out of service it
+        // waits for every thread that saw it in service.
+        if APP_MUTEX.load(SeqCst) != p {
+            m.users.fetch_sub(1, SeqCst);
+            return None;
+        }
+        Some(m)
+    }
+
+    /// Takes it out of service (new calls run without it); destroyed by this thread's export
+    /// once released ([`Self::destroy_when_unused`]).
+    fn retire() {
+        let p = APP_MUTEX.swap(std::ptr::null_mut(), SeqCst);
+        // SAFETY: as in `enter`.
+        match unsafe { p.as_ref() } {
+            Some(m) if m.pid == std::process::id() => RETIRED.set(Some(m)),
+            // Another process's (we are a forked child): not ours to destroy.
+            _ => {}
+        }
+    }
+
+    /// Waits until no thread uses it, then destroys it with the application's `DestroyMutex`.
+    fn destroy_when_unused(&self) {
+        while self.users.load(SeqCst) != 0 {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        // SAFETY: the application's DestroyMutex with the mutex its CreateMutex made, once, when
+        // no thread holds it or can still take it.
+        let _ = unsafe { (self.destroy)(self.handle) };
+    }
+
+    fn lock(&self) -> CK_RV {
+        // SAFETY: the application's LockMutex with the mutex its CreateMutex made, not destroyed
+        // while this thread counts as a user.
+        unsafe { (self.lock)(self.handle) }
+    }
+
+    fn unlock(&self) -> CK_RV {
+        // SAFETY: as `lock`; this thread holds it.
+        unsafe { (self.unlock)(self.handle) }
+    }
+}
+
+/// Runs `f` without the application's mutex, taking it again after (an export that blocks,
+/// `C_WaitForSlotEvent`, would otherwise stop every other thread). A failing `LockMutex` then is
+/// the answer.
+fn without_app_mutex<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    let Some(m) = HELD.take() else { return f() };
+    let _ = m.unlock();
+    let r = f();
+    let rv = m.lock();
+    if rv != CKR_OK {
+        return fail(rv);
+    }
+    HELD.set(Some(m));
+    r
 }
 
 /// An input buffer. NULL is accepted only for an empty buffer.
@@ -270,8 +431,8 @@ macro_rules! fixed_fn {
 
 cryptoki_fn! {
     fn C_Initialize(pInitArgs: CK_VOID_PTR) {
-        let args = if pInitArgs.is_null() {
-            InitArgs::default()
+        let app = if pInitArgs.is_null() {
+            None
         } else {
             // SAFETY: non-NULL `pInitArgs` points to a CK_C_INITIALIZE_ARGS (§5.4).
             let a: CK_C_INITIALIZE_ARGS = unsafe {
@@ -296,20 +457,38 @@ cryptoki_fn! {
                 // The reader watcher is a thread of ours.
                 return fail(CKR_NEED_TO_CREATE_THREADS);
             }
-            InitArgs {
-                callbacks: given == 4,
-                os_locking_ok: a.flags & CKF_OS_LOCKING_OK != 0,
-            }
+            // Case 3 (functions, no CKF_OS_LOCKING_OK): the application's mutex. Cases 2 and 4
+            // (CKF_OS_LOCKING_OK): the OS's.
+            (given == 4 && a.flags & CKF_OS_LOCKING_OK == 0).then_some(a)
         };
+        if module::is_initialized() {
+            return fail(CKR_CRYPTOKI_ALREADY_INITIALIZED);
+        }
+        let app = app.as_ref().map(AppMutex::create).transpose()?;
         register_fork_handlers();
-        module::initialize(args)
+        match module::initialize() {
+            Ok(()) => {
+                if let Some(m) = app {
+                    m.install();
+                }
+                Ok(())
+            }
+            Err(e) => {
+                if let Some(m) = app {
+                    m.destroy_when_unused();
+                }
+                Err(e)
+            }
+        }
     }
 
     fn C_Finalize(pReserved: CK_VOID_PTR) {
         if !pReserved.is_null() {
             return fail(CKR_ARGUMENTS_BAD);
         }
-        module::finalize()
+        module::finalize()?;
+        AppMutex::retire();
+        Ok(())
     }
 
     fn C_GetInfo(pInfo: CK_INFO_PTR) {
@@ -517,7 +696,12 @@ cryptoki_fn! {
         if !pReserved.is_null() || pSlot.is_null() {
             return fail(CKR_ARGUMENTS_BAD);
         }
-        let id = module::wait_for_slot_event(flags & CKF_DONT_BLOCK != 0)?;
+        let id = if flags & CKF_DONT_BLOCK != 0 {
+            module::wait_for_slot_event(true)?
+        } else {
+            // Blocking holds none of the application's mutex: every other thread needs it.
+            without_app_mutex(|| module::wait_for_slot_event(false))?
+        };
         // SAFETY: the caller's slot location, checked for NULL.
         *unsafe { out(pSlot) }? = id;
         Ok(())
@@ -1088,6 +1272,148 @@ mod tests {
             C_Initialize(&mut a as *mut _ as CK_VOID_PTR),
             CKR_NEED_TO_CREATE_THREADS
         );
+    }
+
+    /// An application mutex for the tests: a real lock, with what this thread did to it counted
+    /// per thread (other tests may call exports at the same time and take it too).
+    mod counting {
+        use super::*;
+        use std::sync::{Condvar, Mutex};
+
+        pub struct Lock {
+            locked: Mutex<bool>,
+            free: Condvar,
+        }
+
+        thread_local! {
+            pub static LOCKS: Cell<usize> = const { Cell::new(0) };
+            pub static UNLOCKS: Cell<usize> = const { Cell::new(0) };
+            pub static DESTROYED: Cell<usize> = const { Cell::new(0) };
+            pub static FAIL_LOCK: Cell<bool> = const { Cell::new(false) };
+        }
+
+        pub extern "C" fn create(pp: CK_VOID_PTR_PTR) -> CK_RV {
+            let l = Box::new(Lock {
+                locked: Mutex::new(false),
+                free: Condvar::new(),
+            });
+            // SAFETY: the module passes a writable location.
+            unsafe { *pp = Box::into_raw(l) as CK_VOID_PTR };
+            CKR_OK
+        }
+
+        fn get<'a>(p: CK_VOID_PTR) -> &'a Lock {
+            // SAFETY: `p` came from `create` and is not destroyed yet.
+            unsafe { &*(p as *const Lock) }
+        }
+
+        pub extern "C" fn lock(p: CK_VOID_PTR) -> CK_RV {
+            if FAIL_LOCK.get() {
+                return CKR_MUTEX_BAD;
+            }
+            let l = get(p);
+            let Ok(mut g) = l.locked.lock() else {
+                return CKR_GENERAL_ERROR;
+            };
+            while *g {
+                g = match l.free.wait(g) {
+                    Ok(g) => g,
+                    Err(_) => return CKR_GENERAL_ERROR,
+                };
+            }
+            *g = true;
+            LOCKS.set(LOCKS.get() + 1);
+            CKR_OK
+        }
+
+        pub extern "C" fn unlock(p: CK_VOID_PTR) -> CK_RV {
+            let l = get(p);
+            let Ok(mut g) = l.locked.lock() else {
+                return CKR_GENERAL_ERROR;
+            };
+            if !*g {
+                return CKR_MUTEX_NOT_LOCKED;
+            }
+            *g = false;
+            l.free.notify_one();
+            UNLOCKS.set(UNLOCKS.get() + 1);
+            CKR_OK
+        }
+
+        pub extern "C" fn destroy(p: CK_VOID_PTR) -> CK_RV {
+            // SAFETY: `p` came from `create`; the module destroys it once.
+            drop(unsafe { Box::from_raw(p as *mut Lock) });
+            DESTROYED.set(DESTROYED.get() + 1);
+            CKR_OK
+        }
+    }
+
+    #[test]
+    fn the_application_mutex_is_held_in_the_body_and_released_on_every_path() {
+        use counting::{DESTROYED, FAIL_LOCK, LOCKS, UNLOCKS};
+        let a = CK_C_INITIALIZE_ARGS {
+            CreateMutex: Some(counting::create),
+            DestroyMutex: Some(counting::destroy),
+            LockMutex: Some(counting::lock),
+            UnlockMutex: Some(counting::unlock),
+            flags: 0,
+            pReserved: std::ptr::null_mut(),
+        };
+        AppMutex::create(&a).expect("CreateMutex").install();
+        let held = || HELD.get().is_some();
+        let balanced = |n: usize| {
+            assert_eq!((LOCKS.get(), UNLOCKS.get()), (n, n));
+            assert!(!held());
+        };
+        assert_eq!(
+            guard(|| {
+                assert!(held());
+                Ok(())
+            }),
+            CKR_OK
+        );
+        balanced(1);
+        assert_eq!(guard(|| fail(CKR_PIN_INCORRECT)), CKR_PIN_INCORRECT);
+        balanced(2);
+        assert_eq!(guard(|| panic!("a bug in a body")), CKR_GENERAL_ERROR);
+        balanced(3);
+        // Released while blocking, held again after (two locks, two unlocks).
+        assert_eq!(
+            guard(|| {
+                without_app_mutex(|| {
+                    assert!(!held());
+                    Ok(())
+                })?;
+                assert!(held());
+                Ok(())
+            }),
+            CKR_OK
+        );
+        balanced(5);
+        assert_eq!(
+            guard(|| without_app_mutex(|| -> Result<()> { panic!("while released") })),
+            CKR_GENERAL_ERROR
+        );
+        // A panic while released: not taken again, not released twice.
+        balanced(6);
+        // A failing LockMutex is the answer, and the body does not run.
+        FAIL_LOCK.set(true);
+        assert_eq!(guard(|| panic!("must not run")), CKR_MUTEX_BAD);
+        FAIL_LOCK.set(false);
+        balanced(6);
+        // C_Finalize's path: out of service, destroyed once released.
+        assert_eq!(
+            guard(|| {
+                AppMutex::retire();
+                assert!(held());
+                Ok(())
+            }),
+            CKR_OK
+        );
+        balanced(7);
+        assert_eq!(DESTROYED.get(), 1);
+        assert_eq!(guard(|| Ok(())), CKR_OK);
+        balanced(7);
     }
 
     #[test]

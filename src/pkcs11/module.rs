@@ -14,6 +14,7 @@ use super::pinentry;
 use super::token::Token;
 use crate::card::{CardError, Retries};
 use crate::pin::{Pin, PinError, Puk};
+use crate::profile::SecretRule;
 use crate::transport::pcsc::{self, MonitorCanceller, ReaderEvent, ReaderMonitor};
 use cryptoki_sys::*;
 use std::cell::RefCell;
@@ -169,15 +170,6 @@ pub struct SessionInfo {
     pub flags: CK_FLAGS,
 }
 
-/// How `C_Initialize` was called (checked by `ffi`).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct InitArgs {
-    /// The application passed mutex callbacks.
-    pub callbacks: bool,
-    /// `CKF_OS_LOCKING_OK`.
-    pub os_locking_ok: bool,
-}
-
 struct Slot {
     id: CK_SLOT_ID,
     reader: String,
@@ -188,6 +180,9 @@ struct Slot {
     load_lock: Arc<Mutex<()>>,
     /// The card of this generation is not one the module can drive: answered from memory.
     unrecognized: Option<u64>,
+    /// The present card's ATR, as PC/SC reported it (no APDU): with the token's driver it picks
+    /// the card's profile (`profile::for_card`), whose rule a new PIN must follow.
+    atr: Option<Vec<u8>>,
 }
 
 struct FindOp {
@@ -260,12 +255,13 @@ impl Module {
             .ok_or(Error::Rv(CKR_SESSION_HANDLE_INVALID))
     }
 
-    fn reader_added(&mut self, name: &str, card_present: bool) -> CK_SLOT_ID {
+    fn reader_added(&mut self, name: &str, card_present: bool, atr: Option<Vec<u8>>) -> CK_SLOT_ID {
         if let Some(s) = self.slots.iter_mut().find(|s| s.reader == name) {
             if !s.connected {
                 s.connected = true;
                 s.card_present = card_present;
                 s.generation += 1;
+                s.atr = atr;
             }
             return s.id;
         }
@@ -280,6 +276,7 @@ impl Module {
             token: None,
             load_lock: Arc::new(Mutex::new(())),
             unrecognized: None,
+            atr,
         });
         id
     }
@@ -290,6 +287,7 @@ impl Module {
         if let Some(s) = self.slots.iter_mut().find(|s| s.id == id) {
             s.card_present = false;
             s.generation += 1;
+            s.atr = None;
             if let Some(t) = s.token.take() {
                 t.mark_removed();
             }
@@ -303,7 +301,7 @@ impl Module {
 
     fn apply(&mut self, e: &ReaderEvent) -> Option<CK_SLOT_ID> {
         match e {
-            ReaderEvent::ReaderAdded(name) => Some(self.reader_added(name, false)),
+            ReaderEvent::ReaderAdded(name) => Some(self.reader_added(name, false, None)),
             ReaderEvent::ReaderRemoved(name) => {
                 let id = self.slot_by_reader(name)?;
                 self.card_gone(id);
@@ -312,12 +310,14 @@ impl Module {
                 }
                 Some(id)
             }
-            ReaderEvent::CardInserted { reader, .. } => {
+            ReaderEvent::CardInserted { reader, atr } => {
                 let id = match self.slot_by_reader(reader) {
                     Some(id) => id,
-                    None => self.reader_added(reader, false),
+                    None => self.reader_added(reader, false, None),
                 };
                 let s = self.slots.iter_mut().find(|s| s.id == id)?;
+                // Also for the card already present at C_Initialize (the watcher's first look).
+                s.atr = Some(atr.clone());
                 if s.card_present {
                     return None;
                 }
@@ -403,12 +403,10 @@ fn apply_events(events: &[ReaderEvent], notify: bool) {
 // ---------------------------------------------------------------------------------------------
 // General purpose (PKCS#11 3.0 §5.4).
 
-/// `C_Initialize`.
-pub fn initialize(args: InitArgs) -> Result<()> {
-    // Application mutex callbacks are accepted; the module always uses the OS primitives, which
-    // every platform it runs on has (PKCS#11 3.0 §5.4, C_Initialize case 3 allows refusing with
-    // CKR_CANT_LOCK only when it cannot lock at all).
-    let _ = (args.callbacks, args.os_locking_ok);
+/// `C_Initialize`, once `ffi` has checked the arguments. An application's mutex (§5.4, case 3)
+/// is `ffi`'s: it is taken around every call; the state here keeps its own OS locks in every
+/// case (the reader watcher is a thread of the module's, outside any call).
+pub fn initialize() -> Result<()> {
     // PC/SC before the state lock (lock order: gate, then state).
     let readers = {
         let _g = gate();
@@ -437,7 +435,7 @@ pub fn initialize(args: InitArgs) -> Result<()> {
     };
     if let Ok(readers) = readers {
         for r in readers {
-            m.reader_added(&r.name, r.card_present);
+            m.reader_added(&r.name, r.card_present, r.atr);
         }
     }
     let stop = Arc::new(AtomicBool::new(false));
@@ -631,6 +629,7 @@ pub fn token_info(id: CK_SLOT_ID) -> Result<TokenInfo> {
             sessions += 1;
             rw += usize::from(s.rw);
         }
+        let (min_pin, max_pin) = pin_range(&t, &m.config);
         Ok(TokenInfo {
             label: t.label.clone(),
             manufacturer: t.manufacturer.clone(),
@@ -647,9 +646,8 @@ pub fn token_info(id: CK_SLOT_ID) -> Result<TokenInfo> {
                 | login_flags,
             sessions,
             rw_sessions: rw,
-            // The card's profile, else PIV's range (Config: 6–8).
-            min_pin: t.pin_len.map_or(m.config.min_pin_len, |l| l.0),
-            max_pin: t.pin_len.map_or(m.config.max_pin_len, |l| l.1),
+            min_pin,
+            max_pin,
             firmware: t.firmware,
         })
     })
@@ -788,8 +786,63 @@ pub fn session_info(h: CK_SESSION_HANDLE) -> Result<SessionInfo> {
 // ---------------------------------------------------------------------------------------------
 // Login and PINs (§5.6 C_Login, §5.5 C_InitPIN/C_SetPIN).
 
-fn pin_from(bytes: &[u8]) -> Result<Pin> {
+/// The token's PIN length range: its card profile's, else the configured one (PIV: 6–8).
+fn pin_range(t: &Token, config: &Config) -> (usize, usize) {
+    t.pin_len
+        .unwrap_or((config.min_pin_len, config.max_pin_len))
+}
+
+/// [`pin_range`] with the module's configuration.
+fn pin_range_of(t: &Token) -> Result<(usize, usize)> {
+    with(|m| Ok(pin_range(t, &m.config)))
+}
+
+/// A PIN to send to the card: within the token's length range (else `CKR_PIN_LEN_RANGE`, before
+/// anything reaches the card, so a try is never spent on a PIN the card cannot hold) and a valid
+/// PIV PIN.
+fn pin_from((min, max): (usize, usize), bytes: &[u8]) -> Result<Pin> {
+    if !(min..=max).contains(&bytes.len()) {
+        return fail(CKR_PIN_LEN_RANGE);
+    }
     Pin::from_bytes(bytes).map_err(pin_error)
+}
+
+/// A new PIN (`C_SetPIN`, `C_InitPIN`): [`pin_from`], then the PIN rule of the card's profile
+/// when there is one ([`SecretRule::check`], as activation checks the holder's new PIN): a length
+/// outside it is `CKR_PIN_LEN_RANGE`, other characters `CKR_PIN_INVALID`.
+fn new_pin_from(range: (usize, usize), rule: Option<&SecretRule>, bytes: &[u8]) -> Result<Pin> {
+    let pin = pin_from(range, bytes)?;
+    if let Some(rule) = rule {
+        // Printable ASCII after `pin_from`.
+        let text = std::str::from_utf8(bytes).map_err(|_| Error::Rv(CKR_PIN_INVALID))?;
+        if rule.check("PIN", text).is_err() {
+            let n = text.chars().count();
+            return fail(if (rule.min_length..=rule.max_length).contains(&n) {
+                CKR_PIN_INVALID
+            } else {
+                CKR_PIN_LEN_RANGE
+            });
+        }
+    }
+    Ok(pin)
+}
+
+/// The PIN rule of the profile of the card in session `h`'s slot: `profile::for_card` over the
+/// embedded and the user's profiles with the token's driver and the card's ATR from PC/SC (no
+/// APDU), as the token's length range was found. `None` when no single profile applies.
+fn pin_rule(h: CK_SESSION_HANDLE, t: &Token) -> Result<Option<SecretRule>> {
+    let atr = with(|m| {
+        let id = m.session(h)?.slot;
+        Ok(m.slots
+            .iter()
+            .find(|s| s.id == id)
+            .and_then(|s| s.atr.clone()))
+    })?;
+    let Some(atr) = atr else { return Ok(None) };
+    Ok(crate::profile::load_all()
+        .ok()
+        .and_then(|ps| crate::profile::for_card(&ps, &t.model, &atr).ok())
+        .map(|p| p.pin))
 }
 
 fn puk_from(bytes: &[u8]) -> Result<Puk> {
@@ -933,7 +986,7 @@ pub fn login(h: CK_SESSION_HANDLE, user: CK_USER_TYPE, pin: Option<&[u8]>) -> Re
 /// pinentry dialog; `true` when asked.
 fn login_pin(t: &Arc<Token>, pin: Option<&[u8]>, what: &str) -> Result<(Pin, bool)> {
     match pin {
-        Some(p) => Ok((pin_from(p)?, false)),
+        Some(p) => Ok((pin_from(pin_range_of(t)?, p)?, false)),
         None => match pinentry_program()? {
             Some(program) => Ok((ask_pin(t, &program, what)?, true)),
             None => fail(CKR_ARGUMENTS_BAD),
@@ -964,7 +1017,7 @@ pub fn init_pin(h: CK_SESSION_HANDLE, new_pin: &[u8]) -> Result<()> {
         .so_puk
         .clone()
         .ok_or(Error::Rv(CKR_USER_NOT_LOGGED_IN))?;
-    let new = pin_from(new_pin)?;
+    let new = new_pin_from(pin_range_of(&t)?, pin_rule(h, &t)?.as_ref(), new_pin)?;
     let mut card = card_of(&t)?;
     let r = card.unblock_pin(&puk, &new);
     {
@@ -977,16 +1030,17 @@ pub fn init_pin(h: CK_SESSION_HANDLE, new_pin: &[u8]) -> Result<()> {
     after_card_op(&t, card.as_mut(), r)
 }
 
-/// `C_SetPIN`: the PIN (public or user session), or the PUK under `CKU_SO`.
+/// `C_SetPIN`: the PIN (public or user session), or the PUK under `CKU_SO`. The values are
+/// checked before the card is locked (the profile rule is read from files).
 pub fn set_pin(h: CK_SESSION_HANDLE, old: &[u8], new: &[u8]) -> Result<()> {
     let (t, rw) = session_token(h)?;
     if !rw {
         return fail(CKR_SESSION_READ_ONLY);
     }
     let so = lock_of(&t.login)?.so_puk.is_some();
-    let mut card = card_of(&t)?;
     if so {
         let (old, new) = (puk_from(old)?, puk_from(new)?);
+        let mut card = card_of(&t)?;
         let r = card.change_puk(&old, &new);
         let mut l = lock_of(&t.login)?;
         l.note_puk_result(&r);
@@ -996,7 +1050,10 @@ pub fn set_pin(h: CK_SESSION_HANDLE, old: &[u8], new: &[u8]) -> Result<()> {
         drop(l);
         after_card_op(&t, card.as_mut(), r)
     } else {
-        let (old, new) = (pin_from(old)?, pin_from(new)?);
+        let range = pin_range_of(&t)?;
+        let old = pin_from(range, old)?;
+        let new = new_pin_from(range, pin_rule(h, &t)?.as_ref(), new)?;
+        let mut card = card_of(&t)?;
         let r = card.change_pin(&old, &new);
         lock_of(&t.login)?.note_pin_result(&r);
         after_card_op(&t, card.as_mut(), r)
@@ -1063,9 +1120,8 @@ fn ask_pin(t: &Arc<Token>, program: &std::path::Path, what: &str) -> Result<Pin>
         prompt: "PIN:".into(),
         error: wrong.then(|| format!("Wrong PIN. {tries_text}")),
     };
-    match pinentry::get_valid_pin(program, &prompt) {
-        Ok(Ok(pin)) => Ok(pin),
-        Ok(Err(e)) => Err(pin_error(e)),
+    match pinentry::get_pin(program, &prompt) {
+        Ok(bytes) => pin_from(pin_range_of(t)?, &bytes),
         Err(pinentry::PinentryError::Cancelled) => fail(CKR_FUNCTION_CANCELED),
         Err(_) => fail(CKR_FUNCTION_FAILED),
     }
@@ -1523,4 +1579,75 @@ pub fn derive_key(
         m.session(h)?.objects.push(obj);
         Ok(handle)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Charset;
+
+    fn rv(r: Result<Pin>) -> CK_RV {
+        r.map_or_else(|e| e.rv(), |_| CKR_OK)
+    }
+
+    #[test]
+    fn a_pin_outside_the_token_range_is_refused() {
+        assert_eq!(rv(pin_from((7, 8), b"123456")), CKR_PIN_LEN_RANGE);
+        assert_eq!(rv(pin_from((7, 8), b"1234567")), CKR_OK);
+        assert_eq!(rv(pin_from((6, 6), b"1234567")), CKR_PIN_LEN_RANGE);
+        assert_eq!(rv(pin_from((6, 8), b"123456789")), CKR_PIN_LEN_RANGE);
+        // PIV's own 6–8 still holds under a profile that allows shorter PINs.
+        assert_eq!(rv(pin_from((4, 8), b"1234")), CKR_PIN_LEN_RANGE);
+        assert_eq!(rv(pin_from((6, 8), b"12345\x01")), CKR_PIN_INVALID);
+    }
+
+    #[test]
+    fn a_new_pin_follows_the_profile_rule() {
+        let digits = SecretRule {
+            min_length: 7,
+            max_length: 8,
+            charset: Charset::Digits,
+            retries: 3,
+        };
+        let new = |range, rule, pin| rv(new_pin_from(range, rule, pin));
+        assert_eq!(new((7, 8), Some(&digits), b"1234567"), CKR_OK);
+        assert_eq!(new((7, 8), Some(&digits), b"12ab5678"), CKR_PIN_INVALID);
+        assert_eq!(new((7, 8), Some(&digits), b"123456"), CKR_PIN_LEN_RANGE);
+        // The token's range and the rule are both applied (they differ only when the profile
+        // files changed since the card was read).
+        assert_eq!(new((6, 8), Some(&digits), b"123456"), CKR_PIN_LEN_RANGE);
+        assert_eq!(
+            new((6, 8), None, b"12ab56"),
+            CKR_OK,
+            "no profile: PIV's rule"
+        );
+    }
+
+    #[test]
+    fn the_slot_keeps_the_atr_of_the_present_card() {
+        let mut m = Module {
+            pid: std::process::id(),
+            config: Config::default(),
+            slots: Vec::new(),
+            next_slot: 0,
+            sessions: HashMap::new(),
+            events: VecDeque::new(),
+            watcher: None,
+        };
+        let id = m.reader_added("R", true, Some(vec![0x3B, 1]));
+        let atr = |m: &Module| {
+            m.slots
+                .iter()
+                .find(|s| s.id == id)
+                .and_then(|s| s.atr.clone())
+        };
+        assert_eq!(atr(&m), Some(vec![0x3B, 1]));
+        m.apply(&ReaderEvent::CardRemoved { reader: "R".into() });
+        assert_eq!(atr(&m), None);
+        m.apply(&ReaderEvent::CardInserted {
+            reader: "R".into(),
+            atr: vec![0x3B, 2],
+        });
+        assert_eq!(atr(&m), Some(vec![0x3B, 2]));
+    }
 }

@@ -233,6 +233,20 @@ fn key_type(alg: KeyAlgorithm) -> CK_KEY_TYPE {
     }
 }
 
+/// The key-pair generation mechanism of an algorithm (`CKA_KEY_GEN_MECHANISM`, PKCS#11 3.0 §4.7;
+/// the mechanisms of §2.1.4, §2.3.7, §2.3.8).
+fn key_gen_mechanism(alg: KeyAlgorithm) -> CK_MECHANISM_TYPE {
+    match alg {
+        KeyAlgorithm::Rsa1024
+        | KeyAlgorithm::Rsa2048
+        | KeyAlgorithm::Rsa3072
+        | KeyAlgorithm::Rsa4096 => CKM_RSA_PKCS_KEY_PAIR_GEN,
+        KeyAlgorithm::EccP256 | KeyAlgorithm::EccP384 => CKM_EC_KEY_PAIR_GEN,
+        KeyAlgorithm::Ed25519 => CKM_EC_EDWARDS_KEY_PAIR_GEN,
+        KeyAlgorithm::X25519 => CKM_EC_MONTGOMERY_KEY_PAIR_GEN,
+    }
+}
+
 /// DER OCTET STRING around a point (`CKA_EC_POINT`, PKCS#11 3.0 §2.3.3).
 fn octet_string(v: &[u8]) -> Vec<u8> {
     crate::apdu::tlv::encode(0x04, v)
@@ -312,6 +326,13 @@ pub fn slot_objects(slot: &KeySlot) -> Vec<Object> {
     let (sign, decrypt, derive) = uses(slot.key, alg);
     // PKCS#11 3.0 §4.7: CKA_LOCAL is true only for a key generated on the token.
     let local = slot.generated == Some(true);
+    // §4.7: the mechanism that generated the key, or CK_UNAVAILABLE_INFORMATION when the key was
+    // not generated here (imported) or that is not known.
+    let gen_mechanism = if local {
+        key_gen_mechanism(alg)
+    } else {
+        CK_UNAVAILABLE_INFORMATION
+    };
     let common = |o: &mut Object| {
         o.set(CKA_KEY_TYPE, ulong(key_type(alg)));
         o.set(CKA_ID, id.clone());
@@ -319,7 +340,7 @@ pub fn slot_objects(slot: &KeySlot) -> Vec<Object> {
         o.set(CKA_END_DATE, Vec::new());
         o.set(CKA_DERIVE, bool_attr(derive));
         o.set(CKA_LOCAL, bool_attr(local));
-        o.set(CKA_KEY_GEN_MECHANISM, ulong(CK_UNAVAILABLE_INFORMATION));
+        o.set(CKA_KEY_GEN_MECHANISM, ulong(gen_mechanism));
         o.set(CKA_SUBJECT, subject.clone());
         o.set(CKA_PUBLIC_KEY_INFO, spki.clone());
     };
@@ -339,9 +360,12 @@ pub fn slot_objects(slot: &KeySlot) -> Vec<Object> {
     let mut k = Object::new(CKO_PRIVATE_KEY, needs_pin, &priv_label, true);
     common(&mut k);
     k.set(CKA_SENSITIVE, bool_attr(true));
-    k.set(CKA_ALWAYS_SENSITIVE, bool_attr(true));
+    // PKCS#11 3.0 §4.9: ALWAYS_SENSITIVE and NEVER_EXTRACTABLE describe the key's whole life.
+    // Only a key generated on the card is known never to have been outside it; an imported key
+    // was, and of a key of unknown origin (no metadata) the truthful answer is "not known": false.
+    k.set(CKA_ALWAYS_SENSITIVE, bool_attr(local));
     k.set(CKA_EXTRACTABLE, bool_attr(false));
-    k.set(CKA_NEVER_EXTRACTABLE, bool_attr(true));
+    k.set(CKA_NEVER_EXTRACTABLE, bool_attr(local));
     k.set(CKA_DECRYPT, bool_attr(decrypt));
     k.set(CKA_SIGN, bool_attr(sign));
     k.set(CKA_SIGN_RECOVER, bool_attr(false));
@@ -433,6 +457,106 @@ mod tests {
         slot.generated = Some(false);
         for o in slot_objects(&slot) {
             assert!(o.matches(&[(CKA_LOCAL, bool_attr(false))]));
+        }
+    }
+
+    /// The private key of a P-256 9A slot whose key has this origin.
+    fn private_key(generated: Option<bool>) -> Object {
+        let slot = KeySlot {
+            key: KeyRef(0x9A),
+            name: "PIV Authentication",
+            algorithm: Some(KeyAlgorithm::EccP256),
+            public_key: Some(PublicKey::P256([&[4u8][..], &[1u8; 64][..]].concat())),
+            certificate: None,
+            generated,
+        };
+        slot_objects(&slot)
+            .into_iter()
+            .find(|o| o.class == CKO_PRIVATE_KEY)
+            .expect("a private key")
+    }
+
+    #[test]
+    fn always_sensitive_and_never_extractable_only_for_keys_generated_on_the_card() {
+        for (generated, expected) in [(Some(true), true), (Some(false), false), (None, false)] {
+            let k = private_key(generated);
+            for t in [CKA_ALWAYS_SENSITIVE, CKA_NEVER_EXTRACTABLE] {
+                assert_eq!(
+                    k.get(t),
+                    AttrValue::Value(&bool_attr(expected)),
+                    "attribute {t:#x}, origin {generated:?}"
+                );
+            }
+            // What holds now holds whatever the origin.
+            assert!(k.matches(&[
+                (CKA_SENSITIVE, bool_attr(true)),
+                (CKA_EXTRACTABLE, bool_attr(false))
+            ]));
+        }
+    }
+
+    #[test]
+    fn key_gen_mechanism_for_keys_generated_on_the_card() {
+        let point = |n: usize| [&[4u8][..], &vec![1u8; n][..]].concat();
+        let keys = [
+            (
+                KeyAlgorithm::Rsa2048,
+                PublicKey::Rsa {
+                    n: vec![0xC1; 256],
+                    e: vec![1, 0, 1],
+                },
+                CKM_RSA_PKCS_KEY_PAIR_GEN,
+            ),
+            (
+                KeyAlgorithm::EccP256,
+                PublicKey::P256(point(64)),
+                CKM_EC_KEY_PAIR_GEN,
+            ),
+            (
+                KeyAlgorithm::EccP384,
+                PublicKey::P384(point(96)),
+                CKM_EC_KEY_PAIR_GEN,
+            ),
+            (
+                KeyAlgorithm::Ed25519,
+                PublicKey::Ed25519([2; 32]),
+                CKM_EC_EDWARDS_KEY_PAIR_GEN,
+            ),
+            (
+                KeyAlgorithm::X25519,
+                PublicKey::X25519([3; 32]),
+                CKM_EC_MONTGOMERY_KEY_PAIR_GEN,
+            ),
+        ];
+        for (alg, pk, mech) in keys {
+            let mut slot = KeySlot {
+                key: KeyRef(0x9D),
+                name: "Key Management",
+                algorithm: Some(alg),
+                public_key: Some(pk),
+                certificate: None,
+                generated: Some(true),
+            };
+            let objs = slot_objects(&slot);
+            assert_eq!(objs.len(), 2, "{alg:?}");
+            for o in &objs {
+                assert_eq!(
+                    o.get(CKA_KEY_GEN_MECHANISM),
+                    AttrValue::Value(&ulong(mech)),
+                    "{alg:?}, class {}",
+                    o.class
+                );
+            }
+            for generated in [Some(false), None] {
+                slot.generated = generated;
+                for o in slot_objects(&slot) {
+                    assert_eq!(
+                        o.get(CKA_KEY_GEN_MECHANISM),
+                        AttrValue::Value(&ulong(CK_UNAVAILABLE_INFORMATION)),
+                        "{alg:?}, origin {generated:?}"
+                    );
+                }
+            }
         }
     }
 }

@@ -6,7 +6,6 @@
 //! Used by the module's pinentry mode (issue 4, "PIN without the browser's dialog"): one prompt
 //! per need, never a retry; the caller reports a wrong PIN and asks again next time.
 
-use crate::pin::Pin;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -191,7 +190,7 @@ impl Drop for Session {
 }
 
 /// Runs `program`, shows `prompt` and returns the PIN typed (bytes as entered; the caller turns
-/// them into a [`Pin`] and maps a bad length). One dialog, no retry.
+/// them into a `crate::pin::Pin` and maps a bad length). One dialog, no retry.
 pub fn get_pin(program: &Path, prompt: &Prompt) -> Result<Zeroizing<Vec<u8>>, PinentryError> {
     let name = program.display().to_string();
     let io = |source| PinentryError::Io {
@@ -230,15 +229,6 @@ pub fn get_pin(program: &Path, prompt: &Prompt) -> Result<Zeroizing<Vec<u8>>, Pi
         s.call(&format!("SETERROR {}", escape(e)))?;
     }
     s.call("GETPIN")
-}
-
-/// [`get_pin`] as a PIN; `Ok(Err(bytes))` when it is not a valid PIN (the caller maps it).
-pub fn get_valid_pin(
-    program: &Path,
-    prompt: &Prompt,
-) -> Result<Result<Pin, crate::pin::PinError>, PinentryError> {
-    let bytes = get_pin(program, prompt)?;
-    Ok(Pin::from_bytes(&bytes))
 }
 
 #[cfg(test)]
