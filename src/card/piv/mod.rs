@@ -1138,18 +1138,7 @@ fn unseal(
                 let Some((_, m)) = key_without_certificate(ch, s, slot)? else {
                     return Ok(None);
                 };
-                let algorithm = match m.algorithm {
-                    MetadataAlgorithm::Key(a) => Some(a),
-                    _ => m.public_key.as_ref().map(PublicKey::algorithm),
-                };
-                out.push(KeySlot {
-                    key: KeyRef(slot.0),
-                    name: slot.name(),
-                    algorithm,
-                    generated: generated(&m),
-                    public_key: m.public_key,
-                    certificate: None,
-                });
+                out.push(keyless_slot(slot, m));
             }
         }
     }
@@ -1211,6 +1200,22 @@ fn key_without_certificate(
     match metadata_raw(ch, s, slot) {
         Err(CardError::NotSupported(_)) => Ok(None),
         other => other,
+    }
+}
+
+/// A key without a certificate, as its metadata shows it.
+fn keyless_slot(slot: Slot, m: Metadata) -> KeySlot {
+    let algorithm = match m.algorithm {
+        MetadataAlgorithm::Key(a) => Some(a),
+        _ => m.public_key.as_ref().map(PublicKey::algorithm),
+    };
+    KeySlot {
+        key: KeyRef(slot.0),
+        name: slot.name(),
+        algorithm,
+        generated: generated(&m),
+        public_key: m.public_key,
+        certificate: None,
     }
 }
 
@@ -1325,18 +1330,7 @@ fn contents(
             let key = key_without_certificate(ch, s, *slot)?;
             fingerprint_key(&mut h, key.as_ref());
             if let Some((_, m)) = key {
-                let algorithm = match m.algorithm {
-                    MetadataAlgorithm::Key(a) => Some(a),
-                    _ => m.public_key.as_ref().map(PublicKey::algorithm),
-                };
-                out.push(KeySlot {
-                    key: KeyRef(slot.0),
-                    name: slot.name(),
-                    algorithm,
-                    generated: generated(&m),
-                    public_key: m.public_key,
-                    certificate: None,
-                });
+                out.push(keyless_slot(*slot, m));
             }
         } else if let Some(d) = data {
             if let Some(cert) = objects::parse_cert_container(container(&d)?)? {
