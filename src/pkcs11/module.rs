@@ -180,9 +180,6 @@ struct Slot {
     load_lock: Arc<Mutex<()>>,
     /// The card of this generation is not one the module can drive: answered from memory.
     unrecognized: Option<u64>,
-    /// The present card's ATR, as PC/SC reported it (no APDU): with the token's driver it picks
-    /// the card's profile (`profile::for_card`), whose rule a new PIN must follow.
-    atr: Option<Vec<u8>>,
 }
 
 struct FindOp {
@@ -255,13 +252,12 @@ impl Module {
             .ok_or(Error::Rv(CKR_SESSION_HANDLE_INVALID))
     }
 
-    fn reader_added(&mut self, name: &str, card_present: bool, atr: Option<Vec<u8>>) -> CK_SLOT_ID {
+    fn reader_added(&mut self, name: &str, card_present: bool) -> CK_SLOT_ID {
         if let Some(s) = self.slots.iter_mut().find(|s| s.reader == name) {
             if !s.connected {
                 s.connected = true;
                 s.card_present = card_present;
                 s.generation += 1;
-                s.atr = atr;
             }
             return s.id;
         }
@@ -276,7 +272,6 @@ impl Module {
             token: None,
             load_lock: Arc::new(Mutex::new(())),
             unrecognized: None,
-            atr,
         });
         id
     }
@@ -287,7 +282,6 @@ impl Module {
         if let Some(s) = self.slots.iter_mut().find(|s| s.id == id) {
             s.card_present = false;
             s.generation += 1;
-            s.atr = None;
             if let Some(t) = s.token.take() {
                 t.mark_removed();
             }
@@ -301,7 +295,7 @@ impl Module {
 
     fn apply(&mut self, e: &ReaderEvent) -> Option<CK_SLOT_ID> {
         match e {
-            ReaderEvent::ReaderAdded(name) => Some(self.reader_added(name, false, None)),
+            ReaderEvent::ReaderAdded(name) => Some(self.reader_added(name, false)),
             ReaderEvent::ReaderRemoved(name) => {
                 let id = self.slot_by_reader(name)?;
                 self.card_gone(id);
@@ -310,14 +304,12 @@ impl Module {
                 }
                 Some(id)
             }
-            ReaderEvent::CardInserted { reader, atr } => {
+            ReaderEvent::CardInserted { reader, .. } => {
                 let id = match self.slot_by_reader(reader) {
                     Some(id) => id,
-                    None => self.reader_added(reader, false, None),
+                    None => self.reader_added(reader, false),
                 };
                 let s = self.slots.iter_mut().find(|s| s.id == id)?;
-                // Also for the card already present at C_Initialize (the watcher's first look).
-                s.atr = Some(atr.clone());
                 if s.card_present {
                     return None;
                 }
@@ -435,7 +427,7 @@ pub fn initialize() -> Result<()> {
     };
     if let Ok(readers) = readers {
         for r in readers {
-            m.reader_added(&r.name, r.card_present, r.atr);
+            m.reader_added(&r.name, r.card_present);
         }
     }
     let stop = Arc::new(AtomicBool::new(false));
@@ -788,8 +780,11 @@ pub fn session_info(h: CK_SESSION_HANDLE) -> Result<SessionInfo> {
 
 /// The token's PIN length range: its card profile's, else the configured one (PIV: 6–8).
 fn pin_range(t: &Token, config: &Config) -> (usize, usize) {
-    t.pin_len
-        .unwrap_or((config.min_pin_len, config.max_pin_len))
+    t.pin_rule
+        .as_ref()
+        .map_or((config.min_pin_len, config.max_pin_len), |r| {
+            (r.min_length, r.max_length)
+        })
 }
 
 /// [`pin_range`] with the module's configuration.
@@ -825,24 +820,6 @@ fn new_pin_from(range: (usize, usize), rule: Option<&SecretRule>, bytes: &[u8]) 
         }
     }
     Ok(pin)
-}
-
-/// The PIN rule of the profile of the card in session `h`'s slot: `profile::for_card` over the
-/// embedded and the user's profiles with the token's driver and the card's ATR from PC/SC (no
-/// APDU), as the token's length range was found. `None` when no single profile applies.
-fn pin_rule(h: CK_SESSION_HANDLE, t: &Token) -> Result<Option<SecretRule>> {
-    let atr = with(|m| {
-        let id = m.session(h)?.slot;
-        Ok(m.slots
-            .iter()
-            .find(|s| s.id == id)
-            .and_then(|s| s.atr.clone()))
-    })?;
-    let Some(atr) = atr else { return Ok(None) };
-    Ok(crate::profile::load_all()
-        .ok()
-        .and_then(|ps| crate::profile::for_card(&ps, &t.model, &atr).ok())
-        .map(|p| p.pin))
 }
 
 fn puk_from(bytes: &[u8]) -> Result<Puk> {
@@ -1017,7 +994,7 @@ pub fn init_pin(h: CK_SESSION_HANDLE, new_pin: &[u8]) -> Result<()> {
         .so_puk
         .clone()
         .ok_or(Error::Rv(CKR_USER_NOT_LOGGED_IN))?;
-    let new = new_pin_from(pin_range_of(&t)?, pin_rule(h, &t)?.as_ref(), new_pin)?;
+    let new = new_pin_from(pin_range_of(&t)?, t.pin_rule.as_ref(), new_pin)?;
     let mut card = card_of(&t)?;
     let r = card.unblock_pin(&puk, &new);
     {
@@ -1052,7 +1029,7 @@ pub fn set_pin(h: CK_SESSION_HANDLE, old: &[u8], new: &[u8]) -> Result<()> {
     } else {
         let range = pin_range_of(&t)?;
         let old = pin_from(range, old)?;
-        let new = new_pin_from(range, pin_rule(h, &t)?.as_ref(), new)?;
+        let new = new_pin_from(range, t.pin_rule.as_ref(), new)?;
         let mut card = card_of(&t)?;
         let r = card.change_pin(&old, &new);
         lock_of(&t.login)?.note_pin_result(&r);
@@ -1621,33 +1598,5 @@ mod tests {
             CKR_OK,
             "no profile: PIV's rule"
         );
-    }
-
-    #[test]
-    fn the_slot_keeps_the_atr_of_the_present_card() {
-        let mut m = Module {
-            pid: std::process::id(),
-            config: Config::default(),
-            slots: Vec::new(),
-            next_slot: 0,
-            sessions: HashMap::new(),
-            events: VecDeque::new(),
-            watcher: None,
-        };
-        let id = m.reader_added("R", true, Some(vec![0x3B, 1]));
-        let atr = |m: &Module| {
-            m.slots
-                .iter()
-                .find(|s| s.id == id)
-                .and_then(|s| s.atr.clone())
-        };
-        assert_eq!(atr(&m), Some(vec![0x3B, 1]));
-        m.apply(&ReaderEvent::CardRemoved { reader: "R".into() });
-        assert_eq!(atr(&m), None);
-        m.apply(&ReaderEvent::CardInserted {
-            reader: "R".into(),
-            atr: vec![0x3B, 2],
-        });
-        assert_eq!(atr(&m), Some(vec![0x3B, 2]));
     }
 }

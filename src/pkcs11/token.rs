@@ -119,9 +119,10 @@ pub struct Token {
     pub model: String,
     /// Firmware version (major, minor), when the card reports it.
     pub firmware: (u8, u8),
-    /// PIN length range (min, max) of the card's profile (`profile::for_card`); `None` when no
-    /// single profile matches (the token info then says PIV's 6–8).
-    pub pin_len: Option<(usize, usize)>,
+    /// The PIN rule of the card's profile (`profile::for_card`: length range, characters);
+    /// `None` when no single profile matches (the token info then says the configured range,
+    /// PIV's 6–8).
+    pub pin_rule: Option<crate::profile::SecretRule>,
     /// The objects (handles assigned, never reused).
     pub objects: Vec<Object>,
     /// The card connection; one operation at a time.
@@ -174,10 +175,10 @@ impl Token {
         // The load is not a login: forget any reset noticed while reading.
         let _ = card.take_reset_event();
         // No APDU: the profiles are files (embedded, then the user's directory).
-        let pin_len = crate::profile::load_all()
+        let pin_rule = crate::profile::load_all()
             .ok()
             .and_then(|ps| crate::profile::for_card(&ps, info.driver, &info.atr).ok())
-            .map(|p| (p.pin.min_length, p.pin.max_length));
+            .map(|p| p.pin);
         let serial = info.serial.clone().unwrap_or_else(|| "0".to_owned());
         let label = slots
             .iter()
@@ -206,7 +207,7 @@ impl Token {
             manufacturer: info.label.clone().unwrap_or_else(|| "PIV".to_owned()),
             model: info.driver.to_owned(),
             firmware,
-            pin_len,
+            pin_rule,
             objects,
             card: Mutex::new(card),
             login: Mutex::new(LoginState {
