@@ -175,6 +175,21 @@ fn bad_input_is_refused_before_the_card_is_touched() {
     );
     let (_, v) = sello_json(&b, &["pin", "status"], "");
     assert_eq!(v["pin"]["remaining"], 3, "{v}");
+    // A new PIN PIV would take but the card's profile (citizen-piv: digits) does not: refused
+    // with the rule in plain words, for a change and an unblock alike, no try spent.
+    for (args, input) in [
+        (["pin", "change", "--pin-stdin"], "999999\nabcd1234\n"),
+        (["pin", "unblock", "--pin-stdin"], "87654321\nabcd1234\n"),
+    ] {
+        let out = sello(&b, &args, input);
+        let t = text(&out);
+        assert!(!out.status.success(), "{t}");
+        assert!(t.contains("the new PIN may contain only"), "{t}");
+        assert!(!t.contains("abcd1234"), "secret echoed: {t}");
+    }
+    let (_, v) = sello_json(&b, &["pin", "status"], "");
+    assert_eq!(v["pin"]["remaining"], 3, "{v}");
+    assert_eq!(v["puk"]["remaining"], 3, "{v}");
     // Missing input is an error, not a hang or a guess.
     let out = sello(&b, &["pin", "change", "--pin-stdin"], "123456\n");
     assert!(

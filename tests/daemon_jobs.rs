@@ -49,6 +49,28 @@ fn pin_change_and_unblock_through_the_daemon_secrets_only_to_the_owner() {
         .expect("sello");
     assert!(out.status.success(), "{out:?}");
 
+    // A new PIN against the card profile's rule (citizen-piv: digits) is refused before the card
+    // sees anything: the current PIN (right here) is not spent either.
+    let run = run_job(&mut owner, R0, json!({"kind": "change-pin"}), |name| {
+        Some(
+            if name == "new-pin" {
+                "abcd1234"
+            } else {
+                "24681357"
+            }
+            .into(),
+        )
+    });
+    assert_eq!(run.finished["state"], "failed", "{}", run.finished);
+    assert!(
+        run.finished["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("may contain only")),
+        "{}",
+        run.finished
+    );
+    assert!(!run.finished.to_string().contains("abcd1234"));
+
     // A wrong PIN: a clear error with the tries left, never retried by the daemon.
     let run = run_job(&mut owner, R0, json!({"kind": "change-pin"}), |_| {
         Some("11112222".into())

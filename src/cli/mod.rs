@@ -214,9 +214,10 @@ fn pin_change(ctx: &Ctx, args: &SecretArgs) -> anyhow::Result<()> {
     if pins.pin_blocked() {
         return Err(CardError::PinBlocked.into());
     }
+    let info = card.info()?;
     let mut src = SecretSource::from_flag(args.pin_stdin);
     let old = Pin::new(&src.read("current PIN")?).context("the current PIN is not a valid PIN")?;
-    let new = Pin::new(&src.read_new("new PIN")?).context("the new PIN is not acceptable")?;
+    let new = new_pin(&info, &src.read_new("new PIN")?)?;
     card.change_pin(&old, &new)?;
     output::done(ctx.json, "pin-change", "PIN changed");
     Ok(())
@@ -228,12 +229,23 @@ fn pin_unblock(ctx: &Ctx, args: &SecretArgs) -> anyhow::Result<()> {
     if pins.puk_blocked() {
         return Err(CardError::PukBlocked.into());
     }
+    let info = card.info()?;
     let mut src = SecretSource::from_flag(args.pin_stdin);
     let puk = Puk::new(&src.read("PUK")?).context("the PUK is not a valid PUK")?;
-    let new = Pin::new(&src.read_new("new PIN")?).context("the new PIN is not acceptable")?;
+    let new = new_pin(&info, &src.read_new("new PIN")?)?;
     card.unblock_pin(&puk, &new)?;
     output::done(ctx.json, "pin-unblock", "PIN unblocked and set");
     Ok(())
+}
+
+/// A new PIN as the holder typed it, checked before the card sees it: the PIN rule of the card's
+/// profile (as at activation), then PIV's own rule.
+fn new_pin(info: &crate::card::CardInfo, typed: &str) -> anyhow::Result<Pin> {
+    if let Some(rule) = crate::profile::pin_rule_for(info.driver, &info.atr) {
+        rule.check("new PIN", typed)
+            .map_err(|why| anyhow::anyhow!("the new PIN is not acceptable: {why}"))?;
+    }
+    Pin::new(typed).context("the new PIN is not acceptable")
 }
 
 fn time_now() -> i64 {

@@ -562,7 +562,9 @@ fn pin_job(ctx: &JobCtx, serial: Option<&str>, unblock: bool) -> Result<Value, J
     ctx.check()?;
     ctx.progress("open", None, "started", "connecting to the card");
     let mut card = card::open_reader(&ctx.reader)?;
-    same_card(serial, card.info()?.serial)?;
+    let info = card.info()?;
+    same_card(serial, info.serial.clone())?;
+    let rule = crate::profile::pin_rule_for(info.driver, &info.atr);
     let status = card.pin_status()?;
     ctx.progress("open", None, "done", "card identified");
     if unblock && status.puk_blocked() {
@@ -572,16 +574,23 @@ fn pin_job(ctx: &JobCtx, serial: Option<&str>, unblock: bool) -> Result<Value, J
         return Err(CardError::PinBlocked.into());
     }
     let bad = |what: &str| JobError::Invalid(format!("that is not a valid {what}"));
+    // A new PIN follows the card profile's rule (as at activation) before the card sees it.
+    let new_pin = |typed: &str| {
+        if let Some(rule) = &rule {
+            rule.check("new PIN", typed).map_err(JobError::Invalid)?;
+        }
+        Pin::new(typed).map_err(|_| bad("PIN"))
+    };
     let (op, message) = if unblock {
         let puk = Puk::new(&ctx.ask("puk", "PUK")?).map_err(|_| bad("PUK"))?;
-        let new = Pin::new(&ctx.ask("new-pin", "New PIN")?).map_err(|_| bad("PIN"))?;
+        let new = new_pin(&ctx.ask("new-pin", "New PIN")?)?;
         ctx.check()?;
         ctx.progress("unblock", None, "started", "unblocking the PIN");
         card.unblock_pin(&puk, &new)?;
         ("unblock", "PIN unblocked and set")
     } else {
         let old = Pin::new(&ctx.ask("current-pin", "Current PIN")?).map_err(|_| bad("PIN"))?;
-        let new = Pin::new(&ctx.ask("new-pin", "New PIN")?).map_err(|_| bad("PIN"))?;
+        let new = new_pin(&ctx.ask("new-pin", "New PIN")?)?;
         ctx.check()?;
         ctx.progress("change-pin", None, "started", "changing the PIN");
         card.change_pin(&old, &new)?;

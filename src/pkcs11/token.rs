@@ -175,10 +175,7 @@ impl Token {
         // The load is not a login: forget any reset noticed while reading.
         let _ = card.take_reset_event();
         // No APDU: the profiles are files (embedded, then the user's directory).
-        let pin_rule = crate::profile::load_all()
-            .ok()
-            .and_then(|ps| crate::profile::for_card(&ps, info.driver, &info.atr).ok())
-            .map(|p| p.pin);
+        let pin_rule = crate::profile::pin_rule_for(info.driver, &info.atr);
         let serial = info.serial.clone().unwrap_or_else(|| "0".to_owned());
         let label = slots
             .iter()

@@ -1220,6 +1220,15 @@ pub fn for_card(profiles: &[Profile], driver: &str, atr: &[u8]) -> Result<Profil
     }
 }
 
+/// The PIN rule of the one profile (embedded, then the user's directory) that applies to a card
+/// of `driver` with this ATR; `None` when none or several apply, or the profiles do not load.
+/// No card access: every place that accepts a new PIN checks it with this before the card sees
+/// it (the CLI, `sellod`'s jobs, the PKCS#11 token).
+pub fn pin_rule_for(driver: &str, atr: &[u8]) -> Option<SecretRule> {
+    let profiles = load_all().ok()?;
+    for_card(&profiles, driver, atr).ok().map(|p| p.pin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
