@@ -114,8 +114,13 @@ fn setup(ca_config: impl FnOnce(String) -> String) -> (Rig, tempfile::TempDir, S
 
 #[test]
 fn two_activations_in_parallel_while_100_clients_ask_for_status_then_expiry_warnings() {
-    // Certificates valid one month: inside the 30-day warning window.
-    let (_rig, dir, d, ca) = setup(|c| c.replace("validity_months = 30", "validity_months = 1"));
+    // Certificates valid 20 days, whatever month this runs in: inside the 30-day warning window.
+    let (_rig, dir, d, ca) = setup(|c| {
+        c.replace(
+            "validity_months = 30",
+            "validity_months = 30\nvalidity_days = 20",
+        )
+    });
     let mut watcher = d.client();
     watcher.call(json!({"op": "subscribe"})).expect("subscribe");
 

@@ -36,6 +36,11 @@ pub struct Names {
 pub struct Issuance {
     /// Validity of end-entity certificates, in months.
     pub validity_months: u32,
+    /// Validity of end-entity certificates in days; when set it replaces `validity_months`. A fixed
+    /// number of days, unlike months, does not depend on the month issuance happens in (short-lived
+    /// pilot certificates, tests of the expiry warnings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validity_days: Option<u32>,
     /// Days an enrollment code stays valid.
     pub code_valid_days: u32,
     /// certificatePolicies OIDs for authentication certificates.
@@ -89,6 +94,7 @@ impl CaConfig {
             },
             issuance: Issuance {
                 validity_months: 30,
+                validity_days: None,
                 code_valid_days: 15,
                 // 2.999 is the ISO/ITU-T example arc: these OIDs can never collide with a real policy.
                 auth_policy_oids: vec!["2.999.7030.1.1".into()],
@@ -125,6 +131,9 @@ impl CaConfig {
         let i = &self.issuance;
         if i.validity_months == 0 || i.validity_months > 60 {
             return Err("issuance.validity_months must be 1..=60".into());
+        }
+        if i.validity_days.is_some_and(|d| d == 0 || d > 1830) {
+            return Err("issuance.validity_days must be 1..=1830".into());
         }
         if i.code_valid_days > 365 {
             return Err("issuance.code_valid_days must be at most 365".into());

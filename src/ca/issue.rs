@@ -126,6 +126,20 @@ fn random_serial() -> (SerialNumber, String) {
     (SerialNumber::from_slice(&bytes), hex::encode_upper(bytes))
 }
 
+/// The end of an end-entity certificate's validity: `validity_days` when the configuration fixes it,
+/// else `validity_months` calendar months.
+fn end_entity_not_after(
+    now: OffsetDateTime,
+    cfg: &super::config::Issuance,
+) -> Result<OffsetDateTime, CaError> {
+    match cfg.validity_days {
+        Some(days) => now
+            .checked_add(time::Duration::days(i64::from(days)))
+            .ok_or_else(|| CaError::Internal("validity overflow".into())),
+        None => add_months(now, cfg.validity_months),
+    }
+}
+
 fn add_months(t: OffsetDateTime, months: u32) -> Result<OffsetDateTime, CaError> {
     let total = i64::from(t.year()) * 12 + i64::from(u8::from(t.month())) - 1 + i64::from(months);
     let year = i32::try_from(total / 12).map_err(|_| CaError::Internal("year overflow".into()))?;
@@ -279,7 +293,7 @@ impl Authority {
         tls.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         tls.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         tls.not_before = now;
-        tls.not_after = add_months(now, config.issuance.validity_months)?;
+        tls.not_after = end_entity_not_after(now, &config.issuance)?;
         tls.serial_number = Some(random_serial().0);
         tls.use_authority_key_identifier_extension = true;
         let tls_cert = tls.signed_by(&tls_key, &issuing_issuer)?;
@@ -422,7 +436,7 @@ impl Authority {
     ) -> Result<Issued, CaError> {
         let cfg = &self.config.issuance;
         let not_before = datetime(now - 60)?;
-        let not_after = add_months(datetime(now)?, cfg.validity_months)?;
+        let not_after = end_entity_not_after(datetime(now)?, cfg)?;
         let (serial, serial_hex) = random_serial();
         let mut p = CertificateParams::default();
         p.serial_number = Some(serial);
