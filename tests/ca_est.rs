@@ -929,3 +929,19 @@ fn keys_are_private_and_codes_lock_after_repeated_failures() {
         .simpleenroll(Some("auth"), JOAN.nif, &fresh, &good, &mut no_wait)
         .expect("fresh code");
 }
+
+#[test]
+fn init_into_an_existing_open_directory_makes_it_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().expect("tempdir");
+    let dir = parent.path().join("ca");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    run_ok(&["init", "--dir", dir.to_str().expect("utf8")]);
+    let mode = std::fs::metadata(&dir).expect("dir").permissions().mode();
+    assert_eq!(
+        mode & 0o777,
+        0o700,
+        "the CA directory holds the holders' data"
+    );
+}

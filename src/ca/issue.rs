@@ -2,7 +2,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use ::time::{Date, Duration as TimeDuration, Month, OffsetDateTime};
@@ -248,6 +248,10 @@ impl Authority {
             .recursive(true)
             .mode(0o700)
             .create(dir)
+            .map_err(|e| CaError::io(dir, e))?;
+        // An existing empty directory keeps its mode through create(): the store holds names,
+        // NIFs and e-mails, so it is made 0700 here (or init fails if that is not allowed).
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
             .map_err(|e| CaError::io(dir, e))?;
 
         let now = OffsetDateTime::now_utc() - TimeDuration::minutes(5);

@@ -212,6 +212,21 @@ pub enum JournalError {
     NoStateDir,
 }
 
+/// Creates `dir` and its missing parents mode 0700 (journals hold names, NIFs and e-mails), and
+/// takes group/other access away from `dir` itself if it already existed with it.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    let mode = std::fs::metadata(dir)?.permissions().mode();
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode & 0o700))?;
+    }
+    Ok(())
+}
+
 /// Where journals live.
 #[derive(Debug, Clone)]
 pub struct JournalStore {
@@ -288,7 +303,7 @@ impl JournalStore {
             path: path.clone(),
             source,
         };
-        std::fs::create_dir_all(&self.dir).map_err(io)?;
+        create_private_dir(&self.dir).map_err(io)?;
         let text = serde_json::to_string_pretty(journal).map_err(|e| JournalError::Invalid {
             path: path.clone(),
             message: e.to_string(),
@@ -344,6 +359,10 @@ mod tests {
         store.save(&mut j, 3).unwrap();
         assert_eq!(store.load("123").unwrap().unwrap().pin_set_at, Some(3));
         let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("a")).unwrap().collect();
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir.path().join("a")), 0o700, "journal directory");
+        assert_eq!(mode(&p), 0o600, "journal file");
         assert_eq!(leftovers.len(), 1);
         std::fs::write(&p, "{").unwrap();
         assert!(matches!(

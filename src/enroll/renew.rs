@@ -379,7 +379,7 @@ impl RenewalStore {
         j.updated_at = now;
         let path = self.path(&j.card_serial);
         let io = |e: std::io::Error| Self::err(&path, e);
-        std::fs::create_dir_all(&self.dir).map_err(io)?;
+        super::journal::create_private_dir(&self.dir).map_err(io)?;
         let text = serde_json::to_string_pretty(j).map_err(|e| Self::err(&path, e))?;
         let tmp = self
             .dir

@@ -7,6 +7,7 @@
 //! of their responses.
 
 use std::io::Write;
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -52,6 +53,17 @@ impl std::fmt::Debug for Tracer {
     }
 }
 
+/// Opens (appends to) a log file, created mode 0600: the log holds card serials and everything
+/// read from the card (PIN bytes are redacted, the rest is not).
+fn open_log(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)
+}
+
 impl Tracer {
     /// A tracer configured from `SELLO_APDU_LOG` (a file that cannot be opened disables the log
     /// with one warning on stderr rather than failing card access).
@@ -61,11 +73,7 @@ impl Tracer {
             None => {}
             Some(v) if v == "stderr" || v == "-" => t.set_sink(Some(Box::new(std::io::stderr()))),
             Some(v) if v.is_empty() => {}
-            Some(path) => match std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
-            {
+            Some(path) => match open_log(Path::new(&path)) {
                 Ok(f) => t.set_sink(Some(Box::new(f))),
                 Err(e) => eprintln!("sello: cannot open {ENV_VAR} file {path:?}: {e}"),
             },
@@ -154,6 +162,16 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    #[test]
+    fn log_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("apdu.log");
+        drop(open_log(&path).unwrap());
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 
     #[test]
