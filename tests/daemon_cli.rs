@@ -62,9 +62,14 @@ fn watch_streams_events_and_activate_runs_as_a_daemon_job() {
     let work = tempfile::tempdir().expect("work");
     std::fs::write(
         work.path().join("master.secret"),
-        "operator master secret\n",
+        "operator master secret for the daemon tests\n",
     )
     .expect("w");
+    std::fs::set_permissions(
+        work.path().join("master.secret"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .expect("chmod");
     std::fs::copy(ca.path("root.pem"), work.path().join("root.pem")).expect("copy");
     let code = ca.enroll_code("12345678Z", "Ana", "Ruiz", "ana@example.org", None);
     let mut child = rig

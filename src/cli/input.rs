@@ -90,13 +90,7 @@ pub(crate) fn operator_secret(
                 .to_vec(),
         )
     } else if let Some(f) = file {
-        let mut bytes = Zeroizing::new(
-            std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?,
-        );
-        while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-            bytes.pop();
-        }
-        bytes
+        read_secret_file(f)?
     } else {
         bail!("{}", missing())
     };
@@ -110,6 +104,36 @@ pub(crate) fn operator_secret(
             )
         }
     })
+}
+
+/// Reads an operator secret file, trailing newline dropped. A file that group or others may
+/// read or write is refused (the secret may already be known): the message says how to fix it.
+pub(crate) fn read_secret_file(f: &std::path::Path) -> anyhow::Result<Zeroizing<Vec<u8>>> {
+    use std::io::Read;
+    use std::os::unix::fs::PermissionsExt;
+    let mut file =
+        std::fs::File::open(f).with_context(|| format!("cannot read {}", f.display()))?;
+    let mode = file
+        .metadata()
+        .with_context(|| format!("cannot read {}", f.display()))?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 {
+        bail!(
+            "{} is open to group or others (mode {:04o}); a secret file must be private: \
+             chmod 600 {}",
+            f.display(),
+            mode & 0o7777,
+            f.display()
+        );
+    }
+    let mut bytes = Zeroizing::new(Vec::new());
+    file.read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {}", f.display()))?;
+    while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        bytes.pop();
+    }
+    Ok(bytes)
 }
 
 fn capitalise(s: &str) -> String {
@@ -152,11 +176,33 @@ mod tests {
         let mut one = SecretSource::Lines(Box::new(std::io::Cursor::new(b"master\n".to_vec())));
         let s = operator_secret(derived, None, true, &mut one, String::new).unwrap();
         assert!(matches!(s, OperatorSecret::Master(m) if m.as_slice() == b"master"));
-        let f = std::env::temp_dir().join(format!("sello-op-secret-{}", std::process::id()));
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("op.secret");
         std::fs::write(&f, b"from file\r\n").unwrap();
-        let s = operator_secret(derived, Some(&f), false, &mut none, String::new);
-        let _ = std::fs::remove_file(&f);
-        let s = s.unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let s = operator_secret(derived, Some(&f), false, &mut none, String::new).unwrap();
         assert!(matches!(s, OperatorSecret::Master(m) if m.as_slice() == b"from file"));
+    }
+
+    #[test]
+    fn secret_files_open_to_others_are_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("op.secret");
+        std::fs::write(&f, b"aaaaaaaaaaaaaaaa\n").unwrap();
+        for mode in [0o644, 0o640, 0o604, 0o660] {
+            std::fs::set_permissions(&f, std::fs::Permissions::from_mode(mode)).unwrap();
+            let e = read_secret_file(&f).unwrap_err().to_string();
+            assert!(e.contains(&format!("chmod 600 {}", f.display())), "{e}");
+            assert!(!e.contains("aaaa"), "{e}");
+        }
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(
+            read_secret_file(&f).unwrap().as_slice(),
+            b"aaaaaaaaaaaaaaaa"
+        );
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o400)).unwrap();
+        read_secret_file(&f).unwrap();
     }
 }

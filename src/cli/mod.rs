@@ -6,6 +6,7 @@ mod browser;
 mod cert;
 mod doctor;
 mod input;
+mod mgmt_secret;
 mod output;
 mod profile;
 #[cfg(feature = "est-client")]
@@ -64,6 +65,9 @@ enum Command {
     Doctor(doctor::DoctorArgs),
     /// Stream the sellod daemon's events: cards inserted and removed, jobs, expiry warnings.
     Watch(watch::WatchArgs),
+    /// Operator master secrets (management keys of `derived` profiles).
+    #[command(subcommand)]
+    MgmtSecret(mgmt_secret::MgmtSecretCommand),
 }
 
 /// An error whose message the command has already printed (its output says what failed); only
@@ -100,6 +104,10 @@ struct SecretArgs {
 
 /// Entry point of the `sello` binary: parses the command line, runs it, prints the error chain once.
 pub fn main() -> ExitCode {
+    if let Err(e) = crate::pin::forbid_core_dumps() {
+        eprintln!("sello: cannot disable core dumps ({e}); refusing to handle secrets");
+        return ExitCode::FAILURE;
+    }
     let cli = Cli::parse();
     let json = cli.json;
     match run(cli) {
@@ -136,6 +144,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Browser(cmd) => browser::run(ctx.json, &cmd),
         Command::Doctor(args) => doctor::run(ctx.json, &args),
         Command::Watch(args) => watch::run(&ctx, &args),
+        Command::MgmtSecret(cmd) => mgmt_secret::run(ctx.json, &cmd),
     }
 }
 

@@ -289,13 +289,10 @@ fn secret(a: &mut DaemonJob<'_>, name: &str, prompt: &str) -> anyhow::Result<Zer
             let Some(f) = a.mgmt_secret_file else {
                 bail!("the profile needs the operator's management-key secret: --mgmt-secret-file FILE or --mgmt-secret-stdin");
             };
-            let text = Zeroizing::new(
-                std::fs::read_to_string(f)
-                    .with_context(|| format!("cannot read {}", f.display()))?,
-            );
-            Ok(Zeroizing::new(
-                text.trim_end_matches(['\r', '\n']).to_owned(),
-            ))
+            let bytes = super::input::read_secret_file(f)?;
+            let text = std::str::from_utf8(&bytes)
+                .with_context(|| format!("{} is not UTF-8 text", f.display()))?;
+            Ok(Zeroizing::new(text.to_owned()))
         }
         "mgmt-secret" => a.source.read("operator management-key secret"),
         "new-pin" => {

@@ -252,17 +252,48 @@ pub struct ManagementKeyPolicy {
     pub allow_default: bool,
 }
 
+/// Shortest operator master secret accepted, in bytes.
+pub const MASTER_SECRET_MIN_LEN: usize = 32;
+
+/// Refuses an operator master secret that cannot hold real entropy (every card's management key
+/// is derived from it): shorter than [`MASTER_SECRET_MIN_LEN`] bytes, fewer than 10 distinct byte
+/// values, one byte value making up more than a quarter of it, or a shorter block repeated
+/// (`abcabcabc…`). `sello mgmt-secret generate` writes one that passes (32 random bytes in hex).
+/// The message never shows the secret.
+pub fn check_master_secret(master: &[u8]) -> Result<(), String> {
+    const HINT: &str = "generate one with `sello mgmt-secret generate --out FILE`";
+    if master.len() < MASTER_SECRET_MIN_LEN {
+        return Err(format!(
+            "the operator master secret must be at least {MASTER_SECRET_MIN_LEN} bytes; {HINT}"
+        ));
+    }
+    let mut counts = [0usize; 256];
+    for b in master {
+        counts[usize::from(*b)] += 1;
+    }
+    let distinct = counts.iter().filter(|c| **c > 0).count();
+    let most = counts.iter().copied().max().unwrap_or(0);
+    let repeated_block = (1..master.len())
+        .filter(|p| master.len().is_multiple_of(*p))
+        .any(|p| master.chunks(p).all(|c| c == &master[..p]));
+    if distinct < 10 || most * 4 > master.len() || repeated_block {
+        return Err(format!(
+            "the operator master secret has too little entropy (repeated bytes, few distinct \
+             symbols or a repeated pattern); {HINT}"
+        ));
+    }
+    Ok(())
+}
+
 /// HKDF salt of derived management keys. Changing it changes every card's key: never do.
 const MGMT_SALT: &[u8] = b"sello/management-key/v1";
 
 impl ManagementKeyPolicy {
     /// The per-card key: HKDF-SHA256 (RFC 5869) with the operator master secret as input keying
-    /// material, a fixed salt, and `card-serial:<serial>|<algorithm>` as info. At least 16 bytes
-    /// of master secret are required.
+    /// material, a fixed salt, and `card-serial:<serial>|<algorithm>` as info. The master secret
+    /// must pass [`check_master_secret`].
     pub fn derive(&self, master: &[u8], card_serial: &str) -> Result<ManagementKey, String> {
-        if master.len() < 16 {
-            return Err("the operator master secret must be at least 16 bytes".into());
-        }
+        check_master_secret(master)?;
         let hk = Hkdf::<Sha256>::new(Some(MGMT_SALT), master);
         let info = format!("card-serial:{card_serial}|{}", self.algorithm.name());
         let mut okm = Zeroizing::new(vec![0u8; self.algorithm.key_len()]);
@@ -1248,7 +1279,7 @@ mod tests {
     #[test]
     fn derived_keys_differ_per_card_and_are_stable() {
         let p = find(&load_all_from(None).unwrap(), "citizen-piv").unwrap();
-        let m = b"0123456789abcdef0123456789abcdef";
+        let m = b"5f0c1e9a27d34b86ce1f0a9d3b7e6254";
         let a = p.management_key.derive(m, "10000001").unwrap();
         let b = p.management_key.derive(m, "10000002").unwrap();
         assert_ne!(a.expose(), b.expose());
@@ -1258,6 +1289,27 @@ mod tests {
         );
         assert_eq!(a.expose().len(), 24);
         assert!(p.management_key.derive(b"short", "1").is_err());
+    }
+
+    #[test]
+    fn weak_master_secrets_are_refused() {
+        // The secret once accepted: 16 bytes of `a`.
+        for weak in [
+            &b"aaaaaaaaaaaaaaaa"[..],
+            &[b'a'; 64][..],
+            b"0123456789abcdef0123456789abcdef",
+            b"abababababababababababababababababababab",
+            b"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaabcdefghijklm",
+            b"short but varied: 1234567890",
+        ] {
+            let e = check_master_secret(weak).unwrap_err();
+            assert!(e.contains("sello mgmt-secret generate"), "{e}");
+            assert!(!e.contains(std::str::from_utf8(weak).unwrap()), "{e}");
+        }
+        let mut random = [0u8; 32];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut random);
+        check_master_secret(hex::encode(random).as_bytes()).unwrap();
+        check_master_secret(b"operator master secret for the tests").unwrap();
     }
 
     #[test]

@@ -222,9 +222,18 @@ impl Bench {
         std::fs::read(self.path(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"))
     }
 
-    /// Writes a scratch file.
+    /// Writes a scratch file, mode 0600 (secret files must be private).
     pub fn write(&self, name: &str, data: &[u8]) {
-        std::fs::write(self.path(name), data).expect("write scratch file");
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(self.path(name))
+            .and_then(|mut f| f.write_all(data))
+            .expect("write scratch file");
     }
 
     /// The scratch directory.
