@@ -73,6 +73,8 @@ struct JobRecord {
     reader: String,
     kind: &'static str,
     owner: u64,
+    /// The uid of the peer that started the job (`SO_PEERCRED`): it and root may cancel.
+    owner_uid: u32,
     state: JobState,
     steps: Vec<Value>,
     waiting_for: Option<String>,
@@ -132,12 +134,29 @@ impl Jobs {
             .ok_or_else(|| ApiError::new(ErrorCode::NoJob, format!("no job {id}")))
     }
 
-    /// Asks a job to stop.
-    pub fn cancel(&self, id: u64) -> Result<Value, ApiError> {
+    /// Whether connection `conn` owns a running job (a silent owner is waiting, not idle).
+    pub fn owns_running(&self, conn: u64) -> bool {
+        lock(&self.inner)
+            .1
+            .values()
+            .any(|j| j.owner == conn && j.state == JobState::Running)
+    }
+
+    /// Asks a job to stop, on behalf of a peer with user id `uid`: only the user that started
+    /// the job, or root, may.
+    pub fn cancel(&self, id: u64, uid: u32) -> Result<Value, ApiError> {
         let t = lock(&self.inner);
         let j =
             t.1.get(&id)
                 .ok_or_else(|| ApiError::new(ErrorCode::NoJob, format!("no job {id}")))?;
+        if uid != 0 && uid != j.owner_uid {
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                format!(
+                    "job {id} was started by another user; only that user or root may cancel it"
+                ),
+            ));
+        }
         j.cancel.store(true, Ordering::SeqCst);
         Ok(json!({ "job": id, "cancelling": j.state == JobState::Running }))
     }
@@ -198,6 +217,7 @@ pub type Go = SyncSender<()>;
 pub fn start(
     d: &Arc<Daemon>,
     conn: u64,
+    owner_uid: u32,
     owner: Outbox,
     reader: &str,
     spec: JobSpec,
@@ -249,6 +269,7 @@ pub fn start(
                 reader: reader.clone(),
                 kind: spec.kind(),
                 owner: conn,
+                owner_uid,
                 state: JobState::Running,
                 steps: Vec::new(),
                 waiting_for: None,

@@ -77,6 +77,11 @@ impl Daemon {
         lock(&self.subscribers).push((conn, out));
     }
 
+    /// Whether a connection subscribed to events (a silent subscriber is not idle).
+    pub fn is_subscribed(&self, conn: u64) -> bool {
+        lock(&self.subscribers).iter().any(|(c, _)| *c == conn)
+    }
+
     /// Removes a connection's subscription.
     pub fn unsubscribe(&self, conn: u64) {
         lock(&self.subscribers).retain(|(c, _)| *c != conn);
@@ -146,11 +151,24 @@ pub struct Args {
     /// System-wide mode: members of this group may use the daemon (socket 0660 root:GROUP).
     #[arg(long)]
     pub group: Option<String>,
+    /// Seconds a connection may stay silent before the daemon closes it, unless it subscribed
+    /// to events or owns a running job.
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout: u64,
+    /// Seconds a client may take to finish a request line it has begun, or to take a response
+    /// off the socket, before the daemon closes the connection.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout: u64,
 }
 
 /// Entry point of the `sellod` binary.
 pub fn main() -> std::process::ExitCode {
     use clap::Parser;
+    // Jobs hold PINs, PUKs and operator secrets: never in a core file.
+    if let Err(e) = crate::pin::forbid_core_dumps() {
+        eprintln!("sellod: cannot disable core dumps ({e}); refusing to handle secrets");
+        return std::process::ExitCode::FAILURE;
+    }
     match run(Args::parse()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -189,6 +207,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         uid: rustix::process::geteuid().as_raw(),
         gid,
     };
-    server::serve(d, listener, access);
+    let limits = server::Limits {
+        idle: std::time::Duration::from_secs(args.idle_timeout),
+        request: std::time::Duration::from_secs(args.request_timeout),
+    };
+    server::serve(d, listener, access, limits);
     Ok(())
 }

@@ -6,6 +6,23 @@
 
 use zeroize::Zeroizing;
 
+/// Keeps the secrets this process will hold (PINs, PUKs, operator secrets, management keys) out
+/// of core files and away from same-user debuggers: `RLIMIT_CORE` 0 (soft and hard) and
+/// `PR_SET_DUMPABLE` 0 (which also makes `/proc/PID` root-owned and refuses `ptrace` by
+/// unprivileged peers). Called first thing by `sello` and `sellod`, before any secret is read.
+pub fn forbid_core_dumps() -> std::io::Result<()> {
+    use rustix::process::{set_dumpable_behavior, setrlimit, DumpableBehavior, Resource, Rlimit};
+    setrlimit(
+        Resource::Core,
+        Rlimit {
+            current: Some(0),
+            maximum: Some(0),
+        },
+    )?;
+    set_dumpable_behavior(DumpableBehavior::NotDumpable)?;
+    Ok(())
+}
+
 /// Why a PIN, PUK or key was refused before reaching the card (no secret inside).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
