@@ -15,7 +15,9 @@ use super::{vpcd, CardState, VirtualCard};
 #[command(
     name = "sello-vcard",
     version,
-    about = "A virtual PIV card for pcscd (vsmartcard vpcd)"
+    about = "A virtual PIV card for pcscd (vsmartcard vpcd)",
+    after_help = "For tests and training only: the state file holds the card's PIN, PUK, \
+management key and private keys in the clear (hex in JSON). Keep it away from real secrets."
 )]
 #[command(args_conflicts_with_subcommands = true)]
 struct Cli {
@@ -31,6 +33,7 @@ struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:35963")]
     vpcd: String,
     /// State file (created with factory defaults if missing); without it the card forgets on exit.
+    /// It holds PIN, PUK, management key and private keys IN THE CLEAR (test use only).
     #[arg(long)]
     state: Option<PathBuf>,
     /// Serial number for a newly created card.

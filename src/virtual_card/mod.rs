@@ -172,6 +172,8 @@ impl VirtualCard {
             path: path.to_path_buf(),
             source,
         };
+        // Copies left by a kill during a write hold the card's secrets: never leave them.
+        CardState::remove_leftovers(path).map_err(|e| err(StateError::Io(e)))?;
         let state = if path.exists() {
             CardState::load(path).map_err(err)?
         } else {

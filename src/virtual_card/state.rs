@@ -271,6 +271,36 @@ impl CardState {
         self.objects.insert(TAG_DISCOVERY, tlv(0x7E, &discovery));
     }
 
+    /// Removes the temporary copies a kill during [`CardState::save`] leaves beside the state
+    /// file at `path` (each a full copy of the card, secrets included): `.NAME.tmpXXXXXX`, and
+    /// `.tmpXXXXXX` files of earlier versions that hold a card state. Returns how many went.
+    pub fn remove_leftovers(path: &Path) -> std::io::Result<usize> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let ours = tmp_prefix(path);
+        let mut removed = 0;
+        for entry in fs::read_dir(dir)? {
+            let entry = entry?;
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let leftover = if name.starts_with(&ours) {
+                true
+            } else if name.len() == ".tmp".len() + 6 && name.starts_with(".tmp") {
+                // tempfile's default name, used before: only if it is a card state.
+                entry.file_type().is_ok_and(|t| t.is_file()) && Self::load(&entry.path()).is_ok()
+            } else {
+                false
+            };
+            if leftover {
+                fs::remove_file(entry.path())?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     /// Loads a state file.
     pub fn load(path: &Path) -> Result<Self, StateError> {
         let bytes = Zeroizing::new(fs::read(path).map_err(StateError::Io)?);
@@ -284,7 +314,10 @@ impl CardState {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(StateError::Io)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&tmp_prefix(path))
+            .tempfile_in(dir)
+            .map_err(StateError::Io)?;
         tmp.write_all(&json).map_err(StateError::Io)?;
         tmp.as_file().sync_all().map_err(StateError::Io)?;
         tmp.persist(path).map_err(|e| StateError::Io(e.error))?;
@@ -333,4 +366,13 @@ pub enum StateError {
     /// The file is not a valid card state.
     #[error("state file format")]
     Format(#[source] serde_json::Error),
+}
+
+/// The name prefix of [`CardState::save`]'s temporary files for the state file at `path`.
+fn tmp_prefix(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!(".{name}.tmp")
 }
