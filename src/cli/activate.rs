@@ -333,7 +333,9 @@ fn resume_hint(e: &ActivationError) -> &'static str {
         ActivationError::Certificate { .. } => {
             "; the CA's certificate was refused and nothing was written"
         }
-        ActivationError::JournalMismatch { .. } | ActivationError::CardChanged(_) => "",
+        ActivationError::JournalMismatch { .. }
+        | ActivationError::CardChanged(_)
+        | ActivationError::FaultyKeyGenerator { .. } => "",
         _ => "; run the same command again to resume",
     }
 }

@@ -238,6 +238,15 @@ pub enum ActivationError {
     /// The card no longer holds what the journal says.
     #[error("{0}")]
     CardChanged(String),
+    /// A key the card generated failed the checks of [`crate::enroll::keycheck`]; the CA was
+    /// not asked for anything.
+    #[error("slot {slot}: this card's key generator is faulty: {fault}; do not issue certificates for this card")]
+    FaultyKeyGenerator {
+        /// Slot.
+        slot: String,
+        /// What was wrong with the key.
+        fault: crate::enroll::keycheck::KeyFault,
+    },
 }
 
 /// The result of a complete activation.
@@ -710,6 +719,16 @@ impl<'a> Activation<'a> {
                 TouchPolicy::Default,
             )
             .map_err(card_err("key generation"))?;
+        let others = self.other_keys(spec.slot)?;
+        if let Err(fault) = super::keycheck::check_generated(&pk, &others) {
+            self.journal.event(
+                now(),
+                &format!("generate-key {name}"),
+                format!("refused: {fault}"),
+            );
+            self.save()?;
+            return Err(ActivationError::FaultyKeyGenerator { slot: name, fault });
+        }
         let spki = pk.to_spki_der().map_err(card_err("key generation"))?;
         self.journal.set_key(KeyRecord {
             slot: name,
@@ -731,6 +750,50 @@ impl<'a> Activation<'a> {
             )),
         )?;
         Ok(pk)
+    }
+
+    /// The public keys of every other slot: those the journal recorded and those on the card
+    /// (from the key's metadata where the card has it, else from the slot's certificate).
+    fn other_keys(&mut self, slot: Slot) -> Result<Vec<(String, PublicKey)>, ActivationError> {
+        let name = slot_name(slot);
+        let mut out: Vec<(String, PublicKey)> = self
+            .journal
+            .keys
+            .iter()
+            .filter(|r| r.slot != name)
+            .filter_map(|r| {
+                let k =
+                    pem_decode(&r.public_key).and_then(|d| PublicKey::from_spki_der(&d).ok())?;
+                Some((format!("slot {} in this activation's journal", r.slot), k))
+            })
+            .collect();
+        for other in [
+            Slot::AUTHENTICATION,
+            Slot::SIGNATURE,
+            Slot::KEY_MANAGEMENT,
+            Slot::CARD_AUTHENTICATION,
+        ] {
+            if other == slot {
+                continue;
+            }
+            let from_metadata = match self.card.metadata(other) {
+                Ok(m) => m.and_then(|m| m.public_key),
+                Err(CardError::NotSupported(_)) => None,
+                Err(e) => return Err(card_err("key metadata")(e)),
+            };
+            let key = match from_metadata {
+                Some(k) => Some(k),
+                None => self
+                    .card
+                    .read_certificate(other)
+                    .map_err(card_err("certificate read"))?
+                    .and_then(|c| certificate_key(&c.der)),
+            };
+            if let Some(k) = key {
+                out.push((format!("slot {} on the card", slot_name(other)), k));
+            }
+        }
+        Ok(out)
     }
 
     fn csr(
@@ -927,6 +990,12 @@ pub fn test_abort_at(point: &str) {
 }
 
 /// A random PUK following `rule`: digits, `max_length` long.
+/// The public key of a certificate (`None` if it cannot be read: nothing to compare).
+fn certificate_key(der: &[u8]) -> Option<PublicKey> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    PublicKey::from_spki_der(cert.tbs_certificate.subject_pki.raw).ok()
+}
+
 fn generate_puk(rule: &SecretRule) -> Result<Puk, ActivationError> {
     use rand_core::RngCore;
     let len = rule.max_length;

@@ -13,6 +13,7 @@ pub mod est;
 #[cfg(feature = "est-client")]
 pub mod est_enroller;
 pub mod journal;
+pub mod keycheck;
 pub mod local;
 #[cfg(feature = "est-client")]
 pub mod renew;
