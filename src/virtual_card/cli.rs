@@ -45,6 +45,10 @@ struct ServeArgs {
     /// File to create once pcscd has read the ATR (used by the test rig).
     #[arg(long)]
     ready_file: Option<PathBuf>,
+    /// Misbehave on purpose, to test the host's checks: `repeat-key` answers key generation
+    /// with a key another slot already holds.
+    #[arg(long, value_enum)]
+    fault: Option<super::Fault>,
 }
 
 #[derive(Subcommand)]
@@ -106,6 +110,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if atr.is_some() {
         card.set_atr(atr);
     }
+    card.set_fault(args.fault);
     eprintln!(
         "sello-vcard: serial {}, state {}",
         card.state().serial,

@@ -132,12 +132,23 @@ struct Session {
     pending: Vec<u8>,
 }
 
+/// Deliberate misbehaviour, to test the host's checks against faulty cards
+/// (`sello-vcard --fault`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[non_exhaustive]
+pub enum Fault {
+    /// GENERATE ASYMMETRIC KEY PAIR answers with a key another slot already holds (same
+    /// algorithm), as a card whose key generator repeats itself.
+    RepeatKey,
+}
+
 /// A virtual PIV card: persistent [`CardState`], optional backing file, volatile session.
 pub struct VirtualCard {
     state: CardState,
     path: Option<PathBuf>,
     session: Session,
     dirty: bool,
+    fault: Option<Fault>,
 }
 
 type Res = Result<Vec<u8>, Sw>;
@@ -150,7 +161,13 @@ impl VirtualCard {
             path: None,
             session: Session::default(),
             dirty: false,
+            fault: None,
         }
+    }
+
+    /// Makes the card misbehave as `fault` says (tests of the host's checks).
+    pub fn set_fault(&mut self, fault: Option<Fault>) {
+        self.fault = fault;
     }
 
     /// A fresh token with factory defaults and the given serial.
@@ -705,7 +722,24 @@ impl VirtualCard {
             _ => return Err(SW_WRONG_DATA),
         };
         let (pin_policy, touch_policy) = Self::policies(cmd.p2, &items)?;
-        let key = PrivateKey::generate(alg)?;
+        let repeated = match self.fault {
+            Some(Fault::RepeatKey) => self
+                .state
+                .keys
+                .iter()
+                .find(|(slot, k)| {
+                    **slot != cmd.p2
+                        && **slot != attest::ATTESTATION_SLOT
+                        && k.algorithm == alg.id()
+                })
+                .map(|(_, k)| PrivateKey::load(alg, k.private.expose()))
+                .transpose()?,
+            None => None,
+        };
+        let key = match repeated {
+            Some(k) => k,
+            None => PrivateKey::generate(alg)?,
+        };
         self.store_key(cmd.p2, &key, pin_policy, touch_policy, ORIGIN_GENERATED)?;
         Ok(tlv(0x7F49, &key.public_template_content()))
     }
