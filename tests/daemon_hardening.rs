@@ -118,7 +118,21 @@ fn silent_connections_are_closed_but_subscribers_are_kept() {
 #[test]
 fn a_thousand_silent_connections_do_not_keep_a_new_client_out() {
     let dir = tempfile::tempdir().expect("tmp");
-    let (_d, socket) = plain_sellod(dir.path(), &["--idle-timeout", "3600"]);
+    // systemd's default soft limit of open files: sellod lifts it to the hard limit itself.
+    let mut limited = Command::new("prlimit");
+    limited.args(["--nofile=1024:4096", "setpriv"]);
+    let socket = dir.path().join("run/sellod.sock");
+    let d = sellod(limited, &socket, &["--idle-timeout", "3600"], None);
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", d.0.id())).expect("limits");
+    let open_files = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .expect("open files line");
+    assert_eq!(
+        open_files.split_whitespace().nth(3),
+        Some("4096"),
+        "{open_files}"
+    );
     let mut silent: Vec<UnixStream> = (0..1000)
         .map(|i| UnixStream::connect(&socket).unwrap_or_else(|e| panic!("connection {i}: {e}")))
         .collect();

@@ -178,6 +178,23 @@ pub fn main() -> std::process::ExitCode {
     }
 }
 
+/// Lifts the soft limit of open files to the hard one: each connection takes three
+/// descriptors, and systemd's default soft limit (1024) would refuse connections well before
+/// [`server::MAX_CONNECTIONS`].
+fn raise_open_files_limit() {
+    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
+    let limit = getrlimit(Resource::Nofile);
+    if limit.current < limit.maximum {
+        let raised = Rlimit {
+            current: limit.maximum,
+            maximum: limit.maximum,
+        };
+        if let Err(e) = setrlimit(Resource::Nofile, raised) {
+            eprintln!("sellod: cannot raise the open-files limit: {e}");
+        }
+    }
+}
+
 /// Runs the daemon until it is killed.
 pub fn run(args: Args) -> anyhow::Result<()> {
     use anyhow::Context;
@@ -193,6 +210,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             (server::bind(&path, gid)?, Some(path))
         }
     };
+    raise_open_files_limit();
     let d = Daemon::new();
     let monitor = Arc::clone(&d);
     std::thread::Builder::new()
