@@ -431,8 +431,11 @@ macro_rules! fixed_fn {
 
 cryptoki_fn! {
     fn C_Initialize(pInitArgs: CK_VOID_PTR) {
-        let app = if pInitArgs.is_null() {
-            None
+        // §5.4: an application that does not let the module create threads
+        // (CKF_LIBRARY_CANT_CREATE_OS_THREADS, as p11-kit and GnuTLS ask) gets no reader watcher:
+        // its own calls look at the readers.
+        let (app, threads) = if pInitArgs.is_null() {
+            (None, true)
         } else {
             // SAFETY: non-NULL `pInitArgs` points to a CK_C_INITIALIZE_ARGS (§5.4).
             let a: CK_C_INITIALIZE_ARGS = unsafe {
@@ -453,20 +456,19 @@ cryptoki_fn! {
             if given != 0 && given != 4 {
                 return fail(CKR_ARGUMENTS_BAD);
             }
-            if a.flags & CKF_LIBRARY_CANT_CREATE_OS_THREADS != 0 {
-                // The reader watcher is a thread of ours.
-                return fail(CKR_NEED_TO_CREATE_THREADS);
-            }
             // Case 3 (functions, no CKF_OS_LOCKING_OK): the application's mutex. Cases 2 and 4
             // (CKF_OS_LOCKING_OK): the OS's.
-            (given == 4 && a.flags & CKF_OS_LOCKING_OK == 0).then_some(a)
+            (
+                (given == 4 && a.flags & CKF_OS_LOCKING_OK == 0).then_some(a),
+                a.flags & CKF_LIBRARY_CANT_CREATE_OS_THREADS == 0,
+            )
         };
         if module::is_initialized() {
             return fail(CKR_CRYPTOKI_ALREADY_INITIALIZED);
         }
         let app = app.as_ref().map(AppMutex::create).transpose()?;
         register_fork_handlers();
-        match module::initialize() {
+        match module::initialize(threads) {
             Ok(()) => {
                 if let Some(m) = app {
                     m.install();
@@ -1265,12 +1267,6 @@ mod tests {
         assert_eq!(
             C_Initialize(&mut a as *mut _ as CK_VOID_PTR),
             CKR_ARGUMENTS_BAD
-        );
-        let mut a = args();
-        a.flags |= CKF_LIBRARY_CANT_CREATE_OS_THREADS;
-        assert_eq!(
-            C_Initialize(&mut a as *mut _ as CK_VOID_PTR),
-            CKR_NEED_TO_CREATE_THREADS
         );
     }
 
