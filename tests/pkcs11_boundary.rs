@@ -83,3 +83,87 @@ fn fork_returns_in_every_state() {
         assert!(text.contains("done"), "{text}");
     }
 }
+
+/// Issue #13 "caller-supplied values" and issue #10 §5: every export, before and after
+/// `C_Initialize`, with NULL pointers, session 0, an invalid slot, lengths of 2^40, 2^63-1 and
+/// `CK_UNAVAILABLE_INFORMATION`, templates with such lengths and counts, and `C_FindObjects`
+/// with `ULONG_MAX` after a partial read. Nothing may crash or abort the process, the answers
+/// follow §5.1's order, and the module prints nothing (a caught panic included).
+#[test]
+fn no_argument_crashes_the_process() {
+    let b = Bench::start();
+    provision(&b, false);
+    let exe = compile(&b, "boundary");
+    let out = run_watched(&b, &exe, &[&module()], Duration::from_secs(120));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "status {}:\n{stdout}\n--- stderr ---\n{stderr}",
+        out.status
+    );
+    assert!(stdout.contains("0 failures"), "{stdout}");
+    assert!(stderr.is_empty(), "the module printed:\n{stderr}");
+}
+
+/// Issue #10 §5: `C_DigestInit/Digest/DigestUpdate/DigestKey/DigestFinal` in software for SHA-1,
+/// SHA-2 and SHA-3, with the state rules of the other operations (checked by a C program);
+/// every digest, one part and many, equals openssl's; OpenSC's `pkcs11-tool --hash` gets the
+/// same as openssl through the module.
+#[test]
+fn digests_agree_with_openssl() {
+    let b = Bench::start();
+    provision(&b, false);
+    let data: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
+    b.write("data.bin", &data);
+    let exe = compile(&b, "digest");
+    let data_path = b.path("data.bin").display().to_string();
+    let out = run_watched(&b, &exe, &[&module(), &data_path], Duration::from_secs(120));
+    let text = rig::text(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("0 failures"), "{text}");
+    for alg in [
+        "sha1", "sha224", "sha256", "sha384", "sha512", "sha3-256", "sha3-384", "sha3-512",
+    ] {
+        let want = b.ok("openssl", &["dgst", &format!("-{alg}"), "-r", "data.bin"]);
+        let want = want.split_whitespace().next().expect("openssl digest");
+        assert!(text.contains(&format!("{alg} {want}\n")), "{alg}: {text}");
+        assert!(
+            text.contains(&format!("{alg}-parts {want}\n")),
+            "{alg}: {text}"
+        );
+    }
+    for (mech, alg) in [
+        ("SHA256", "sha256"),
+        ("SHA-1", "sha1"),
+        ("SHA512", "sha512"),
+    ] {
+        let m = module();
+        b.ok(
+            "pkcs11-tool",
+            &[
+                "--module",
+                &m,
+                "--hash",
+                "-m",
+                mech,
+                "--input-file",
+                "data.bin",
+                "--output-file",
+                "p11.digest",
+            ],
+        );
+        b.ok(
+            "openssl",
+            &[
+                "dgst",
+                &format!("-{alg}"),
+                "-binary",
+                "-out",
+                "ossl.digest",
+                "data.bin",
+            ],
+        );
+        assert_eq!(b.read("p11.digest"), b.read("ossl.digest"), "{mech}");
+    }
+}

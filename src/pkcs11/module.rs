@@ -7,6 +7,7 @@
 //! `CKR_GENERAL_ERROR`, never a panic.
 
 use super::config::{Config, PinMode};
+use super::digest::{self, DigestOp};
 use super::error::{fail, Error, Result};
 use super::mechanism::{self, DecryptOp, Mechanism, MechanismInfo, Params, SignOp};
 use super::object::{self, AttrValue, Object};
@@ -184,6 +185,7 @@ struct Session {
     find: Option<FindOp>,
     sign: Option<SignOp>,
     decrypt: Option<DecryptOp>,
+    digest: Option<DigestOp>,
     objects: Vec<Object>,
 }
 
@@ -546,6 +548,22 @@ fn logout_card(t: &Token) {
     }
 }
 
+/// `CKR_CRYPTOKI_NOT_INITIALIZED` unless the module is initialized in this process.
+pub fn check_initialized() -> Result<()> {
+    with(|_| Ok(()))
+}
+
+/// The order of PKCS#11 3.0 §5.1: not initialized, then an invalid session, before any
+/// argument is looked at.
+pub fn check_session(h: CK_SESSION_HANDLE) -> Result<()> {
+    with(|m| m.session(h).map(|_| ()))
+}
+
+/// As [`check_session`] for a slot.
+pub fn check_slot(id: CK_SLOT_ID) -> Result<()> {
+    with(|m| m.slot(id).map(|_| ()))
+}
+
 /// Whether the module is initialized in this process.
 pub fn is_initialized() -> bool {
     with(|_| Ok(())).is_ok()
@@ -702,12 +720,24 @@ pub fn token_info(id: CK_SLOT_ID) -> Result<TokenInfo> {
 /// `C_GetMechanismList`.
 pub fn mechanism_list(id: CK_SLOT_ID) -> Result<Vec<CK_MECHANISM_TYPE>> {
     with(|m| m.slot(id).map(|_| ()))?;
-    Ok(mechanism::MECHANISMS.iter().map(|i| i.kind).collect())
+    Ok(mechanism::MECHANISMS
+        .iter()
+        .map(|i| i.kind)
+        .chain(digest::MECHANISMS.iter().map(|(k, _)| *k))
+        .collect())
 }
 
 /// `C_GetMechanismInfo`.
 pub fn mechanism_info(id: CK_SLOT_ID, kind: CK_MECHANISM_TYPE) -> Result<MechanismInfo> {
     with(|m| m.slot(id).map(|_| ()))?;
+    if let Some(flags) = digest::flags(kind) {
+        return Ok(MechanismInfo {
+            kind,
+            min_bits: 0,
+            max_bits: 0,
+            flags,
+        });
+    }
     mechanism::info(kind)
 }
 
@@ -776,6 +806,7 @@ pub fn open_session(id: CK_SLOT_ID, flags: CK_FLAGS) -> Result<CK_SESSION_HANDLE
                 find: None,
                 sign: None,
                 decrypt: None,
+                digest: None,
                 objects: Vec::new(),
             },
         );
@@ -1210,7 +1241,8 @@ pub fn find(h: CK_SESSION_HANDLE, max: usize) -> Result<Vec<CK_OBJECT_HANDLE>> {
             .find
             .as_mut()
             .ok_or(Error::Rv(CKR_OPERATION_NOT_INITIALIZED))?;
-        let end = (f.pos + max).min(f.handles.len());
+        // ULONG_MAX after a partial read must not wrap around to the start.
+        let end = f.pos.saturating_add(max).min(f.handles.len());
         let out = f.handles.get(f.pos..end).unwrap_or_default().to_vec();
         f.pos = end;
         Ok(out)
@@ -1564,6 +1596,109 @@ pub fn decrypt(h: CK_SESSION_HANDLE, data: &[u8], cap: Option<usize>) -> Result<
         }
         _ => Ok(Output::Data(plain)),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message digests (§5.11), in software. As the other operations: a size query or a buffer too
+// small keeps the operation; any other error ends it; `C_Digest` after `C_DigestUpdate` is
+// `CKR_OPERATION_ACTIVE` and ends it.
+
+/// `C_DigestInit`.
+pub fn digest_init(h: CK_SESSION_HANDLE, mech: &Mechanism) -> Result<()> {
+    with(|m| {
+        let s = m.session(h)?;
+        if s.digest.is_some() {
+            return fail(CKR_OPERATION_ACTIVE);
+        }
+        if mech.params != Params::None {
+            return fail(CKR_MECHANISM_PARAM_INVALID);
+        }
+        s.digest = Some(DigestOp::new(mech.kind)?);
+        Ok(())
+    })
+}
+
+/// `C_Digest` (`data` whole) and `C_DigestFinal` (`None`).
+pub fn digest(h: CK_SESSION_HANDLE, data: Option<&[u8]>, cap: Option<usize>) -> Result<Output> {
+    with(|m| {
+        let s = m.session(h)?;
+        let op = s
+            .digest
+            .as_ref()
+            .ok_or(Error::Rv(CKR_OPERATION_NOT_INITIALIZED))?;
+        if data.is_some() && op.multi_part {
+            s.digest = None;
+            return fail(CKR_OPERATION_ACTIVE);
+        }
+        match cap {
+            None => return Ok(Output::Size(op.len)),
+            Some(c) if c < op.len => return Ok(Output::TooSmall(op.len)),
+            _ => {}
+        }
+        let mut op = s
+            .digest
+            .take()
+            .ok_or(Error::Rv(CKR_OPERATION_NOT_INITIALIZED))?;
+        if let Some(d) = data {
+            op.update(d);
+        }
+        Ok(Output::Data(Zeroizing::new(op.finish())))
+    })
+}
+
+/// `C_DigestUpdate`.
+pub fn digest_update(h: CK_SESSION_HANDLE, data: &[u8]) -> Result<()> {
+    with(|m| {
+        let op = m
+            .session(h)?
+            .digest
+            .as_mut()
+            .ok_or(Error::Rv(CKR_OPERATION_NOT_INITIALIZED))?;
+        op.multi_part = true;
+        op.update(data);
+        Ok(())
+    })
+}
+
+/// `C_DigestKey`: a secret key whose value the module holds and may show (an ECDH shared
+/// secret derived as extractable); the card's keys never leave it (`CKR_KEY_INDIGESTIBLE`).
+pub fn digest_key(h: CK_SESSION_HANDLE, key: CK_OBJECT_HANDLE) -> Result<()> {
+    let (t, _) = session_token(h)?;
+    let logged_in = shows_private(&t)?;
+    with(|m| {
+        let s = m.session(h)?;
+        if s.digest.is_none() {
+            return fail(CKR_OPERATION_NOT_INITIALIZED);
+        }
+        let value = match object_in(&t, s, key, logged_in) {
+            Err(_) => Err(Error::Rv(CKR_KEY_HANDLE_INVALID)),
+            Ok(o) => {
+                let class = match o.get(CKA_CLASS) {
+                    AttrValue::Value(v) => v.to_vec(),
+                    _ => Vec::new(),
+                };
+                match o.get(CKA_VALUE) {
+                    AttrValue::Value(v) if class == CKO_SECRET_KEY.to_ne_bytes() => {
+                        Ok(Zeroizing::new(v.to_vec()))
+                    }
+                    _ => Err(Error::Rv(CKR_KEY_INDIGESTIBLE)),
+                }
+            }
+        };
+        match value {
+            Ok(v) => {
+                if let Some(op) = s.digest.as_mut() {
+                    op.multi_part = true;
+                    op.update(&v);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                s.digest = None;
+                Err(e)
+            }
+        }
+    })
 }
 
 /// `C_DeriveKey` with `CKM_ECDH1_DERIVE` (`CKD_NULL`): the card computes the shared secret,
