@@ -167,3 +167,58 @@ fn digests_agree_with_openssl() {
         assert_eq!(b.read("p11.digest"), b.read("ossl.digest"), "{mech}");
     }
 }
+
+/// Issue #10 §1: initialized the way p11-kit and GnuTLS do (`CKF_LIBRARY_CANT_CREATE_OS_THREADS
+/// | CKF_OS_LOCKING_OK`), the module creates no thread and still follows the card: a removal is
+/// a slot event (a blocking `C_WaitForSlotEvent` on the caller's thread sees it), closes the
+/// token's sessions and empties the slot; the card back is an event and a new session works.
+/// The only test of this binary that loads the module in-process (libpcsclite reads its socket
+/// variable once per process).
+#[test]
+fn without_threads_removal_and_insertion_are_seen() {
+    use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
+    use cryptoki::error::{Error, RvError};
+
+    let mut b = Bench::start();
+    provision(&b, false);
+    std::env::set_var(sello::virtual_card::rig::SOCKET_ENV, b.rig.socket_path());
+    std::env::set_var("XDG_CACHE_HOME", b.rig.cache_dir());
+    let threads_before = std::fs::read_dir("/proc/self/task").expect("tasks").count();
+    let p = Pkcs11::new(support::module_path()).expect("load");
+    p.initialize(CInitializeArgs::new(
+        CInitializeFlags::OS_LOCKING_OK | CInitializeFlags::LIBRARY_CANT_CREATE_OS_THREADS,
+    ))
+    .expect("C_Initialize with flags 3");
+    let slot = *p
+        .get_slots_with_token()
+        .expect("slots")
+        .first()
+        .expect("a token");
+    let s = p.open_ro_session(slot).expect("session");
+    assert_eq!(
+        std::fs::read_dir("/proc/self/task").expect("tasks").count(),
+        threads_before,
+        "the module started a thread"
+    );
+    assert_eq!(p.get_slot_event().expect("no event yet"), None);
+
+    b.rig.remove_card(0).expect("remove");
+    assert_eq!(p.wait_for_slot_event().expect("removal"), slot);
+    assert!(p.get_slots_with_token().expect("slots").is_empty());
+    assert!(matches!(
+        s.get_session_info(),
+        Err(Error::Pkcs11(RvError::SessionHandleInvalid, _))
+    ));
+    assert!(matches!(
+        p.get_token_info(slot),
+        Err(Error::Pkcs11(RvError::TokenNotPresent, _))
+    ));
+
+    b.rig.insert_card(0).expect("insert");
+    assert_eq!(p.wait_for_slot_event().expect("insertion"), slot);
+    assert_eq!(p.get_slots_with_token().expect("slots"), vec![slot]);
+    let s = p.open_ro_session(slot).expect("a new session");
+    assert!(s.get_session_info().is_ok());
+    drop(s);
+    p.finalize().expect("C_Finalize");
+}

@@ -482,6 +482,33 @@ fn register_fork_handlers() {
     });
 }
 
+/// Keeps this library mapped for the life of the process once it is initialized (glibc's
+/// `RTLD_NODELETE` on the object already loaded). Rust's standard library registers thread-exit
+/// destructors on the application's threads that call into the module (e.g. a `pthread_key` for
+/// the thread handle); after a `dlclose` that unmapped the module (p11-kit closes modules on
+/// `C_Finalize`) such a thread would crash when it exits.
+fn stay_loaded() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: an all-zero Dl_info is a valid value for dladdr to fill in.
+        let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+        let me = stay_loaded as fn() as *const c_void;
+        // SAFETY: dladdr reads the address of a function of this object and writes `info`.
+        if unsafe { libc::dladdr(me, &mut info) } == 0 || info.dli_fname.is_null() {
+            return;
+        }
+        // SAFETY: `dli_fname` is the NUL-terminated path of the object already loaded;
+        // RTLD_NOLOAD only takes a reference to it and marks it NODELETE. The handle is never
+        // closed: that is the point.
+        let _ = unsafe {
+            libc::dlopen(
+                info.dli_fname,
+                libc::RTLD_NOW | libc::RTLD_NOLOAD | libc::RTLD_NODELETE,
+            )
+        };
+    });
+}
+
 const fn version(major: u8, minor: u8) -> CK_VERSION {
     CK_VERSION { major, minor }
 }
@@ -549,6 +576,7 @@ cryptoki_fn! {
             return fail(CKR_CRYPTOKI_ALREADY_INITIALIZED);
         }
         let app = app.as_ref().map(AppMutex::create).transpose()?;
+        stay_loaded();
         register_fork_handlers();
         match module::initialize(threads) {
             Ok(()) => {
