@@ -313,3 +313,39 @@ fn openssl_signs_through_the_pkcs11_engine() {
     );
     assert!(verified.contains("Verified OK"), "{verified}");
 }
+
+/// OpenSSL 3's `s_client` authenticates with the 9A key through libp11's pkcs11 engine and a
+/// `pkcs11:` URI, to the same `s_server` that requires a client certificate.
+#[test]
+fn openssl_s_client_client_auth_through_the_pkcs11_engine() {
+    let b = Bench::start();
+    provision(&b, false);
+    server_certificate(&b);
+    let (server, port) = tls_server(&b);
+    let key = format!("{TOKEN};id=%01;type=private;pin-value={PIN}");
+    let mut client = b
+        .rig
+        .command("openssl")
+        .args(["s_client", "-connect", &format!("127.0.0.1:{port}")])
+        .args(["-engine", "pkcs11", "-keyform", "engine", "-key", &key])
+        .args(["-cert", "9a.crt", "-CAfile", "ca.crt", "-ign_eof"])
+        .env("PKCS11_MODULE_PATH", module())
+        .current_dir(b.dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("s_client starts");
+    client
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"GET / HTTP/1.0\r\n\r\n")
+        .expect("request");
+    let out = client.wait_with_output().expect("s_client");
+    let text = rig::text(&out);
+    let server_text = rig::text(&server.wait_with_output().expect("s_server"));
+    assert!(text.contains("HTTP/1.0 200 ok"), "{text}\n{server_text}");
+    assert!(server_text.contains("CN = Alice Holder"), "{server_text}");
+    assert!(server_text.contains("verify return:1"), "{server_text}");
+}
