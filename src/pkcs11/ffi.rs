@@ -66,15 +66,18 @@ thread_local! {
     static IN_EXPORT: Cell<u32> = const { Cell::new(0) };
 }
 
-/// Installs, once, a panic hook that keeps a panic caught at the boundary off the host's
-/// stderr (a module prints nothing of its own); panics elsewhere in the process (a Rust host
-/// linking the rlib) still go to the hook that was there.
+/// Installs, once, a panic hook that keeps a panic caught at the boundary, or one on the
+/// module's reader thread, off the host's stderr (a module prints nothing of its own); panics
+/// elsewhere in the process (a Rust program linking the rlib) still go to the hook that was
+/// there.
 fn quiet_panics() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if IN_EXPORT.get() == 0 {
+            let ours =
+                IN_EXPORT.get() > 0 || std::thread::current().name() == Some(module::READER_THREAD);
+            if !ours {
                 previous(info);
             }
         }));
@@ -477,7 +480,7 @@ fn register_fork_handlers() {
             module::atfork_release();
         }
         // SAFETY: the handlers are plain functions of this module, valid for as long as it is
-        // loaded; they do not unwind (they only take locks and call SCardCancel).
+        // loaded; they do not unwind (they only take and release locks, never waiting for I/O).
         let _ = unsafe { libc::pthread_atfork(Some(prepare), Some(release), Some(release)) };
     });
 }

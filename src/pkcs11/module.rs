@@ -326,6 +326,9 @@ impl Module {
 // threads, `CKF_LIBRARY_CANT_CREATE_OS_THREADS`) the caller's own calls look with a
 // zero-timeout `SCardGetStatusChange`.
 
+/// The name of the watcher thread.
+pub const READER_THREAD: &str = "sello-pkcs11-readers";
+
 /// How slot state is kept current.
 enum Follow {
     /// A thread of the module's blocks in `SCardGetStatusChange`.
@@ -461,7 +464,7 @@ pub fn initialize(threads: bool) -> Result<()> {
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
         let thread = std::thread::Builder::new()
-            .name("sello-pkcs11-readers".into())
+            .name(READER_THREAD.into())
             .spawn(move || watch(stop2, interval))
             .map_err(|_| Error::Rv(CKR_CANT_LOCK))?;
         Follow::Thread(Watcher {
