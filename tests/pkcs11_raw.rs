@@ -110,7 +110,7 @@ fn argument_and_state_rules() {
     );
     let mut mi: CK_MECHANISM_INFO = unsafe { std::mem::zeroed() };
     assert_eq!(
-        call!(l, C_GetMechanismInfo(slot, CKM_SHA_1, &mut mi)),
+        call!(l, C_GetMechanismInfo(slot, CKM_DES3_ECB, &mut mi)),
         CKR_MECHANISM_INVALID
     );
 
@@ -342,9 +342,11 @@ fn argument_and_state_rules() {
 
     // Functions the module does not offer are in the table and say so.
     assert_eq!(
-        call!(l, C_DigestInit(h, &mut mech)),
+        call!(l, C_EncryptInit(h, &mut mech, key)),
         CKR_FUNCTION_NOT_SUPPORTED
     );
+    // C_DigestInit is offered (in software), but not with a signature mechanism.
+    assert_eq!(call!(l, C_DigestInit(h, &mut mech)), CKR_MECHANISM_INVALID);
     assert_eq!(
         call!(l, C_GenerateRandom(h, sig.as_mut_ptr(), 8)),
         CKR_RANDOM_NO_RNG

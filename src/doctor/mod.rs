@@ -12,7 +12,7 @@
 
 pub mod chain;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -100,6 +100,7 @@ fn title(id: &str) -> &'static str {
         "validity" => "Certificate dates",
         "chain" => "Certificate issuer",
         "browser" => "Browsers",
+        "p11kit" => "p11-kit (GnuTLS and other applications)",
         _ => "Check",
     }
 }
@@ -449,6 +450,58 @@ pub fn check_browsers(s: &browser::Status) -> Check {
     Check::ok("browser", format!("Set up in: {}.", names.join(", ")))
 }
 
+/// Registered with p11-kit, so GnuTLS tools and every application that reaches PKCS#11
+/// modules through p11-kit (its proxy module) find Sello: the user module file `sello browser
+/// install` writes, or a system one (`/etc/pkcs11/modules`, `/usr/share/p11-kit/modules`) given
+/// in `system` as (file, library it names).
+pub fn check_p11kit(p: &browser::P11KitStatus, system: &[(PathBuf, Option<PathBuf>)]) -> Check {
+    let reinstall = "Run `sello browser install`.";
+    let registered: Vec<(&Path, &Path)> = std::iter::once((p.file.as_path(), p.library.as_deref()))
+        .chain(system.iter().map(|(f, l)| (f.as_path(), l.as_deref())))
+        .filter_map(|(f, l)| Some((f, l?)))
+        .collect();
+    if let Some((file, lib)) = registered.iter().find(|(_, l)| !l.exists()) {
+        return Check::fail(
+            "p11kit",
+            format!(
+                "{} names the module {}, which is missing.",
+                file.display(),
+                lib.display()
+            ),
+            "Reinstall Sello, then run `sello browser install`.",
+        );
+    }
+    if let Some((file, _)) = registered.first() {
+        return Check::ok("p11kit", format!("Registered: {}.", file.display()));
+    }
+    if !p.present {
+        return Check::ok(
+            "p11kit",
+            "p11-kit is not installed: no application here reaches modules through it.",
+        );
+    }
+    Check::warn(
+        "p11kit",
+        "Applications that use p11-kit (GnuTLS tools, and programs loading p11-kit-proxy.so) do not see Sello.",
+        reinstall,
+    )
+}
+
+/// The system-wide p11-kit module files for Sello that exist, with the library each names.
+fn system_p11kit_files() -> Vec<(PathBuf, Option<PathBuf>)> {
+    [
+        "/etc/pkcs11/modules/sello.module",
+        "/usr/share/p11-kit/modules/sello.module",
+    ]
+    .into_iter()
+    .filter_map(|f| {
+        let text = std::fs::read_to_string(f).ok()?;
+        let lib = browser::p11kit_module_path(&text).map(PathBuf::from);
+        Some((PathBuf::from(f), lib))
+    })
+    .collect()
+}
+
 /// What `run` needs from outside.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -467,7 +520,9 @@ pub struct Options {
 /// Runs every check.
 pub fn run(opts: &Options) -> Report {
     let mut checks = card_checks(opts);
-    checks.push(check_browsers(&browser::status(&opts.env)));
+    let status = browser::status(&opts.env);
+    checks.push(check_browsers(&status));
+    checks.push(check_p11kit(&status.p11kit, &system_p11kit_files()));
     Report::new(checks)
 }
 
@@ -813,6 +868,45 @@ mod tests {
         assert!(c.finding.contains("missing"), "{c:?}");
         let c = check_browsers(&status(vec![db(Chromium, true, Some("/bin/sh"))]));
         assert_eq!(c.status, Status::Ok);
+    }
+
+    #[test]
+    fn p11kit_registration() {
+        let p = |present: bool, lib: Option<&str>| browser::P11KitStatus {
+            present,
+            file: PathBuf::from("/h/.config/pkcs11/modules/sello.module"),
+            library: lib.map(PathBuf::from),
+            library_exists: lib == Some("/bin/sh"),
+        };
+        assert_eq!(check_p11kit(&p(false, None), &[]).status, Status::Ok);
+        let c = check_p11kit(&p(true, None), &[]);
+        assert_eq!(c.status, Status::Warn);
+        assert!(c
+            .advice
+            .as_deref()
+            .is_some_and(|a| a.contains("browser install")));
+        assert_eq!(
+            check_p11kit(&p(true, Some("/bin/sh")), &[]).status,
+            Status::Ok
+        );
+        let c = check_p11kit(&p(true, Some("/gone/libsello.so")), &[]);
+        assert_eq!(c.status, Status::Fail);
+        assert!(c.finding.contains("/gone/libsello.so"), "{c:?}");
+        // A system-wide file counts, and is checked the same way.
+        let system = |lib: &str| {
+            vec![(
+                PathBuf::from("/etc/pkcs11/modules/sello.module"),
+                Some(PathBuf::from(lib)),
+            )]
+        };
+        assert_eq!(
+            check_p11kit(&p(true, None), &system("/bin/sh")).status,
+            Status::Ok
+        );
+        assert_eq!(
+            check_p11kit(&p(true, None), &system("/gone.so")).status,
+            Status::Fail
+        );
     }
 
     #[test]

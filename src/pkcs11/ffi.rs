@@ -29,6 +29,7 @@ use std::sync::Mutex;
 /// failing `LockMutex` is the call's answer), panics become `CKR_GENERAL_ERROR`, errors their
 /// `CK_RV`. The mutex is released on every path, panics included.
 fn guard(f: impl FnOnce() -> Result<()>) -> CK_RV {
+    quiet_panics();
     let app = AppMutex::enter();
     if let Some(m) = app {
         let rv = m.lock();
@@ -38,11 +39,13 @@ fn guard(f: impl FnOnce() -> Result<()>) -> CK_RV {
         }
         HELD.set(Some(m));
     }
+    IN_EXPORT.set(IN_EXPORT.get() + 1);
     let rv = match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(())) => CKR_OK,
         Ok(Err(e)) => e.rv(),
         Err(_) => CKR_GENERAL_ERROR,
     };
+    IN_EXPORT.set(IN_EXPORT.get().saturating_sub(1));
     // Not held if the body released it and could not take it back (`without_app_mutex`).
     if let Some(m) = HELD.take() {
         // The call's effect is done and its answer stands; an UnlockMutex error cannot undo it.
@@ -55,6 +58,30 @@ fn guard(f: impl FnOnce() -> Result<()>) -> CK_RV {
         m.destroy_when_unused();
     }
     rv
+}
+
+thread_local! {
+    /// How deep this thread is inside exports (a panic there is the call's
+    /// `CKR_GENERAL_ERROR`, not the host's business).
+    static IN_EXPORT: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Installs, once, a panic hook that keeps a panic caught at the boundary, or one on the
+/// module's reader thread, off the host's stderr (a module prints nothing of its own); panics
+/// elsewhere in the process (a Rust program linking the rlib) still go to the hook that was
+/// there.
+fn quiet_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let ours =
+                IN_EXPORT.get() > 0 || std::thread::current().name() == Some(module::READER_THREAD);
+            if !ours {
+                previous(info);
+            }
+        }));
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -200,11 +227,38 @@ unsafe fn bytes<'a>(p: *const u8, len: CK_ULONG) -> Result<&'a [u8]> {
     if len == 0 {
         return Ok(&[]);
     }
-    if p.is_null() {
+    // No object can be larger than isize::MAX bytes: such a length is a lie, not a buffer.
+    if p.is_null() || len > isize::MAX as CK_ULONG {
         return fail(CKR_ARGUMENTS_BAD);
     }
-    // SAFETY: non-NULL, and the caller guarantees `len` readable bytes.
+    // SAFETY: non-NULL, at most isize::MAX, and the caller guarantees `len` readable bytes.
     Ok(unsafe { std::slice::from_raw_parts(p, len as usize) })
+}
+
+/// The most attributes a template may hold: more than any object has, far fewer than would
+/// make its copy a risk. A larger count is `CKR_ARGUMENTS_BAD`, before anything is read.
+const MAX_TEMPLATE: CK_ULONG = 4096;
+
+/// The longest attribute value or mechanism parameter buffer the module copies: more than any
+/// value it holds (a certificate is a few KiB). A longer one is refused before it is read.
+const MAX_VALUE_LEN: CK_ULONG = 1 << 20;
+
+/// A copy of a caller's buffer of at most [`MAX_VALUE_LEN`] bytes (else `too_long`), allocated
+/// fallibly (`CKR_HOST_MEMORY`): no caller value aborts the process.
+///
+/// # Safety
+/// As [`bytes`].
+unsafe fn copy_bounded(p: *const u8, len: CK_ULONG, too_long: CK_RV) -> Result<Vec<u8>> {
+    if len > MAX_VALUE_LEN {
+        return fail(too_long);
+    }
+    // SAFETY: forwarded contract.
+    let b = unsafe { bytes(p, len) }?;
+    let mut v = Vec::new();
+    v.try_reserve_exact(b.len())
+        .map_err(|_| Error::Rv(CKR_HOST_MEMORY))?;
+    v.extend_from_slice(b);
+    Ok(v)
 }
 
 /// A required output location.
@@ -268,19 +322,26 @@ unsafe fn template(
     if n == 0 {
         return Ok(Vec::new());
     }
-    if p.is_null() {
+    if p.is_null() || n > MAX_TEMPLATE {
         return fail(CKR_ARGUMENTS_BAD);
     }
-    // SAFETY: non-NULL, `n` elements by the caller's contract.
+    // SAFETY: non-NULL, `n` (bounded) elements by the caller's contract.
     let attrs = unsafe { std::slice::from_raw_parts(p, n as usize) };
-    attrs
-        .iter()
-        .map(|a| {
-            // SAFETY: the caller guarantees each value buffer.
-            let v = unsafe { bytes(a.pValue as *const u8, a.ulValueLen) }?;
-            Ok((a.type_, v.to_vec()))
-        })
-        .collect()
+    let mut out = Vec::new();
+    out.try_reserve_exact(attrs.len())
+        .map_err(|_| Error::Rv(CKR_HOST_MEMORY))?;
+    for a in attrs {
+        // SAFETY: the caller guarantees each value buffer.
+        let v = unsafe {
+            copy_bounded(
+                a.pValue as *const u8,
+                a.ulValueLen,
+                CKR_ATTRIBUTE_VALUE_INVALID,
+            )
+        }?;
+        out.push((a.type_, v));
+    }
+    Ok(out)
 }
 
 /// Reads a parameter struct of exactly the right size.
@@ -327,7 +388,13 @@ unsafe fn mechanism(p: *const CK_MECHANISM) -> Result<Mechanism> {
             let o: CK_RSA_PKCS_OAEP_PARAMS = unsafe { param(pp, len) }?;
             let label = if o.source == CKZ_DATA_SPECIFIED {
                 // SAFETY: the label buffer the caller declared.
-                unsafe { bytes(o.pSourceData as *const u8, o.ulSourceDataLen) }?.to_vec()
+                unsafe {
+                    copy_bounded(
+                        o.pSourceData as *const u8,
+                        o.ulSourceDataLen,
+                        CKR_MECHANISM_PARAM_INVALID,
+                    )
+                }?
             } else if o.source == 0 {
                 Vec::new()
             } else {
@@ -345,9 +412,21 @@ unsafe fn mechanism(p: *const CK_MECHANISM) -> Result<Mechanism> {
             Params::Ecdh {
                 kdf: e.kdf,
                 // SAFETY: the buffers the caller declared.
-                public: unsafe { bytes(e.pPublicData, e.ulPublicDataLen) }?.to_vec(),
+                public: unsafe {
+                    copy_bounded(
+                        e.pPublicData,
+                        e.ulPublicDataLen,
+                        CKR_MECHANISM_PARAM_INVALID,
+                    )
+                }?,
                 // SAFETY: as above.
-                shared: unsafe { bytes(e.pSharedData, e.ulSharedDataLen) }?.to_vec(),
+                shared: unsafe {
+                    copy_bounded(
+                        e.pSharedData,
+                        e.ulSharedDataLen,
+                        CKR_MECHANISM_PARAM_INVALID,
+                    )
+                }?,
             }
         }
         CKM_EDDSA if !none => {
@@ -356,7 +435,13 @@ unsafe fn mechanism(p: *const CK_MECHANISM) -> Result<Mechanism> {
             Params::EdDsa {
                 prehash: e.phFlag != 0,
                 // SAFETY: the buffer the caller declared.
-                context: unsafe { bytes(e.pContextData, e.ulContextDataLen) }?.to_vec(),
+                context: unsafe {
+                    copy_bounded(
+                        e.pContextData,
+                        e.ulContextDataLen,
+                        CKR_MECHANISM_PARAM_INVALID,
+                    )
+                }?,
             }
         }
         _ if none => Params::None,
@@ -395,8 +480,35 @@ fn register_fork_handlers() {
             module::atfork_release();
         }
         // SAFETY: the handlers are plain functions of this module, valid for as long as it is
-        // loaded; they do not unwind (they only take locks and call SCardCancel).
+        // loaded; they do not unwind (they only take and release locks, never waiting for I/O).
         let _ = unsafe { libc::pthread_atfork(Some(prepare), Some(release), Some(release)) };
+    });
+}
+
+/// Keeps this library mapped for the life of the process once it is initialized (glibc's
+/// `RTLD_NODELETE` on the object already loaded). Rust's standard library registers thread-exit
+/// destructors on the application's threads that call into the module (e.g. a `pthread_key` for
+/// the thread handle); after a `dlclose` that unmapped the module (p11-kit closes modules on
+/// `C_Finalize`) such a thread would crash when it exits.
+fn stay_loaded() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: an all-zero Dl_info is a valid value for dladdr to fill in.
+        let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+        let me = stay_loaded as fn() as *const c_void;
+        // SAFETY: dladdr reads the address of a function of this object and writes `info`.
+        if unsafe { libc::dladdr(me, &mut info) } == 0 || info.dli_fname.is_null() {
+            return;
+        }
+        // SAFETY: `dli_fname` is the NUL-terminated path of the object already loaded;
+        // RTLD_NOLOAD only takes a reference to it and marks it NODELETE. The handle is never
+        // closed: that is the point.
+        let _ = unsafe {
+            libc::dlopen(
+                info.dli_fname,
+                libc::RTLD_NOW | libc::RTLD_NOLOAD | libc::RTLD_NODELETE,
+            )
+        };
     });
 }
 
@@ -431,8 +543,11 @@ macro_rules! fixed_fn {
 
 cryptoki_fn! {
     fn C_Initialize(pInitArgs: CK_VOID_PTR) {
-        let app = if pInitArgs.is_null() {
-            None
+        // §5.4: an application that does not let the module create threads
+        // (CKF_LIBRARY_CANT_CREATE_OS_THREADS, as p11-kit and GnuTLS ask) gets no reader watcher:
+        // its own calls look at the readers.
+        let (app, threads) = if pInitArgs.is_null() {
+            (None, true)
         } else {
             // SAFETY: non-NULL `pInitArgs` points to a CK_C_INITIALIZE_ARGS (§5.4).
             let a: CK_C_INITIALIZE_ARGS = unsafe {
@@ -453,20 +568,20 @@ cryptoki_fn! {
             if given != 0 && given != 4 {
                 return fail(CKR_ARGUMENTS_BAD);
             }
-            if a.flags & CKF_LIBRARY_CANT_CREATE_OS_THREADS != 0 {
-                // The reader watcher is a thread of ours.
-                return fail(CKR_NEED_TO_CREATE_THREADS);
-            }
             // Case 3 (functions, no CKF_OS_LOCKING_OK): the application's mutex. Cases 2 and 4
             // (CKF_OS_LOCKING_OK): the OS's.
-            (given == 4 && a.flags & CKF_OS_LOCKING_OK == 0).then_some(a)
+            (
+                (given == 4 && a.flags & CKF_OS_LOCKING_OK == 0).then_some(a),
+                a.flags & CKF_LIBRARY_CANT_CREATE_OS_THREADS == 0,
+            )
         };
         if module::is_initialized() {
             return fail(CKR_CRYPTOKI_ALREADY_INITIALIZED);
         }
         let app = app.as_ref().map(AppMutex::create).transpose()?;
+        stay_loaded();
         register_fork_handlers();
-        match module::initialize() {
+        match module::initialize(threads) {
             Ok(()) => {
                 if let Some(m) = app {
                     m.install();
@@ -590,6 +705,8 @@ cryptoki_fn! {
     }
 
     fn C_GetSlotInfo(slotID: CK_SLOT_ID, pInfo: CK_SLOT_INFO_PTR) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_slot(slotID)?;
         let s = module::slot_info(slotID)?;
         // SAFETY: the caller's CK_SLOT_INFO, checked for NULL.
         let info = unsafe { out(pInfo) }?;
@@ -604,6 +721,8 @@ cryptoki_fn! {
     }
 
     fn C_GetTokenInfo(slotID: CK_SLOT_ID, pInfo: CK_TOKEN_INFO_PTR) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_slot(slotID)?;
         if pInfo.is_null() {
             return fail(CKR_ARGUMENTS_BAD);
         }
@@ -634,6 +753,8 @@ cryptoki_fn! {
     }
 
     fn C_GetMechanismList(slotID: CK_SLOT_ID, pMechanismList: CK_MECHANISM_TYPE_PTR, pulCount: CK_ULONG_PTR) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_slot(slotID)?;
         let list = module::mechanism_list(slotID)?;
         // SAFETY: the caller's count, checked for NULL.
         let count = unsafe { out(pulCount) }?;
@@ -654,6 +775,8 @@ cryptoki_fn! {
     }
 
     fn C_GetMechanismInfo(slotID: CK_SLOT_ID, type_: CK_MECHANISM_TYPE, pInfo: CK_MECHANISM_INFO_PTR) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_slot(slotID)?;
         let i = module::mechanism_info(slotID, type_)?;
         // SAFETY: the caller's CK_MECHANISM_INFO, checked for NULL.
         let info = unsafe { out(pInfo) }?;
@@ -666,6 +789,8 @@ cryptoki_fn! {
     }
 
     fn C_InitPIN(hSession: CK_SESSION_HANDLE, pPin: CK_UTF8CHAR_PTR, ulPinLen: CK_ULONG) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         if pPin.is_null() {
             // A protected authentication path is not offered.
             return fail(CKR_ARGUMENTS_BAD);
@@ -682,6 +807,8 @@ cryptoki_fn! {
         pNewPin: CK_UTF8CHAR_PTR,
         ulNewLen: CK_ULONG,
     ) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         if pOldPin.is_null() || pNewPin.is_null() {
             return fail(CKR_ARGUMENTS_BAD);
         }
@@ -693,6 +820,7 @@ cryptoki_fn! {
     }
 
     fn C_WaitForSlotEvent(flags: CK_FLAGS, pSlot: CK_SLOT_ID_PTR, pReserved: CK_VOID_PTR) {
+        module::check_initialized()?;
         if !pReserved.is_null() || pSlot.is_null() {
             return fail(CKR_ARGUMENTS_BAD);
         }
@@ -719,6 +847,8 @@ cryptoki_fn! {
         Notify: CK_NOTIFY,
         phSession: CK_SESSION_HANDLE_PTR,
     ) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_slot(slotID)?;
         // Notifications are optional (§5.6); the module makes none.
         let _ = (pApplication, Notify);
         if phSession.is_null() {
@@ -731,14 +861,20 @@ cryptoki_fn! {
     }
 
     fn C_CloseSession(hSession: CK_SESSION_HANDLE) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         module::close_session(hSession)
     }
 
     fn C_CloseAllSessions(slotID: CK_SLOT_ID) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_slot(slotID)?;
         module::close_all_sessions(slotID)
     }
 
     fn C_GetSessionInfo(hSession: CK_SESSION_HANDLE, pInfo: CK_SESSION_INFO_PTR) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         let s = module::session_info(hSession)?;
         // SAFETY: the caller's CK_SESSION_INFO, checked for NULL.
         let info = unsafe { out(pInfo) }?;
@@ -752,6 +888,8 @@ cryptoki_fn! {
     }
 
     fn C_Login(hSession: CK_SESSION_HANDLE, userType: CK_USER_TYPE, pPin: CK_UTF8CHAR_PTR, ulPinLen: CK_ULONG) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         // NULL: protected authentication path (pinentry mode asks the holder; otherwise
         // CKR_ARGUMENTS_BAD: an empty PIN is never sent to the card).
         let pin = if pPin.is_null() {
@@ -771,6 +909,8 @@ cryptoki_fn! {
         pUsername: CK_UTF8CHAR_PTR,
         ulUsernameLen: CK_ULONG,
     ) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         // PIV has no user names (§5.6 C_LoginUser: ignored where not supported).
         let _ = (pUsername, ulUsernameLen);
         let pin = if pPin.is_null() {
@@ -783,6 +923,8 @@ cryptoki_fn! {
     }
 
     fn C_Logout(hSession: CK_SESSION_HANDLE) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         module::logout(hSession)
     }
 }
@@ -792,10 +934,14 @@ cryptoki_fn! {
 
 cryptoki_fn! {
     fn C_DestroyObject(hSession: CK_SESSION_HANDLE, hObject: CK_OBJECT_HANDLE) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         module::destroy_object(hSession, hObject)
     }
 
     fn C_GetObjectSize(hSession: CK_SESSION_HANDLE, hObject: CK_OBJECT_HANDLE, pulSize: CK_ULONG_PTR) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         let n = module::object_size(hSession, hObject)?;
         // SAFETY: the caller's size location, checked for NULL.
         *unsafe { out(pulSize) }? = n as CK_ULONG;
@@ -808,13 +954,15 @@ cryptoki_fn! {
         pTemplate: CK_ATTRIBUTE_PTR,
         ulCount: CK_ULONG,
     ) {
-        if pTemplate.is_null() && ulCount > 0 {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
+        if (pTemplate.is_null() && ulCount > 0) || ulCount > MAX_TEMPLATE {
             return fail(CKR_ARGUMENTS_BAD);
         }
         let attrs: &mut [CK_ATTRIBUTE] = if ulCount == 0 {
             &mut []
         } else {
-            // SAFETY: non-NULL, `ulCount` attributes by the caller's contract (§5.7).
+            // SAFETY: non-NULL, `ulCount` (bounded) attributes by the caller's contract (§5.7).
             unsafe { std::slice::from_raw_parts_mut(pTemplate, ulCount as usize) }
         };
         let types: Vec<CK_ATTRIBUTE_TYPE> = attrs.iter().map(|a| a.type_).collect();
@@ -853,6 +1001,8 @@ cryptoki_fn! {
     }
 
     fn C_FindObjectsInit(hSession: CK_SESSION_HANDLE, pTemplate: CK_ATTRIBUTE_PTR, ulCount: CK_ULONG) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         // SAFETY: the caller's template of `ulCount` attributes.
         let t = unsafe { template(pTemplate, ulCount) }?;
         module::find_init(hSession, t)
@@ -864,6 +1014,8 @@ cryptoki_fn! {
         ulMaxObjectCount: CK_ULONG,
         pulObjectCount: CK_ULONG_PTR,
     ) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         if phObject.is_null() || pulObjectCount.is_null() {
             return fail(CKR_ARGUMENTS_BAD);
         }
@@ -878,6 +1030,8 @@ cryptoki_fn! {
     }
 
     fn C_FindObjectsFinal(hSession: CK_SESSION_HANDLE) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         module::find_final(hSession)
     }
 }
@@ -887,6 +1041,8 @@ cryptoki_fn! {
 
 cryptoki_fn! {
     fn C_SignInit(hSession: CK_SESSION_HANDLE, pMechanism: CK_MECHANISM_PTR, hKey: CK_OBJECT_HANDLE) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         // SAFETY: the caller's mechanism.
         let m = unsafe { mechanism(pMechanism) }?;
         module::sign_init(hSession, &m, hKey)
@@ -899,6 +1055,8 @@ cryptoki_fn! {
         pSignature: CK_BYTE_PTR,
         pulSignatureLen: CK_ULONG_PTR,
     ) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         // SAFETY: the caller's data buffer.
         let data = unsafe { bytes(pData, ulDataLen) }?;
         // SAFETY: the caller's length location.
@@ -909,12 +1067,16 @@ cryptoki_fn! {
     }
 
     fn C_SignUpdate(hSession: CK_SESSION_HANDLE, pPart: CK_BYTE_PTR, ulPartLen: CK_ULONG) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         // SAFETY: the caller's data buffer.
         let data = unsafe { bytes(pPart, ulPartLen) }?;
         module::sign_update(hSession, data)
     }
 
     fn C_SignFinal(hSession: CK_SESSION_HANDLE, pSignature: CK_BYTE_PTR, pulSignatureLen: CK_ULONG_PTR) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         // SAFETY: the caller's length location.
         let cap = unsafe { capacity(pSignature, pulSignatureLen) }?;
         let r = module::sign_final(hSession, cap)?;
@@ -923,6 +1085,8 @@ cryptoki_fn! {
     }
 
     fn C_DecryptInit(hSession: CK_SESSION_HANDLE, pMechanism: CK_MECHANISM_PTR, hKey: CK_OBJECT_HANDLE) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         // SAFETY: the caller's mechanism.
         let m = unsafe { mechanism(pMechanism) }?;
         module::decrypt_init(hSession, &m, hKey)
@@ -935,6 +1099,8 @@ cryptoki_fn! {
         pData: CK_BYTE_PTR,
         pulDataLen: CK_ULONG_PTR,
     ) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         // SAFETY: the caller's data buffer.
         let data = unsafe { bytes(pEncryptedData, ulEncryptedDataLen) }?;
         // SAFETY: the caller's length location.
@@ -952,6 +1118,8 @@ cryptoki_fn! {
         ulAttributeCount: CK_ULONG,
         phKey: CK_OBJECT_HANDLE_PTR,
     ) {
+        // PKCS#11 3.0 §5.1: an invalid handle is reported before bad arguments.
+        module::check_session(hSession)?;
         if phKey.is_null() {
             return fail(CKR_ARGUMENTS_BAD);
         }
@@ -963,6 +1131,56 @@ cryptoki_fn! {
         // SAFETY: the caller's handle location, checked for NULL.
         *unsafe { out(phKey) }? = h;
         Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message digests (§5.11), in software.
+
+cryptoki_fn! {
+    fn C_DigestInit(hSession: CK_SESSION_HANDLE, pMechanism: CK_MECHANISM_PTR) {
+        module::check_session(hSession)?;
+        // SAFETY: the caller's mechanism.
+        let m = unsafe { mechanism(pMechanism) }?;
+        module::digest_init(hSession, &m)
+    }
+
+    fn C_Digest(
+        hSession: CK_SESSION_HANDLE,
+        pData: CK_BYTE_PTR,
+        ulDataLen: CK_ULONG,
+        pDigest: CK_BYTE_PTR,
+        pulDigestLen: CK_ULONG_PTR,
+    ) {
+        module::check_session(hSession)?;
+        // SAFETY: the caller's data buffer.
+        let data = unsafe { bytes(pData, ulDataLen) }?;
+        // SAFETY: the caller's length location.
+        let cap = unsafe { capacity(pDigest, pulDigestLen) }?;
+        let r = module::digest(hSession, Some(data), cap)?;
+        // SAFETY: `pDigest` holds `cap` bytes as read above.
+        unsafe { write_output(pDigest, pulDigestLen, r) }
+    }
+
+    fn C_DigestUpdate(hSession: CK_SESSION_HANDLE, pPart: CK_BYTE_PTR, ulPartLen: CK_ULONG) {
+        module::check_session(hSession)?;
+        // SAFETY: the caller's data buffer.
+        let data = unsafe { bytes(pPart, ulPartLen) }?;
+        module::digest_update(hSession, data)
+    }
+
+    fn C_DigestKey(hSession: CK_SESSION_HANDLE, hKey: CK_OBJECT_HANDLE) {
+        module::check_session(hSession)?;
+        module::digest_key(hSession, hKey)
+    }
+
+    fn C_DigestFinal(hSession: CK_SESSION_HANDLE, pDigest: CK_BYTE_PTR, pulDigestLen: CK_ULONG_PTR) {
+        module::check_session(hSession)?;
+        // SAFETY: the caller's length location.
+        let cap = unsafe { capacity(pDigest, pulDigestLen) }?;
+        let r = module::digest(hSession, None, cap)?;
+        // SAFETY: `pDigest` holds `cap` bytes as read above.
+        unsafe { write_output(pDigest, pulDigestLen, r) }
     }
 }
 
@@ -982,11 +1200,6 @@ fixed_fn! { CKR_FUNCTION_NOT_SUPPORTED =>
     fn C_EncryptFinal(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG_PTR);
     fn C_DecryptUpdate(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
     fn C_DecryptFinal(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG_PTR);
-    fn C_DigestInit(CK_SESSION_HANDLE, CK_MECHANISM_PTR);
-    fn C_Digest(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
-    fn C_DigestUpdate(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG);
-    fn C_DigestKey(CK_SESSION_HANDLE, CK_OBJECT_HANDLE);
-    fn C_DigestFinal(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG_PTR);
     fn C_SignRecoverInit(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE);
     fn C_SignRecover(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
     fn C_VerifyInit(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE);
@@ -1031,9 +1244,22 @@ fixed_fn! { CKR_FUNCTION_NOT_PARALLEL =>
     fn C_CancelFunction(CK_SESSION_HANDLE);
 }
 
-fixed_fn! { CKR_RANDOM_NO_RNG =>
-    fn C_SeedRandom(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG);
-    fn C_GenerateRandom(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG);
+cryptoki_fn! {
+    fn C_SeedRandom(hSession: CK_SESSION_HANDLE, pSeed: CK_BYTE_PTR, ulSeedLen: CK_ULONG) {
+        module::check_session(hSession)?;
+        // SAFETY: the caller's seed buffer.
+        unsafe { bytes(pSeed, ulSeedLen) }?;
+        // The card's generator is not offered (§5.15).
+        fail(CKR_RANDOM_NO_RNG)
+    }
+
+    fn C_GenerateRandom(hSession: CK_SESSION_HANDLE, pRandomData: CK_BYTE_PTR, ulRandomLen: CK_ULONG) {
+        module::check_session(hSession)?;
+        if pRandomData.is_null() && ulRandomLen > 0 {
+            return fail(CKR_ARGUMENTS_BAD);
+        }
+        fail(CKR_RANDOM_NO_RNG)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1208,6 +1434,11 @@ mod tests {
         assert_eq!(&pad::<8>("ab"), b"ab      ");
         assert_eq!(&pad::<3>("añb"), b"a\xc3\xb1");
         assert_eq!(&pad::<2>("añb"), b"a ");
+        // A holder's name as a 32-byte token label: whole characters, then blanks.
+        // Byte 32 falls inside "é": it goes whole to the next field, never in half.
+        let label = pad::<32>("Núria Añón Castañón Peñalé");
+        let text = std::str::from_utf8(&label).expect("valid UTF-8");
+        assert_eq!(text, "Núria Añón Castañón Peñal ");
     }
 
     #[test]
@@ -1221,6 +1452,7 @@ mod tests {
         let mut n: CK_ULONG = 0;
         assert_eq!(C_GetInterfaceList(std::ptr::null_mut(), &mut n), CKR_OK);
         assert_eq!(n, 2);
+        // Not initialized comes first (§5.1), before the NULL handle location.
         assert_eq!(
             C_OpenSession(
                 0,
@@ -1229,7 +1461,7 @@ mod tests {
                 None,
                 std::ptr::null_mut()
             ),
-            CKR_ARGUMENTS_BAD
+            CKR_CRYPTOKI_NOT_INITIALIZED
         );
         assert_eq!(
             C_GetInfo(std::ptr::null_mut()),
@@ -1265,12 +1497,6 @@ mod tests {
         assert_eq!(
             C_Initialize(&mut a as *mut _ as CK_VOID_PTR),
             CKR_ARGUMENTS_BAD
-        );
-        let mut a = args();
-        a.flags |= CKF_LIBRARY_CANT_CREATE_OS_THREADS;
-        assert_eq!(
-            C_Initialize(&mut a as *mut _ as CK_VOID_PTR),
-            CKR_NEED_TO_CREATE_THREADS
         );
     }
 
@@ -1457,10 +1683,10 @@ mod tests {
         let fl = unsafe { &*fl };
         assert_eq!(
             fl.C_GenerateRandom.map(|f| {
-                // SAFETY: the fixed-answer stub ignores its arguments.
+                // SAFETY: an empty output buffer; the module is not initialized in unit tests.
                 unsafe { f(1, std::ptr::null_mut(), 0) }
             }),
-            Some(CKR_RANDOM_NO_RNG)
+            Some(CKR_CRYPTOKI_NOT_INITIALIZED)
         );
     }
 }

@@ -6,13 +6,14 @@
 //! - `module` keeps the state (slots per reader, sessions) and implements each function safely.
 //! - `token` reads a card once after insertion; polling answers from memory.
 //! - `object` builds the certificate / public key / private key objects per key slot.
-//! - `mechanism` and `crypto` do hashing and padding on the host.
+//! - `mechanism` and `crypto` do hashing and padding on the host; `digest` is `C_Digest*`.
 //!
 //! See `docs/pkcs11.md` for behaviour, choices and limits.
 
 mod cache;
 pub mod config;
 mod crypto;
+mod digest;
 pub mod error;
 mod ffi;
 mod mechanism;

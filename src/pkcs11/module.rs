@@ -7,6 +7,7 @@
 //! `CKR_GENERAL_ERROR`, never a panic.
 
 use super::config::{Config, PinMode};
+use super::digest::{self, DigestOp};
 use super::error::{fail, Error, Result};
 use super::mechanism::{self, DecryptOp, Mechanism, MechanismInfo, Params, SignOp};
 use super::object::{self, AttrValue, Object};
@@ -20,10 +21,7 @@ use cryptoki_sys::*;
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{
-    Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard,
-    TryLockError,
-};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLockWriteGuard, TryLockError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 use zeroize::Zeroizing;
@@ -34,49 +32,60 @@ static EVENTS: Condvar = Condvar::new();
 /// and never reused, even across `C_Finalize`/`C_Initialize`.
 static NEXT_HANDLE: AtomicU64 = AtomicU64::new(1);
 
-/// Held (shared) around every PC/SC call the module makes; `fork()` takes it exclusively (see
-/// [`atfork_prepare`]), so a child is never forked while libpcsclite is inside a call and holding
-/// its internal locks (which would hang the child's own `C_Initialize`).
-static PCSC_GATE: RwLock<()> = RwLock::new(());
-/// Wakes the watcher's blocking wait (`SCardCancel`), for `C_Finalize` and `fork()`.
-static CANCELLER: Mutex<Option<MonitorCanceller>> = Mutex::new(None);
+/// Wakes a blocking status-change wait (`SCardCancel`), for `C_Finalize`: the process that made
+/// it, and the canceller. A child after `fork()` never uses (or releases) its parent's.
+static CANCELLER: Mutex<Option<(u32, MonitorCanceller)>> = Mutex::new(None);
 
 /// What the forking thread holds between the prepare and the parent/child handlers.
 type ForkGuards = (
-    RwLockWriteGuard<'static, ()>,
     MutexGuard<'static, Option<Module>>,
+    MutexGuard<'static, Option<(u32, MonitorCanceller)>>,
+    RwLockWriteGuard<'static, ()>,
 );
 
 thread_local! {
     static FORK_GUARDS: RefCell<Option<ForkGuards>> = const { RefCell::new(None) };
 }
 
-fn gate() -> RwLockReadGuard<'static, ()> {
-    // The gate guards no data: a poisoned gate is still a gate.
-    PCSC_GATE.read().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn cancel_watcher() {
-    if let Ok(c) = CANCELLER.lock() {
-        if let Some(c) = c.as_ref() {
-            let _ = c.cancel();
+/// Sets the canceller of this process's blocking wait (`None`: no wait to wake).
+fn set_canceller(c: Option<MonitorCanceller>) {
+    let Ok(mut g) = CANCELLER.lock() else { return };
+    let me = std::process::id();
+    let old = std::mem::replace(&mut *g, c.map(|c| (me, c)));
+    match old {
+        // Our parent's (we are a forked child): its context is not ours to release.
+        Some((pid, c)) if pid != me => std::mem::forget(c),
+        old => {
+            drop(g);
+            drop(old);
         }
     }
 }
 
-/// The `pthread_atfork` prepare handler: wakes the watcher, waits until no thread is inside
-/// libpcsclite, and holds the module state so the child gets it unlocked and consistent.
-pub fn atfork_prepare() {
-    let gate = loop {
-        cancel_watcher();
-        match PCSC_GATE.try_write() {
-            Ok(g) => break g,
-            Err(TryLockError::Poisoned(p)) => break p.into_inner(),
-            Err(TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(1)),
+fn cancel_wait() {
+    if let Ok(c) = CANCELLER.lock() {
+        if let Some((pid, c)) = c.as_ref() {
+            if *pid == std::process::id() {
+                let _ = c.cancel();
+            }
         }
-    };
+    }
+}
+
+/// The `pthread_atfork` prepare handler. It never waits for card I/O or for a status-change
+/// wait: it takes the module state (held only for work in memory), the canceller, and the PC/SC
+/// context gate ([`pcsc::exclude_context_changes`], held only while a context is set up or
+/// released), so the child gets them unlocked and consistent, and never a libpcsclite whose
+/// process-wide lock was taken. Threads inside a card transaction or a wait go on in the parent;
+/// in the child their copies of the module are left alone (every call answers
+/// `CKR_CRYPTOKI_NOT_INITIALIZED` until the child's own `C_Initialize`).
+pub fn atfork_prepare() {
+    // Lock order: module state, canceller, context gate (a thread holding the state may release
+    // a context, i.e. take the gate, when it drops a token).
     let state = STATE.lock().unwrap_or_else(PoisonError::into_inner);
-    FORK_GUARDS.with(|f| *f.borrow_mut() = Some((gate, state)));
+    let canceller = CANCELLER.lock().unwrap_or_else(PoisonError::into_inner);
+    let gate = pcsc::exclude_context_changes();
+    FORK_GUARDS.with(|f| *f.borrow_mut() = Some((state, canceller, gate)));
 }
 
 /// `pthread_atfork` parent and child handler: releases what [`atfork_prepare`] took.
@@ -84,29 +93,11 @@ pub fn atfork_release() {
     FORK_GUARDS.with(|f| drop(f.borrow_mut().take()));
 }
 
-/// A token's card, locked, with the PC/SC gate held (gate first, then the card: one order).
-struct CardGuard<'a> {
-    card: MutexGuard<'a, Box<dyn crate::card::CardDriver>>,
-    _gate: RwLockReadGuard<'static, ()>,
-}
-
-impl std::ops::Deref for CardGuard<'_> {
-    type Target = Box<dyn crate::card::CardDriver>;
-    fn deref(&self) -> &Self::Target {
-        &self.card
-    }
-}
-
-impl std::ops::DerefMut for CardGuard<'_> {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.card
-    }
-}
+/// A token's card, locked.
+type CardGuard<'a> = MutexGuard<'a, Box<dyn crate::card::CardDriver>>;
 
 fn card_of(t: &Token) -> Result<CardGuard<'_>> {
-    let g = gate();
-    let card = lock_of(&t.card)?;
-    Ok(CardGuard { card, _gate: g })
+    lock_of(&t.card)
 }
 
 fn next_handle() -> CK_ULONG {
@@ -194,6 +185,7 @@ struct Session {
     find: Option<FindOp>,
     sign: Option<SignOp>,
     decrypt: Option<DecryptOp>,
+    digest: Option<DigestOp>,
     objects: Vec<Object>,
 }
 
@@ -210,7 +202,7 @@ pub struct Module {
     next_slot: CK_SLOT_ID,
     sessions: HashMap<CK_SESSION_HANDLE, Session>,
     events: VecDeque<CK_SLOT_ID>,
-    watcher: Option<Watcher>,
+    follow: Follow,
 }
 
 fn lock() -> Result<MutexGuard<'static, Option<Module>>> {
@@ -329,18 +321,28 @@ impl Module {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reader watcher: PC/SC status changes keep slot state current, so polling never asks the card.
+// Reader state: PC/SC status changes keep slot state current, so polling never asks the card.
+// Either a watcher thread follows them, or (an application that does not let the module create
+// threads, `CKF_LIBRARY_CANT_CREATE_OS_THREADS`) the caller's own calls look with a
+// zero-timeout `SCardGetStatusChange`.
+
+/// The name of the watcher thread.
+pub const READER_THREAD: &str = "sello-pkcs11-readers";
+
+/// How slot state is kept current.
+enum Follow {
+    /// A thread of the module's blocks in `SCardGetStatusChange`.
+    Thread(Watcher),
+    /// No thread: slot calls poll on the caller's thread; a blocking `C_WaitForSlotEvent` waits
+    /// on the caller's thread. `None` inside: no PC/SC service when initialized.
+    Poll(Arc<Mutex<Option<ReaderMonitor>>>),
+}
 
 /// The watcher thread: blocks in `SCardGetStatusChange` (woken by a change, by `SCardCancel` from
-/// `C_Finalize` or `fork()`, or after `interval` at the latest to look at `stop`). It holds the
-/// PC/SC gate only while inside libpcsclite.
+/// `C_Finalize`, or after `interval` at the latest to look at `stop`).
 fn watch(stop: Arc<AtomicBool>, interval: Duration) {
     while !stop.load(Ordering::SeqCst) {
-        let monitor = {
-            let _g = gate();
-            ReaderMonitor::new()
-        };
-        let mut monitor = match monitor {
+        let mut monitor = match ReaderMonitor::new() {
             Ok(m) => m,
             Err(_) => {
                 // No PC/SC service (yet): try again later.
@@ -348,12 +350,9 @@ fn watch(stop: Arc<AtomicBool>, interval: Duration) {
                 continue;
             }
         };
-        if let Ok(mut c) = CANCELLER.lock() {
-            *c = Some(monitor.canceller());
-        }
+        set_canceller(Some(monitor.canceller()));
         let mut first = true;
         while !stop.load(Ordering::SeqCst) {
-            let g = gate();
             match monitor.wait(interval) {
                 Ok(events) => {
                     if !events.is_empty() {
@@ -362,18 +361,65 @@ fn watch(stop: Arc<AtomicBool>, interval: Duration) {
                     first = false;
                 }
                 Err(_) => {
-                    drop(g);
                     std::thread::sleep(interval / 4);
                     break;
                 }
             }
         }
-        if let Ok(mut c) = CANCELLER.lock() {
-            *c = None;
-        }
-        let _g = gate();
+        set_canceller(None);
         drop(monitor);
     }
+}
+
+/// Poll mode: looks at PC/SC once without waiting (`timeout` zero), or waits up to `timeout`,
+/// and applies what changed. Another thread already looking is enough for a zero-timeout look.
+/// `false`: there is no PC/SC service to look at.
+fn poll(timeout: Duration) -> Result<bool> {
+    let monitor = with(|m| match &m.follow {
+        Follow::Poll(p) => Ok(Some(p.clone())),
+        Follow::Thread(_) => Ok(None),
+    })?;
+    let Some(monitor) = monitor else {
+        return Ok(true);
+    };
+    let mut g = if timeout.is_zero() {
+        match monitor.try_lock() {
+            Ok(g) => g,
+            Err(TryLockError::WouldBlock) => return Ok(true),
+            Err(TryLockError::Poisoned(_)) => return fail(CKR_GENERAL_ERROR),
+        }
+    } else {
+        lock_of(&monitor)?
+    };
+    if g.is_none() {
+        // No PC/SC service at C_Initialize: try again now.
+        let Ok(mut fresh) = ReaderMonitor::new() else {
+            return Ok(false);
+        };
+        if let Ok(events) = fresh.wait(Duration::ZERO) {
+            apply_events(&events, true);
+        }
+        set_canceller(Some(fresh.canceller()));
+        *g = Some(fresh);
+        return Ok(true);
+    }
+    let Some(mon) = g.as_mut() else {
+        return Ok(false);
+    };
+    match mon.wait(timeout) {
+        Ok(events) => {
+            if !events.is_empty() {
+                apply_events(&events, true);
+            }
+        }
+        Err(_) => {
+            // pcscd went away: start over on the next look.
+            set_canceller(None);
+            *g = None;
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 fn apply_events(events: &[ReaderEvent], notify: bool) {
@@ -397,13 +443,10 @@ fn apply_events(events: &[ReaderEvent], notify: bool) {
 
 /// `C_Initialize`, once `ffi` has checked the arguments. An application's mutex (§5.4, case 3)
 /// is `ffi`'s: it is taken around every call; the state here keeps its own OS locks in every
-/// case (the reader watcher is a thread of the module's, outside any call).
-pub fn initialize() -> Result<()> {
-    // PC/SC before the state lock (lock order: gate, then state).
-    let readers = {
-        let _g = gate();
-        pcsc::list_readers()
-    };
+/// case. `threads`: the module may create a thread to follow readers (else the application's
+/// calls poll, `CKF_LIBRARY_CANT_CREATE_OS_THREADS`).
+pub fn initialize(threads: bool) -> Result<()> {
+    let readers = pcsc::list_readers();
     let mut g = lock()?;
     if let Some(m) = g.as_ref() {
         if m.pid == std::process::id() {
@@ -416,6 +459,27 @@ pub fn initialize() -> Result<()> {
         }
     }
     let config = Config::load();
+    let interval = Duration::from_millis(config.watch_interval_ms.max(10));
+    let follow = if threads {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stop2 = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name(READER_THREAD.into())
+            .spawn(move || watch(stop2, interval))
+            .map_err(|_| Error::Rv(CKR_CANT_LOCK))?;
+        Follow::Thread(Watcher {
+            stop,
+            thread: Some(thread),
+        })
+    } else {
+        // The initial state is the reader list below; later changes are events.
+        let monitor = ReaderMonitor::new().ok().map(|mut mon| {
+            let _ = mon.wait(Duration::ZERO);
+            set_canceller(Some(mon.canceller()));
+            mon
+        });
+        Follow::Poll(Arc::new(Mutex::new(monitor)))
+    };
     let mut m = Module {
         pid: std::process::id(),
         config,
@@ -423,30 +487,19 @@ pub fn initialize() -> Result<()> {
         next_slot: 0,
         sessions: HashMap::new(),
         events: VecDeque::new(),
-        watcher: None,
+        follow,
     };
     if let Ok(readers) = readers {
         for r in readers {
             m.reader_added(&r.name, r.card_present);
         }
     }
-    let stop = Arc::new(AtomicBool::new(false));
-    let interval = Duration::from_millis(m.config.watch_interval_ms.max(10));
-    let stop2 = stop.clone();
-    let thread = std::thread::Builder::new()
-        .name("sello-pkcs11-readers".into())
-        .spawn(move || watch(stop2, interval))
-        .map_err(|_| Error::Rv(CKR_CANT_LOCK))?;
-    m.watcher = Some(Watcher {
-        stop,
-        thread: Some(thread),
-    });
     *g = Some(m);
     Ok(())
 }
 
 /// `C_Finalize`: logs out of every card this process logged in to (VERIFY P1=FF), closes the
-/// sessions, stops the watcher and releases PC/SC.
+/// sessions, stops the watcher (or wakes a caller waiting for a slot event) and releases PC/SC.
 pub fn finalize() -> Result<()> {
     let m = {
         let mut g = lock()?;
@@ -464,15 +517,20 @@ pub fn finalize() -> Result<()> {
             logout_card(t);
         }
     }
-    if let Some(mut w) = m.watcher.take() {
-        w.stop.store(true, Ordering::SeqCst);
-        cancel_watcher();
-        if let Some(t) = w.thread.take() {
-            let _ = t.join();
+    match &mut m.follow {
+        Follow::Thread(w) => {
+            w.stop.store(true, Ordering::SeqCst);
+            cancel_wait();
+            if let Some(t) = w.thread.take() {
+                let _ = t.join();
+            }
+        }
+        Follow::Poll(_) => {
+            // A caller blocked in C_WaitForSlotEvent returns; it drops the monitor last.
+            cancel_wait();
+            set_canceller(None);
         }
     }
-    // Closing the card connections talks to pcscd.
-    let _g = gate();
     drop(m);
     Ok(())
 }
@@ -493,6 +551,22 @@ fn logout_card(t: &Token) {
     }
 }
 
+/// `CKR_CRYPTOKI_NOT_INITIALIZED` unless the module is initialized in this process.
+pub fn check_initialized() -> Result<()> {
+    with(|_| Ok(()))
+}
+
+/// The order of PKCS#11 3.0 §5.1: not initialized, then an invalid session, before any
+/// argument is looked at.
+pub fn check_session(h: CK_SESSION_HANDLE) -> Result<()> {
+    with(|m| m.session(h).map(|_| ()))
+}
+
+/// As [`check_session`] for a slot.
+pub fn check_slot(id: CK_SLOT_ID) -> Result<()> {
+    with(|m| m.slot(id).map(|_| ()))
+}
+
 /// Whether the module is initialized in this process.
 pub fn is_initialized() -> bool {
     with(|_| Ok(())).is_ok()
@@ -503,6 +577,7 @@ pub fn is_initialized() -> bool {
 
 /// `C_GetSlotList`.
 pub fn slot_list(token_present: bool) -> Result<Vec<CK_SLOT_ID>> {
+    poll(Duration::ZERO)?;
     with(|m| {
         Ok(m.slots
             .iter()
@@ -514,6 +589,7 @@ pub fn slot_list(token_present: bool) -> Result<Vec<CK_SLOT_ID>> {
 
 /// `C_GetSlotInfo` (from watcher state; never touches the card).
 pub fn slot_info(id: CK_SLOT_ID) -> Result<SlotInfo> {
+    poll(Duration::ZERO)?;
     with(|m| {
         let s = m.slot(id)?;
         let mut flags = CKF_HW_SLOT | CKF_REMOVABLE_DEVICE;
@@ -529,6 +605,7 @@ pub fn slot_info(id: CK_SLOT_ID) -> Result<SlotInfo> {
 
 /// The token in slot `id`, reading the card the first time after insertion.
 fn token(id: CK_SLOT_ID) -> Result<Arc<Token>> {
+    poll(Duration::ZERO)?;
     let (reader, generation, load_lock, disk_cache, trust_record) = with(|m| {
         let s = m.slot(id)?;
         if !s.card_present {
@@ -549,8 +626,6 @@ fn token(id: CK_SLOT_ID) -> Result<Arc<Token>> {
     if let Some(t) = with(|m| Ok(m.slot(id)?.token.clone()))? {
         return Ok(t);
     }
-    // Held to the end: a token dropped below closes its connection inside the gate.
-    let _g = gate();
     let token = match Token::load(&reader, disk_cache, trust_record, next_handle) {
         Ok(t) => Arc::new(t),
         Err(Error::Card(e)) if e.is_card_removed() => return fail(CKR_TOKEN_NOT_PRESENT),
@@ -648,17 +723,51 @@ pub fn token_info(id: CK_SLOT_ID) -> Result<TokenInfo> {
 /// `C_GetMechanismList`.
 pub fn mechanism_list(id: CK_SLOT_ID) -> Result<Vec<CK_MECHANISM_TYPE>> {
     with(|m| m.slot(id).map(|_| ()))?;
-    Ok(mechanism::MECHANISMS.iter().map(|i| i.kind).collect())
+    Ok(mechanism::MECHANISMS
+        .iter()
+        .map(|i| i.kind)
+        .chain(digest::MECHANISMS.iter().map(|(k, _)| *k))
+        .collect())
 }
 
 /// `C_GetMechanismInfo`.
 pub fn mechanism_info(id: CK_SLOT_ID, kind: CK_MECHANISM_TYPE) -> Result<MechanismInfo> {
     with(|m| m.slot(id).map(|_| ()))?;
+    if let Some(flags) = digest::flags(kind) {
+        return Ok(MechanismInfo {
+            kind,
+            min_bits: 0,
+            max_bits: 0,
+            flags,
+        });
+    }
     mechanism::info(kind)
 }
 
 /// `C_WaitForSlotEvent`: the next slot whose state changed; `CKR_NO_EVENT` with `dont_block`.
 pub fn wait_for_slot_event(dont_block: bool) -> Result<CK_SLOT_ID> {
+    let (polling, interval) = with(|m| {
+        Ok((
+            matches!(m.follow, Follow::Poll(_)),
+            Duration::from_millis(m.config.watch_interval_ms.max(10)),
+        ))
+    })?;
+    if polling {
+        // No thread of ours: look on the caller's thread (C_Finalize cancels the wait).
+        loop {
+            if let Some(id) = with(|m| Ok(m.events.pop_front()))? {
+                return Ok(id);
+            }
+            if dont_block {
+                poll(Duration::ZERO)?;
+                return with(|m| m.events.pop_front().ok_or(Error::Rv(CKR_NO_EVENT)));
+            }
+            if !poll(interval)? {
+                // No PC/SC service: look again later.
+                std::thread::sleep(interval);
+            }
+        }
+    }
     let mut g = lock()?;
     loop {
         match g.as_mut() {
@@ -700,6 +809,7 @@ pub fn open_session(id: CK_SLOT_ID, flags: CK_FLAGS) -> Result<CK_SESSION_HANDLE
                 find: None,
                 sign: None,
                 decrypt: None,
+                digest: None,
                 objects: Vec::new(),
             },
         );
@@ -756,6 +866,7 @@ pub fn close_all_sessions(id: CK_SLOT_ID) -> Result<()> {
 
 /// `C_GetSessionInfo` (from memory).
 pub fn session_info(h: CK_SESSION_HANDLE) -> Result<SessionInfo> {
+    poll(Duration::ZERO)?;
     let (slot, rw, t) = with(|m| {
         let s = m.session(h)?;
         Ok((s.slot, s.rw, s.token.clone()))
@@ -1133,7 +1244,8 @@ pub fn find(h: CK_SESSION_HANDLE, max: usize) -> Result<Vec<CK_OBJECT_HANDLE>> {
             .find
             .as_mut()
             .ok_or(Error::Rv(CKR_OPERATION_NOT_INITIALIZED))?;
-        let end = (f.pos + max).min(f.handles.len());
+        // ULONG_MAX after a partial read must not wrap around to the start.
+        let end = f.pos.saturating_add(max).min(f.handles.len());
         let out = f.handles.get(f.pos..end).unwrap_or_default().to_vec();
         f.pos = end;
         Ok(out)
@@ -1295,7 +1407,7 @@ fn authorize<'a>(
 ) -> Result<Auth<'a>> {
     let needs_context = key.always_authenticate && context.is_none();
     let program = pinentry_program()?;
-    // Lock order: dialog, then gate, card, login state, module state.
+    // Lock order: dialog, then card, login state, module state.
     let dialog = if program.is_some() && key.needs_pin && !needs_context {
         Some(lock_of(&t.dialog)?)
     } else {
@@ -1487,6 +1599,109 @@ pub fn decrypt(h: CK_SESSION_HANDLE, data: &[u8], cap: Option<usize>) -> Result<
         }
         _ => Ok(Output::Data(plain)),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message digests (§5.11), in software. As the other operations: a size query or a buffer too
+// small keeps the operation; any other error ends it; `C_Digest` after `C_DigestUpdate` is
+// `CKR_OPERATION_ACTIVE` and ends it.
+
+/// `C_DigestInit`.
+pub fn digest_init(h: CK_SESSION_HANDLE, mech: &Mechanism) -> Result<()> {
+    with(|m| {
+        let s = m.session(h)?;
+        if s.digest.is_some() {
+            return fail(CKR_OPERATION_ACTIVE);
+        }
+        if mech.params != Params::None {
+            return fail(CKR_MECHANISM_PARAM_INVALID);
+        }
+        s.digest = Some(DigestOp::new(mech.kind)?);
+        Ok(())
+    })
+}
+
+/// `C_Digest` (`data` whole) and `C_DigestFinal` (`None`).
+pub fn digest(h: CK_SESSION_HANDLE, data: Option<&[u8]>, cap: Option<usize>) -> Result<Output> {
+    with(|m| {
+        let s = m.session(h)?;
+        let op = s
+            .digest
+            .as_ref()
+            .ok_or(Error::Rv(CKR_OPERATION_NOT_INITIALIZED))?;
+        if data.is_some() && op.multi_part {
+            s.digest = None;
+            return fail(CKR_OPERATION_ACTIVE);
+        }
+        match cap {
+            None => return Ok(Output::Size(op.len)),
+            Some(c) if c < op.len => return Ok(Output::TooSmall(op.len)),
+            _ => {}
+        }
+        let mut op = s
+            .digest
+            .take()
+            .ok_or(Error::Rv(CKR_OPERATION_NOT_INITIALIZED))?;
+        if let Some(d) = data {
+            op.update(d);
+        }
+        Ok(Output::Data(Zeroizing::new(op.finish())))
+    })
+}
+
+/// `C_DigestUpdate`.
+pub fn digest_update(h: CK_SESSION_HANDLE, data: &[u8]) -> Result<()> {
+    with(|m| {
+        let op = m
+            .session(h)?
+            .digest
+            .as_mut()
+            .ok_or(Error::Rv(CKR_OPERATION_NOT_INITIALIZED))?;
+        op.multi_part = true;
+        op.update(data);
+        Ok(())
+    })
+}
+
+/// `C_DigestKey`: a secret key whose value the module holds and may show (an ECDH shared
+/// secret derived as extractable); the card's keys never leave it (`CKR_KEY_INDIGESTIBLE`).
+pub fn digest_key(h: CK_SESSION_HANDLE, key: CK_OBJECT_HANDLE) -> Result<()> {
+    let (t, _) = session_token(h)?;
+    let logged_in = shows_private(&t)?;
+    with(|m| {
+        let s = m.session(h)?;
+        if s.digest.is_none() {
+            return fail(CKR_OPERATION_NOT_INITIALIZED);
+        }
+        let value = match object_in(&t, s, key, logged_in) {
+            Err(_) => Err(Error::Rv(CKR_KEY_HANDLE_INVALID)),
+            Ok(o) => {
+                let class = match o.get(CKA_CLASS) {
+                    AttrValue::Value(v) => v.to_vec(),
+                    _ => Vec::new(),
+                };
+                match o.get(CKA_VALUE) {
+                    AttrValue::Value(v) if class == CKO_SECRET_KEY.to_ne_bytes() => {
+                        Ok(Zeroizing::new(v.to_vec()))
+                    }
+                    _ => Err(Error::Rv(CKR_KEY_INDIGESTIBLE)),
+                }
+            }
+        };
+        match value {
+            Ok(v) => {
+                if let Some(op) = s.digest.as_mut() {
+                    op.multi_part = true;
+                    op.update(&v);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                s.digest = None;
+                Err(e)
+            }
+        }
+    })
 }
 
 /// `C_DeriveKey` with `CKM_ECDH1_DERIVE` (`CKD_NULL`): the card computes the shared secret,

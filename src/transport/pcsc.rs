@@ -8,6 +8,7 @@
 use super::{CardTransport, RawTransaction, TransportError};
 use pcsc::{Context, Disposition, Protocols, ReaderState, Scope, ShareMode, State};
 use std::ffi::{CStr, CString};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
 /// How many times a transaction start is retried after a reset/reinsertion before giving up.
@@ -40,7 +41,33 @@ fn map_err(context: &'static str, e: pcsc::Error) -> TransportError {
     }
 }
 
+/// Held (shared) while a PC/SC context is set up or released. These are the calls during which
+/// libpcsclite holds its process-wide lock across an exchange with pcscd; every other call takes
+/// it only for a lookup in memory. A `fork()` handler that holds this gate exclusively
+/// ([`exclude_context_changes`]) therefore never leaves a child with that lock taken, and never
+/// waits for a card or for a blocking status-change wait: those run outside the gate.
+static CONTEXT_GATE: RwLock<()> = RwLock::new(());
+
+fn context_gate() -> RwLockReadGuard<'static, ()> {
+    // The gate guards no data: a poisoned gate is still a gate.
+    CONTEXT_GATE.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Waits until no thread of this process is setting up or releasing a PC/SC context (an
+/// exchange of milliseconds with pcscd, never card I/O) and keeps new ones out while held: for a
+/// `pthread_atfork` prepare handler.
+pub fn exclude_context_changes() -> RwLockWriteGuard<'static, ()> {
+    CONTEXT_GATE.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Drops `x` (which may release the last handle of a PC/SC context) inside the gate.
+fn release<T>(x: T) {
+    let _g = context_gate();
+    drop(x);
+}
+
 fn establish() -> Result<Context, TransportError> {
+    let _g = context_gate();
     Context::establish(Scope::User).map_err(|e| map_err("establish", e))
 }
 
@@ -58,6 +85,12 @@ pub struct ReaderInfo {
 /// Lists readers and whether each holds a card. No readers gives an empty list.
 pub fn list_readers() -> Result<Vec<ReaderInfo>, TransportError> {
     let ctx = establish()?;
+    let r = list_readers_in(&ctx);
+    release(ctx);
+    r
+}
+
+fn list_readers_in(ctx: &Context) -> Result<Vec<ReaderInfo>, TransportError> {
     let names = match ctx.list_readers_owned() {
         Ok(n) => n,
         Err(pcsc::Error::NoReadersAvailable) => return Ok(Vec::new()),
@@ -106,6 +139,12 @@ impl PcscTransport {
     /// Connects (shared, T=0 or T=1) to the card in `reader`.
     pub fn connect(reader: &str) -> Result<Self, TransportError> {
         let ctx = establish()?;
+        let r = Self::connect_in(&ctx, reader);
+        release(ctx);
+        r
+    }
+
+    fn connect_in(ctx: &Context, reader: &str) -> Result<Self, TransportError> {
         let name =
             CString::new(reader).map_err(|_| TransportError::ReaderNotFound(reader.to_owned()))?;
         let card = ctx
@@ -114,7 +153,13 @@ impl PcscTransport {
                 pcsc::Error::UnknownReader => TransportError::ReaderNotFound(reader.into()),
                 e => map_err("connect", e),
             })?;
-        let (atr, t0) = card_status(&card)?;
+        let (atr, t0) = match card_status(&card) {
+            Ok(v) => v,
+            Err(e) => {
+                release(card);
+                return Err(e);
+            }
+        };
         Ok(Self {
             card: Some(card),
             reader: reader.to_owned(),
@@ -150,8 +195,12 @@ fn card_status(card: &pcsc::Card) -> Result<(Vec<u8>, bool), TransportError> {
 impl Drop for PcscTransport {
     fn drop(&mut self) {
         if let Some(card) = self.card.take() {
-            // Never reset a shared card: other applications keep their state.
-            let _ = card.disconnect(Disposition::LeaveCard);
+            // Never reset a shared card: other applications keep their state. The card holds
+            // the last handle of its context.
+            let _g = context_gate();
+            if let Err((card, _)) = card.disconnect(Disposition::LeaveCard) {
+                drop(card);
+            }
         }
     }
 }
@@ -296,7 +345,13 @@ pub enum ReaderEvent {
 
 /// Interrupts a [`ReaderMonitor::wait`] from another thread (`SCardCancel`).
 #[derive(Clone)]
-pub struct MonitorCanceller(Context);
+pub struct MonitorCanceller(Option<Context>);
+
+impl Drop for MonitorCanceller {
+    fn drop(&mut self) {
+        release(self.0.take());
+    }
+}
 
 impl std::fmt::Debug for MonitorCanceller {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -307,14 +362,18 @@ impl std::fmt::Debug for MonitorCanceller {
 impl MonitorCanceller {
     /// Makes the pending (or next) wait return at once with no events.
     pub fn cancel(&self) -> Result<(), TransportError> {
-        self.0.cancel().map_err(|e| map_err("cancel wait", e))
+        match &self.0 {
+            Some(c) => c.cancel().map_err(|e| map_err("cancel wait", e)),
+            None => Ok(()),
+        }
     }
 }
 
 /// Watches readers and cards (`SCardGetStatusChange`, with `\\?PnP?\Notification` for reader
 /// arrival and removal).
 pub struct ReaderMonitor {
-    ctx: Context,
+    /// Always `Some` until dropped (then released inside the gate).
+    ctx: Option<Context>,
     states: Vec<ReaderState>,
     initial: bool,
 }
@@ -327,12 +386,18 @@ impl std::fmt::Debug for ReaderMonitor {
     }
 }
 
+impl Drop for ReaderMonitor {
+    fn drop(&mut self) {
+        release(self.ctx.take());
+    }
+}
+
 impl ReaderMonitor {
     /// Starts monitoring. The first [`wait`](Self::wait) reports the readers and cards present.
     pub fn new() -> Result<Self, TransportError> {
         let ctx = establish()?;
         Ok(Self {
-            ctx,
+            ctx: Some(ctx),
             states: vec![ReaderState::new(pcsc::PNP_NOTIFICATION(), State::UNAWARE)],
             initial: true,
         })
@@ -359,7 +424,10 @@ impl ReaderMonitor {
         } else {
             timeout
         };
-        match self.ctx.get_status_change(wait, &mut self.states) {
+        let Some(ctx) = self.ctx.as_ref() else {
+            return Ok(events);
+        };
+        match ctx.get_status_change(wait, &mut self.states) {
             Ok(()) => {}
             Err(pcsc::Error::Timeout) => {
                 if !self.initial {
@@ -400,7 +468,10 @@ impl ReaderMonitor {
     }
 
     fn refresh_readers(&mut self, events: &mut Vec<ReaderEvent>) -> Result<(), TransportError> {
-        let names = match self.ctx.list_readers_owned() {
+        let Some(ctx) = self.ctx.as_ref() else {
+            return Ok(());
+        };
+        let names = match ctx.list_readers_owned() {
             Ok(n) => n,
             Err(pcsc::Error::NoReadersAvailable) => Vec::new(),
             Err(e) => return Err(map_err("list readers", e)),
