@@ -28,7 +28,7 @@ use crate::enroll::journal::JournalStore;
 use crate::enroll::local::{pem_decode_all, LocalIssuer};
 use crate::enroll::{EnrollError, Enroller, EnrollmentCode, Purpose};
 use crate::pin::Puk;
-use crate::profile::{self, Identity, SecretRule};
+use crate::profile::{self, Identity, Profile, SecretRule};
 use crate::transport::{trace::Sink, Transport};
 
 /// `sello activate` arguments.
@@ -77,6 +77,10 @@ pub(crate) struct ActivateArgs {
         conflicts_with = "est_trust"
     )]
     est_pin: Option<String>,
+    /// HTTP proxy for the EST server (`http://[user:password@]host:port`, CONNECT), or `none`;
+    /// default: HTTPS_PROXY / ALL_PROXY with NO_PROXY from the environment.
+    #[arg(long, requires = "est")]
+    proxy: Option<String>,
     /// File holding the operator's management-key secret (derived: master secret; explicit:
     /// the key in hex).
     #[arg(long, env = "SELLO_MGMT_SECRET_FILE")]
@@ -153,7 +157,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
         algorithms.insert(slot, alg);
     }
 
-    let (anchors, mut enroller) = enrollment(ctx, args, &identity)?;
+    let (anchors, mut enroller) = enrollment(ctx, args, &identity, &profile)?;
 
     let mut source = SecretSource::from_flag(args.pin_stdin || args.mgmt_secret_stdin);
     let secret = super::input::operator_secret(
@@ -214,6 +218,7 @@ fn via_daemon(
         est: args.est.clone(),
         est_trust: path(&args.est_trust)?,
         est_pin: args.est_pin.clone(),
+        proxy: args.proxy.clone(),
         local_ca: path(&args.local_ca)?,
     };
     let mut job = serde_json::to_value(&spec)?;
@@ -239,7 +244,12 @@ type Enrollment = (Vec<Vec<u8>>, Box<dyn Enroller>);
 /// The CA certificates issued certificates must chain to, and the way to the CA: EST (the trust
 /// anchors default to the server's `/cacerts`, fetched over TLS authenticated by `--est-trust` or
 /// `--est-pin`, RFC 7030 §4.1.3) or a local training CA.
-fn enrollment(ctx: &Ctx, args: &ActivateArgs, identity: &Identity) -> anyhow::Result<Enrollment> {
+fn enrollment(
+    ctx: &Ctx,
+    args: &ActivateArgs,
+    identity: &Identity,
+    profile: &Profile,
+) -> anyhow::Result<Enrollment> {
     let read_anchors = |path: &Path| -> anyhow::Result<Vec<Vec<u8>>> {
         let anchors = pem_decode_all(
             &std::fs::read_to_string(path)
@@ -251,7 +261,7 @@ fn enrollment(ctx: &Ctx, args: &ActivateArgs, identity: &Identity) -> anyhow::Re
         Ok(anchors)
     };
     if let Some(url) = &args.est {
-        return est_enrollment(ctx, args, identity, url, read_anchors);
+        return est_enrollment(ctx, args, identity, profile, url, read_anchors);
     }
     match (&args.local_ca, &args.ca_cert) {
         (Some(dir), ca_cert) => {
@@ -269,6 +279,7 @@ fn est_enrollment(
     ctx: &Ctx,
     args: &ActivateArgs,
     identity: &Identity,
+    profile: &Profile,
     url: &str,
     read_anchors: impl Fn(&Path) -> anyhow::Result<Vec<Vec<u8>>>,
 ) -> anyhow::Result<Enrollment> {
@@ -279,7 +290,11 @@ fn est_enrollment(
             "how should the EST server be recognised? give --est-trust PEM or --est-pin SHA256"
         ),
     };
-    let client = EstClient::new(EstClientConfig::new(url, trust))?;
+    let mut config = EstClientConfig::new(url, trust);
+    if let Some(proxy) = &args.proxy {
+        config.proxy = crate::enroll::est::ProxySetting::from_arg(proxy);
+    }
+    let client = EstClient::new(config)?;
     let anchors = match &args.ca_cert {
         Some(f) => read_anchors(f)?,
         None => client
@@ -313,7 +328,12 @@ fn est_enrollment(
             );
         }
     });
-    let enroller = EstEnroller::new(client, identity.nif.as_str(), on_wait);
+    let enroller = EstEnroller::new(
+        client,
+        identity.nif.as_str(),
+        profile.enrollment.clone(),
+        on_wait,
+    );
     Ok((anchors, Box::new(enroller)))
 }
 
@@ -322,6 +342,7 @@ fn est_enrollment(
     _: &Ctx,
     _: &ActivateArgs,
     _: &Identity,
+    _: &Profile,
     _: &str,
     _: impl Fn(&Path) -> anyhow::Result<Vec<Vec<u8>>>,
 ) -> anyhow::Result<Enrollment> {

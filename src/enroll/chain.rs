@@ -4,11 +4,11 @@
 //! the subject and e-mail that were requested, is not a CA, and has a sane validity.
 
 use x509_parser::certificate::X509Certificate;
-use x509_parser::extensions::GeneralName;
+use x509_parser::extensions::{GeneralName, ParsedExtension};
 
 use crate::card::PublicKey;
 use crate::enroll::verify::verify_signature;
-use crate::profile::Subject;
+use crate::profile::{CertificateRule, Subject};
 
 /// Most validity a leaf may have (10 years); a CA sending more is misconfigured.
 const MAX_VALIDITY_SECS: i64 = 10 * 366 * 86_400;
@@ -43,6 +43,10 @@ pub enum CertCheckError {
     /// The leaf is a CA certificate.
     #[error("the returned certificate is a CA certificate")]
     LeafIsCa,
+    /// The certificate does not fit the slot's purpose or the profile's certificate rule (key
+    /// usage, extended key usage, policies, validity length).
+    #[error("the certificate does not fit the slot's purpose: {0}")]
+    Purpose(String),
     /// No path to a trust anchor.
     #[error("the certificate does not chain to the configured CA: {0}")]
     Untrusted(String),
@@ -223,4 +227,149 @@ pub fn check_issued(
         current = issuer;
     }
     Err(CertCheckError::Untrusted("the chain is too long".into()))
+}
+
+/// The key usage bits of a certificate, by their RFC 5280 names; `None` without the extension.
+fn key_usage_names(cert: &X509Certificate<'_>) -> Result<Option<Vec<&'static str>>, String> {
+    let ku = cert
+        .key_usage()
+        .map_err(|e| format!("unreadable key usage extension: {e}"))?;
+    Ok(ku.map(|ku| {
+        let ku = ku.value;
+        [
+            (ku.digital_signature(), "digitalSignature"),
+            (ku.non_repudiation(), "nonRepudiation"),
+            (ku.key_encipherment(), "keyEncipherment"),
+            (ku.data_encipherment(), "dataEncipherment"),
+            (ku.key_agreement(), "keyAgreement"),
+            (ku.key_cert_sign(), "keyCertSign"),
+            (ku.crl_sign(), "cRLSign"),
+            (ku.encipher_only(), "encipherOnly"),
+            (ku.decipher_only(), "decipherOnly"),
+        ]
+        .into_iter()
+        .filter_map(|(set, name)| set.then_some(name))
+        .collect()
+    }))
+}
+
+/// The extended key usages of a certificate (dotted OIDs); empty without the extension.
+fn extended_key_usages(cert: &X509Certificate<'_>) -> Result<Vec<String>, String> {
+    let Some(eku) = cert
+        .extended_key_usage()
+        .map_err(|e| format!("unreadable extended key usage extension: {e}"))?
+    else {
+        return Ok(Vec::new());
+    };
+    let eku = eku.value;
+    let mut out: Vec<String> = [
+        (eku.any, "2.5.29.37.0"),
+        (eku.server_auth, "1.3.6.1.5.5.7.3.1"),
+        (eku.client_auth, "1.3.6.1.5.5.7.3.2"),
+        (eku.code_signing, "1.3.6.1.5.5.7.3.3"),
+        (eku.email_protection, "1.3.6.1.5.5.7.3.4"),
+        (eku.time_stamping, "1.3.6.1.5.5.7.3.8"),
+        (eku.ocsp_signing, "1.3.6.1.5.5.7.3.9"),
+    ]
+    .into_iter()
+    .filter(|(set, _)| *set)
+    .map(|(_, oid)| oid.to_owned())
+    .collect();
+    out.extend(eku.other.iter().map(|o| o.to_id_string()));
+    Ok(out)
+}
+
+/// The certificate policies of a certificate (dotted OIDs).
+fn policies(cert: &X509Certificate<'_>) -> Vec<String> {
+    cert.extensions()
+        .iter()
+        .filter_map(|e| match e.parsed_extension() {
+            ParsedExtension::CertificatePolicies(p) => Some(p),
+            _ => None,
+        })
+        .flat_map(|p| p.iter().map(|i| i.policy_id.to_id_string()))
+        .collect()
+}
+
+/// Checks the leaf of `chain` against the slot's [`CertificateRule`] (RFC 5280 §4.2.1.3 key
+/// usage, §4.2.1.12 extended key usage, §4.2.1.4 certificate policies, and the validity length
+/// the profile states). Run after [`check_issued`], before anything is written to the card: a
+/// "signature" certificate without nonRepudiation is refused here.
+pub fn check_purpose(chain: &[Vec<u8>], rule: &CertificateRule) -> Result<(), CertCheckError> {
+    let leaf_der = chain.first().ok_or(CertCheckError::Empty)?;
+    let leaf = parse(leaf_der, 0)?;
+    if !rule.key_usage.is_empty() {
+        let present = key_usage_names(&leaf)
+            .map_err(CertCheckError::Purpose)?
+            .ok_or_else(|| {
+                CertCheckError::Purpose(format!(
+                    "it has no key usage extension; {} is required",
+                    rule.key_usage.join(", ")
+                ))
+            })?;
+        let missing: Vec<&str> = rule
+            .key_usage
+            .iter()
+            .map(String::as_str)
+            .filter(|k| !present.contains(k))
+            .collect();
+        if !missing.is_empty() {
+            return Err(CertCheckError::Purpose(format!(
+                "key usage {} is required, the certificate has {}",
+                missing.join(", "),
+                if present.is_empty() {
+                    "none".to_owned()
+                } else {
+                    present.join(", ")
+                }
+            )));
+        }
+    }
+    if !rule.extended_key_usage.is_empty() {
+        let present = extended_key_usages(&leaf).map_err(CertCheckError::Purpose)?;
+        if let Some(m) = rule
+            .extended_key_usage
+            .iter()
+            .find(|oid| !present.contains(oid))
+        {
+            return Err(CertCheckError::Purpose(format!(
+                "extended key usage {m} is required, the certificate has {}",
+                if present.is_empty() {
+                    "none".to_owned()
+                } else {
+                    present.join(", ")
+                }
+            )));
+        }
+    }
+    if !rule.policies.is_empty() {
+        let present = policies(&leaf);
+        if let Some(m) = rule.policies.iter().find(|oid| !present.contains(oid)) {
+            return Err(CertCheckError::Purpose(format!(
+                "certificate policy {m} is required, the certificate has {}",
+                if present.is_empty() {
+                    "none".to_owned()
+                } else {
+                    present.join(", ")
+                }
+            )));
+        }
+    }
+    let v = leaf.validity();
+    let days = (v.not_after.timestamp() - v.not_before.timestamp()) / 86_400;
+    if let Some(max) = rule.max_validity_days {
+        if days > i64::from(max) {
+            return Err(CertCheckError::Validity(format!(
+                "it is valid for {days} days, the profile allows at most {max}"
+            )));
+        }
+    }
+    if let Some(min) = rule.min_validity_days {
+        if days < i64::from(min) {
+            return Err(CertCheckError::Validity(format!(
+                "it is valid for {days} days, the profile requires at least {min}"
+            )));
+        }
+    }
+    Ok(())
 }

@@ -1161,12 +1161,12 @@ impl<'a> Renewal<'a> {
                 source: classify(e),
             })?;
         let accepted =
-            chain::check_issued(&chain, &self.request.trust_anchors, pk, &t.subject, now).map_err(
-                |source| RenewError::Certificate {
+            chain::check_issued(&chain, &self.request.trust_anchors, pk, &t.subject, now)
+                .and_then(|a| chain::check_purpose(&chain, &t.spec.certificate).map(|()| a))
+                .map_err(|source| RenewError::Certificate {
                     slot: t.name.clone(),
                     source,
-                },
-            )?;
+                })?;
         if let Some(r) = self.journal.slot_mut(&t.name) {
             r.certificate = Some(chain.iter().map(|c| pem_encode("CERTIFICATE", c)).collect());
             r.certificate_info = Some(CertificateInfo {
