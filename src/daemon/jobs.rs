@@ -694,6 +694,12 @@ fn est<'a>(
             ))
         }
     };
+    if profile.enrollment.client_certificate != crate::profile::EnrollClientCertificate::None {
+        return Err(JobError::Invalid(format!(
+            "profile {} authenticates the enrollment with the operator's card, which sellod does not hold: run `sello activate --direct --operator-reader NAME`",
+            profile.name
+        )));
+    }
     let mut config = EstClientConfig::new(url, trust);
     if let Some(proxy) = &a.proxy {
         config.proxy = crate::enroll::est::ProxySetting::from_arg(proxy);

@@ -1106,7 +1106,7 @@ impl EstClient {
         } else {
             agent.get(&url).call()
         };
-        let mut response = result.map_err(|e| self.transport_error(e))?;
+        let mut response = result.map_err(|e| self.transport_error(e, with_key))?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -1123,7 +1123,7 @@ impl EstClient {
             .with_config()
             .limit(MAX_RESPONSE_BODY)
             .read_to_vec()
-            .map_err(|e| self.transport_error(e))?;
+            .map_err(|e| self.transport_error(e, with_key))?;
         Ok(HttpResponse {
             status,
             headers,
@@ -1132,9 +1132,25 @@ impl EstClient {
     }
 
     /// A ureq failure as an [`EstError`] that says what happened and where.
-    fn transport_error(&self, e: ureq::Error) -> EstError {
+    fn transport_error(&self, e: ureq::Error, with_key: bool) -> EstError {
         let addr = self.addr();
         match e {
+            // TLS 1.3: a server refusing the client certificate does so after the client's
+            // Finished, so the client sees the connection closed under its request.
+            ureq::Error::Io(io)
+                if with_key
+                    && matches!(
+                        io.kind(),
+                        io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset
+                    ) =>
+            {
+                EstError::Tls {
+                    addr,
+                    reason: format!(
+                        "the CA closed the connection right after the handshake ({io}): it did not accept the TLS client certificate"
+                    ),
+                }
+            }
             ureq::Error::Timeout(t) => {
                 let (after, during) = match t {
                     ureq::Timeout::Connect | ureq::Timeout::Resolve => {
