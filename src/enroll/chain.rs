@@ -373,3 +373,97 @@ pub fn check_purpose(chain: &[Vec<u8>], rule: &CertificateRule) -> Result<(), Ce
     }
     Ok(())
 }
+
+#[cfg(all(test, feature = "ca"))]
+mod purpose_tests {
+    use super::*;
+    use crate::profile::Purpose;
+    use rcgen::{
+        CertificateParams, CustomExtension, ExtendedKeyUsagePurpose, KeyPair, KeyUsagePurpose,
+    };
+
+    /// certificatePolicies { 2.16.724.1.2.2.2.3 } (RFC 5280 §4.2.1.4), DER.
+    const POLICY_DER: [u8; 14] = [
+        0x30, 0x0c, 0x30, 0x0a, 0x06, 0x08, 0x60, 0x85, 0x54, 0x01, 0x02, 0x02, 0x02, 0x03,
+    ];
+
+    fn cert(
+        ku: Vec<KeyUsagePurpose>,
+        eku: Vec<ExtendedKeyUsagePurpose>,
+        policy: bool,
+        days: i64,
+    ) -> Vec<Vec<u8>> {
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+        let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
+        p.key_usages = ku;
+        p.extended_key_usages = eku;
+        if policy {
+            p.custom_extensions.push(CustomExtension::from_oid_content(
+                &[2, 5, 29, 32],
+                POLICY_DER.to_vec(),
+            ));
+        }
+        p.not_before = rcgen::date_time_ymd(2030, 1, 1);
+        p.not_after = p.not_before + time::Duration::days(days);
+        vec![p.self_signed(&key).expect("cert").der().to_vec()]
+    }
+
+    #[test]
+    fn signature_certificate_without_non_repudiation_is_refused() {
+        let sign = CertificateRule::for_purpose(Purpose::Signature);
+        let only_ds = cert(vec![KeyUsagePurpose::DigitalSignature], vec![], false, 365);
+        let e = check_purpose(&only_ds, &sign).expect_err("digitalSignature only");
+        assert_eq!(
+            e.to_string(),
+            "the certificate does not fit the slot's purpose: key usage nonRepudiation is required, the certificate has digitalSignature"
+        );
+        let nr = cert(vec![KeyUsagePurpose::ContentCommitment], vec![], false, 365);
+        check_purpose(&nr, &sign).expect("nonRepudiation");
+        // Authentication wants digitalSignature; no key usage extension at all is refused.
+        let auth = CertificateRule::for_purpose(Purpose::Authentication);
+        assert!(check_purpose(&nr, &auth).is_err());
+        check_purpose(&only_ds, &auth).expect("digitalSignature");
+        let none = cert(vec![], vec![], false, 365);
+        assert!(check_purpose(&none, &auth)
+            .expect_err("no KU")
+            .to_string()
+            .contains("no key usage extension"));
+    }
+
+    #[test]
+    fn extended_key_usage_policies_and_validity_as_the_profile_states() {
+        let mut rule = CertificateRule::for_purpose(Purpose::Authentication);
+        rule.extended_key_usage = vec!["1.3.6.1.5.5.7.3.2".into()];
+        rule.policies = vec!["2.16.724.1.2.2.2.3".into()];
+        rule.max_validity_days = Some(730);
+        rule.min_validity_days = Some(30);
+        let ds = || vec![KeyUsagePurpose::DigitalSignature];
+        let good = cert(ds(), vec![ExtendedKeyUsagePurpose::ClientAuth], true, 365);
+        check_purpose(&good, &rule).expect("fits");
+        let mail_only = cert(
+            ds(),
+            vec![ExtendedKeyUsagePurpose::EmailProtection],
+            true,
+            365,
+        );
+        assert!(check_purpose(&mail_only, &rule)
+            .expect_err("EKU")
+            .to_string()
+            .contains("extended key usage 1.3.6.1.5.5.7.3.2 is required"));
+        let no_policy = cert(ds(), vec![ExtendedKeyUsagePurpose::ClientAuth], false, 365);
+        assert!(check_purpose(&no_policy, &rule)
+            .expect_err("policy")
+            .to_string()
+            .contains("certificate policy 2.16.724.1.2.2.2.3"));
+        let long = cert(ds(), vec![ExtendedKeyUsagePurpose::ClientAuth], true, 3650);
+        assert!(matches!(
+            check_purpose(&long, &rule),
+            Err(CertCheckError::Validity(_))
+        ));
+        let short = cert(ds(), vec![ExtendedKeyUsagePurpose::ClientAuth], true, 7);
+        assert!(matches!(
+            check_purpose(&short, &rule),
+            Err(CertCheckError::Validity(_))
+        ));
+    }
+}
