@@ -1,15 +1,19 @@
-//! EST client (RFC 7030, with the RFC 8951 clarifications), blocking, over rustls (ring).
+//! EST client (RFC 7030, with the RFC 8951 clarifications), blocking: ureq 3 for HTTP/1.1 over
+//! Sello's own rustls (ring) configuration, plugged in as the TLS link of ureq's connector chain.
 //!
-//! - `cacerts` (§4.1), `csrattrs` (§4.5), `simpleenroll` (§4.2.1, HTTP Basic inside TLS with the
-//!   identity and the one-time enrollment code) and `simplereenroll` (§4.2.2, TLS client
-//!   authentication with the current certificate, whose key may live on a smart card: see
-//!   [`ClientKey`]).
+//! - `cacerts` (§4.1), `csrattrs` (§4.5), `simpleenroll` (§4.2.1, HTTP Basic inside TLS as the
+//!   deployment says: [`HttpAuth`], and/or a TLS client certificate, §3.3.2) and
+//!   `simplereenroll` (§4.2.2, TLS client authentication with the current certificate, whose key
+//!   may live on a smart card: see [`ClientKey`]).
 //! - The server is trusted explicitly: a PEM trust anchor or a pinned SHA-256 fingerprint of the
 //!   server certificate ([`TrustAnchor`]); there is no fallback to system roots.
-//! - `202 Accepted` + `Retry-After` (§4.2.3) is polled a bounded number of times, each wait
-//!   reported through a callback; 401 and other 4xx/5xx carry the server's text in the error;
-//!   base64 bodies may contain line breaks and `Content-Transfer-Encoding` is ignored (RFC 8951 §3);
-//!   connect, read and overall timeouts turn a hanging CA into an error.
+//! - The PKCS#10 body is base64 in 64-column CRLF lines ([`base64_wrapped`]).
+//! - `202 Accepted` + `Retry-After` (§4.2.3) is polled, and `503` + `Retry-After` retried, a
+//!   bounded number of times, each wait reported through a callback; 401 and other 4xx/5xx carry
+//!   the server's text in the error; base64 bodies may contain line breaks and
+//!   `Content-Transfer-Encoding` is ignored (RFC 8951 §3); connect, read and overall timeouts
+//!   turn a hanging CA into an error.
+//! - HTTP proxies with `CONNECT` ([`ProxySetting`]: explicit, or `HTTPS_PROXY`/`NO_PROXY`).
 //! - The enrollment code is zeroized and never appears in `Debug`, logs or error messages.
 
 use std::fmt;
