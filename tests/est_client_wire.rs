@@ -263,6 +263,7 @@ fn enroller_follows_the_deployment_credentials() {
         basic_user: Some("{code}".into()),
         code_as_password: false,
         client_certificate: EnrollClientCertificate::None,
+        ..EnrollmentAuth::default()
     };
     let mut enroller = EstEnroller::new(server.client(), "12345678Z", code_user, Box::new(|_| {}));
     assert!(enroller.needs_code());

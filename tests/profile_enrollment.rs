@@ -98,3 +98,32 @@ fn enrollment_and_certificate_rules_are_read_and_checked() {
     );
     assert!(e.to_string().contains("nonRepudiation"), "{e}");
 }
+
+#[test]
+fn ca_labels_per_purpose_or_none() {
+    let p = Profile::from_toml("citizen-piv.toml", SHIPPED).unwrap();
+    assert_eq!(
+        p.enrollment.ca_labels.label(Purpose::Signature),
+        Some("sign")
+    );
+    let text = format!(
+        "{SHIPPED}\n[enrollment]\nca_labels = {{ authentication = \"\", signature = \"qualified-sign\" }}\n"
+    );
+    let p = Profile::from_toml("deployment.toml", &text).unwrap();
+    assert_eq!(p.enrollment.ca_labels.label(Purpose::Authentication), None);
+    assert_eq!(
+        p.enrollment.ca_labels.label(Purpose::Signature),
+        Some("qualified-sign")
+    );
+    assert_eq!(
+        p.enrollment.ca_labels.label(Purpose::Encryption),
+        Some("enc")
+    );
+    let bad = format!("{SHIPPED}\n[enrollment]\nca_labels = {{ signature = \"../x\" }}\n");
+    let e = Profile::from_toml("bad.toml", &bad).unwrap_err();
+    assert_eq!(
+        e.field.as_deref(),
+        Some("enrollment.ca_labels.signature"),
+        "{e}"
+    );
+}

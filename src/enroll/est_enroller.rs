@@ -59,7 +59,8 @@ pub fn basic_user(template: &str, nif: &str, code: Option<&str>) -> Zeroizing<St
     user
 }
 
-/// The EST CA label for a key purpose.
+/// The default EST CA label for a key purpose (a profile's `[enrollment] ca_labels` may name
+/// others, or none).
 pub fn label(purpose: Purpose) -> &'static str {
     match purpose {
         Purpose::Authentication => "auth",
@@ -113,7 +114,12 @@ impl Enroller for EstEnroller {
             None => HttpAuth::None,
         };
         self.client
-            .simpleenroll_with(Some(label(purpose)), &auth, csr_der, &mut *self.on_wait)
+            .simpleenroll_with(
+                self.auth.ca_labels.label(purpose),
+                &auth,
+                csr_der,
+                &mut *self.on_wait,
+            )
             .map_err(classify)
     }
 

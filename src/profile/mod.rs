@@ -224,6 +224,41 @@ pub struct EnrollmentAuth {
     pub code_as_password: bool,
     /// The TLS client certificate, if any.
     pub client_certificate: EnrollClientCertificate,
+    /// The EST CA label (RFC 7030 §3.2.2 path segment) per purpose; `None`: no label
+    /// (`/.well-known/est/simpleenroll`), for CAs that serve one profile or no labels at all.
+    pub ca_labels: CaLabels,
+}
+
+/// The EST CA label of each key purpose (`[enrollment] ca_labels`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaLabels {
+    /// For authentication keys (default `auth`).
+    pub authentication: Option<String>,
+    /// For signature keys (default `sign`).
+    pub signature: Option<String>,
+    /// For encryption keys (default `enc`).
+    pub encryption: Option<String>,
+}
+
+impl Default for CaLabels {
+    fn default() -> Self {
+        Self {
+            authentication: Some("auth".to_owned()),
+            signature: Some("sign".to_owned()),
+            encryption: Some("enc".to_owned()),
+        }
+    }
+}
+
+impl CaLabels {
+    /// The label for a purpose, if any.
+    pub fn label(&self, purpose: Purpose) -> Option<&str> {
+        match purpose {
+            Purpose::Authentication => self.authentication.as_deref(),
+            Purpose::Signature => self.signature.as_deref(),
+            Purpose::Encryption => self.encryption.as_deref(),
+        }
+    }
 }
 
 impl Default for EnrollmentAuth {
@@ -233,6 +268,7 @@ impl Default for EnrollmentAuth {
             basic_user: Some("{nif}".to_owned()),
             code_as_password: true,
             client_certificate: EnrollClientCertificate::None,
+            ca_labels: CaLabels::default(),
         }
     }
 }
@@ -822,6 +858,19 @@ mod raw {
         pub password: Option<Spanned<String>>,
         #[serde(default)]
         pub client_certificate: Option<Spanned<String>>,
+        #[serde(default)]
+        pub ca_labels: Option<Labels>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Labels {
+        #[serde(default)]
+        pub authentication: Option<Spanned<String>>,
+        #[serde(default)]
+        pub signature: Option<Spanned<String>>,
+        #[serde(default)]
+        pub encryption: Option<Spanned<String>>,
     }
 
     #[derive(Deserialize)]
@@ -1388,6 +1437,33 @@ mod raw {
                         format!("unknown client certificate \"{other}\" (none, operator-card)"),
                     ))
                 }
+            };
+        }
+        if let Some(labels) = &raw.ca_labels {
+            let label = |v: &Option<Spanned<String>>, name: &str, default: Option<String>| {
+                let Some(v) = v else { return Ok(default) };
+                let text = v.get_ref().trim();
+                if text.is_empty() {
+                    return Ok(None);
+                }
+                if text.len() > 64
+                    || !text
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                {
+                    return Err(c.err(
+                        &format!("enrollment.ca_labels.{name}"),
+                        v.span(),
+                        "a CA label is letters, digits, '-' and '_' (at most 64), or \"\" for none",
+                    ));
+                }
+                Ok(Some(text.to_owned()))
+            };
+            let d = CaLabels::default();
+            auth.ca_labels = CaLabels {
+                authentication: label(&labels.authentication, "authentication", d.authentication)?,
+                signature: label(&labels.signature, "signature", d.signature)?,
+                encryption: label(&labels.encryption, "encryption", d.encryption)?,
             };
         }
         if auth.basic_user.is_none() && auth.code_as_password {
