@@ -114,7 +114,9 @@ pub(crate) struct ActivateArgs {
 }
 
 pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
-    if args.via_daemon || !(args.direct || args.show_journal) {
+    // The operator's card is read here, never by the daemon: --operator-reader means direct.
+    let direct = args.direct || args.show_journal || args.operator_reader.is_some();
+    if args.via_daemon || !direct {
         if let Some(client) = super::watch::connect_for_activation(args.via_daemon)? {
             return via_daemon(ctx, args, client);
         }
@@ -211,6 +213,9 @@ fn via_daemon(
     args: &ActivateArgs,
     client: crate::daemon::client::Client,
 ) -> anyhow::Result<()> {
+    if args.operator_reader.is_some() {
+        bail!("sellod does not hold the operator's card: run with --direct and --operator-reader");
+    }
     use super::watch::absolute;
     if !args.slot_algorithms.is_empty() {
         bail!("--slot-algorithm is not supported through sellod; use --direct");
@@ -390,6 +395,10 @@ fn est_enrollment(
         None => published()?,
     };
     match profile.enrollment.client_certificate {
+        EnrollClientCertificate::None if args.operator_reader.is_some() => bail!(
+            "profile {} does not authenticate the enrollment with the operator's card (its [enrollment] client_certificate is \"none\"): drop --operator-reader",
+            profile.name
+        ),
         EnrollClientCertificate::None => {}
         EnrollClientCertificate::OperatorCard => {
             let reader = args.operator_reader.as_deref().with_context(|| {
