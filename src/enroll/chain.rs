@@ -253,8 +253,34 @@ fn key_usage_names(cert: &X509Certificate<'_>) -> Result<Option<Vec<&'static str
     }))
 }
 
-/// The extended key usages of a certificate (dotted OIDs); empty without the extension.
-fn extended_key_usages(cert: &X509Certificate<'_>) -> Result<Vec<String>, String> {
+/// DER content octets of a dotted OID (X.690 §8.19). Certificates' OIDs are compared by these
+/// bytes: x509-parser prints OIDs whose first subidentifier takes two bytes (2.999.x) wrongly.
+fn oid_content(dotted: &str) -> Option<Vec<u8>> {
+    let arcs: Vec<u64> = dotted
+        .split('.')
+        .map(|a| a.parse().ok())
+        .collect::<Option<_>>()?;
+    let (&first, rest) = arcs.split_first()?;
+    let (&second, rest) = rest.split_first()?;
+    let mut out = Vec::new();
+    let mut push = |mut v: u64| {
+        let mut group = vec![(v & 0x7f) as u8];
+        v >>= 7;
+        while v > 0 {
+            group.push(((v & 0x7f) as u8) | 0x80);
+            v >>= 7;
+        }
+        group.reverse();
+        out.extend(group);
+    };
+    push(first.checked_mul(40)?.checked_add(second)?);
+    rest.iter().for_each(|&v| push(v));
+    Some(out)
+}
+
+/// The extended key usages of a certificate (dotted, content octets); empty without the
+/// extension.
+fn extended_key_usages(cert: &X509Certificate<'_>) -> Result<Vec<(String, Vec<u8>)>, String> {
     let Some(eku) = cert
         .extended_key_usage()
         .map_err(|e| format!("unreadable extended key usage extension: {e}"))?
@@ -262,7 +288,7 @@ fn extended_key_usages(cert: &X509Certificate<'_>) -> Result<Vec<String>, String
         return Ok(Vec::new());
     };
     let eku = eku.value;
-    let mut out: Vec<String> = [
+    let mut out: Vec<(String, Vec<u8>)> = [
         (eku.any, "2.5.29.37.0"),
         (eku.server_auth, "1.3.6.1.5.5.7.3.1"),
         (eku.client_auth, "1.3.6.1.5.5.7.3.2"),
@@ -273,22 +299,52 @@ fn extended_key_usages(cert: &X509Certificate<'_>) -> Result<Vec<String>, String
     ]
     .into_iter()
     .filter(|(set, _)| *set)
-    .map(|(_, oid)| oid.to_owned())
+    .filter_map(|(_, oid)| oid_content(oid).map(|c| (oid.to_owned(), c)))
     .collect();
-    out.extend(eku.other.iter().map(|o| o.to_id_string()));
+    out.extend(
+        eku.other
+            .iter()
+            .map(|o| (o.to_id_string(), o.as_bytes().to_vec())),
+    );
     Ok(out)
 }
 
-/// The certificate policies of a certificate (dotted OIDs).
-fn policies(cert: &X509Certificate<'_>) -> Vec<String> {
+/// The certificate policies of a certificate (dotted, content octets).
+fn policies(cert: &X509Certificate<'_>) -> Vec<(String, Vec<u8>)> {
     cert.extensions()
         .iter()
         .filter_map(|e| match e.parsed_extension() {
             ParsedExtension::CertificatePolicies(p) => Some(p),
             _ => None,
         })
-        .flat_map(|p| p.iter().map(|i| i.policy_id.to_id_string()))
+        .flat_map(|p| {
+            p.iter()
+                .map(|i| (i.policy_id.to_id_string(), i.policy_id.as_bytes().to_vec()))
+        })
         .collect()
+}
+
+/// The first OID of `required` that `present` lacks.
+fn first_missing<'a>(required: &'a [String], present: &[(String, Vec<u8>)]) -> Option<&'a str> {
+    required
+        .iter()
+        .find(|oid| {
+            let want = oid_content(oid);
+            !present.iter().any(|(_, have)| want.as_ref() == Some(have))
+        })
+        .map(String::as_str)
+}
+
+fn names(present: &[(String, Vec<u8>)]) -> String {
+    if present.is_empty() {
+        "none".to_owned()
+    } else {
+        present
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// Checks the leaf of `chain` against the slot's [`CertificateRule`] (RFC 5280 §4.2.1.3 key
@@ -327,31 +383,19 @@ pub fn check_purpose(chain: &[Vec<u8>], rule: &CertificateRule) -> Result<(), Ce
     }
     if !rule.extended_key_usage.is_empty() {
         let present = extended_key_usages(&leaf).map_err(CertCheckError::Purpose)?;
-        if let Some(m) = rule
-            .extended_key_usage
-            .iter()
-            .find(|oid| !present.contains(oid))
-        {
+        if let Some(m) = first_missing(&rule.extended_key_usage, &present) {
             return Err(CertCheckError::Purpose(format!(
                 "extended key usage {m} is required, the certificate has {}",
-                if present.is_empty() {
-                    "none".to_owned()
-                } else {
-                    present.join(", ")
-                }
+                names(&present)
             )));
         }
     }
     if !rule.policies.is_empty() {
         let present = policies(&leaf);
-        if let Some(m) = rule.policies.iter().find(|oid| !present.contains(oid)) {
+        if let Some(m) = first_missing(&rule.policies, &present) {
             return Err(CertCheckError::Purpose(format!(
                 "certificate policy {m} is required, the certificate has {}",
-                if present.is_empty() {
-                    "none".to_owned()
-                } else {
-                    present.join(", ")
-                }
+                names(&present)
             )));
         }
     }
@@ -455,6 +499,25 @@ mod purpose_tests {
             .expect_err("policy")
             .to_string()
             .contains("certificate policy 2.16.724.1.2.2.2.3"));
+        // OIDs are compared as DER: 2.999.x (a two-byte first subidentifier) matches too.
+        let mut test_arc = CertificateRule::for_purpose(Purpose::Authentication);
+        test_arc.policies = vec!["2.999.7030.2.1".into()];
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+        let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
+        p.key_usages = ds();
+        p.custom_extensions.push(CustomExtension::from_oid_content(
+            &[2, 5, 29, 32],
+            vec![
+                0x30, 0x0a, 0x30, 0x08, 0x06, 0x06, 0x88, 0x37, 0xb6, 0x76, 0x02, 0x01,
+            ],
+        ));
+        let arc_cert = vec![p.self_signed(&key).expect("cert").der().to_vec()];
+        check_purpose(&arc_cert, &test_arc).expect("2.999.7030.2.1 found");
+        assert!(check_purpose(&good, &test_arc).is_err());
+        assert_eq!(
+            oid_content("2.999.7030.2.1").expect("valid"),
+            [0x88, 0x37, 0xb6, 0x76, 0x02, 0x01]
+        );
         let long = cert(ds(), vec![ExtendedKeyUsagePurpose::ClientAuth], true, 3650);
         assert!(matches!(
             check_purpose(&long, &rule),
