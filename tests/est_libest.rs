@@ -301,26 +301,37 @@ fn activation_with_http_basic_then_renewal_against_libest() {
     verified_by_openssl(&b, &reader, &est, "9c");
     assert!(auth.contains("Joan Puig Ferrer - NIF:12345678Z"), "{auth}");
 
+    let renew = [
+        "renew",
+        "--reader",
+        &reader,
+        "--est",
+        &url,
+        "--est-trust",
+        &ca,
+        "--proxy",
+        "none",
+        "--mgmt-secret-file",
+        "master.secret",
+        "--pin-stdin",
+        "--force",
+    ];
+    // A CA error at renewal (libEST answers 404 to a CA label it does not serve) is reported as
+    // the CA's error, not as a refusal sending the holder to a registration point.
+    let shipped = include_str!("../card-profiles/citizen-piv.toml");
+    let labelled =
+        format!("{shipped}\n[enrollment]\nbasic_user = \"estuser\"\npassword = \"code\"\n");
+    let unlabelled = std::fs::read(b.path("profiles/citizen-piv.toml")).expect("profile");
+    b.write("profiles/citizen-piv.toml", labelled.as_bytes());
+    let out = sello(&b, &renew, &format!("{HOLDER_PIN}\n"));
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("the CA reported an error (HTTP 404)"), "{t}");
+    assert!(!t.contains("visit a registration point"), "{t}");
+    b.write("profiles/citizen-piv.toml", &unlabelled);
+
     // Renewal through simplereenroll, authenticated by the card's 9A key and certificate.
-    let out = sello(
-        &b,
-        &[
-            "renew",
-            "--reader",
-            &reader,
-            "--est",
-            &url,
-            "--est-trust",
-            &ca,
-            "--proxy",
-            "none",
-            "--mgmt-secret-file",
-            "master.secret",
-            "--pin-stdin",
-            "--force",
-        ],
-        &format!("{HOLDER_PIN}\n"),
-    );
+    let out = sello(&b, &renew, &format!("{HOLDER_PIN}\n"));
     assert!(out.status.success(), "renewal failed:\n{}", text(&out));
     let renewed = verified_by_openssl(&b, &reader, &est, "9a");
     assert_ne!(
