@@ -1,5 +1,5 @@
-//! The EST client's reading of a server's answer (HTTP/1.1 framing, chunked coding, lenient
-//! base64, certs-only PKCS#7) on arbitrary bytes: errors, never panics.
+//! The EST client's reading of a server's answer body (lenient base64, certs-only PKCS#7; the
+//! HTTP framing is ureq's) on arbitrary bytes: errors, never panics.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

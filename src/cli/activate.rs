@@ -16,10 +16,14 @@ use zeroize::Zeroizing;
 
 use super::{choose_reader, CardArgs, Ctx, SecretSource};
 use crate::card::piv::{PivCard, Slot};
+#[cfg(feature = "est-client")]
+use crate::card::PublicKey;
 use crate::enroll::activation::{
     Activation, ActivationError, ActivationReport, ActivationRequest, ActivationUi, Step,
     StepResult,
 };
+#[cfg(feature = "est-client")]
+use crate::enroll::card_client_key::CardClientKey;
 #[cfg(feature = "est-client")]
 use crate::enroll::est::{EstClient, EstClientConfig, PendingNotice, TrustAnchor};
 #[cfg(feature = "est-client")]
@@ -27,9 +31,11 @@ use crate::enroll::est_enroller::EstEnroller;
 use crate::enroll::journal::JournalStore;
 use crate::enroll::local::{pem_decode_all, LocalIssuer};
 use crate::enroll::{EnrollError, Enroller, EnrollmentCode, Purpose};
-use crate::pin::Puk;
-use crate::profile::{self, Identity, SecretRule};
+use crate::pin::{Pin, Puk};
+use crate::profile::{self, EnrollClientCertificate, Identity, Profile, SecretRule};
 use crate::transport::{trace::Sink, Transport};
+#[cfg(feature = "est-client")]
+use std::sync::{Arc, Mutex};
 
 /// `sello activate` arguments.
 #[derive(Debug, Args)]
@@ -77,6 +83,14 @@ pub(crate) struct ActivateArgs {
         conflicts_with = "est_trust"
     )]
     est_pin: Option<String>,
+    /// HTTP proxy for the EST server (`http://[user:password@]host:port`, CONNECT), or `none`;
+    /// default: HTTPS_PROXY / ALL_PROXY with NO_PROXY from the environment.
+    #[arg(long, requires = "est")]
+    proxy: Option<String>,
+    /// The reader holding the operator's own card, whose authentication key (9A) and certificate
+    /// authenticate the enrollment by TLS (profiles with `client_certificate = "operator-card"`).
+    #[arg(long, requires = "est")]
+    operator_reader: Option<String>,
     /// File holding the operator's management-key secret (derived: master secret; explicit:
     /// the key in hex).
     #[arg(long, env = "SELLO_MGMT_SECRET_FILE")]
@@ -100,7 +114,9 @@ pub(crate) struct ActivateArgs {
 }
 
 pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
-    if args.via_daemon || !(args.direct || args.show_journal) {
+    // The operator's card is read here, never by the daemon: --operator-reader means direct.
+    let direct = args.direct || args.show_journal || args.operator_reader.is_some();
+    if args.via_daemon || !direct {
         if let Some(client) = super::watch::connect_for_activation(args.via_daemon)? {
             return via_daemon(ctx, args, client);
         }
@@ -153,8 +169,6 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
         algorithms.insert(slot, alg);
     }
 
-    let (anchors, mut enroller) = enrollment(ctx, args, &identity)?;
-
     let mut source = SecretSource::from_flag(args.pin_stdin || args.mgmt_secret_stdin);
     let secret = super::input::operator_secret(
         &profile,
@@ -165,6 +179,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
             format!("profile {} needs the operator's management-key secret: --mgmt-secret-file FILE (or SELLO_MGMT_SECRET_FILE) or --mgmt-secret-stdin", profile.name)
         },
     )?;
+    let (anchors, mut enroller) = enrollment(ctx, args, &identity, &profile, &reader, &mut source)?;
     let request = ActivationRequest {
         profile,
         identity,
@@ -198,6 +213,9 @@ fn via_daemon(
     args: &ActivateArgs,
     client: crate::daemon::client::Client,
 ) -> anyhow::Result<()> {
+    if args.operator_reader.is_some() {
+        bail!("sellod does not hold the operator's card: run with --direct and --operator-reader");
+    }
     use super::watch::absolute;
     if !args.slot_algorithms.is_empty() {
         bail!("--slot-algorithm is not supported through sellod; use --direct");
@@ -214,6 +232,7 @@ fn via_daemon(
         est: args.est.clone(),
         est_trust: path(&args.est_trust)?,
         est_pin: args.est_pin.clone(),
+        proxy: args.proxy.clone(),
         local_ca: path(&args.local_ca)?,
     };
     let mut job = serde_json::to_value(&spec)?;
@@ -239,7 +258,14 @@ type Enrollment = (Vec<Vec<u8>>, Box<dyn Enroller>);
 /// The CA certificates issued certificates must chain to, and the way to the CA: EST (the trust
 /// anchors default to the server's `/cacerts`, fetched over TLS authenticated by `--est-trust` or
 /// `--est-pin`, RFC 7030 §4.1.3) or a local training CA.
-fn enrollment(ctx: &Ctx, args: &ActivateArgs, identity: &Identity) -> anyhow::Result<Enrollment> {
+fn enrollment(
+    ctx: &Ctx,
+    args: &ActivateArgs,
+    identity: &Identity,
+    profile: &Profile,
+    holder_reader: &str,
+    source: &mut SecretSource,
+) -> anyhow::Result<Enrollment> {
     let read_anchors = |path: &Path| -> anyhow::Result<Vec<Vec<u8>>> {
         let anchors = pem_decode_all(
             &std::fs::read_to_string(path)
@@ -251,7 +277,18 @@ fn enrollment(ctx: &Ctx, args: &ActivateArgs, identity: &Identity) -> anyhow::Re
         Ok(anchors)
     };
     if let Some(url) = &args.est {
-        return est_enrollment(ctx, args, identity, url, read_anchors);
+        return est_enrollment(
+            ctx,
+            EstSetup {
+                args,
+                identity,
+                profile,
+                holder_reader,
+                source,
+            },
+            url,
+            read_anchors,
+        );
     }
     match (&args.local_ca, &args.ca_cert) {
         (Some(dir), ca_cert) => {
@@ -264,14 +301,78 @@ fn enrollment(ctx: &Ctx, args: &ActivateArgs, identity: &Identity) -> anyhow::Re
     }
 }
 
+/// What the EST enrollment is built from.
+struct EstSetup<'a> {
+    args: &'a ActivateArgs,
+    identity: &'a Identity,
+    profile: &'a Profile,
+    holder_reader: &'a str,
+    source: &'a mut SecretSource,
+}
+
+/// The operator's own card as the TLS client key of `simpleenroll` (RFC 7030 §3.3.2): its
+/// authentication key (9A) and certificate (followed by `intermediates`), the operator's PIN
+/// asked once (VERIFY before each handshake signature, never retried).
+#[cfg(feature = "est-client")]
+fn operator_card_key(
+    ctx: &Ctx,
+    wanted: &str,
+    holder_reader: &str,
+    intermediates: Vec<Vec<u8>>,
+    source: &mut SecretSource,
+) -> anyhow::Result<CardClientKey> {
+    let reader = choose_reader(Some(wanted))?;
+    if reader == holder_reader {
+        bail!("the operator's card must be in another reader than the holder's (\"{reader}\")");
+    }
+    let transport = Transport::open_pcsc(&reader)
+        .with_context(|| format!("cannot connect to the operator's card in \"{reader}\""))?;
+    if ctx.verbose {
+        transport
+            .tracer()
+            .set_sink(Some(Box::new(std::io::stderr()) as Sink));
+    }
+    let mut card = PivCard::open(transport).with_context(|| {
+        format!("cannot use the operator's card in \"{reader}\" (no PIV application?)")
+    })?;
+    let cert = card
+        .read_certificate(Slot(0x9A))
+        .context("cannot read the operator's certificate (slot 9A)")?
+        .with_context(|| {
+            format!("the operator's card in \"{reader}\" has no certificate in slot 9A")
+        })?;
+    let (_, parsed) = x509_parser::parse_x509_certificate(&cert.der)
+        .map_err(|_| anyhow::anyhow!("the operator's certificate (slot 9A) does not parse"))?;
+    let public = PublicKey::from_spki_der(parsed.public_key().raw)
+        .context("the operator's certificate has an unsupported key")?;
+    let pin = Pin::new(&source.read("operator's PIN")?)
+        .context("the operator's PIN is not a valid PIN")?;
+    let mut chain = vec![cert.der];
+    chain.extend(intermediates);
+    CardClientKey::new(
+        Arc::new(Mutex::new(card)),
+        Slot(0x9A),
+        public,
+        chain,
+        Some(pin),
+    )
+    .context("the operator's card key cannot authenticate TLS")
+}
+
 #[cfg(feature = "est-client")]
 fn est_enrollment(
     ctx: &Ctx,
-    args: &ActivateArgs,
-    identity: &Identity,
+    setup: EstSetup<'_>,
     url: &str,
     read_anchors: impl Fn(&Path) -> anyhow::Result<Vec<Vec<u8>>>,
 ) -> anyhow::Result<Enrollment> {
+    let EstSetup {
+        args,
+        identity,
+        profile,
+        holder_reader,
+        source,
+    } = setup;
     let trust = match (&args.est_trust, &args.est_pin) {
         (Some(pem), _) => TrustAnchor::from_pem_file(pem)?,
         (None, Some(fp)) => TrustAnchor::from_fingerprint(fp)?,
@@ -279,13 +380,46 @@ fn est_enrollment(
             "how should the EST server be recognised? give --est-trust PEM or --est-pin SHA256"
         ),
     };
-    let client = EstClient::new(EstClientConfig::new(url, trust))?;
+    let mut config = EstClientConfig::new(url, trust);
+    if let Some(proxy) = &args.proxy {
+        config.proxy = crate::enroll::est::ProxySetting::from_arg(proxy);
+    }
+    let mut client = EstClient::new(config)?;
+    let published = || {
+        client
+            .cacerts(None)
+            .context("cannot fetch the CA certificates (EST /cacerts)")
+    };
     let anchors = match &args.ca_cert {
         Some(f) => read_anchors(f)?,
-        None => client
-            .cacerts(None)
-            .context("cannot fetch the CA certificates (EST /cacerts)")?,
+        None => published()?,
     };
+    match profile.enrollment.client_certificate {
+        EnrollClientCertificate::None if args.operator_reader.is_some() => bail!(
+            "profile {} does not authenticate the enrollment with the operator's card (its [enrollment] client_certificate is \"none\"): drop --operator-reader",
+            profile.name
+        ),
+        EnrollClientCertificate::None => {}
+        EnrollClientCertificate::OperatorCard => {
+            let reader = args.operator_reader.as_deref().with_context(|| {
+                format!(
+                    "profile {} authenticates the enrollment with the operator's card: give --operator-reader NAME",
+                    profile.name
+                )
+            })?;
+            // The operator's card holds its own certificate only: the chain up to the CA's
+            // root is completed with the intermediates the EST server publishes (§4.1.3).
+            let intermediates: Vec<Vec<u8>> = published()?
+                .into_iter()
+                .filter(|der| {
+                    x509_parser::parse_x509_certificate(der)
+                        .is_ok_and(|(_, c)| c.subject().as_raw() != c.issuer().as_raw())
+                })
+                .collect();
+            let key = operator_card_key(ctx, reader, holder_reader, intermediates, source)?;
+            client = client.with_client_key(Arc::new(key))?;
+        }
+    }
     let json = ctx.json;
     let on_wait = Box::new(move |n: &PendingNotice| {
         if json {
@@ -313,15 +447,19 @@ fn est_enrollment(
             );
         }
     });
-    let enroller = EstEnroller::new(client, identity.nif.as_str(), on_wait);
+    let enroller = EstEnroller::new(
+        client,
+        identity.nif.as_str(),
+        profile.enrollment.clone(),
+        on_wait,
+    );
     Ok((anchors, Box::new(enroller)))
 }
 
 #[cfg(not(feature = "est-client"))]
 fn est_enrollment(
     _: &Ctx,
-    _: &ActivateArgs,
-    _: &Identity,
+    _: EstSetup<'_>,
     _: &str,
     _: impl Fn(&Path) -> anyhow::Result<Vec<Vec<u8>>>,
 ) -> anyhow::Result<Enrollment> {

@@ -45,6 +45,10 @@ pub(crate) struct RenewArgs {
     /// Or: the SHA-256 fingerprint (hex) of the EST server's TLS certificate.
     #[arg(long, env = "SELLO_EST_PIN", conflicts_with = "est_trust")]
     est_pin: Option<String>,
+    /// HTTP proxy for the EST server (`http://host:port`, CONNECT), or `none`; default:
+    /// HTTPS_PROXY / ALL_PROXY with NO_PROXY from the environment.
+    #[arg(long)]
+    proxy: Option<String>,
     /// The CA certificate(s) (PEM) the new certificates must chain to (default: EST /cacerts).
     #[arg(long, env = "SELLO_CA_CERT")]
     ca_cert: Option<PathBuf>,
@@ -112,7 +116,10 @@ pub(crate) fn run(ctx: &Ctx, args: &RenewArgs) -> anyhow::Result<()> {
             "how should the EST server be recognised? give --est-trust PEM or --est-pin SHA256"
         ),
     };
-    let est = EstClientConfig::new(&args.est, trust);
+    let mut est = EstClientConfig::new(&args.est, trust);
+    if let Some(proxy) = &args.proxy {
+        est.proxy = crate::enroll::est::ProxySetting::from_arg(proxy);
+    }
     let anchors = match &args.ca_cert {
         Some(f) => {
             let a = pem_decode_all(

@@ -29,7 +29,7 @@ use crate::enroll::activation::{
 use crate::enroll::local::{pem_decode_all, LocalIssuer};
 use crate::enroll::{EnrollError, Enroller, EnrollmentCode, Purpose};
 use crate::pin::{ManagementKey, Pin, Puk};
-use crate::profile::{self, Identity, ManagementKeyMode, SecretRule};
+use crate::profile::{self, Identity, ManagementKeyMode, Profile, SecretRule};
 use crate::transport::Transport;
 
 /// Trust anchors for issued certificates, and the way to the CA.
@@ -675,9 +675,10 @@ fn enrollment<'a>(
     ctx: &'a JobCtx,
     a: &ActivateSpec,
     identity: &Identity,
+    profile: &Profile,
 ) -> Result<Enrollment<'a>, JobError> {
     if let Some(url) = &a.est {
-        return est(ctx, a, identity, url);
+        return est(ctx, a, identity, profile, url);
     }
     let Some(dir) = &a.local_ca else {
         return Err(JobError::Invalid(
@@ -699,6 +700,7 @@ fn est<'a>(
     ctx: &'a JobCtx,
     a: &ActivateSpec,
     identity: &Identity,
+    profile: &Profile,
     url: &str,
 ) -> Result<Enrollment<'a>, JobError> {
     use crate::enroll::est::{EstClient, EstClientConfig, PendingNotice, TrustAnchor};
@@ -713,7 +715,17 @@ fn est<'a>(
             ))
         }
     };
-    let client = EstClient::new(EstClientConfig::new(url, trust)).map_err(inv)?;
+    if profile.enrollment.client_certificate != crate::profile::EnrollClientCertificate::None {
+        return Err(JobError::Invalid(format!(
+            "profile {} authenticates the enrollment with the operator's card, which sellod does not hold: run `sello activate --direct --operator-reader NAME`",
+            profile.name
+        )));
+    }
+    let mut config = EstClientConfig::new(url, trust);
+    if let Some(proxy) = &a.proxy {
+        config.proxy = crate::enroll::est::ProxySetting::from_arg(proxy);
+    }
+    let client = EstClient::new(config).map_err(inv)?;
     let anchors = match &a.ca_cert {
         Some(f) => read_anchors(&absolute(f)?)?,
         None => client.cacerts(None).map_err(|e| {
@@ -735,7 +747,12 @@ fn est<'a>(
     });
     Ok((
         anchors,
-        Box::new(EstEnroller::new(client, identity.nif.as_str(), on_wait)),
+        Box::new(EstEnroller::new(
+            client,
+            identity.nif.as_str(),
+            profile.enrollment.clone(),
+            on_wait,
+        )),
     ))
 }
 
@@ -744,6 +761,7 @@ fn est<'a>(
     _: &'a JobCtx,
     _: &ActivateSpec,
     _: &Identity,
+    _: &Profile,
     _: &str,
 ) -> Result<Enrollment<'a>, JobError> {
     Err(JobError::Invalid("this sellod has no EST client".into()))
@@ -776,7 +794,7 @@ fn activate(ctx: &JobCtx, serial: Option<&str>, a: &ActivateSpec) -> Result<Valu
             algorithms.insert(k.slot, alg);
         }
     }
-    let (anchors, enroller) = enrollment(ctx, a, &identity)?;
+    let (anchors, enroller) = enrollment(ctx, a, &identity, &profile)?;
     let mut enroller = Checked {
         inner: enroller,
         ctx,

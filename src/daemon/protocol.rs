@@ -147,6 +147,10 @@ pub struct ActivateSpec {
     /// EST TLS certificate SHA-256 fingerprint.
     #[serde(default)]
     pub est_pin: Option<String>,
+    /// HTTP proxy for the EST server (`http://host:port`, or `none`); absent: the daemon's
+    /// environment (HTTPS_PROXY / ALL_PROXY, NO_PROXY).
+    #[serde(default)]
+    pub proxy: Option<String>,
     /// A local training CA directory instead of EST.
     #[serde(default)]
     pub local_ca: Option<String>,

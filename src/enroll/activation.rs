@@ -857,6 +857,7 @@ impl<'a> Activation<'a> {
         if let Some(chain_pem) = &rec.certificate {
             let chain = pem_decode_all(chain_pem);
             chain::check_issued(&chain, &self.request.trust_anchors, pk, &self.subject, t)
+                .and_then(|_| chain::check_purpose(&chain, &spec.certificate))
                 .map_err(|source| ActivationError::Certificate {
                     slot: name.clone(),
                     source,
@@ -884,6 +885,7 @@ impl<'a> Activation<'a> {
                 })?;
         let accepted =
             chain::check_issued(&chain, &self.request.trust_anchors, pk, &self.subject, t)
+                .and_then(|a| chain::check_purpose(&chain, &spec.certificate).map(|()| a))
                 .map_err(|source| ActivationError::Certificate {
                     slot: name.clone(),
                     source,
@@ -906,7 +908,7 @@ impl<'a> Activation<'a> {
             ui,
             step,
             Outcome::Done(format!(
-                "certificate {} from {} checked: chain, key, subject, validity",
+                "certificate {} from {} checked: chain, key, subject, purpose, validity",
                 accepted.serial, accepted.issuer
             )),
         )

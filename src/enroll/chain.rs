@@ -4,11 +4,11 @@
 //! the subject and e-mail that were requested, is not a CA, and has a sane validity.
 
 use x509_parser::certificate::X509Certificate;
-use x509_parser::extensions::GeneralName;
+use x509_parser::extensions::{GeneralName, ParsedExtension};
 
 use crate::card::PublicKey;
 use crate::enroll::verify::verify_signature;
-use crate::profile::Subject;
+use crate::profile::{CertificateRule, Subject};
 
 /// Most validity a leaf may have (10 years); a CA sending more is misconfigured.
 const MAX_VALIDITY_SECS: i64 = 10 * 366 * 86_400;
@@ -43,6 +43,10 @@ pub enum CertCheckError {
     /// The leaf is a CA certificate.
     #[error("the returned certificate is a CA certificate")]
     LeafIsCa,
+    /// The certificate does not fit the slot's purpose or the profile's certificate rule (key
+    /// usage, extended key usage, policies, validity length).
+    #[error("the certificate does not fit the slot's purpose: {0}")]
+    Purpose(String),
     /// No path to a trust anchor.
     #[error("the certificate does not chain to the configured CA: {0}")]
     Untrusted(String),
@@ -223,4 +227,306 @@ pub fn check_issued(
         current = issuer;
     }
     Err(CertCheckError::Untrusted("the chain is too long".into()))
+}
+
+/// The key usage bits of a certificate, by their RFC 5280 names; `None` without the extension.
+fn key_usage_names(cert: &X509Certificate<'_>) -> Result<Option<Vec<&'static str>>, String> {
+    let ku = cert
+        .key_usage()
+        .map_err(|e| format!("unreadable key usage extension: {e}"))?;
+    Ok(ku.map(|ku| {
+        let ku = ku.value;
+        [
+            (ku.digital_signature(), "digitalSignature"),
+            (ku.non_repudiation(), "nonRepudiation"),
+            (ku.key_encipherment(), "keyEncipherment"),
+            (ku.data_encipherment(), "dataEncipherment"),
+            (ku.key_agreement(), "keyAgreement"),
+            (ku.key_cert_sign(), "keyCertSign"),
+            (ku.crl_sign(), "cRLSign"),
+            (ku.encipher_only(), "encipherOnly"),
+            (ku.decipher_only(), "decipherOnly"),
+        ]
+        .into_iter()
+        .filter_map(|(set, name)| set.then_some(name))
+        .collect()
+    }))
+}
+
+/// DER content octets of a dotted OID (X.690 §8.19). Certificates' OIDs are compared by these
+/// bytes: x509-parser prints OIDs whose first subidentifier takes two bytes (2.999.x) wrongly.
+fn oid_content(dotted: &str) -> Option<Vec<u8>> {
+    let arcs: Vec<u64> = dotted
+        .split('.')
+        .map(|a| a.parse().ok())
+        .collect::<Option<_>>()?;
+    let (&first, rest) = arcs.split_first()?;
+    let (&second, rest) = rest.split_first()?;
+    let mut out = Vec::new();
+    let mut push = |mut v: u64| {
+        let mut group = vec![(v & 0x7f) as u8];
+        v >>= 7;
+        while v > 0 {
+            group.push(((v & 0x7f) as u8) | 0x80);
+            v >>= 7;
+        }
+        group.reverse();
+        out.extend(group);
+    };
+    push(first.checked_mul(40)?.checked_add(second)?);
+    rest.iter().for_each(|&v| push(v));
+    Some(out)
+}
+
+/// The extended key usages of a certificate (dotted, content octets); empty without the
+/// extension.
+fn extended_key_usages(cert: &X509Certificate<'_>) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let Some(eku) = cert
+        .extended_key_usage()
+        .map_err(|e| format!("unreadable extended key usage extension: {e}"))?
+    else {
+        return Ok(Vec::new());
+    };
+    let eku = eku.value;
+    let mut out: Vec<(String, Vec<u8>)> = [
+        (eku.any, "2.5.29.37.0"),
+        (eku.server_auth, "1.3.6.1.5.5.7.3.1"),
+        (eku.client_auth, "1.3.6.1.5.5.7.3.2"),
+        (eku.code_signing, "1.3.6.1.5.5.7.3.3"),
+        (eku.email_protection, "1.3.6.1.5.5.7.3.4"),
+        (eku.time_stamping, "1.3.6.1.5.5.7.3.8"),
+        (eku.ocsp_signing, "1.3.6.1.5.5.7.3.9"),
+    ]
+    .into_iter()
+    .filter(|(set, _)| *set)
+    .filter_map(|(_, oid)| oid_content(oid).map(|c| (oid.to_owned(), c)))
+    .collect();
+    out.extend(
+        eku.other
+            .iter()
+            .map(|o| (o.to_id_string(), o.as_bytes().to_vec())),
+    );
+    Ok(out)
+}
+
+/// The certificate policies of a certificate (dotted, content octets).
+fn policies(cert: &X509Certificate<'_>) -> Vec<(String, Vec<u8>)> {
+    cert.extensions()
+        .iter()
+        .filter_map(|e| match e.parsed_extension() {
+            ParsedExtension::CertificatePolicies(p) => Some(p),
+            _ => None,
+        })
+        .flat_map(|p| {
+            p.iter()
+                .map(|i| (i.policy_id.to_id_string(), i.policy_id.as_bytes().to_vec()))
+        })
+        .collect()
+}
+
+/// The first OID of `required` that `present` lacks.
+fn first_missing<'a>(required: &'a [String], present: &[(String, Vec<u8>)]) -> Option<&'a str> {
+    required
+        .iter()
+        .find(|oid| {
+            let want = oid_content(oid);
+            !present.iter().any(|(_, have)| want.as_ref() == Some(have))
+        })
+        .map(String::as_str)
+}
+
+fn names(present: &[(String, Vec<u8>)]) -> String {
+    if present.is_empty() {
+        "none".to_owned()
+    } else {
+        present
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Checks the leaf of `chain` against the slot's [`CertificateRule`] (RFC 5280 §4.2.1.3 key
+/// usage, §4.2.1.12 extended key usage, §4.2.1.4 certificate policies, and the validity length
+/// the profile states). Run after [`check_issued`], before anything is written to the card: a
+/// "signature" certificate without nonRepudiation is refused here.
+pub fn check_purpose(chain: &[Vec<u8>], rule: &CertificateRule) -> Result<(), CertCheckError> {
+    let leaf_der = chain.first().ok_or(CertCheckError::Empty)?;
+    let leaf = parse(leaf_der, 0)?;
+    if !rule.key_usage.is_empty() {
+        let present = key_usage_names(&leaf)
+            .map_err(CertCheckError::Purpose)?
+            .ok_or_else(|| {
+                CertCheckError::Purpose(format!(
+                    "it has no key usage extension; {} is required",
+                    rule.key_usage.join(", ")
+                ))
+            })?;
+        let missing: Vec<&str> = rule
+            .key_usage
+            .iter()
+            .map(String::as_str)
+            .filter(|k| !present.contains(k))
+            .collect();
+        if !missing.is_empty() {
+            return Err(CertCheckError::Purpose(format!(
+                "key usage {} is required, the certificate has {}",
+                missing.join(", "),
+                if present.is_empty() {
+                    "none".to_owned()
+                } else {
+                    present.join(", ")
+                }
+            )));
+        }
+    }
+    if !rule.extended_key_usage.is_empty() {
+        let present = extended_key_usages(&leaf).map_err(CertCheckError::Purpose)?;
+        if let Some(m) = first_missing(&rule.extended_key_usage, &present) {
+            return Err(CertCheckError::Purpose(format!(
+                "extended key usage {m} is required, the certificate has {}",
+                names(&present)
+            )));
+        }
+    }
+    if !rule.policies.is_empty() {
+        let present = policies(&leaf);
+        if let Some(m) = first_missing(&rule.policies, &present) {
+            return Err(CertCheckError::Purpose(format!(
+                "certificate policy {m} is required, the certificate has {}",
+                names(&present)
+            )));
+        }
+    }
+    let v = leaf.validity();
+    let days = (v.not_after.timestamp() - v.not_before.timestamp()) / 86_400;
+    if let Some(max) = rule.max_validity_days {
+        if days > i64::from(max) {
+            return Err(CertCheckError::Validity(format!(
+                "it is valid for {days} days, the profile allows at most {max}"
+            )));
+        }
+    }
+    if let Some(min) = rule.min_validity_days {
+        if days < i64::from(min) {
+            return Err(CertCheckError::Validity(format!(
+                "it is valid for {days} days, the profile requires at least {min}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(all(test, feature = "ca"))]
+mod purpose_tests {
+    use super::*;
+    use crate::profile::Purpose;
+    use rcgen::{
+        CertificateParams, CustomExtension, ExtendedKeyUsagePurpose, KeyPair, KeyUsagePurpose,
+    };
+
+    /// certificatePolicies { 2.16.724.1.2.2.2.3 } (RFC 5280 §4.2.1.4), DER.
+    const POLICY_DER: [u8; 14] = [
+        0x30, 0x0c, 0x30, 0x0a, 0x06, 0x08, 0x60, 0x85, 0x54, 0x01, 0x02, 0x02, 0x02, 0x03,
+    ];
+
+    fn cert(
+        ku: Vec<KeyUsagePurpose>,
+        eku: Vec<ExtendedKeyUsagePurpose>,
+        policy: bool,
+        days: i64,
+    ) -> Vec<Vec<u8>> {
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+        let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
+        p.key_usages = ku;
+        p.extended_key_usages = eku;
+        if policy {
+            p.custom_extensions.push(CustomExtension::from_oid_content(
+                &[2, 5, 29, 32],
+                POLICY_DER.to_vec(),
+            ));
+        }
+        p.not_before = rcgen::date_time_ymd(2030, 1, 1);
+        p.not_after = p.not_before + time::Duration::days(days);
+        vec![p.self_signed(&key).expect("cert").der().to_vec()]
+    }
+
+    #[test]
+    fn signature_certificate_without_non_repudiation_is_refused() {
+        let sign = CertificateRule::for_purpose(Purpose::Signature);
+        let only_ds = cert(vec![KeyUsagePurpose::DigitalSignature], vec![], false, 365);
+        let e = check_purpose(&only_ds, &sign).expect_err("digitalSignature only");
+        assert_eq!(
+            e.to_string(),
+            "the certificate does not fit the slot's purpose: key usage nonRepudiation is required, the certificate has digitalSignature"
+        );
+        let nr = cert(vec![KeyUsagePurpose::ContentCommitment], vec![], false, 365);
+        check_purpose(&nr, &sign).expect("nonRepudiation");
+        // Authentication wants digitalSignature; no key usage extension at all is refused.
+        let auth = CertificateRule::for_purpose(Purpose::Authentication);
+        assert!(check_purpose(&nr, &auth).is_err());
+        check_purpose(&only_ds, &auth).expect("digitalSignature");
+        let none = cert(vec![], vec![], false, 365);
+        assert!(check_purpose(&none, &auth)
+            .expect_err("no KU")
+            .to_string()
+            .contains("no key usage extension"));
+    }
+
+    #[test]
+    fn extended_key_usage_policies_and_validity_as_the_profile_states() {
+        let mut rule = CertificateRule::for_purpose(Purpose::Authentication);
+        rule.extended_key_usage = vec!["1.3.6.1.5.5.7.3.2".into()];
+        rule.policies = vec!["2.16.724.1.2.2.2.3".into()];
+        rule.max_validity_days = Some(730);
+        rule.min_validity_days = Some(30);
+        let ds = || vec![KeyUsagePurpose::DigitalSignature];
+        let good = cert(ds(), vec![ExtendedKeyUsagePurpose::ClientAuth], true, 365);
+        check_purpose(&good, &rule).expect("fits");
+        let mail_only = cert(
+            ds(),
+            vec![ExtendedKeyUsagePurpose::EmailProtection],
+            true,
+            365,
+        );
+        assert!(check_purpose(&mail_only, &rule)
+            .expect_err("EKU")
+            .to_string()
+            .contains("extended key usage 1.3.6.1.5.5.7.3.2 is required"));
+        let no_policy = cert(ds(), vec![ExtendedKeyUsagePurpose::ClientAuth], false, 365);
+        assert!(check_purpose(&no_policy, &rule)
+            .expect_err("policy")
+            .to_string()
+            .contains("certificate policy 2.16.724.1.2.2.2.3"));
+        // OIDs are compared as DER: 2.999.x (a two-byte first subidentifier) matches too.
+        let mut test_arc = CertificateRule::for_purpose(Purpose::Authentication);
+        test_arc.policies = vec!["2.999.7030.2.1".into()];
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+        let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
+        p.key_usages = ds();
+        p.custom_extensions.push(CustomExtension::from_oid_content(
+            &[2, 5, 29, 32],
+            vec![
+                0x30, 0x0a, 0x30, 0x08, 0x06, 0x06, 0x88, 0x37, 0xb6, 0x76, 0x02, 0x01,
+            ],
+        ));
+        let arc_cert = vec![p.self_signed(&key).expect("cert").der().to_vec()];
+        check_purpose(&arc_cert, &test_arc).expect("2.999.7030.2.1 found");
+        assert!(check_purpose(&good, &test_arc).is_err());
+        assert_eq!(
+            oid_content("2.999.7030.2.1").expect("valid"),
+            [0x88, 0x37, 0xb6, 0x76, 0x02, 0x01]
+        );
+        let long = cert(ds(), vec![ExtendedKeyUsagePurpose::ClientAuth], true, 3650);
+        assert!(matches!(
+            check_purpose(&long, &rule),
+            Err(CertCheckError::Validity(_))
+        ));
+        let short = cert(ds(), vec![ExtendedKeyUsagePurpose::ClientAuth], true, 7);
+        assert!(matches!(
+            check_purpose(&short, &rule),
+            Err(CertCheckError::Validity(_))
+        ));
+    }
 }

@@ -1,22 +1,25 @@
-//! EST client (RFC 7030, with the RFC 8951 clarifications), blocking, over rustls (ring).
+//! EST client (RFC 7030, with the RFC 8951 clarifications), blocking: ureq 3 for HTTP/1.1 over
+//! Sello's own rustls (ring) configuration, plugged in as the TLS link of ureq's connector chain.
 //!
-//! - `cacerts` (§4.1), `csrattrs` (§4.5), `simpleenroll` (§4.2.1, HTTP Basic inside TLS with the
-//!   identity and the one-time enrollment code) and `simplereenroll` (§4.2.2, TLS client
-//!   authentication with the current certificate, whose key may live on a smart card: see
-//!   [`ClientKey`]).
+//! - `cacerts` (§4.1), `csrattrs` (§4.5), `simpleenroll` (§4.2.1, HTTP Basic inside TLS as the
+//!   deployment says: [`HttpAuth`], and/or a TLS client certificate, §3.3.2) and
+//!   `simplereenroll` (§4.2.2, TLS client authentication with the current certificate, whose key
+//!   may live on a smart card: see [`ClientKey`]).
 //! - The server is trusted explicitly: a PEM trust anchor or a pinned SHA-256 fingerprint of the
 //!   server certificate ([`TrustAnchor`]); there is no fallback to system roots.
-//! - `202 Accepted` + `Retry-After` (§4.2.3) is polled a bounded number of times, each wait
-//!   reported through a callback; 401 and other 4xx/5xx carry the server's text in the error;
-//!   base64 bodies may contain line breaks and `Content-Transfer-Encoding` is ignored (RFC 8951 §3);
-//!   connect, read and overall timeouts turn a hanging CA into an error.
+//! - The PKCS#10 body is base64 in 64-column CRLF lines ([`base64_wrapped`]).
+//! - `202 Accepted` + `Retry-After` (§4.2.3) is polled, and `503` + `Retry-After` retried, a
+//!   bounded number of times, each wait reported through a callback; 401 and other 4xx/5xx carry
+//!   the server's text in the error; base64 bodies may contain line breaks and
+//!   `Content-Transfer-Encoding` is ignored (RFC 8951 §3); connect, read and overall timeouts
+//!   turn a hanging CA into an error.
+//! - HTTP proxies with `CONNECT` ([`ProxySetting`]: explicit, or `HTTPS_PROXY`/`NO_PROXY`).
 //! - The enrollment code is zeroized and never appears in `Debug`, logs or error messages.
 
 use std::fmt;
 use std::io::{self, Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine as _;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -29,12 +32,17 @@ use rustls::{
     SignatureScheme, StreamOwned,
 };
 use sha2::{Digest, Sha256};
+use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::transport::{
+    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout,
+    TcpConnector, Transport, TransportAdapter,
+};
 use zeroize::Zeroizing;
 
 /// Largest response header block accepted.
 const MAX_RESPONSE_HEADER: usize = 16 * 1024;
 /// Largest response body accepted.
-const MAX_RESPONSE_BODY: usize = 1024 * 1024;
+const MAX_RESPONSE_BODY: u64 = 1024 * 1024;
 /// Longest server text quoted in an error.
 const MAX_QUOTED: usize = 600;
 
@@ -78,6 +86,14 @@ pub enum EstError {
         /// host:port.
         addr: String,
         /// What was wrong.
+        reason: String,
+    },
+    /// The HTTP proxy did not open a `CONNECT` tunnel to the CA.
+    #[error("the HTTP proxy did not open a tunnel to the CA at {addr}: {reason}")]
+    Proxy {
+        /// host:port of the CA.
+        addr: String,
+        /// The proxy's answer.
         reason: String,
     },
     /// 401: identity/code or client certificate refused.
@@ -418,6 +434,11 @@ impl EnrollmentSecret {
     pub fn new(code: &str) -> Self {
         Self(Zeroizing::new(code.to_string()))
     }
+
+    /// The code, for the HTTP Basic credentials only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
 }
 
 impl fmt::Debug for EnrollmentSecret {
@@ -426,17 +447,53 @@ impl fmt::Debug for EnrollmentSecret {
     }
 }
 
-/// A `202 Accepted` the client is about to wait out.
-#[derive(Debug, Clone)]
-pub struct PendingNotice {
-    /// 1-based poll number.
-    pub attempt: u32,
-    /// Polls allowed in total.
-    pub max_attempts: u32,
-    /// How long the client waits before asking again.
-    pub wait: Duration,
-    /// The CA's text, if any.
-    pub message: String,
+/// Where the EST requests go: straight to the CA, or through an HTTP proxy with `CONNECT`
+/// (RFC 9110 §9.3.6; TLS runs end to end through the tunnel, the proxy sees no content).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub enum ProxySetting {
+    /// `HTTPS_PROXY` (or `https_proxy`), else `ALL_PROXY` (`all_proxy`); hosts listed in
+    /// `NO_PROXY` (`no_proxy`) are reached directly. `HTTP_PROXY` is not used: it is for
+    /// `http://` URLs and EST is always `https://`.
+    #[default]
+    FromEnvironment,
+    /// Never a proxy, whatever the environment says.
+    Direct,
+    /// This proxy, `http://[user:password@]host[:port]`; `NO_PROXY` still applies.
+    Url(String),
+}
+
+impl ProxySetting {
+    /// From a command-line value: `none` (or `direct`) for no proxy, else a proxy URL.
+    pub fn from_arg(value: &str) -> Self {
+        match value.trim() {
+            "none" | "direct" => ProxySetting::Direct,
+            url => ProxySetting::Url(url.to_owned()),
+        }
+    }
+}
+
+impl fmt::Debug for ProxySetting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProxySetting::FromEnvironment => f.write_str("FromEnvironment"),
+            ProxySetting::Direct => f.write_str("Direct"),
+            ProxySetting::Url(u) => write!(f, "Url({})", redact_userinfo(u)),
+        }
+    }
+}
+
+/// A proxy URL with its `user:password@` part masked, for messages.
+fn redact_userinfo(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((_, host)) => format!("{scheme}://***@{host}"),
+            None => url.to_owned(),
+        },
+        None => match url.rsplit_once('@') {
+            Some((_, host)) => format!("***@{host}"),
+            None => url.to_owned(),
+        },
+    }
 }
 
 /// Client settings.
@@ -446,20 +503,27 @@ pub struct EstClientConfig {
     pub server: String,
     /// How the server is authenticated.
     pub trust: TrustAnchor,
-    /// TCP connect timeout.
+    /// TCP connect timeout (through a proxy: until the tunnel is open).
     pub connect_timeout: Duration,
-    /// Timeout of each read/write.
+    /// Timeout of each read/write, and of the wait for the response.
     pub io_timeout: Duration,
     /// Bound on one whole request/response exchange.
     pub request_timeout: Duration,
     /// How many `202` answers are waited out before giving up.
     pub max_polls: u32,
+    /// How many `503 Service Unavailable` answers carrying `Retry-After` are waited out before
+    /// the CA's error is reported (RFC 9110 §15.6.4). A `503` without `Retry-After` is reported
+    /// at once.
+    pub max_unavailable_retries: u32,
     /// Longest honoured `Retry-After` (longer ones are shortened to this).
     pub max_retry_after: Duration,
+    /// Direct, or through an HTTP `CONNECT` proxy.
+    pub proxy: ProxySetting,
 }
 
 impl EstClientConfig {
-    /// Defaults: 10 s connect, 30 s per read, 120 s per exchange, 10 polls, waits of at most 5 min.
+    /// Defaults: 10 s connect, 30 s per read, 120 s per exchange, 10 polls, 3 retries of a `503`,
+    /// waits of at most 5 min, proxy from the environment.
     pub fn new(server: &str, trust: TrustAnchor) -> Self {
         Self {
             server: server.to_string(),
@@ -468,7 +532,9 @@ impl EstClientConfig {
             io_timeout: Duration::from_secs(30),
             request_timeout: Duration::from_secs(120),
             max_polls: 10,
+            max_unavailable_retries: 3,
             max_retry_after: Duration::from_secs(300),
+            proxy: ProxySetting::FromEnvironment,
         }
     }
 }
@@ -482,20 +548,55 @@ pub struct CsrAttrs {
     pub oids: Vec<String>,
 }
 
+/// How a `simpleenroll` request authenticates (RFC 7030 §3.2.3, §3.3.2). With a client key
+/// ([`EstClient::with_client_key`]) the TLS client certificate is presented as well.
+pub enum HttpAuth<'a> {
+    /// HTTP Basic (RFC 7617) inside TLS.
+    Basic {
+        /// The user name (the NIF, an RA account...); must not contain ':'.
+        user: &'a str,
+        /// The password: the one-time enrollment code, or nothing.
+        password: Option<&'a EnrollmentSecret>,
+    },
+    /// No HTTP authentication: the TLS client certificate alone.
+    None,
+}
+
+/// A wait the client is about to make: `202 Accepted` (pending approval) or `503` with
+/// `Retry-After` (the CA is busy).
+#[derive(Debug, Clone)]
+pub struct PendingNotice {
+    /// 1-based attempt number.
+    pub attempt: u32,
+    /// Attempts allowed in total.
+    pub max_attempts: u32,
+    /// How long the client waits before asking again.
+    pub wait: Duration,
+    /// The HTTP status that caused the wait (202 or 503).
+    pub status: u16,
+    /// The CA's text, if any.
+    pub message: String,
+}
+
+/// How the client waits between attempts; `std::thread::sleep` unless a test injects another.
+pub type Sleeper = Arc<dyn Fn(Duration) + Send + Sync>;
+
 /// An EST client bound to one server.
 pub struct EstClient {
-    host: String,
-    port: u16,
+    base: String,
+    addr: String,
     config: EstClientConfig,
-    tls: Arc<ClientConfig>,
-    tls_with_key: Option<Arc<ClientConfig>>,
+    agent: ureq::Agent,
+    agent_with_key: Option<ureq::Agent>,
+    sleep: Sleeper,
 }
 
 impl fmt::Debug for EstClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EstClient")
-            .field("server", &self.addr())
-            .field("client_key", &self.tls_with_key.is_some())
+            .field("server", &self.addr)
+            .field("proxy", &self.config.proxy)
+            .field("client_key", &self.agent_with_key.is_some())
             .finish()
     }
 }
@@ -528,8 +629,186 @@ fn tls_builder(
     })
 }
 
+/// The last link of the ureq connector chain (after the `CONNECT` proxy and TCP links): rustls
+/// with our own [`ClientConfig`] (trust anchor or pin, optional card-backed client key), which
+/// ureq's stock rustls link cannot take.
+#[derive(Debug)]
+struct TlsLink {
+    config: Arc<ClientConfig>,
+}
+
+impl<In: Transport> Connector<In> for TlsLink {
+    type Out = Either<In, TlsTransport>;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails<'_>,
+        chained: Option<In>,
+    ) -> std::result::Result<Option<Self::Out>, ureq::Error> {
+        let Some(transport) = chained else {
+            return Ok(None);
+        };
+        if !details.needs_tls() || transport.is_tls() {
+            return Ok(Some(Either::A(transport)));
+        }
+        let host = details
+            .uri
+            .host()
+            .ok_or(ureq::Error::Tls("the URL has no host"))?;
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let name = ServerName::try_from(host.to_owned())
+            .map_err(|_| ureq::Error::Tls("the CA's host is not a valid TLS server name"))?;
+        let mut conn = ClientConnection::new(Arc::clone(&self.config), name)?;
+        let mut sock = TransportAdapter::new(transport.boxed(), details.current_time.clone());
+        sock.set_timeout(details.timeout);
+        conn.complete_io(&mut sock)?;
+        Ok(Some(Either::B(TlsTransport {
+            buffers: LazyBuffers::new(
+                details.config.input_buffer_size(),
+                details.config.output_buffer_size(),
+            ),
+            stream: StreamOwned::new(conn, sock),
+        })))
+    }
+}
+
+struct TlsTransport {
+    buffers: LazyBuffers,
+    stream: StreamOwned<ClientConnection, TransportAdapter>,
+}
+
+impl fmt::Debug for TlsTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TlsTransport")
+    }
+}
+
+impl Transport for TlsTransport {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        &mut self.buffers
+    }
+
+    fn transmit_output(
+        &mut self,
+        amount: usize,
+        timeout: NextTimeout,
+    ) -> std::result::Result<(), ureq::Error> {
+        self.stream.get_mut().set_timeout(timeout);
+        let output = self
+            .buffers
+            .output()
+            .get(..amount)
+            .ok_or(ureq::Error::Tls("output larger than the buffer"))?;
+        self.stream.write_all(output)?;
+        Ok(())
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
+        self.stream.get_mut().set_timeout(timeout);
+        let input = self.buffers.input_append_buf();
+        let amount = self.stream.read(input)?;
+        self.buffers.input_appended(amount);
+        Ok(amount > 0)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.stream.get_mut().get_mut().is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        true
+    }
+}
+
+/// The proxy for requests to `server`, or `None` to go direct.
+fn proxy_for(setting: &ProxySetting, server: &str) -> Result<Option<ureq::Proxy>> {
+    let from_env = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()))
+    };
+    let url = match setting {
+        ProxySetting::Direct => return Ok(None),
+        ProxySetting::Url(u) => u.trim().to_owned(),
+        ProxySetting::FromEnvironment => {
+            match from_env(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]) {
+                Some(u) => u.trim().to_owned(),
+                None => return Ok(None),
+            }
+        }
+    };
+    let bad = |why: String| EstError::Config(format!("proxy {}: {why}", redact_userinfo(&url)));
+    let parsed = ureq::Proxy::new(&url).map_err(|e| bad(e.to_string()))?;
+    if parsed.protocol() != ureq::ProxyProtocol::Http {
+        return Err(bad(
+            "only http:// proxies (HTTP CONNECT) are supported".into()
+        ));
+    }
+    let mut builder = ureq::Proxy::builder(ureq::ProxyProtocol::Http)
+        .host(parsed.host())
+        .port(parsed.port());
+    if let Some(user) = parsed.username() {
+        builder = builder.username(user);
+    }
+    if let Some(password) = parsed.password() {
+        builder = builder.password(password);
+    }
+    if let Some(list) = from_env(&["NO_PROXY", "no_proxy"]) {
+        for entry in list.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            builder = builder.no_proxy(entry);
+        }
+    }
+    let proxy = builder.build().map_err(|e| bad(e.to_string()))?;
+    let uri: ureq::http::Uri = server
+        .parse()
+        .map_err(|_| EstError::Config(format!("bad server URL '{}'", sanitize(server))))?;
+    Ok((!proxy.is_no_proxy(&uri)).then_some(proxy))
+}
+
+fn agent(config: &EstClientConfig, tls: Arc<ClientConfig>) -> Result<ureq::Agent> {
+    let proxy = proxy_for(&config.proxy, &config.server)?;
+    let http = ureq::config::Config::builder()
+        .http_status_as_error(false)
+        .https_only(true)
+        .proxy(proxy)
+        .timeout_connect(Some(config.connect_timeout))
+        .timeout_per_read(Some(config.io_timeout))
+        .timeout_per_write(Some(config.io_timeout))
+        .timeout_recv_response(Some(config.io_timeout))
+        .timeout_global(Some(config.request_timeout))
+        // One connection per exchange: EST calls are few, and a CA that closes after each
+        // answer (as sello-ca does) must not meet a stale pooled connection.
+        .max_idle_connections(0)
+        .max_response_header_size(MAX_RESPONSE_HEADER)
+        .user_agent(format!("sello-est/{}", env!("CARGO_PKG_VERSION")))
+        .accept("*/*")
+        .build();
+    let connector =
+        ().chain(ConnectProxyConnector::default())
+            .chain(TcpConnector::default())
+            .chain(TlsLink { config: tls });
+    Ok(ureq::Agent::with_parts(
+        http,
+        connector,
+        DefaultResolver::default(),
+    ))
+}
+
+/// The base64 of a PKCS#10 body: 64 columns, CRLF line ends (RFC 7030 §4.2.1 with RFC 8951
+/// §3.1; RFC 7468 line length). Servers that decode line by line reject one long line.
+pub fn base64_wrapped(der: &[u8]) -> String {
+    let flat = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut out = String::with_capacity(flat.len() + flat.len() / 32 + 2);
+    for line in flat.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(line));
+        out.push_str("\r\n");
+    }
+    out
+}
+
 impl EstClient {
-    /// A client without a TLS client key (`cacerts`, `csrattrs`, `simpleenroll`).
+    /// A client without a TLS client key (`cacerts`, `csrattrs`, `simpleenroll` with HTTP
+    /// Basic).
     pub fn new(config: EstClientConfig) -> Result<Self> {
         let rest = config
             .server
@@ -564,35 +843,49 @@ impl EstClient {
         if host.is_empty() {
             return Err(EstError::Config("server URL has no host".into()));
         }
-        let tls = Arc::new(tls_builder(&config.trust)?.with_no_client_auth());
+        let addr = if host.contains(':') {
+            format!("[{host}]:{port}")
+        } else {
+            format!("{host}:{port}")
+        };
+        let agent = agent(
+            &config,
+            Arc::new(tls_builder(&config.trust)?.with_no_client_auth()),
+        )?;
         Ok(Self {
-            host,
-            port,
+            base: format!("https://{authority}"),
+            addr,
             config,
-            tls,
-            tls_with_key: None,
+            agent,
+            agent_with_key: None,
+            sleep: Arc::new(std::thread::sleep),
         })
     }
 
-    /// Adds the TLS client key used by [`EstClient::simplereenroll`].
+    /// Adds the TLS client key: presented at `simplereenroll` (RFC 7030 §3.3.2, the current
+    /// certificate) and at `simpleenroll` (e.g. an operator's certificate for the initial
+    /// enrollment of a holder's card).
     pub fn with_client_key(mut self, key: Arc<dyn ClientKey>) -> Result<Self> {
-        let config = tls_builder(&self.config.trust)?
+        let tls = tls_builder(&self.config.trust)?
             .with_client_cert_resolver(Arc::new(ClientKeyResolver { key }));
-        self.tls_with_key = Some(Arc::new(config));
+        self.agent_with_key = Some(agent(&self.config, Arc::new(tls))?);
         Ok(self)
     }
 
+    /// Replaces how the client waits out `202`/`503` answers (tests record the waits instead
+    /// of sleeping).
+    pub fn with_sleeper(mut self, sleep: Sleeper) -> Self {
+        self.sleep = sleep;
+        self
+    }
+
     fn addr(&self) -> String {
-        if self.host.contains(':') {
-            format!("[{}]:{}", self.host, self.port)
-        } else {
-            format!("{}:{}", self.host, self.port)
-        }
+        self.addr.clone()
     }
 
     /// `GET /cacerts` (RFC 7030 §4.1): the CA certificates (DER), as the server orders them.
     pub fn cacerts(&self, label: Option<&str>) -> Result<Vec<Vec<u8>>> {
-        let response = self.exchange("GET", &est_path(label, "cacerts")?, &[], &[], false)?;
+        let response = self.exchange("GET", &est_path(label, "cacerts")?, None, &[], false)?;
         match response.status {
             200 => self.certs_from(&response),
             _ => Err(self.status_error(&response, None)),
@@ -601,7 +894,7 @@ impl EstClient {
 
     /// `GET /csrattrs` (RFC 7030 §4.5). 204 and 404 mean "no attributes".
     pub fn csrattrs(&self, label: Option<&str>) -> Result<CsrAttrs> {
-        let response = self.exchange("GET", &est_path(label, "csrattrs")?, &[], &[], false)?;
+        let response = self.exchange("GET", &est_path(label, "csrattrs")?, None, &[], false)?;
         match response.status {
             200 => {
                 let der = decode_base64_lenient(&response.body)
@@ -618,9 +911,8 @@ impl EstClient {
         }
     }
 
-    /// `POST /simpleenroll` (RFC 7030 §4.2.1) with HTTP Basic `identity:code` inside TLS.
-    /// Returns the certificates of the response (the issued one first as the server sends it).
-    /// Each `202` wait is announced through `on_wait` before sleeping.
+    /// `POST /simpleenroll` (RFC 7030 §4.2.1) with HTTP Basic `identity:code` inside TLS: the
+    /// common case of [`EstClient::simpleenroll_with`].
     pub fn simpleenroll(
         &self,
         label: Option<&str>,
@@ -629,23 +921,60 @@ impl EstClient {
         csr_der: &[u8],
         on_wait: &mut dyn FnMut(&PendingNotice),
     ) -> Result<Vec<Vec<u8>>> {
-        if identity.contains(':') {
-            return Err(EstError::Config("identity must not contain ':'".into()));
-        }
-        let mut credentials = Zeroizing::new(String::with_capacity(64));
-        credentials.push_str(identity);
-        credentials.push(':');
-        credentials.push_str(&code.0);
-        let mut authorization = Zeroizing::new(String::from("Basic "));
-        authorization
-            .push_str(&base64::engine::general_purpose::STANDARD.encode(credentials.as_bytes()));
+        let auth = HttpAuth::Basic {
+            user: identity,
+            password: Some(code),
+        };
+        self.simpleenroll_with(label, &auth, csr_der, on_wait)
+    }
+
+    /// `POST /simpleenroll` (RFC 7030 §4.2.1), authenticated by `auth` inside TLS, and by the
+    /// client key when one was given ([`EstClient::with_client_key`], RFC 7030 §3.3.2).
+    /// Returns the certificates of the response (the issued one first as the server sends it).
+    /// Each `202`/`503` wait is announced through `on_wait` before sleeping.
+    pub fn simpleenroll_with(
+        &self,
+        label: Option<&str>,
+        auth: &HttpAuth<'_>,
+        csr_der: &[u8],
+        on_wait: &mut dyn FnMut(&PendingNotice),
+    ) -> Result<Vec<Vec<u8>>> {
+        let (authorization, secret) = match auth {
+            HttpAuth::Basic { user, password } => {
+                if user.contains(':') {
+                    return Err(EstError::Config(
+                        "the HTTP Basic user name must not contain ':' (RFC 7617 §2)".into(),
+                    ));
+                }
+                let mut credentials = Zeroizing::new(String::with_capacity(64));
+                credentials.push_str(user);
+                credentials.push(':');
+                if let Some(p) = password {
+                    credentials.push_str(&p.0);
+                }
+                let mut authorization = Zeroizing::new(String::from("Basic "));
+                authorization.push_str(
+                    &base64::engine::general_purpose::STANDARD.encode(credentials.as_bytes()),
+                );
+                (Some(authorization), password.map(|p| p.0.as_str()))
+            }
+            HttpAuth::None => {
+                if self.agent_with_key.is_none() {
+                    return Err(EstError::Config(
+                        "simpleenroll without HTTP authentication needs a TLS client key".into(),
+                    ));
+                }
+                (None, None)
+            }
+        };
         let path = est_path(label, "simpleenroll")?;
+        let with_key = self.agent_with_key.is_some();
         self.enroll(
             &path,
-            Some(&authorization),
+            authorization.as_deref().map(String::as_str),
             csr_der,
-            false,
-            Some(&code.0),
+            with_key,
+            secret,
             on_wait,
         )
     }
@@ -658,7 +987,7 @@ impl EstClient {
         csr_der: &[u8],
         on_wait: &mut dyn FnMut(&PendingNotice),
     ) -> Result<Vec<Vec<u8>>> {
-        if self.tls_with_key.is_none() {
+        if self.agent_with_key.is_none() {
             return Err(EstError::Config(
                 "simplereenroll needs a client key (EstClient::with_client_key)".into(),
             ));
@@ -676,15 +1005,12 @@ impl EstClient {
         secret: Option<&str>,
         on_wait: &mut dyn FnMut(&PendingNotice),
     ) -> Result<Vec<Vec<u8>>> {
-        let body = base64::engine::general_purpose::STANDARD.encode(csr_der);
-        let mut headers = vec![("Content-Type", "application/pkcs10")];
-        if let Some(a) = authorization {
-            headers.push(("Authorization", a));
-        }
+        let body = base64_wrapped(csr_der);
         let mut polls = 0u32;
+        let mut unavailable = 0u32;
         loop {
-            let response = self.exchange("POST", path, &headers, body.as_bytes(), with_key)?;
-            match response.status {
+            let response = self.exchange("POST", path, authorization, body.as_bytes(), with_key)?;
+            let (attempt, max_attempts) = match response.status {
                 200 => return self.certs_from(&response),
                 202 => {
                     polls += 1;
@@ -693,18 +1019,25 @@ impl EstClient {
                             polls: self.config.max_polls,
                         });
                     }
-                    let wait = retry_after(response.header("retry-after"))
-                        .min(self.config.max_retry_after);
-                    on_wait(&PendingNotice {
-                        attempt: polls,
-                        max_attempts: self.config.max_polls,
-                        wait,
-                        message: quote(&response.body, secret),
-                    });
-                    std::thread::sleep(wait);
+                    (polls, self.config.max_polls)
+                }
+                503 if response.header("retry-after").is_some()
+                    && unavailable < self.config.max_unavailable_retries =>
+                {
+                    unavailable += 1;
+                    (unavailable, self.config.max_unavailable_retries)
                 }
                 _ => return Err(self.status_error(&response, secret)),
-            }
+            };
+            let wait = retry_after(response.header("retry-after")).min(self.config.max_retry_after);
+            on_wait(&PendingNotice {
+                attempt,
+                max_attempts,
+                wait,
+                status: response.status,
+                message: quote(&response.body, secret),
+            });
+            (self.sleep)(wait);
         }
     }
 
@@ -752,100 +1085,136 @@ impl EstClient {
         Ok(certs)
     }
 
-    /// One HTTP/1.1 request over a fresh TLS connection (`Connection: close`).
+    /// One HTTP/1.1 request (ureq over our rustls configuration, through the proxy if any).
     fn exchange(
         &self,
         method: &str,
         path: &str,
-        headers: &[(&str, &str)],
+        authorization: Option<&str>,
         body: &[u8],
         with_key: bool,
     ) -> Result<HttpResponse> {
-        let addr = self.addr();
-        let started = Instant::now();
-        let tcp = self.connect()?;
-        tcp.set_read_timeout(Some(self.config.io_timeout))
-            .and_then(|()| tcp.set_write_timeout(Some(self.config.io_timeout)))
-            .and_then(|()| tcp.set_nodelay(true))
-            .map_err(|e| EstError::Io {
-                addr: addr.clone(),
-                source: e,
-            })?;
-        let config = match (with_key, &self.tls_with_key) {
-            (true, Some(c)) => Arc::clone(c),
-            _ => Arc::clone(&self.tls),
+        let agent = match (with_key, &self.agent_with_key) {
+            (true, Some(a)) => a,
+            _ => &self.agent,
         };
-        let name = ServerName::try_from(self.host.clone())
-            .map_err(|_| EstError::Config(format!("'{}' is not a valid server name", self.host)))?;
-        let conn = ClientConnection::new(config, name).map_err(|e| EstError::Tls {
-            addr: addr.clone(),
-            reason: e.to_string(),
-        })?;
-        let mut tls = StreamOwned::new(conn, tcp);
-
-        let mut request = Zeroizing::new(Vec::with_capacity(body.len() + 512));
-        request.extend_from_slice(
-            format!(
-                "{method} {path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: sello-est/{}\r\nAccept: */*\r\nConnection: close\r\nContent-Length: {}\r\n",
-                self.host_header(),
-                env!("CARGO_PKG_VERSION"),
-                body.len()
-            )
-            .as_bytes(),
-        );
-        for (n, v) in headers {
-            request.extend_from_slice(n.as_bytes());
-            request.extend_from_slice(b": ");
-            request.extend_from_slice(v.as_bytes());
-            request.extend_from_slice(b"\r\n");
-        }
-        request.extend_from_slice(b"\r\n");
-        request.extend_from_slice(body);
-        tls.write_all(&request)
-            .and_then(|()| tls.flush())
-            .map_err(|e| self.io_error(e, "TLS handshake / sending the request"))?;
-        read_response(&mut tls, started, self.config.request_timeout).map_err(|e| match e {
-            ReadFailure::Io(e) => self.io_error(e, "waiting for the response"),
-            ReadFailure::Garbage(reason) => self.protocol(reason),
-            ReadFailure::Deadline => EstError::Timeout {
-                addr: addr.clone(),
-                after: self.config.request_timeout,
-                during: "overall request deadline",
-            },
+        let url = format!("{}{path}", self.base);
+        let result = if method == "POST" {
+            let mut request = agent
+                .post(&url)
+                .header("Content-Type", "application/pkcs10");
+            if let Some(a) = authorization {
+                request = request.header("Authorization", a);
+            }
+            request.send(body)
+        } else {
+            agent.get(&url).call()
+        };
+        let mut response = result.map_err(|e| self.transport_error(e, with_key))?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).trim().to_owned(),
+                )
+            })
+            .collect();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_RESPONSE_BODY)
+            .read_to_vec()
+            .map_err(|e| self.transport_error(e, with_key))?;
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
         })
     }
 
-    fn host_header(&self) -> String {
-        if self.port == 443 {
-            self.host.clone()
-        } else {
-            self.addr()
-        }
-    }
-
-    fn connect(&self) -> Result<TcpStream> {
+    /// A ureq failure as an [`EstError`] that says what happened and where.
+    fn transport_error(&self, e: ureq::Error, with_key: bool) -> EstError {
         let addr = self.addr();
-        let addrs = (self.host.as_str(), self.port)
-            .to_socket_addrs()
-            .map_err(|e| EstError::Connect {
-                addr: addr.clone(),
-                source: e,
-            })?;
-        let mut last = io::Error::new(io::ErrorKind::NotFound, "no address for host");
-        for a in addrs {
-            match TcpStream::connect_timeout(&a, self.config.connect_timeout) {
-                Ok(s) => return Ok(s),
-                Err(e) if is_timeout(&e) => {
-                    return Err(EstError::Timeout {
-                        addr,
-                        after: self.config.connect_timeout,
-                        during: "connecting",
-                    })
+        match e {
+            // TLS 1.3: a server refusing the client certificate does so after the client's
+            // Finished, so the client sees the connection closed under its request.
+            ureq::Error::Io(io)
+                if with_key
+                    && matches!(
+                        io.kind(),
+                        io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset
+                    ) =>
+            {
+                EstError::Tls {
+                    addr,
+                    reason: format!(
+                        "the CA closed the connection right after the handshake ({io}): it did not accept the TLS client certificate"
+                    ),
                 }
-                Err(e) => last = e,
             }
+            ureq::Error::Timeout(t) => {
+                let (after, during) = match t {
+                    ureq::Timeout::Connect | ureq::Timeout::Resolve => {
+                        (self.config.connect_timeout, "connecting")
+                    }
+                    ureq::Timeout::Global | ureq::Timeout::PerCall => {
+                        (self.config.request_timeout, "overall request deadline")
+                    }
+                    ureq::Timeout::SendRequest
+                    | ureq::Timeout::SendBody
+                    | ureq::Timeout::PerWrite
+                    | ureq::Timeout::Await100 => (self.config.io_timeout, "sending the request"),
+                    ureq::Timeout::RecvBody => (self.config.io_timeout, "reading the response"),
+                    _ => (self.config.io_timeout, "waiting for the response"),
+                };
+                EstError::Timeout {
+                    addr,
+                    after,
+                    during,
+                }
+            }
+            ureq::Error::Io(io) => self.io_error(io, "talking to the CA"),
+            ureq::Error::HostNotFound => EstError::Connect {
+                addr,
+                source: io::Error::new(io::ErrorKind::NotFound, "host not found"),
+            },
+            ureq::Error::ConnectionFailed => EstError::Connect {
+                addr,
+                source: io::Error::new(io::ErrorKind::ConnectionRefused, "connection failed"),
+            },
+            ureq::Error::ConnectProxyFailed(reason) => EstError::Proxy {
+                addr,
+                reason: sanitize(&reason),
+            },
+            ureq::Error::Rustls(tls) => tls_error(addr, &tls),
+            ureq::Error::Tls(reason) => EstError::Tls {
+                addr,
+                reason: reason.into(),
+            },
+            ureq::Error::Protocol(p) => EstError::Protocol {
+                addr,
+                reason: format!("not an HTTP response ({p})"),
+            },
+            ureq::Error::BodyExceedsLimit(_) => EstError::Protocol {
+                addr,
+                reason: "response body larger than 1 MiB".into(),
+            },
+            ureq::Error::LargeResponseHeader(..) => EstError::Protocol {
+                addr,
+                reason: "response header larger than 16 KiB".into(),
+            },
+            ureq::Error::TooManyRedirects | ureq::Error::RedirectFailed => EstError::Protocol {
+                addr,
+                reason: format!("redirects: {e}"),
+            },
+            other => EstError::Protocol {
+                addr,
+                reason: other.to_string(),
+            },
         }
-        Err(EstError::Connect { addr, source: last })
     }
 
     fn io_error(&self, e: io::Error, during: &'static str) -> EstError {
@@ -858,27 +1227,34 @@ impl EstClient {
             };
         }
         if let Some(tls) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-            let hint = match tls {
-                rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
-                    " (the server does not speak TLS, or answered garbage)"
-                }
-                rustls::Error::InvalidCertificate(_) => {
-                    " (the server certificate is not trusted by the configured trust anchor)"
-                }
-                _ => "",
-            };
-            return EstError::Tls {
-                addr,
-                reason: format!("{tls}{hint}"),
-            };
+            return tls_error(addr, tls);
         }
-        if e.kind() == io::ErrorKind::UnexpectedEof {
-            return EstError::Protocol {
+        match e.kind() {
+            io::ErrorKind::ConnectionRefused | io::ErrorKind::NotFound => {
+                EstError::Connect { addr, source: e }
+            }
+            io::ErrorKind::UnexpectedEof => EstError::Protocol {
                 addr,
                 reason: format!("connection closed while {during}"),
-            };
+            },
+            _ => EstError::Io { addr, source: e },
         }
-        EstError::Io { addr, source: e }
+    }
+}
+
+fn tls_error(addr: String, tls: &rustls::Error) -> EstError {
+    let hint = match tls {
+        rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
+            " (the server does not speak TLS, or answered garbage)"
+        }
+        rustls::Error::InvalidCertificate(_) => {
+            " (the server certificate is not trusted by the configured trust anchor)"
+        }
+        _ => "",
+    };
+    EstError::Tls {
+        addr,
+        reason: format!("{tls}{hint}"),
     }
 }
 
@@ -967,183 +1343,13 @@ impl HttpResponse {
     }
 }
 
-enum ReadFailure {
-    Io(io::Error),
-    Garbage(String),
-    Deadline,
-}
-
-/// Fuzzing entry point (`fuzz/fuzz_targets/est_response.rs`): reads `data` as a server's whole
-/// answer, then decodes its body the way `simpleenroll` does. Returns the certificates found.
+/// Fuzzing entry point (`fuzz/fuzz_targets/est_response.rs`): decodes `data` as the body of a
+/// server's answer the way `simpleenroll` does (lenient base64, certs-only CMS). The HTTP framing
+/// is ureq's. Returns the certificates found.
 #[doc(hidden)]
 pub fn fuzz_server_answer(data: &[u8]) -> std::result::Result<Vec<Vec<u8>>, String> {
-    let mut stream = io::Cursor::new(data);
-    let response = read_response(&mut stream, Instant::now(), Duration::from_secs(5))
-        .map_err(|_| "unreadable response".to_owned())?;
-    let _ = response.header("content-type");
-    let der = decode_base64_lenient(&response.body)?;
+    let der = decode_base64_lenient(data)?;
     parse_certs_only(&der)
-}
-
-/// Reads a whole HTTP/1.1 response: status line, headers, then a body framed by
-/// `Content-Length`, chunked transfer coding, or the end of the connection.
-fn read_response(
-    stream: &mut impl Read,
-    started: Instant,
-    deadline: Duration,
-) -> std::result::Result<HttpResponse, ReadFailure> {
-    let mut buf = Vec::with_capacity(4096);
-    let mut chunk = [0u8; 4096];
-    let mut eof = false;
-    let mut fill = |buf: &mut Vec<u8>, eof: &mut bool| -> std::result::Result<(), ReadFailure> {
-        if started.elapsed() > deadline {
-            return Err(ReadFailure::Deadline);
-        }
-        match stream.read(&mut chunk) {
-            Ok(0) => *eof = true,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            // A peer closing without close_notify: treat as EOF; framing decides if that is fine.
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => *eof = true,
-            Err(e) => return Err(ReadFailure::Io(e)),
-        }
-        if buf.len() > MAX_RESPONSE_HEADER + MAX_RESPONSE_BODY {
-            return Err(ReadFailure::Garbage("response larger than 1 MiB".into()));
-        }
-        Ok(())
-    };
-    let header_end = loop {
-        let prefix = &buf[..buf.len().min(7)];
-        if !b"HTTP/1.".starts_with(prefix) {
-            return Err(ReadFailure::Garbage(format!(
-                "not an HTTP response (starts with {:?})",
-                String::from_utf8_lossy(&buf[..buf.len().min(16)])
-            )));
-        }
-        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break p;
-        }
-        if buf.len() > MAX_RESPONSE_HEADER {
-            return Err(ReadFailure::Garbage(
-                "response header larger than 16 KiB".into(),
-            ));
-        }
-        if eof {
-            return Err(ReadFailure::Garbage(if buf.is_empty() {
-                "connection closed without a response".into()
-            } else {
-                "connection closed in the middle of the response header".into()
-            }));
-        }
-        fill(&mut buf, &mut eof)?;
-    };
-    let head = std::str::from_utf8(&buf[..header_end])
-        .map_err(|_| ReadFailure::Garbage("response header is not text".into()))?;
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or_default();
-    let mut parts = status_line.splitn(3, ' ');
-    let version = parts.next().unwrap_or_default();
-    let status = parts
-        .next()
-        .filter(|s| s.len() == 3)
-        .and_then(|s| s.parse::<u16>().ok())
-        .filter(|s| (100..=599).contains(s));
-    let (true, Some(status)) = (version.starts_with("HTTP/1."), status) else {
-        return Err(ReadFailure::Garbage(format!(
-            "malformed status line '{}'",
-            sanitize(&status_line.chars().take(80).collect::<String>())
-        )));
-    };
-    let mut headers = Vec::new();
-    for line in lines {
-        let (n, v) = line
-            .split_once(':')
-            .ok_or_else(|| ReadFailure::Garbage("malformed response header line".into()))?;
-        headers.push((n.trim().to_ascii_lowercase(), v.trim().to_string()));
-    }
-    let response_header = |name: &str| {
-        headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-    };
-    let chunked = response_header("transfer-encoding")
-        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
-    let length = match response_header("content-length") {
-        Some(v) if !chunked => Some(
-            v.parse::<usize>()
-                .map_err(|_| ReadFailure::Garbage("Content-Length is not a number".into()))?,
-        ),
-        _ => None,
-    };
-    if length.is_some_and(|l| l > MAX_RESPONSE_BODY) {
-        return Err(ReadFailure::Garbage(
-            "response body larger than 1 MiB".into(),
-        ));
-    }
-    let body_start = header_end + 4;
-    let body = if let Some(length) = length {
-        while buf.len() - body_start < length {
-            if eof {
-                return Err(ReadFailure::Garbage(
-                    "connection closed before the whole body arrived".into(),
-                ));
-            }
-            fill(&mut buf, &mut eof)?;
-        }
-        buf[body_start..body_start + length].to_vec()
-    } else if chunked {
-        loop {
-            match decode_chunked(&buf[body_start..]) {
-                Ok(Some(body)) => break body,
-                Ok(None) if eof => {
-                    return Err(ReadFailure::Garbage(
-                        "connection closed inside a chunked body".into(),
-                    ))
-                }
-                Ok(None) => fill(&mut buf, &mut eof)?,
-                Err(e) => return Err(ReadFailure::Garbage(e)),
-            }
-        }
-    } else {
-        while !eof {
-            fill(&mut buf, &mut eof)?;
-        }
-        buf[body_start..].to_vec()
-    };
-    Ok(HttpResponse {
-        status,
-        headers,
-        body,
-    })
-}
-
-/// Decodes a complete chunked body (RFC 9112 §7.1); `Ok(None)` when more bytes are needed.
-fn decode_chunked(mut data: &[u8]) -> std::result::Result<Option<Vec<u8>>, String> {
-    let mut body = Vec::new();
-    loop {
-        let Some(line_end) = data.windows(2).position(|w| w == b"\r\n") else {
-            return Ok(None);
-        };
-        let line = std::str::from_utf8(&data[..line_end]).map_err(|_| "bad chunk size line")?;
-        let size_text = line.split(';').next().unwrap_or_default().trim();
-        let size = usize::from_str_radix(size_text, 16).map_err(|_| "bad chunk size")?;
-        if size > MAX_RESPONSE_BODY || body.len() + size > MAX_RESPONSE_BODY {
-            return Err("chunked body larger than 1 MiB".into());
-        }
-        let rest = &data[line_end + 2..];
-        if size == 0 {
-            // Trailers end with an empty line.
-            return Ok(rest.windows(2).any(|w| w == b"\r\n").then_some(body));
-        }
-        if rest.len() < size + 2 {
-            return Ok(None);
-        }
-        if &rest[size..size + 2] != b"\r\n" {
-            return Err("chunk not followed by CRLF".into());
-        }
-        body.extend_from_slice(&rest[..size]);
-        data = &rest[size + 2..];
-    }
 }
 
 /// A bounds-checked DER reader (X.690): definite lengths only.
@@ -1301,33 +1507,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn chunked_bodies() {
+    fn csr_base64_is_wrapped_at_64_columns_with_crlf() {
+        let der: Vec<u8> = (0..=255u8).cycle().take(700).collect();
+        let body = base64_wrapped(&der);
+        let lines: Vec<&str> = body.split_terminator("\r\n").collect();
+        assert!(lines.len() > 10);
+        assert!(lines[..lines.len() - 1].iter().all(|l| l.len() == 64));
+        assert!(lines.iter().all(|l| !l.contains('\n') && !l.is_empty()));
+        assert!(body.ends_with("\r\n"));
         assert_eq!(
-            decode_chunked(b"4\r\nMIIB\r\n2;x=y\r\nAA\r\n0\r\n\r\n").expect("valid"),
-            Some(b"MIIBAA".to_vec())
+            decode_base64_lenient(body.as_bytes()).expect("decodes"),
+            der
         );
-        assert_eq!(decode_chunked(b"4\r\nMI").expect("partial"), None);
-        assert!(decode_chunked(b"zz\r\n").is_err());
+        assert_eq!(retry_after(Some("3")), Duration::from_secs(3));
     }
 
     #[test]
-    fn responses_are_parsed_or_refused() {
-        let ok = b"HTTP/1.1 202 Accepted\r\nRetry-After: 3\r\nContent-Length: 2\r\n\r\nhi";
-        let r = read_response(&mut &ok[..], Instant::now(), Duration::from_secs(5))
-            .ok()
-            .expect("parses");
-        assert_eq!(r.status, 202);
-        assert_eq!(retry_after(r.header("retry-after")), Duration::from_secs(3));
-        for garbage in [
-            &b"SSH-2.0-OpenSSH\r\n\r\n"[..],
-            b"HTTP/1.1 99x\r\n\r\n",
-            b"",
-        ] {
-            assert!(matches!(
-                read_response(&mut &garbage[..], Instant::now(), Duration::from_secs(5)),
-                Err(ReadFailure::Garbage(_))
-            ));
-        }
+    fn proxy_settings() {
+        assert_eq!(
+            redact_userinfo("http://op:s3cret@proxy.rp:3128"),
+            "http://***@proxy.rp:3128"
+        );
+        assert!(!format!("{:?}", ProxySetting::Url("http://u:pw@p:1".into())).contains("pw"));
+        let direct = proxy_for(&ProxySetting::Direct, "https://ca.example").expect("direct");
+        assert!(direct.is_none());
+        let p = proxy_for(
+            &ProxySetting::Url("http://127.0.0.1:3128".into()),
+            "https://ca.example:8443",
+        )
+        .expect("valid")
+        .expect("a proxy");
+        assert_eq!((p.host(), p.port()), ("127.0.0.1", 3128));
+        let err = proxy_for(
+            &ProxySetting::Url("socks5://u:pw@127.0.0.1:1080".into()),
+            "https://ca.example",
+        )
+        .expect_err("socks refused");
+        assert!(!err.to_string().contains("pw"), "{err}");
     }
 
     #[test]

@@ -1,14 +1,21 @@
-//! The activation's [`Enroller`] over EST (RFC 7030 §4.2.1 `simpleenroll`): HTTP Basic inside TLS
-//! with the holder's NIF as identity and the one-time enrollment code as password, one CA label
-//! per key purpose (`auth`, `sign`, `enc`; RFC 7030 §3.2.2).
+//! The activation's [`Enroller`] over EST (RFC 7030 §4.2.1 `simpleenroll`), one CA label per
+//! key purpose (`auth`, `sign`, `enc`; RFC 7030 §3.2.2). How the request authenticates is the
+//! deployment's choice (the profile's `[enrollment]` table, [`EnrollmentAuth`]): HTTP Basic with a
+//! user name template (the holder's NIF, a fixed RA account, the code itself) and the one-time
+//! code or no password, and/or a TLS client certificate (RFC 7030 §3.3.2) given to the
+//! [`EstClient`] (e.g. the operator's card).
 
-use super::est::{EnrollmentSecret, EstClient, EstError, PendingNotice};
+use zeroize::Zeroizing;
+
+use super::est::{EnrollmentSecret, EstClient, EstError, HttpAuth, PendingNotice};
 use super::{EnrollError, Enroller, EnrollmentCode, Purpose};
+use crate::profile::EnrollmentAuth;
 
 /// EST enrollment for one holder.
 pub struct EstEnroller {
     client: EstClient,
     identity: String,
+    auth: EnrollmentAuth,
     code: Option<EnrollmentSecret>,
     on_wait: Box<dyn FnMut(&PendingNotice)>,
 }
@@ -17,29 +24,43 @@ impl std::fmt::Debug for EstEnroller {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EstEnroller")
             .field("identity", &self.identity)
+            .field("auth", &self.auth)
             .field("code", &self.code.as_ref().map(|_| "***"))
             .finish()
     }
 }
 
 impl EstEnroller {
-    /// Enrolls `identity` (the NIF/NIE the CA registered) through `client`; `on_wait` is told of
-    /// every `202 Accepted` wait so the operator sees why nothing happens.
+    /// Enrolls the holder `identity` (the NIF/NIE) through `client`, authenticated as `auth`
+    /// says; `on_wait` is told of every `202`/`503` wait so the operator sees why nothing
+    /// happens.
     pub fn new(
         client: EstClient,
         identity: impl Into<String>,
+        auth: EnrollmentAuth,
         on_wait: Box<dyn FnMut(&PendingNotice)>,
     ) -> Self {
         Self {
             client,
             identity: identity.into(),
+            auth,
             code: None,
             on_wait,
         }
     }
 }
 
-/// The EST CA label for a key purpose.
+/// The HTTP Basic user name from its template (`{nif}`, `{code}`, fixed text).
+pub fn basic_user(template: &str, nif: &str, code: Option<&str>) -> Zeroizing<String> {
+    let mut user = Zeroizing::new(template.replace("{nif}", nif));
+    if user.contains("{code}") {
+        *user = user.replace("{code}", code.unwrap_or_default());
+    }
+    user
+}
+
+/// The default EST CA label for a key purpose (a profile's `[enrollment] ca_labels` may name
+/// others, or none).
 pub fn label(purpose: Purpose) -> &'static str {
     match purpose {
         Purpose::Authentication => "auth",
@@ -55,8 +76,12 @@ pub fn classify(e: EstError) -> EnrollError {
         EstError::Unauthorized { message } => EnrollError::Rejected(format!(
             "the enrollment code or identity was refused: {message}"
         )),
-        EstError::Rejected { status, message } => {
-            EnrollError::Rejected(format!("{message} (HTTP {status})"))
+        EstError::Rejected {
+            status: 403,
+            message,
+        } => EnrollError::Rejected(format!("{message} (HTTP 403)")),
+        EstError::Rejected { status, message } | EstError::Server { status, message } => {
+            EnrollError::CaError { status, message }
         }
         EstError::StillPending { .. } => EnrollError::Pending {
             retry_after_secs: None,
@@ -65,22 +90,33 @@ pub fn classify(e: EstError) -> EnrollError {
         EstError::Connect { .. }
         | EstError::Timeout { .. }
         | EstError::Tls { .. }
-        | EstError::Server { .. }
+        | EstError::Proxy { .. }
         | EstError::Io { .. } => EnrollError::Unreachable(e.to_string()),
     }
 }
 
 impl Enroller for EstEnroller {
     fn enroll(&mut self, purpose: Purpose, csr_der: &[u8]) -> Result<Vec<Vec<u8>>, EnrollError> {
-        let code = self
-            .code
-            .as_ref()
-            .ok_or_else(|| EnrollError::Protocol("no enrollment code was given".into()))?;
+        let code = self.code.as_ref();
+        if self.auth.needs_code() && code.is_none() {
+            return Err(EnrollError::Protocol("no enrollment code was given".into()));
+        }
+        let user = self
+            .auth
+            .basic_user
+            .as_deref()
+            .map(|t| basic_user(t, &self.identity, code.map(EnrollmentSecret::expose)));
+        let auth = match &user {
+            Some(user) => HttpAuth::Basic {
+                user,
+                password: code.filter(|_| self.auth.code_as_password),
+            },
+            None => HttpAuth::None,
+        };
         self.client
-            .simpleenroll(
-                Some(label(purpose)),
-                &self.identity,
-                code,
+            .simpleenroll_with(
+                self.auth.ca_labels.label(purpose),
+                &auth,
                 csr_der,
                 &mut *self.on_wait,
             )
@@ -88,7 +124,7 @@ impl Enroller for EstEnroller {
     }
 
     fn needs_code(&self) -> bool {
-        true
+        self.auth.needs_code()
     }
 
     fn set_code(&mut self, code: EnrollmentCode) {
@@ -113,7 +149,26 @@ mod tests {
             status: 503,
             message: "maintenance".into(),
         });
-        assert!(matches!(down, EnrollError::Unreachable(_)));
+        assert!(
+            matches!(down, EnrollError::CaError { status: 503, ref message } if message == "maintenance")
+        );
+        // A malformed-request answer is the CA's error as it is, not a refusal of the holder.
+        let bad = classify(EstError::Rejected {
+            status: 400,
+            message: "Invalid or corrupted pkcs10 request".into(),
+        });
+        assert_eq!(
+            bad.to_string(),
+            "the CA reported an error (HTTP 400): Invalid or corrupted pkcs10 request"
+        );
+        assert_eq!(
+            basic_user("ra-{nif}", "12345678Z", Some("c0de")).as_str(),
+            "ra-12345678Z"
+        );
+        assert_eq!(
+            basic_user("{code}", "12345678Z", Some("c0de")).as_str(),
+            "c0de"
+        );
         let code = classify(EstError::Unauthorized {
             message: "code expired".into(),
         });

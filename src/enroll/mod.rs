@@ -63,6 +63,16 @@ pub enum EnrollError {
         /// The CA's `Retry-After`, in seconds.
         retry_after_secs: Option<u64>,
     },
+    /// The CA answered with an error that is neither a refusal of the holder or the credentials
+    /// nor a pending approval: a malformed or unacceptable request (`400`, `404`, `415`...) or a
+    /// failure of the CA itself (`5xx`). Reported with the CA's status and text as they are.
+    #[error("the CA reported an error (HTTP {status}): {message}")]
+    CaError {
+        /// HTTP status.
+        status: u16,
+        /// The CA's text.
+        message: String,
+    },
     /// The CA answered something that is not a certificate response.
     #[error("the CA's answer is not understood: {0}")]
     Protocol(String),

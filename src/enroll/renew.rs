@@ -49,7 +49,7 @@ use crate::enroll::card_client_key::CardClientKey;
 use crate::enroll::chain::{self, CertCheckError};
 use crate::enroll::csr::{self, CsrError};
 use crate::enroll::est::{EstClient, EstClientConfig, PendingNotice};
-use crate::enroll::est_enroller::{classify, label};
+use crate::enroll::est_enroller::classify;
 use crate::enroll::journal::{CertificateInfo, Event};
 use crate::enroll::local::{pem_decode, pem_decode_all, pem_encode};
 use crate::enroll::EnrollError;
@@ -1153,20 +1153,26 @@ impl<'a> Renewal<'a> {
             RenewError::CardChanged(format!("no request recorded for {}", t.name))
         })?;
         let chain = client
-            .simplereenroll(Some(label(t.spec.purpose)), &csr_der, &mut |n| {
-                ui.pending(n)
-            })
+            .simplereenroll(
+                self.request
+                    .profile
+                    .enrollment
+                    .ca_labels
+                    .label(t.spec.purpose),
+                &csr_der,
+                &mut |n| ui.pending(n),
+            )
             .map_err(|e| RenewError::Enroll {
                 slot: t.name.clone(),
                 source: classify(e),
             })?;
         let accepted =
-            chain::check_issued(&chain, &self.request.trust_anchors, pk, &t.subject, now).map_err(
-                |source| RenewError::Certificate {
+            chain::check_issued(&chain, &self.request.trust_anchors, pk, &t.subject, now)
+                .and_then(|a| chain::check_purpose(&chain, &t.spec.certificate).map(|()| a))
+                .map_err(|source| RenewError::Certificate {
                     slot: t.name.clone(),
                     source,
-                },
-            )?;
+                })?;
         if let Some(r) = self.journal.slot_mut(&t.name) {
             r.certificate = Some(chain.iter().map(|c| pem_encode("CERTIFICATE", c)).collect());
             r.certificate_info = Some(CertificateInfo {

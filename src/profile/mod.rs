@@ -150,6 +150,138 @@ pub struct KeySpec {
     pub allowed_algorithms: Vec<KeyAlgorithm>,
     /// PIN policy.
     pub pin_use: PinUse,
+    /// What a certificate for this key must carry to be written (`[keys.certificate]`).
+    pub certificate: CertificateRule,
+}
+
+/// X.509 key usage bits (RFC 5280 §4.2.1.3), by their RFC names.
+pub const KEY_USAGE_NAMES: [&str; 9] = [
+    "digitalSignature",
+    "nonRepudiation",
+    "keyEncipherment",
+    "dataEncipherment",
+    "keyAgreement",
+    "keyCertSign",
+    "cRLSign",
+    "encipherOnly",
+    "decipherOnly",
+];
+
+/// What a returned certificate must carry for a key slot before it is written: the slot's
+/// purpose in key usage, and what the deployment's certificate policy states.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateRule {
+    /// Key usage bits that must be set (names of [`KEY_USAGE_NAMES`]); the extension must be
+    /// present. Default by purpose: `digitalSignature` (authentication), `nonRepudiation`
+    /// (signature), none (encryption: RSA and EC differ; state it in the profile).
+    pub key_usage: Vec<String>,
+    /// Extended key usages (dotted OIDs) that must be present; empty: none required.
+    pub extended_key_usage: Vec<String>,
+    /// Certificate policies (dotted OIDs) that must be present; empty: none required.
+    pub policies: Vec<String>,
+    /// Longest validity (notAfter - notBefore) accepted, in days.
+    pub max_validity_days: Option<u32>,
+    /// Shortest validity accepted, in days.
+    pub min_validity_days: Option<u32>,
+}
+
+impl CertificateRule {
+    /// The rule when the profile states nothing but the purpose.
+    pub fn for_purpose(purpose: Purpose) -> Self {
+        let key_usage = match purpose {
+            Purpose::Authentication => vec!["digitalSignature".to_owned()],
+            Purpose::Signature => vec!["nonRepudiation".to_owned()],
+            Purpose::Encryption => Vec::new(),
+        };
+        Self {
+            key_usage,
+            extended_key_usage: Vec::new(),
+            policies: Vec::new(),
+            max_validity_days: None,
+            min_validity_days: None,
+        }
+    }
+}
+
+/// The TLS client certificate presented at `simpleenroll` (RFC 7030 §3.3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnrollClientCertificate {
+    /// None: HTTP Basic alone authenticates the request.
+    None,
+    /// The operator's own card (its PIV authentication key, 9A, and certificate), so the CA
+    /// knows which operator activated which card.
+    OperatorCard,
+}
+
+/// How `simpleenroll` authenticates at the CA during activation (the profile's `[enrollment]`
+/// table): per deployment, since CAs key their accounts differently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrollmentAuth {
+    /// HTTP Basic user name template: `{nif}` (the holder's NIF/NIE), `{code}` (the enrollment
+    /// code), or fixed text (an RA account); `None`: no HTTP Basic.
+    pub basic_user: Option<String>,
+    /// Whether the one-time enrollment code is the HTTP Basic password (else it is empty).
+    pub code_as_password: bool,
+    /// The TLS client certificate, if any.
+    pub client_certificate: EnrollClientCertificate,
+    /// The EST CA label (RFC 7030 §3.2.2 path segment) per purpose; `None`: no label
+    /// (`/.well-known/est/simpleenroll`), for CAs that serve one profile or no labels at all.
+    pub ca_labels: CaLabels,
+}
+
+/// The EST CA label of each key purpose (`[enrollment] ca_labels`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaLabels {
+    /// For authentication keys (default `auth`).
+    pub authentication: Option<String>,
+    /// For signature keys (default `sign`).
+    pub signature: Option<String>,
+    /// For encryption keys (default `enc`).
+    pub encryption: Option<String>,
+}
+
+impl Default for CaLabels {
+    fn default() -> Self {
+        Self {
+            authentication: Some("auth".to_owned()),
+            signature: Some("sign".to_owned()),
+            encryption: Some("enc".to_owned()),
+        }
+    }
+}
+
+impl CaLabels {
+    /// The label for a purpose, if any.
+    pub fn label(&self, purpose: Purpose) -> Option<&str> {
+        match purpose {
+            Purpose::Authentication => self.authentication.as_deref(),
+            Purpose::Signature => self.signature.as_deref(),
+            Purpose::Encryption => self.encryption.as_deref(),
+        }
+    }
+}
+
+impl Default for EnrollmentAuth {
+    /// The NIF as user name and the enrollment code as password, no client certificate.
+    fn default() -> Self {
+        Self {
+            basic_user: Some("{nif}".to_owned()),
+            code_as_password: true,
+            client_certificate: EnrollClientCertificate::None,
+            ca_labels: CaLabels::default(),
+        }
+    }
+}
+
+impl EnrollmentAuth {
+    /// Whether the operator must type a one-time enrollment code.
+    pub fn needs_code(&self) -> bool {
+        self.code_as_password
+            || self
+                .basic_user
+                .as_deref()
+                .is_some_and(|u| u.contains("{code}"))
+    }
 }
 
 /// Characters a PIN or PUK may contain.
@@ -578,6 +710,8 @@ pub struct Profile {
     pub keys: Vec<KeySpec>,
     /// Subject template.
     pub subject: SubjectTemplate,
+    /// How `simpleenroll` authenticates (`[enrollment]`).
+    pub enrollment: EnrollmentAuth,
 }
 
 impl Profile {
@@ -742,6 +876,47 @@ mod raw {
         pub puk: PukRule,
         pub keys: Spanned<Vec<Key>>,
         pub subject: Subject,
+        #[serde(default)]
+        pub enrollment: Option<Enrollment>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Enrollment {
+        #[serde(default)]
+        pub basic_user: Option<Spanned<String>>,
+        #[serde(default)]
+        pub password: Option<Spanned<String>>,
+        #[serde(default)]
+        pub client_certificate: Option<Spanned<String>>,
+        #[serde(default)]
+        pub ca_labels: Option<Labels>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Labels {
+        #[serde(default)]
+        pub authentication: Option<Spanned<String>>,
+        #[serde(default)]
+        pub signature: Option<Spanned<String>>,
+        #[serde(default)]
+        pub encryption: Option<Spanned<String>>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Certificate {
+        #[serde(default)]
+        pub key_usage: Option<Spanned<Vec<String>>>,
+        #[serde(default)]
+        pub extended_key_usage: Option<Spanned<Vec<String>>>,
+        #[serde(default)]
+        pub policies: Option<Spanned<Vec<String>>>,
+        #[serde(default)]
+        pub max_validity_days: Option<Spanned<u32>>,
+        #[serde(default)]
+        pub min_validity_days: Option<Spanned<u32>>,
     }
 
     #[derive(Deserialize)]
@@ -796,6 +971,8 @@ mod raw {
         #[serde(default)]
         pub allowed_algorithms: Option<Spanned<Vec<String>>>,
         pub pin_policy: Spanned<String>,
+        #[serde(default)]
+        pub certificate: Option<Certificate>,
     }
 
     #[derive(Deserialize)]
@@ -1056,12 +1233,14 @@ mod raw {
                         "a signature key must need the PIN for every use (\"always\")",
                     ));
                 }
+                let certificate = certificate_rule(&c, &f, purpose, k.certificate.as_ref())?;
                 keys.push(KeySpec {
                     slot,
                     purpose,
                     algorithm,
                     allowed_algorithms: allowed,
                     pin_use,
+                    certificate,
                 });
             }
             if keys.is_empty() {
@@ -1149,8 +1328,197 @@ mod raw {
                     attributes,
                     email_san: self.subject.email_san,
                 },
+                enrollment: enrollment_auth(&c, self.enrollment.as_ref())?,
             })
         }
+    }
+
+    /// A dotted OID, or one of the names Sello knows for extended key usages (RFC 5280
+    /// §4.2.1.12).
+    fn oid(text: &str) -> Option<String> {
+        let named = match text {
+            "clientAuth" => Some("1.3.6.1.5.5.7.3.2"),
+            "emailProtection" => Some("1.3.6.1.5.5.7.3.4"),
+            "serverAuth" => Some("1.3.6.1.5.5.7.3.1"),
+            "codeSigning" => Some("1.3.6.1.5.5.7.3.3"),
+            "smartcardLogon" => Some("1.3.6.1.4.1.311.20.2.2"),
+            "anyExtendedKeyUsage" => Some("2.5.29.37.0"),
+            _ => None,
+        };
+        if let Some(n) = named {
+            return Some(n.to_owned());
+        }
+        let arcs: Vec<&str> = text.split('.').collect();
+        let ok = arcs.len() >= 2
+            && arcs
+                .iter()
+                .all(|a| !a.is_empty() && a.len() <= 10 && a.bytes().all(|b| b.is_ascii_digit()))
+            && matches!(arcs.first(), Some(&"0" | &"1" | &"2"));
+        ok.then(|| text.to_owned())
+    }
+
+    fn certificate_rule(
+        c: &Ctx<'_>,
+        f: &dyn Fn(&str) -> String,
+        purpose: Purpose,
+        raw: Option<&Certificate>,
+    ) -> Result<CertificateRule, ProfileError> {
+        let mut rule = CertificateRule::for_purpose(purpose);
+        let Some(raw) = raw else { return Ok(rule) };
+        if let Some(ku) = &raw.key_usage {
+            for name in ku.get_ref() {
+                if !KEY_USAGE_NAMES.contains(&name.as_str()) {
+                    return Err(c.err(
+                        &f("certificate.key_usage"),
+                        ku.span(),
+                        format!(
+                            "unknown key usage \"{name}\" ({})",
+                            KEY_USAGE_NAMES.join(", ")
+                        ),
+                    ));
+                }
+            }
+            rule.key_usage = ku.get_ref().clone();
+        }
+        let oids = |list: &Option<Spanned<Vec<String>>>, field: &str| {
+            let mut out = Vec::new();
+            if let Some(list) = list {
+                for text in list.get_ref() {
+                    out.push(oid(text).ok_or_else(|| {
+                        c.err(
+                            &f(field),
+                            list.span(),
+                            format!("\"{text}\" is not a dotted OID (or clientAuth, emailProtection, smartcardLogon...)"),
+                        )
+                    })?);
+                }
+            }
+            Ok::<_, ProfileError>(out)
+        };
+        rule.extended_key_usage = oids(&raw.extended_key_usage, "certificate.extended_key_usage")?;
+        rule.policies = oids(&raw.policies, "certificate.policies")?;
+        rule.max_validity_days = raw.max_validity_days.as_ref().map(|d| *d.get_ref());
+        rule.min_validity_days = raw.min_validity_days.as_ref().map(|d| *d.get_ref());
+        if let (Some(min), Some(max)) = (&raw.min_validity_days, &raw.max_validity_days) {
+            if min.get_ref() > max.get_ref() {
+                return Err(c.err(
+                    &f("certificate.min_validity_days"),
+                    min.span(),
+                    "must not exceed max_validity_days",
+                ));
+            }
+        }
+        Ok(rule)
+    }
+
+    fn enrollment_auth(
+        c: &Ctx<'_>,
+        raw: Option<&Enrollment>,
+    ) -> Result<EnrollmentAuth, ProfileError> {
+        let mut auth = EnrollmentAuth::default();
+        let Some(raw) = raw else { return Ok(auth) };
+        if let Some(user) = &raw.basic_user {
+            let text = user.get_ref().trim();
+            if text.contains(':') {
+                return Err(c.err(
+                    "enrollment.basic_user",
+                    user.span(),
+                    "an HTTP Basic user name cannot contain ':' (RFC 7617)",
+                ));
+            }
+            let mut rest = text;
+            while let Some(open) = rest.find('{') {
+                let after = &rest[open + 1..];
+                let close = after.find('}').ok_or_else(|| {
+                    c.err("enrollment.basic_user", user.span(), "unterminated '{'")
+                })?;
+                let var = &after[..close];
+                if var != "nif" && var != "code" {
+                    return Err(c.err(
+                        "enrollment.basic_user",
+                        user.span(),
+                        format!("unknown variable {{{var}}} (known: {{nif}}, {{code}})"),
+                    ));
+                }
+                rest = &after[close + 1..];
+            }
+            auth.basic_user = (!text.is_empty()).then(|| text.to_owned());
+        }
+        if let Some(p) = &raw.password {
+            auth.code_as_password = match p.get_ref().as_str() {
+                "code" => true,
+                "none" => false,
+                other => {
+                    return Err(c.err(
+                        "enrollment.password",
+                        p.span(),
+                        format!("unknown password source \"{other}\" (code, none)"),
+                    ))
+                }
+            };
+        }
+        if let Some(cc) = &raw.client_certificate {
+            auth.client_certificate = match cc.get_ref().as_str() {
+                "none" => EnrollClientCertificate::None,
+                "operator-card" => EnrollClientCertificate::OperatorCard,
+                other => {
+                    return Err(c.err(
+                        "enrollment.client_certificate",
+                        cc.span(),
+                        format!("unknown client certificate \"{other}\" (none, operator-card)"),
+                    ))
+                }
+            };
+        }
+        if let Some(labels) = &raw.ca_labels {
+            let label = |v: &Option<Spanned<String>>, name: &str, default: Option<String>| {
+                let Some(v) = v else { return Ok(default) };
+                let text = v.get_ref().trim();
+                if text.is_empty() {
+                    return Ok(None);
+                }
+                if text.len() > 64
+                    || !text
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                {
+                    return Err(c.err(
+                        &format!("enrollment.ca_labels.{name}"),
+                        v.span(),
+                        "a CA label is letters, digits, '-' and '_' (at most 64), or \"\" for none",
+                    ));
+                }
+                Ok(Some(text.to_owned()))
+            };
+            let d = CaLabels::default();
+            auth.ca_labels = CaLabels {
+                authentication: label(&labels.authentication, "authentication", d.authentication)?,
+                signature: label(&labels.signature, "signature", d.signature)?,
+                encryption: label(&labels.encryption, "encryption", d.encryption)?,
+            };
+        }
+        if auth.basic_user.is_none() && auth.code_as_password {
+            let span = raw
+                .password
+                .as_ref()
+                .map(|p| p.span())
+                .or_else(|| raw.basic_user.as_ref().map(|u| u.span()))
+                .unwrap_or(0..0);
+            return Err(c.err(
+                "enrollment.password",
+                span,
+                "the code as password needs an HTTP Basic user name (basic_user)",
+            ));
+        }
+        if auth.basic_user.is_none() && auth.client_certificate == EnrollClientCertificate::None {
+            let span = raw.basic_user.as_ref().map(|u| u.span()).unwrap_or(0..0);
+            return Err(c.err(
+                "enrollment.basic_user",
+                span,
+                "without HTTP Basic, enrollment needs client_certificate = \"operator-card\"",
+            ));
+        }
+        Ok(auth)
     }
 }
 
