@@ -814,8 +814,9 @@ fn curl_and_openssl_see_a_standard_est_server_and_pins_work() {
          -D - {}",
         url("auth/simpleenroll")
     ));
+    // Header names are case-insensitive (RFC 9110 §5.1).
     assert!(
-        out.contains("401") && out.contains("WWW-Authenticate: Basic"),
+        out.contains("401") && out.to_ascii_lowercase().contains("www-authenticate: basic"),
         "{out}"
     );
     let (_, out, _) = sh(&format!(

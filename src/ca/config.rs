@@ -74,13 +74,36 @@ pub struct Server {
     /// before issuing (RFC 7030 §4.2.3). 0 disables it.
     #[serde(default)]
     pub pending_polls: u32,
-    /// `Retry-After` seconds sent with a `202`.
+    /// `Retry-After` seconds sent with a `202`, and with a `503` when a listener is full.
     #[serde(default = "default_retry_after")]
     pub retry_after_secs: u32,
+    /// Connections served at once, per listener (EST and CRL count separately). Past it a
+    /// connection is answered `503` with `Retry-After`.
+    #[serde(default = "default_max_connections")]
+    pub max_connections: usize,
+    /// Seconds for a TLS handshake and for each request header (and the idle time allowed
+    /// between keep-alive requests).
+    #[serde(default = "default_header_timeout")]
+    pub header_timeout_secs: u32,
+    /// Seconds for a request body.
+    #[serde(default = "default_body_timeout")]
+    pub body_timeout_secs: u32,
 }
 
 fn default_retry_after() -> u32 {
     1
+}
+
+fn default_max_connections() -> usize {
+    2048
+}
+
+fn default_header_timeout() -> u32 {
+    10
+}
+
+fn default_body_timeout() -> u32 {
+    30
 }
 
 impl CaConfig {
@@ -111,6 +134,9 @@ impl CaConfig {
                 tls_names: vec!["localhost".into(), "127.0.0.1".into()],
                 pending_polls: 0,
                 retry_after_secs: 1,
+                max_connections: default_max_connections(),
+                header_timeout_secs: default_header_timeout(),
+                body_timeout_secs: default_body_timeout(),
             },
         }
     }
@@ -145,6 +171,13 @@ impl CaConfig {
         }
         if !i.crl_url.starts_with("http://") {
             return Err("issuance.crl_url must be an http:// URL (RFC 5280 §4.2.1.13)".into());
+        }
+        let s = &self.server;
+        if s.max_connections == 0 || s.max_connections > 65_536 {
+            return Err("server.max_connections must be 1..=65536".into());
+        }
+        if s.header_timeout_secs == 0 || s.body_timeout_secs == 0 {
+            return Err("server.header_timeout_secs and body_timeout_secs must be positive".into());
         }
         if i.crl_validity_hours == 0 {
             return Err("issuance.crl_validity_hours must be positive".into());

@@ -1,0 +1,209 @@
+//! `sello-ca` as a server other programs talk to, judged by curl and `openssl s_client`: empty
+//! lines around requests (RFC 9112 §2.2), keep-alive, renewal with only the leaf certificate,
+//! per-listener connection budgets with `503` + `Retry-After`, idle connections.
+#![cfg(feature = "ca")]
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use rcgen::{CertificateParams, DistinguishedName, DnType, DnValue, KeyPair, SanType};
+
+const BIN: &str = env!("CARGO_BIN_EXE_sello-ca");
+
+mod rig;
+
+use rig::ca::LocalCa as Ca;
+
+const NIF: &str = "12345678Z";
+const GIVEN: &str = "Ana";
+const SURNAMES: &str = "Ruiz Gil";
+const EMAIL: &str = "ana@example.org";
+
+fn csr_b64(key: &KeyPair) -> String {
+    use base64::Engine as _;
+    let mut dn = DistinguishedName::new();
+    dn.push(
+        DnType::CountryName,
+        DnValue::PrintableString("ES".try_into().expect("printable")),
+    );
+    dn.push(
+        DnType::CustomDnType(vec![2, 5, 4, 5]),
+        DnValue::PrintableString(format!("IDCES-{NIF}").try_into().expect("printable")),
+    );
+    dn.push(DnType::CustomDnType(vec![2, 5, 4, 42]), GIVEN);
+    dn.push(DnType::CustomDnType(vec![2, 5, 4, 4]), SURNAMES);
+    dn.push(
+        DnType::CommonName,
+        format!("{GIVEN} {SURNAMES} - NIF:{NIF}"),
+    );
+    let mut params = CertificateParams::default();
+    params.distinguished_name = dn;
+    params.subject_alt_names = vec![SanType::Rfc822Name(EMAIL.try_into().expect("ia5"))];
+    let der = params.serialize_request(key).expect("csr").der().to_vec();
+    base64::engine::general_purpose::STANDARD.encode(der)
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write");
+    p.to_str().expect("utf8").to_string()
+}
+
+fn sh(script: &str) -> (bool, String, String) {
+    let out = Command::new("sh")
+        .args(["-c", script])
+        .output()
+        .expect("sh");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Sends `input` through `openssl s_client` and returns what the server answered.
+fn s_client(ca: &Ca, input: &[u8], extra: &[&str]) -> String {
+    let mut child = Command::new("openssl")
+        .args(["s_client", "-quiet", "-connect", &ca.est, "-CAfile"])
+        .arg(ca.path("root.pem"))
+        .args(extra)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("openssl s_client");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write");
+    let out = child.wait_with_output().expect("s_client output");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Enrolls the auth certificate with curl (HTTP Basic) and returns (key PEM path, leaf PEM path).
+fn enroll_with_curl(ca: &Ca, key: &KeyPair) -> (String, String) {
+    let code = ca.enroll_code(NIF, GIVEN, SURNAMES, EMAIL, None);
+    let csr = write(ca.dir.path(), "auth.csr.b64", &csr_b64(key));
+    let leaf = ca.dir.path().join("auth.pem");
+    let (ok, _, err) = sh(&format!(
+        "curl -sS --fail --cacert {} --user '{NIF}:{code}' -H 'Content-Type: application/pkcs10' \
+         --data-binary @{csr} https://{}/.well-known/est/auth/simpleenroll \
+         | base64 -d | openssl pkcs7 -inform DER -print_certs -out {}",
+        ca.path("root.pem"),
+        ca.est,
+        leaf.display()
+    ));
+    assert!(ok, "{err}");
+    let key_path = write(ca.dir.path(), "auth.key", &key.serialize_pem());
+    (key_path, leaf.to_str().expect("utf8").to_string())
+}
+
+#[test]
+fn empty_lines_around_requests_are_ignored_and_connections_kept_alive() {
+    let ca = Ca::start(BIN, |c| c);
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+    let code = ca.enroll_code(NIF, GIVEN, SURNAMES, EMAIL, None);
+    let body = csr_b64(&key);
+    let auth = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(format!("{NIF}:{code}"))
+    };
+    // A CRLF before the first request line, a CRLF after the POST body (counted in no
+    // Content-Length), then a second request on the same connection, also followed by CRLF.
+    let input = format!(
+        "\r\nPOST /.well-known/est/auth/simpleenroll HTTP/1.1\r\nHost: x\r\n\
+         Authorization: Basic {auth}\r\nContent-Type: application/pkcs10\r\n\
+         Content-Length: {}\r\n\r\n{body}\r\n\
+         GET /.well-known/est/cacerts HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n\r\n",
+        body.len()
+    );
+    let out = s_client(&ca, input.as_bytes(), &[]);
+    assert_eq!(out.matches("HTTP/1.1 200 OK").count(), 2, "{out}");
+    assert!(!out.contains("400"), "{out}");
+
+    // The same on the plain CRL port, read with a bare socket.
+    let mut s = TcpStream::connect(&ca.crl).expect("connect");
+    s.write_all(
+        b"\r\n\r\nGET /crl HTTP/1.1\r\nHost: x\r\n\r\n\r\n\
+          GET /crl HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n\r\n",
+    )
+    .expect("write");
+    let mut resp = Vec::new();
+    s.read_to_end(&mut resp).expect("read");
+    let text = String::from_utf8_lossy(&resp);
+    assert_eq!(text.matches("HTTP/1.1 200 OK").count(), 2, "{text}");
+}
+
+#[test]
+fn renewal_with_only_the_leaf_certificate() {
+    let ca = Ca::start(BIN, |c| c);
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+    let (key_path, leaf) = enroll_with_curl(&ca, &key);
+    let leaf_text = std::fs::read_to_string(&leaf).expect("leaf");
+    assert_eq!(leaf_text.matches("BEGIN CERTIFICATE").count(), 1);
+    let new_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+    let csr = write(ca.dir.path(), "renew.csr.b64", &csr_b64(&new_key));
+    // curl sends exactly the certificate in --cert: the leaf, no chain.
+    let (ok, out, err) = sh(&format!(
+        "curl -sS --fail --cacert {} --cert {leaf} --key {key_path} \
+         -H 'Content-Type: application/pkcs10' --data-binary @{csr} \
+         https://{}/.well-known/est/auth/simplereenroll \
+         | base64 -d | openssl pkcs7 -inform DER -print_certs",
+        ca.path("root.pem"),
+        ca.est
+    ));
+    assert!(ok, "{err}");
+    assert!(out.contains("IDCES-12345678Z"), "{out}");
+}
+
+#[test]
+fn a_full_listener_answers_503_with_retry_after_and_the_other_keeps_serving() {
+    let ca = Ca::start(BIN, |c| {
+        c.replace("retry_after_secs = 1", "retry_after_secs = 7")
+            .replace("max_connections = 2048", "max_connections = 4")
+    });
+    // Four idle connections fill the CRL listener's budget (accepted in arrival order).
+    let idle: Vec<TcpStream> = (0..4)
+        .map(|_| TcpStream::connect(&ca.crl).expect("connect"))
+        .collect();
+    let (_, out, _) = sh(&format!(
+        "curl -sS -D - -o /dev/null -w '%{{http_code}}' http://{}/crl",
+        ca.crl
+    ));
+    assert!(out.ends_with("503"), "{out}");
+    assert!(out.contains("Retry-After: 7"), "{out}");
+    // The EST listener has its own budget.
+    let (ok, out, err) = sh(&format!(
+        "curl -sS --fail --cacert {} https://{}/.well-known/est/cacerts | base64 -d \
+         | openssl pkcs7 -inform DER -print_certs -noout",
+        ca.path("root.pem"),
+        ca.est
+    ));
+    assert!(ok, "{err}");
+    assert!(out.contains("Issuing CA"), "{out}");
+    drop(idle);
+}
+
+#[test]
+fn a_thousand_idle_connections_do_not_stop_service() {
+    let ca = Ca::start(BIN, |c| c);
+    let idle: Vec<TcpStream> = (0..1000)
+        .map(|i| TcpStream::connect(if i % 2 == 0 { &ca.crl } else { &ca.est }).expect("connect"))
+        .collect();
+    let (ok, out, err) = sh(&format!(
+        "curl -sS --fail -o /dev/null -w '%{{http_code}}' http://{}/crl",
+        ca.crl
+    ));
+    assert!(ok && out == "200", "{out} {err}");
+    let (ok, out, err) = sh(&format!(
+        "curl -sS --fail -o /dev/null -w '%{{http_code}}' --cacert {} https://{}/.well-known/est/cacerts",
+        ca.path("root.pem"),
+        ca.est
+    ));
+    assert!(ok && out == "200", "{out} {err}");
+    drop(idle);
+}
