@@ -84,22 +84,35 @@ fn s_client(ca: &Ca, input: &[u8], extra: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// Enrolls the auth certificate with curl (HTTP Basic) and returns (key PEM path, leaf PEM path).
-fn enroll_with_curl(ca: &Ca, key: &KeyPair) -> (String, String) {
-    let code = ca.enroll_code(NIF, GIVEN, SURNAMES, EMAIL, None);
-    let csr = write(ca.dir.path(), "auth.csr.b64", &csr_b64(key));
-    let leaf = ca.dir.path().join("auth.pem");
+/// Enrolls a certificate with curl (HTTP Basic) and returns (key PEM path, leaf PEM path).
+fn enroll_with_curl(ca: &Ca, code: &str, label: &str, key: &KeyPair) -> (String, String) {
+    let csr = write(ca.dir.path(), &format!("{label}.csr.b64"), &csr_b64(key));
+    let leaf = ca.dir.path().join(format!("{label}.pem"));
     let (ok, _, err) = sh(&format!(
         "curl -sS --fail --cacert {} --user '{NIF}:{code}' -H 'Content-Type: application/pkcs10' \
-         --data-binary @{csr} https://{}/.well-known/est/auth/simpleenroll \
+         --data-binary @{csr} https://{}/.well-known/est/{label}/simpleenroll \
          | base64 -d | openssl pkcs7 -inform DER -print_certs -out {}",
         ca.path("root.pem"),
         ca.est,
         leaf.display()
     ));
     assert!(ok, "{err}");
-    let key_path = write(ca.dir.path(), "auth.key", &key.serialize_pem());
+    let key_path = write(ca.dir.path(), &format!("{label}.key"), &key.serialize_pem());
     (key_path, leaf.to_str().expect("utf8").to_string())
+}
+
+/// `simplereenroll` with curl's client certificate; returns (HTTP status, body).
+fn reenroll_with_curl(ca: &Ca, cert: &str, key: &str, new_key: &KeyPair) -> (String, String) {
+    let csr = write(ca.dir.path(), "renew.csr.b64", &csr_b64(new_key));
+    let (_, out, err) = sh(&format!(
+        "curl -sS --cacert {} --cert {cert} --key {key} -w '\n%{{http_code}}' \
+         -H 'Content-Type: application/pkcs10' --data-binary @{csr} \
+         https://{}/.well-known/est/auth/simplereenroll",
+        ca.path("root.pem"),
+        ca.est
+    ));
+    let (body, status) = out.rsplit_once('\n').unwrap_or(("", ""));
+    (status.to_string(), format!("{body}{err}"))
 }
 
 #[test]
@@ -139,25 +152,52 @@ fn empty_lines_around_requests_are_ignored_and_connections_kept_alive() {
 }
 
 #[test]
-fn renewal_with_only_the_leaf_certificate() {
+fn renewal_with_only_the_leaf_certificate_and_the_policy_around_it() {
     let ca = Ca::start(BIN, |c| c);
+    let code = ca.enroll_code(NIF, GIVEN, SURNAMES, EMAIL, None);
     let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
-    let (key_path, leaf) = enroll_with_curl(&ca, &key);
+    let (key_path, leaf) = enroll_with_curl(&ca, &code, "auth", &key);
+    let sign_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+    let (sign_key_path, sign_leaf) = enroll_with_curl(&ca, &code, "sign", &sign_key);
     let leaf_text = std::fs::read_to_string(&leaf).expect("leaf");
     assert_eq!(leaf_text.matches("BEGIN CERTIFICATE").count(), 1);
-    let new_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
-    let csr = write(ca.dir.path(), "renew.csr.b64", &csr_b64(&new_key));
-    // curl sends exactly the certificate in --cert: the leaf, no chain.
+    let fresh = || KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+
+    // The signature certificate (no clientAuth EKU) does not authenticate a renewal.
+    let (status, body) = reenroll_with_curl(&ca, &sign_leaf, &sign_key_path, &fresh());
+    assert_eq!(status, "403", "{body}");
+    assert!(body.contains("clientAuth"), "{body}");
+    // A renewal that keeps the current key is refused.
+    let (status, body) = reenroll_with_curl(&ca, &leaf, &key_path, &key);
+    assert_eq!(status, "403", "{body}");
+    assert!(body.contains("new key"), "{body}");
+    // curl sends exactly the certificate in --cert: the leaf, no chain. Accepted.
+    let (status, body) = reenroll_with_curl(&ca, &leaf, &key_path, &fresh());
+    assert_eq!(status, "200", "{body}");
+    let renewed = write(ca.dir.path(), "renewed.b64", &body);
     let (ok, out, err) = sh(&format!(
-        "curl -sS --fail --cacert {} --cert {leaf} --key {key_path} \
-         -H 'Content-Type: application/pkcs10' --data-binary @{csr} \
-         https://{}/.well-known/est/auth/simplereenroll \
-         | base64 -d | openssl pkcs7 -inform DER -print_certs",
-        ca.path("root.pem"),
-        ca.est
+        "base64 -d {renewed} | openssl pkcs7 -inform DER -print_certs"
+    ));
+    assert!(ok && out.contains("IDCES-12345678Z"), "{out}{err}");
+    // The replaced certificate is on the CRL as superseded at once (openssl verify -crl_check).
+    let crl = ca.dir.path().join("fetched.crl");
+    let (ok, _, err) = sh(&format!(
+        "curl -sS --fail -o {} http://{}/crl",
+        crl.display(),
+        ca.crl
     ));
     assert!(ok, "{err}");
-    assert!(out.contains("IDCES-12345678Z"), "{out}");
+    let (_, out, err) = sh(&format!(
+        "openssl crl -inform DER -in {crl} -out {crl}.pem && \
+         openssl verify -crl_check -CAfile {} -untrusted {} -CRLfile {crl}.pem {leaf}; \
+         openssl crl -in {crl}.pem -noout -text",
+        ca.path("root.pem"),
+        ca.path("issuing.pem"),
+        crl = crl.display()
+    ));
+    let all = format!("{out}{err}");
+    assert!(all.contains("certificate revoked"), "{all}");
+    assert!(all.contains("Superseded"), "{all}");
 }
 
 #[test]

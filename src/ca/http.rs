@@ -19,6 +19,8 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// Body.
     pub body: Vec<u8>,
+    /// The client's address (per-client rate limits).
+    pub client: Option<std::net::IpAddr>,
 }
 
 impl Drop for Request {

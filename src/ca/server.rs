@@ -29,8 +29,9 @@ use super::config::Server as ServerConfigToml;
 use super::http::{self, Request, Response};
 use super::identity::EnrollmentCode;
 use super::issue::{files, pem_to_der, Authority};
-use super::store::Store;
-use super::{der, unix_now, CaError, Purpose, Rejection};
+use super::store::{Store, NOT_RECOGNISED};
+use super::throttle::{Policy, Throttle};
+use super::{der, unix_now, unix_now_ms, CaError, Purpose, Rejection};
 
 /// The accept backlog of each listener (the kernel caps it at `net.core.somaxconn`).
 const LISTEN_BACKLOG: i32 = 4096;
@@ -77,6 +78,15 @@ fn raise_open_file_limit() {
     }
 }
 
+/// Who is at the other end of a connection.
+#[derive(Debug)]
+struct Peer {
+    /// The TLS client certificate (end entity), if one was sent and verified.
+    cert: Option<Vec<u8>>,
+    /// The client's address.
+    client: Option<std::net::IpAddr>,
+}
+
 fn to_hyper(response: Response) -> hyper::Response<Full<Bytes>> {
     let mut builder = hyper::Response::builder().status(response.status);
     for (name, value) in &response.headers {
@@ -102,6 +112,8 @@ pub struct EstServer {
     tls: Arc<ServerConfig>,
     /// Simulated manual approval: 202 answers given per (NIF, purpose).
     pending: Mutex<HashMap<(String, Purpose), u32>>,
+    /// Enrollment-code attempts per client address and per identity.
+    throttle: Mutex<Throttle>,
 }
 
 impl std::fmt::Debug for EstServer {
@@ -177,6 +189,7 @@ impl EstServer {
             store: Mutex::new(store),
             tls: Arc::new(tls),
             pending: Mutex::new(HashMap::new()),
+            throttle: Mutex::new(Throttle::new(Policy::default())),
         })
     }
 
@@ -279,6 +292,7 @@ impl EstServer {
         busy: bool,
         limits: Limits,
     ) {
+        let client = stream.peer_addr().ok().map(|a| a.ip());
         match acceptor {
             Some(acceptor) => {
                 let Ok(Ok(tls)) =
@@ -286,29 +300,25 @@ impl EstServer {
                 else {
                     return;
                 };
-                let peer = tls
+                let cert = tls
                     .get_ref()
                     .1
                     .peer_certificates()
                     .and_then(|c| c.first())
                     .map(|c| c.to_vec());
+                let peer = Peer { cert, client };
                 self.http(TokioIo::new(tls), peer, busy, true, limits).await;
             }
             None => {
-                self.http(TokioIo::new(stream), None, busy, false, limits)
+                let peer = Peer { cert: None, client };
+                self.http(TokioIo::new(stream), peer, busy, false, limits)
                     .await
             }
         }
     }
 
-    async fn http<I>(
-        self: Arc<Self>,
-        io: I,
-        peer: Option<Vec<u8>>,
-        busy: bool,
-        est: bool,
-        limits: Limits,
-    ) where
+    async fn http<I>(self: Arc<Self>, io: I, peer: Peer, busy: bool, est: bool, limits: Limits)
+    where
         I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
     {
         let peer = Arc::new(peer);
@@ -336,7 +346,7 @@ impl EstServer {
     async fn handle(
         self: Arc<Self>,
         req: hyper::Request<Incoming>,
-        peer: Arc<Option<Vec<u8>>>,
+        peer: Arc<Peer>,
         busy: bool,
         est: bool,
         limits: Limits,
@@ -372,10 +382,11 @@ impl EstServer {
             path: parts.uri.path().to_string(),
             headers,
             body,
+            client: peer.client,
         };
         let response = tokio::task::spawn_blocking(move || {
             if est {
-                self.route(&request, peer.as_deref())
+                self.route(&request, peer.cert.as_deref())
             } else {
                 self.route_plain(&request)
             }
@@ -447,10 +458,14 @@ impl EstServer {
             Ok(r) => r,
             Err(CaError::Rejected(rej)) => {
                 let r = Response::text(rej.status(), rej.reason());
-                if rej.status() == 401 {
-                    r.with_header("WWW-Authenticate", "Basic realm=\"sello-ca EST\"")
-                } else {
-                    r
+                match rej {
+                    Rejection::Unauthorized(_) => {
+                        r.with_header("WWW-Authenticate", "Basic realm=\"sello-ca EST\"")
+                    }
+                    Rejection::TooManyAttempts(secs) => {
+                        r.with_header("Retry-After", &secs.to_string())
+                    }
+                    _ => r,
                 }
             }
             Err(e) => {
@@ -481,9 +496,37 @@ impl EstServer {
         }
     }
 
+    /// `simpleenroll` behind the attempt limits: a blocked client or identity is answered 429
+    /// before its code is looked at; an unknown identity and a wrong code count alike.
     fn simpleenroll(&self, req: &Request, purpose: Purpose) -> Result<Response, CaError> {
         let (nif, code) = basic_auth(req)?;
         let csr = csr_body(req)?;
+        let throttle = || {
+            self.throttle
+                .lock()
+                .map_err(|_| CaError::Internal("throttle lock poisoned".into()))
+        };
+        throttle()?
+            .check(req.client, &nif, unix_now_ms())
+            .map_err(Rejection::TooManyAttempts)?;
+        let result = self.simpleenroll_with(&nif, &code, &csr, purpose);
+        match &result {
+            Err(CaError::Rejected(Rejection::Unauthorized(r))) if r == NOT_RECOGNISED => {
+                throttle()?.failure(req.client, &nif, unix_now_ms());
+            }
+            Ok(_) => throttle()?.success(req.client, &nif),
+            Err(_) => {}
+        }
+        result
+    }
+
+    fn simpleenroll_with(
+        &self,
+        nif: &str,
+        code: &EnrollmentCode,
+        csr: &[u8],
+        purpose: Purpose,
+    ) -> Result<Response, CaError> {
         let now = unix_now();
         let mut store = self
             .store
@@ -491,7 +534,7 @@ impl EstServer {
             .map_err(|_| CaError::Internal("store lock poisoned".into()))?;
         let polls = self.authority.config.server.pending_polls;
         if polls > 0 {
-            store.check_code(&nif, &code, purpose, now)?;
+            store.check_code(nif, code, purpose, now)?;
             let mut pending = self
                 .pending
                 .lock()
@@ -510,8 +553,9 @@ impl EstServer {
             }
         }
         let authority = &self.authority;
-        let issued = store.enroll_with_code(&nif, &code, purpose, now, |identity| {
-            let checked = authority.check_csr(&csr, identity)?;
+        let issued = store.enroll_with_code(nif, code, purpose, now, |identity, refused| {
+            let checked = authority.check_csr(csr, identity)?;
+            refused.check(&checked.spki, false)?;
             authority.issue(identity, &checked, purpose, now)
         })?;
         eprintln!(
@@ -539,6 +583,21 @@ impl EstServer {
         };
         let (_, cert) = x509_parser::parse_x509_certificate(peer)
             .map_err(|_| Rejection::Unauthorized("client certificate does not parse".into()))?;
+        // Only a certificate made for TLS client authentication authenticates (RFC 5280
+        // §4.2.1.12); the signature certificate has no clientAuth.
+        let client_auth = cert
+            .extended_key_usage()
+            .ok()
+            .flatten()
+            .is_some_and(|eku| eku.value.client_auth);
+        if !client_auth {
+            return Err(Rejection::Forbidden(
+                "the client certificate has no clientAuth extended key usage; renew with the \
+                 authentication certificate"
+                    .into(),
+            )
+            .into());
+        }
         let serial = hex::encode_upper(cert.tbs_certificate.raw_serial());
         let csr = csr_body(req)?;
         let now = unix_now();
@@ -547,10 +606,15 @@ impl EstServer {
             .lock()
             .map_err(|_| CaError::Internal("store lock poisoned".into()))?;
         let authority = &self.authority;
-        let issued = store.reenroll(&serial, purpose, now, |identity, _current| {
+        let issued = store.reenroll(&serial, purpose, now, |identity, _current, refused| {
             let checked = authority.check_csr(&csr, identity)?;
+            refused.check(&checked.spki, true)?;
             authority.issue_renewal(identity, &checked, purpose, now)
         })?;
+        // The renewal revoked the certificate it replaces: publish that at once.
+        if let Err(e) = authority.write_crl(&mut store) {
+            eprintln!("sello-ca: CRL regeneration after renewal failed: {e}");
+        }
         eprintln!(
             "sello-ca: issued {} certificate {} by remote renewal of {}",
             purpose.label(),
@@ -663,6 +727,7 @@ pub fn fuzz_request(data: &[u8]) {
             ("content-type".into(), "application/pkcs10".into()),
         ],
         body: body.to_vec(),
+        client: None,
     };
     let _ = basic_auth(&request);
     let _ = csr_body(&request);
