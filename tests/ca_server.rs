@@ -247,3 +247,54 @@ fn a_thousand_idle_connections_do_not_stop_service() {
     assert!(ok && out == "200", "{out} {err}");
     drop(idle);
 }
+
+/// strongSwan's `pki` (Debian strongswan-pki, its curl and openssl plugins): a third-party EST
+/// client (RFC 7030) enrolls with HTTP Basic, then renews sending only its leaf certificate.
+#[test]
+fn strongswan_pki_enrolls_and_renews_with_only_its_leaf() {
+    let ca = Ca::start(BIN, |c| c);
+    let work = ca.dir.path();
+    let code = ca.enroll_code(NIF, GIVEN, SURNAMES, EMAIL, None);
+    let dn = format!("C=ES, serialNumber=IDCES-{NIF}, G={GIVEN}, SN={SURNAMES}, CN={GIVEN} {SURNAMES} - NIF:{NIF}");
+    let req = |name: &str| {
+        let (ok, _, err) = sh(&format!(
+            "cd {w} && pki --gen --type ecdsa --size 256 > {name}.key && \
+             pki --req --in {name}.key --type ecdsa --dn '{dn}' --san {EMAIL} --outform pem > {name}.csr",
+            w = work.display()
+        ));
+        assert!(ok, "{err}");
+    };
+    req("first");
+    let (ok, out, err) = sh(&format!(
+        "cd {w} && pki --est --url https://{est} --in first.csr --cacert {root} --cacert {issuing} \
+         --userpass '{NIF}:{code}' --outform pem > first.pem && openssl x509 -in first.pem -noout -subject",
+        w = work.display(),
+        est = ca.est,
+        root = ca.path("root.pem"),
+        issuing = ca.path("issuing.pem"),
+    ));
+    assert!(ok, "{err}");
+    assert!(err.contains("Issued certificate is trusted"), "{err}");
+    assert!(out.contains("IDCES-12345678Z"), "{out}");
+
+    req("second");
+    let (ok, out, err) = sh(&format!(
+        "cd {w} && pki --est --url https://{est} --in second.csr --cacert {root} --cacert {issuing} \
+         --cert first.pem --key first.key --outform pem > second.pem && \
+         openssl x509 -in second.pem -noout -subject -ext certificatePolicies",
+        w = work.display(),
+        est = ca.est,
+        root = ca.path("root.pem"),
+        issuing = ca.path("issuing.pem"),
+    ));
+    assert!(ok, "{err}");
+    assert!(err.contains("Issued certificate is trusted"), "{err}");
+    // The remote-renewal policy marks the second certificate.
+    assert!(out.contains("2.999.7030.2.1"), "{out}");
+    let list = ca_list(&ca);
+    assert!(list.contains("remote-renewal"), "{list}");
+}
+
+fn ca_list(ca: &Ca) -> String {
+    Ca::run_ok(BIN, &["list", "--dir", &ca.path("")])
+}

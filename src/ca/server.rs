@@ -184,6 +184,7 @@ impl EstServer {
             .with_safe_default_protocol_versions()?
             .with_client_cert_verifier(verifier)
             .with_single_cert(chain, key)?;
+
         Ok(Self {
             authority,
             store: Mutex::new(store),
@@ -625,16 +626,13 @@ impl EstServer {
     }
 }
 
-/// base64 with 64-column LF-terminated lines (RFC 8951 §3.1: receivers ignore line breaks; LF
-/// rather than CRLF so `base64 -d` reads it).
+/// base64 on one line without line breaks (RFC 4648 §4). RFC 8951 §3 tells receivers to ignore
+/// line breaks, but not every client does: strongSwan 5.9.8 `pki --est` decodes the text as it
+/// comes and misreads everything after the first break.
 fn b64_lines(der: &[u8]) -> Vec<u8> {
-    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-    let mut out = Vec::with_capacity(b64.len() + b64.len() / 64 + 2);
-    for chunk in b64.as_bytes().chunks(64) {
-        out.extend_from_slice(chunk);
-        out.push(b'\n');
-    }
-    out
+    base64::engine::general_purpose::STANDARD
+        .encode(der)
+        .into_bytes()
 }
 
 fn pkcs7_response(certs: &[Vec<u8>]) -> Response {
