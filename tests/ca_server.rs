@@ -298,3 +298,106 @@ fn strongswan_pki_enrolls_and_renews_with_only_its_leaf() {
 fn ca_list(ca: &Ca) -> String {
     Ca::run_ok(BIN, &["list", "--dir", &ca.path("")])
 }
+
+/// The OCSP responder judged by `openssl ocsp`: good, revoked (with its reason), unknown, SHA-1
+/// and SHA-256 CertIDs, the signature verified against the root; GET requests (RFC 6960
+/// Appendix A.1) with curl; AIA carries the OCSP and caIssuers URLs and caIssuers is served.
+#[test]
+fn openssl_ocsp_sees_good_revoked_and_unknown() {
+    let ca = Ca::start(BIN, |c| c);
+    let code = ca.enroll_code(NIF, GIVEN, SURNAMES, EMAIL, None);
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+    let (_, leaf) = enroll_with_curl(&ca, &code, "auth", &key);
+    let work = ca.dir.path().display().to_string();
+    let (ok, out, err) = sh(&format!(
+        "openssl x509 -in {leaf} -noout -ext authorityInfoAccess"
+    ));
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("OCSP - URI:http://127.0.0.1:8080/ocsp")
+            && out.contains("CA Issuers - URI:http://127.0.0.1:8080/issuing.cer"),
+        "{out}"
+    );
+    let (ok, out, err) = sh(&format!(
+        "curl -sS --fail http://{}/issuing.cer | openssl x509 -inform DER -noout -subject",
+        ca.crl
+    ));
+    assert!(ok && out.contains("Issuing CA"), "{out}{err}");
+
+    let ocsp = |what: &str| {
+        let (_, out, err) = sh(&format!(
+            "openssl ocsp -issuer {} {what} -url http://{}/ocsp -CAfile {}",
+            ca.path("issuing.pem"),
+            ca.crl,
+            ca.path("root.pem")
+        ));
+        format!("{out}{err}")
+    };
+    let out = ocsp(&format!("-cert {leaf}"));
+    assert!(out.contains("Response verify OK"), "{out}");
+    assert!(out.contains(": good"), "{out}");
+    let out = ocsp(&format!("-sha256 -cert {leaf}"));
+    assert!(
+        out.contains("Response verify OK") && out.contains(": good"),
+        "{out}"
+    );
+    let out = ocsp("-serial 0x1234");
+    assert!(
+        out.contains("Response verify OK") && out.contains("0x1234: unknown"),
+        "{out}"
+    );
+
+    // GET with the base64 request in the path, percent-encoded.
+    let (ok, _, err) = sh(&format!(
+        "cd {work} && openssl ocsp -issuer {} -cert {leaf} -no_nonce -reqout get.req && \
+         b64=$(base64 -w0 get.req | sed 's/+/%2B/g; s#/#%2F#g; s/=/%3D/g') && \
+         curl -sS --fail -o get.resp \"http://{}/ocsp/$b64\"",
+        ca.path("issuing.pem"),
+        ca.crl
+    ));
+    assert!(ok, "{err}");
+    let (_, out, err) = sh(&format!(
+        "cd {work} && openssl ocsp -respin get.resp -issuer {} -cert {leaf} -CAfile {}",
+        ca.path("issuing.pem"),
+        ca.path("root.pem")
+    ));
+    let all = format!("{out}{err}");
+    assert!(
+        all.contains("Response verify OK") && all.contains(": good"),
+        "{all}"
+    );
+
+    let (ok, serial, err) = sh(&format!(
+        "openssl x509 -in {leaf} -noout -serial | cut -d= -f2"
+    ));
+    assert!(ok, "{err}");
+    Ca::run_ok(
+        BIN,
+        &[
+            "revoke",
+            "--dir",
+            &ca.path(""),
+            serial.trim(),
+            "--reason",
+            "keyCompromise",
+        ],
+    );
+    let out = ocsp(&format!("-cert {leaf}"));
+    assert!(out.contains("Response verify OK"), "{out}");
+    assert!(
+        out.contains(": revoked") && out.contains("Reason: keyCompromise"),
+        "{out}"
+    );
+
+    // Garbage is answered with malformedRequest, not a dropped connection.
+    let (ok, out, err) = sh(&format!(
+        "curl -sS --fail -H 'Content-Type: application/ocsp-request' --data-binary 'nonsense' \
+         http://{}/ocsp | od -An -tx1",
+        ca.crl
+    ));
+    assert!(ok, "{err}");
+    assert_eq!(
+        out.split_whitespace().collect::<Vec<_>>(),
+        ["30", "03", "0a", "01", "01"]
+    );
+}

@@ -53,9 +53,12 @@ pub struct Issuance {
     pub qc_statements: bool,
     /// CRL distribution point URL put in every issued certificate.
     pub crl_url: String,
-    /// Optional AIA caIssuers URL.
+    /// AIA caIssuers URL (RFC 5280 §4.2.2.1): where the issuing CA certificate is served.
     #[serde(default)]
     pub aia_ca_issuers_url: Option<String>,
+    /// AIA OCSP URL (RFC 6960): the responder `sello-ca serve` runs beside the CRL.
+    #[serde(default)]
+    pub ocsp_url: Option<String>,
     /// Hours between `thisUpdate` and `nextUpdate` of the CRL.
     pub crl_validity_hours: u32,
 }
@@ -125,7 +128,8 @@ impl CaConfig {
                 auth_email_protection: true,
                 qc_statements: true,
                 crl_url: format!("http://{crl_listen}/crl"),
-                aia_ca_issuers_url: None,
+                aia_ca_issuers_url: Some(format!("http://{crl_listen}/issuing.cer")),
+                ocsp_url: Some(format!("http://{crl_listen}/ocsp")),
                 crl_validity_hours: 24,
             },
             server: Server {
@@ -178,6 +182,14 @@ impl CaConfig {
         }
         if s.header_timeout_secs == 0 || s.body_timeout_secs == 0 {
             return Err("server.header_timeout_secs and body_timeout_secs must be positive".into());
+        }
+        for url in [&i.ocsp_url, &i.aia_ca_issuers_url].into_iter().flatten() {
+            if !url.starts_with("http://") {
+                return Err(format!(
+                    "issuance.ocsp_url / aia_ca_issuers_url '{url}' must be an http:// URL \
+                     (RFC 5280 §4.2.2.1)"
+                ));
+            }
         }
         if i.crl_validity_hours == 0 {
             return Err("issuance.crl_validity_hours must be positive".into());

@@ -367,6 +367,53 @@ impl Authority {
         vec![self.issuing_der.clone(), self.root_der.clone()]
     }
 
+    /// Answers an OCSP request (RFC 6960) about this CA's certificates from the store, signed
+    /// by the issuing CA. Every failure is an `OCSPResponse` with an error status.
+    pub fn ocsp_response(&self, store: &Store, request: &[u8], now: i64) -> Vec<u8> {
+        use super::ocsp;
+        let request = match ocsp::parse_request(request) {
+            Ok(r) => r,
+            Err(f) => return f.response(),
+        };
+        let answer = || -> Result<Vec<u8>, CaError> {
+            let (_, cert) = x509_parser::parse_x509_certificate(&self.issuing_der)
+                .map_err(|e| CaError::Internal(format!("issuing certificate: {e}")))?;
+            let tbs = &cert.tbs_certificate;
+            let issuer = ocsp::Issuer {
+                name: tbs.subject.as_raw(),
+                key: &tbs.subject_pki.subject_public_key.data,
+            };
+            let next_update = i64::from(self.config.issuance.crl_validity_hours) * 3600;
+            let data = ocsp::response_data(&request, &issuer, now, next_update, |serial| {
+                store.certificate(serial).ok().flatten()
+            });
+            let alg = self.issuing_key.algorithm();
+            let alg_oid: &[u64] = if alg == &PKCS_ECDSA_P384_SHA384 {
+                &[1, 2, 840, 10045, 4, 3, 3]
+            } else if alg == &PKCS_ECDSA_P256_SHA256 {
+                &[1, 2, 840, 10045, 4, 3, 2]
+            } else {
+                return Err(CaError::Internal(
+                    "OCSP signing supports ECDSA issuing keys only".into(),
+                ));
+            };
+            let alg_der = der::seq(&[
+                &der::oid(alg_oid).ok_or_else(|| CaError::Internal("signature OID".into()))?
+            ]);
+            let signature = rcgen::SigningKey::sign(&self.issuing_key, &data)?;
+            Ok(ocsp::response(&data, &alg_der, &signature))
+        };
+        answer().unwrap_or_else(|e| {
+            eprintln!("sello-ca: OCSP response failed: {e}");
+            ocsp::Failure::InternalError.response()
+        })
+    }
+
+    /// The issuing CA certificate (DER), for AIA caIssuers.
+    pub fn issuing_cert(&self) -> &[u8] {
+        &self.issuing_der
+    }
+
     fn issuer(&self) -> Result<Issuer<'_, &KeyPair>, CaError> {
         Ok(Issuer::from_ca_cert_der(
             &self.issuing_der.as_slice().into(),
@@ -474,8 +521,11 @@ impl Authority {
         if purpose == Purpose::Sign && cfg.qc_statements {
             p.custom_extensions.push(qc_statements_extension()?);
         }
-        if let Some(url) = &cfg.aia_ca_issuers_url {
-            p.custom_extensions.push(aia_extension(url)?);
+        if cfg.aia_ca_issuers_url.is_some() || cfg.ocsp_url.is_some() {
+            p.custom_extensions.push(aia_extension(
+                cfg.ocsp_url.as_deref(),
+                cfg.aia_ca_issuers_url.as_deref(),
+            )?);
         }
         let spki = rcgen::SubjectPublicKeyInfo::from_der(&csr.spki)?;
         let cert = p.signed_by(&spki, &self.issuer()?)?;
@@ -677,14 +727,24 @@ fn qc_statements_extension() -> Result<CustomExtension, CaError> {
     ))
 }
 
-/// authorityInfoAccess with one caIssuers URI (RFC 5280 §4.2.2.1).
-fn aia_extension(url: &str) -> Result<CustomExtension, CaError> {
-    let access = der::seq(&[
-        &oid_der("1.3.6.1.5.5.7.48.2")?,
-        &der::tlv(0x86, url.as_bytes()),
-    ]);
+/// authorityInfoAccess (RFC 5280 §4.2.2.1): the OCSP responder, then caIssuers.
+fn aia_extension(ocsp: Option<&str>, ca_issuers: Option<&str>) -> Result<CustomExtension, CaError> {
+    let mut entries = Vec::new();
+    if let Some(url) = ocsp {
+        entries.push(der::seq(&[
+            &oid_der("1.3.6.1.5.5.7.48.1")?,
+            &der::tlv(0x86, url.as_bytes()),
+        ]));
+    }
+    if let Some(url) = ca_issuers {
+        entries.push(der::seq(&[
+            &oid_der("1.3.6.1.5.5.7.48.2")?,
+            &der::tlv(0x86, url.as_bytes()),
+        ]));
+    }
+    let refs: Vec<&[u8]> = entries.iter().map(Vec::as_slice).collect();
     Ok(CustomExtension::from_oid_content(
         &[1, 3, 6, 1, 5, 5, 7, 1, 1],
-        der::seq(&[&access]),
+        der::seq(&refs),
     ))
 }

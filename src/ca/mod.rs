@@ -10,6 +10,7 @@ mod der;
 pub mod http;
 pub mod identity;
 pub mod issue;
+pub mod ocsp;
 pub mod server;
 pub mod store;
 pub mod throttle;

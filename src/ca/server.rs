@@ -104,6 +104,32 @@ fn to_hyper(response: Response) -> hyper::Response<Full<Bytes>> {
 }
 
 const PKCS7: &str = "application/pkcs7-mime; smime-type=certs-only";
+const OCSP_RESPONSE: &str = "application/ocsp-response";
+
+/// Decodes `%XX` escapes (RFC 3986 §2.1) of an OCSP GET path; anything else is kept.
+fn percent_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let escaped = (b == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match escaped {
+            Some(v) => {
+                out.push(v);
+                i += 3;
+            }
+            None => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
+}
 
 /// The running server's shared state.
 pub struct EstServer {
@@ -397,13 +423,54 @@ impl EstServer {
         to_hyper(response)
     }
 
-    /// The plain-HTTP listener: only the CRL.
+    /// The plain-HTTP listener: the CRL, OCSP (RFC 6960 Appendix A: POST, or GET with the
+    /// base64 request in the path) and the issuing CA certificate (AIA caIssuers).
     pub fn route_plain(&self, req: &Request) -> Response {
         match (req.method.as_str(), req.path.as_str()) {
             ("GET", "/crl") => self.crl(),
-            (_, "/crl") => Response::text(405, "use GET for /crl").with_header("Allow", "GET"),
-            _ => Response::text(404, "only GET /crl is served here"),
+            ("GET", "/issuing.cer") => Response::new(
+                200,
+                "application/pkix-cert",
+                self.authority.issuing_cert().to_vec(),
+            ),
+            ("POST", "/ocsp") => {
+                let ct = req.header("content-type").unwrap_or_default();
+                if !ct.eq_ignore_ascii_case("application/ocsp-request") {
+                    return Response::text(415, "Content-Type must be application/ocsp-request");
+                }
+                self.ocsp(&req.body)
+            }
+            ("GET", path) if path.starts_with("/ocsp/") => {
+                let encoded = percent_decode(&path["/ocsp/".len()..]);
+                match base64::engine::general_purpose::STANDARD.decode(encoded) {
+                    Ok(der) => self.ocsp(&der),
+                    Err(_) => Response::new(
+                        200,
+                        OCSP_RESPONSE,
+                        super::ocsp::Failure::MalformedRequest.response(),
+                    ),
+                }
+            }
+            (_, "/crl" | "/issuing.cer") => {
+                Response::text(405, "use GET").with_header("Allow", "GET")
+            }
+            _ => Response::text(
+                404,
+                "served here: GET /crl, GET /issuing.cer, OCSP at /ocsp",
+            ),
         }
+    }
+
+    fn ocsp(&self, request: &[u8]) -> Response {
+        let Ok(store) = self.store.lock() else {
+            return Response::new(
+                200,
+                OCSP_RESPONSE,
+                super::ocsp::Failure::InternalError.response(),
+            );
+        };
+        let der = self.authority.ocsp_response(&store, request, unix_now());
+        Response::new(200, OCSP_RESPONSE, der)
     }
 
     /// Routes one request; every failure becomes a status with a text body saying why.
@@ -709,9 +776,11 @@ fn csr_body(req: &Request) -> Result<Vec<u8>, CaError> {
         })
 }
 
-/// Fuzzing entry (fuzz/fuzz_targets/ca_request.rs): a client's `Authorization` value and body,
-/// split at the first newline, through the credential and CSR decoders. Errors, never panics.
+/// Fuzzing entry (fuzz/fuzz_targets/ca_request.rs): the bytes as an OCSP request, then as a
+/// client's `Authorization` value and body split at the first newline, through the credential
+/// and CSR decoders. Errors, never panics.
 pub fn fuzz_request(data: &[u8]) {
+    let _ = super::ocsp::parse_request(data);
     let split = data.iter().position(|b| *b == b'\n').unwrap_or(data.len());
     let (head, body) = data.split_at(split);
     let request = Request {
