@@ -1,5 +1,7 @@
-//! The EST server (RFC 7030, with the RFC 8951 clarifications) over HTTPS (rustls), and the CRL
-//! over plain HTTP. Blocking I/O, one thread per connection (bounded), one request per connection.
+//! The EST server (RFC 7030, with the RFC 8951 clarifications) over HTTPS (rustls), and the CRL,
+//! OCSP (RFC 6960) and caIssuers over plain HTTP. HTTP/1.1 is hyper's on a tokio runtime, with a
+//! connection budget per listener (`503` + `Retry-After` past it) and header, body and handshake
+//! timeouts; routing, signing and the store are synchronous, on tokio's blocking pool.
 //!
 //! Endpoints (RFC 7030 §3.2.2; the optional label selects the slot purpose, `auth` by default):
 //! - `GET  /.well-known/est[/<label>]/cacerts`        certs-only CMS, base64 (§4.1.3)
@@ -7,6 +9,8 @@
 //! - `POST /.well-known/est[/<label>]/simpleenroll`   HTTP Basic (NIF + one-time code) (§4.2.1)
 //! - `POST /.well-known/est[/<label>]/simplereenroll` TLS client certificate (§4.2.2)
 //! - `GET  /crl` (on both listeners)                  DER CRL (RFC 5280 §5)
+//! - `POST /ocsp`, `GET /ocsp/<base64>` (plain port)  OCSP (RFC 6960 Appendix A)
+//! - `GET  /issuing.cer` (plain port)                 issuing CA certificate (AIA caIssuers)
 
 use std::collections::HashMap;
 use std::net::TcpListener;
