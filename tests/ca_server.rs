@@ -401,3 +401,47 @@ fn openssl_ocsp_sees_good_revoked_and_unknown() {
         ["30", "03", "0a", "01", "01"]
     );
 }
+
+/// The signature certificate's content beside real Spanish qualified certificates (FNMT, DNIe),
+/// read back by openssl: FNMT-style CN when configured, the CA's policy with CPS URI and user
+/// notice plus ETSI QCP-n-qscd, qcStatements with QcRetentionPeriod and QcPDS, AIA.
+#[test]
+fn certificate_content_close_to_spanish_qualified_certificates() {
+    let ca = Ca::start(BIN, |c| {
+        c.replace("cn_style = \"sello\"", "cn_style = \"fnmt\"")
+    });
+    let code = ca.enroll_code(NIF, GIVEN, SURNAMES, EMAIL, None);
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+    let (_, leaf) = enroll_with_curl(&ca, &code, "sign", &key);
+    let (ok, out, err) = sh(&format!("openssl x509 -in {leaf} -noout -text"));
+    assert!(ok, "{err}");
+    assert!(out.contains("CN = RUIZ GIL ANA - 12345678Z"), "{out}");
+    for expected in [
+        "Policy: 2.999.7030.1.2",
+        "CPS: https://sello.invalid/cps",
+        "Explicit Text: Sello local test certificate - NOT FOR PRODUCTION",
+        "Policy: 0.4.0.194112.1.2",
+        "OCSP - URI:http://127.0.0.1:8080/ocsp",
+        "CA Issuers - URI:http://127.0.0.1:8080/issuing.cer",
+        "Non Repudiation",
+    ] {
+        assert!(out.contains(expected), "{expected} missing: {out}");
+    }
+    let (ok, out, err) = sh(&format!(
+        "off=$(openssl asn1parse -in {leaf} | grep -A1 qcStatements | tail -1 | cut -d: -f1 | tr -d ' ') \
+         && openssl asn1parse -in {leaf} -strparse $off"
+    ));
+    assert!(ok, "{err}");
+    for expected in [
+        ":0.4.0.1862.1.1",
+        ":0.4.0.1862.1.4",
+        ":0.4.0.1862.1.6.1",
+        ":0.4.0.1862.1.3",
+        "INTEGER           :0F",
+        ":0.4.0.1862.1.5",
+        "IA5STRING         :https://sello.invalid/pds/en",
+        "PRINTABLESTRING   :en",
+    ] {
+        assert!(out.contains(expected), "{expected} missing: {out}");
+    }
+}

@@ -61,6 +61,33 @@ pub struct Issuance {
     pub ocsp_url: Option<String>,
     /// Hours between `thisUpdate` and `nextUpdate` of the CRL.
     pub crl_validity_hours: u32,
+    /// Layout of the subject CN.
+    #[serde(default)]
+    pub cn_style: CnStyle,
+    /// CPS URI (RFC 5280 §4.2.1.4 id-qt-cps) put on the CA's own policy (the first OID of each
+    /// list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cps_url: Option<String>,
+    /// User notice explicit text (id-qt-unotice) put on the CA's own policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_notice: Option<String>,
+    /// QcPDS (ETSI EN 319 412-5 §4.3.4): URL of the PKI disclosure statement, in English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qc_pds_url: Option<String>,
+    /// QcRetentionPeriod (ETSI EN 319 412-5 §4.3.3): years registration data is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qc_retention_years: Option<u8>,
+}
+
+/// How the subject CN is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CnStyle {
+    /// `<given name> <surnames> - NIF:<NIF>` (the form Sello's CSRs carry).
+    #[default]
+    Sello,
+    /// FNMT style: `<SURNAMES> <GIVEN NAME> - <NIF>`, upper case.
+    Fnmt,
 }
 
 /// Servers.
@@ -123,14 +150,23 @@ impl CaConfig {
                 validity_days: None,
                 code_valid_days: 15,
                 // 2.999 is the ISO/ITU-T example arc: these OIDs can never collide with a real policy.
+                // Signature certificates also name ETSI QCP-n-qscd (EN 319 411-2), as qualified
+                // certificates on a QSCD do.
                 auth_policy_oids: vec!["2.999.7030.1.1".into()],
-                sign_policy_oids: vec!["2.999.7030.1.2".into()],
+                sign_policy_oids: vec!["2.999.7030.1.2".into(), "0.4.0.194112.1.2".into()],
                 auth_email_protection: true,
                 qc_statements: true,
                 crl_url: format!("http://{crl_listen}/crl"),
                 aia_ca_issuers_url: Some(format!("http://{crl_listen}/issuing.cer")),
                 ocsp_url: Some(format!("http://{crl_listen}/ocsp")),
                 crl_validity_hours: 24,
+                cn_style: CnStyle::Sello,
+                cps_url: Some("https://sello.invalid/cps".into()),
+                user_notice: Some(
+                    "Sello local test certificate - NOT FOR PRODUCTION - no legal effect".into(),
+                ),
+                qc_pds_url: Some("https://sello.invalid/pds/en".into()),
+                qc_retention_years: Some(15),
             },
             server: Server {
                 listen: listen.into(),
@@ -190,6 +226,19 @@ impl CaConfig {
                      (RFC 5280 §4.2.2.1)"
                 ));
             }
+        }
+        for url in [&i.cps_url, &i.qc_pds_url].into_iter().flatten() {
+            if !url.is_ascii() || !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(format!(
+                    "issuance.cps_url / qc_pds_url '{url}' must be an ASCII http(s) URL"
+                ));
+            }
+        }
+        if i.user_notice
+            .as_ref()
+            .is_some_and(|t| t.chars().count() > 200)
+        {
+            return Err("issuance.user_notice must be at most 200 characters (RFC 5280)".into());
         }
         if i.crl_validity_hours == 0 {
             return Err("issuance.crl_validity_hours must be positive".into());

@@ -17,7 +17,7 @@ use x509_parser::prelude::{
     FromDer, GeneralName, ParsedExtension, SubjectPublicKeyInfo, X509CertificationRequest, X509Name,
 };
 
-use super::config::CaConfig;
+use super::config::{CaConfig, CnStyle};
 use super::der;
 use super::identity::Identity;
 use super::store::{Issued, Store};
@@ -172,8 +172,16 @@ fn ca_dn(cn: &str, organization: &str) -> Result<DistinguishedName, CaError> {
     Ok(dn)
 }
 
+/// The subject CN in the configured layout.
+pub fn common_name(identity: &Identity, style: CnStyle) -> String {
+    match style {
+        CnStyle::Sello => identity.common_name(),
+        CnStyle::Fnmt => identity.common_name_fnmt(),
+    }
+}
+
 /// The subject of a natural-person certificate (ETSI EN 319 412-2 §4.2.4, Spanish form).
-pub fn subject_dn(identity: &Identity) -> Result<DistinguishedName, CaError> {
+pub fn subject_dn(identity: &Identity, style: CnStyle) -> Result<DistinguishedName, CaError> {
     let mut dn = DistinguishedName::new();
     dn.push(
         DnType::CountryName,
@@ -191,7 +199,7 @@ pub fn subject_dn(identity: &Identity) -> Result<DistinguishedName, CaError> {
         DnType::CustomDnType(vec![2, 5, 4, 4]),
         identity.surnames.as_str(),
     );
-    dn.push(DnType::CommonName, identity.common_name());
+    dn.push(DnType::CommonName, common_name(identity, style));
     Ok(dn)
 }
 
@@ -489,7 +497,7 @@ impl Authority {
         p.serial_number = Some(serial);
         p.not_before = not_before;
         p.not_after = not_after;
-        p.distinguished_name = subject_dn(identity)?;
+        p.distinguished_name = subject_dn(identity, cfg.cn_style)?;
         p.subject_alt_names = vec![SanType::Rfc822Name(identity.email.as_str().try_into()?)];
         p.is_ca = IsCa::ExplicitNoCa;
         p.use_authority_key_identifier_extension = true;
@@ -516,10 +524,17 @@ impl Authority {
             policies.push(REMOTE_RENEWAL_POLICY_OID.to_owned());
         }
         if !policies.is_empty() {
-            p.custom_extensions.push(policies_extension(&policies)?);
+            p.custom_extensions.push(policies_extension(
+                &policies,
+                cfg.cps_url.as_deref(),
+                cfg.user_notice.as_deref(),
+            )?);
         }
         if purpose == Purpose::Sign && cfg.qc_statements {
-            p.custom_extensions.push(qc_statements_extension()?);
+            p.custom_extensions.push(qc_statements_extension(
+                cfg.qc_pds_url.as_deref(),
+                cfg.qc_retention_years,
+            )?);
         }
         if cfg.aia_ca_issuers_url.is_some() || cfg.ocsp_url.is_some() {
             p.custom_extensions.push(aia_extension(
@@ -534,7 +549,7 @@ impl Authority {
             der: cert.der().to_vec(),
             not_before: not_before.unix_timestamp(),
             not_after: not_after.unix_timestamp(),
-            common_name: identity.common_name(),
+            common_name: common_name(identity, cfg.cn_style),
         })
     }
 
@@ -619,6 +634,8 @@ fn check_subject(subject: &X509Name<'_>, identity: &Identity) -> Result<(), CaEr
         ("2.5.4.4", "SN", identity.surnames.clone(), false),
         ("2.5.4.3", "CN", identity.common_name(), false),
     ];
+    // The CSR may carry the CN in either layout; the certificate gets the configured one.
+    let fnmt_cn = identity.common_name_fnmt();
     let mut seen = Vec::new();
     for atv in subject.iter_attributes() {
         let oid = atv.attr_type().to_id_string();
@@ -638,7 +655,7 @@ fn check_subject(subject: &X509Name<'_>, identity: &Identity) -> Result<(), CaEr
         let got = atv.as_str().map_err(|_| {
             Rejection::Forbidden(format!("subject mismatch: {name} is not a string"))
         })?;
-        if got != value {
+        if got != value && !(*name == "CN" && got == fnmt_cn) {
             return Err(Rejection::Forbidden(format!(
                 "subject mismatch: {name} is '{got}', which is not the registered identity's"
             ))
@@ -699,11 +716,36 @@ fn oid_der(dotted: &str) -> Result<Vec<u8>, CaError> {
         .ok_or_else(|| CaError::Config(format!("invalid OID {dotted}")))
 }
 
-/// certificatePolicies (RFC 5280 §4.2.1.4), policy identifiers only.
-fn policies_extension(oids: &[String]) -> Result<CustomExtension, CaError> {
+/// certificatePolicies (RFC 5280 §4.2.1.4). The first OID is the CA's own policy and carries
+/// the qualifiers: the CPS URI (id-qt-cps) and a user notice (id-qt-unotice, explicitText as
+/// UTF8String); the others (e.g. ETSI QCP-n-qscd 0.4.0.194112.1.2) are identifiers only.
+fn policies_extension(
+    oids: &[String],
+    cps: Option<&str>,
+    notice: Option<&str>,
+) -> Result<CustomExtension, CaError> {
+    let mut qualifiers = Vec::new();
+    if let Some(url) = cps {
+        qualifiers.push(der::seq(&[
+            &oid_der("1.3.6.1.5.5.7.2.1")?,
+            &der::tlv(0x16, url.as_bytes()),
+        ]));
+    }
+    if let Some(text) = notice {
+        qualifiers.push(der::seq(&[
+            &oid_der("1.3.6.1.5.5.7.2.2")?,
+            &der::seq(&[&der::tlv(0x0c, text.as_bytes())]),
+        ]));
+    }
     let mut infos = Vec::new();
-    for o in oids {
-        infos.push(der::seq(&[&oid_der(o)?]));
+    for (i, o) in oids.iter().enumerate() {
+        let oid = oid_der(o)?;
+        if i == 0 && !qualifiers.is_empty() {
+            let refs: Vec<&[u8]> = qualifiers.iter().map(Vec::as_slice).collect();
+            infos.push(der::seq(&[&oid, &der::seq(&refs)]));
+        } else {
+            infos.push(der::seq(&[&oid]));
+        }
     }
     let refs: Vec<&[u8]> = infos.iter().map(Vec::as_slice).collect();
     Ok(CustomExtension::from_oid_content(
@@ -713,17 +755,37 @@ fn policies_extension(oids: &[String]) -> Result<CustomExtension, CaError> {
 }
 
 /// qcStatements (RFC 3739 §3.2.6) with QcCompliance, QcSSCD and QcType = esign
-/// (ETSI EN 319 412-5 §4.2.1, §4.2.2, §4.2.3).
-fn qc_statements_extension() -> Result<CustomExtension, CaError> {
-    let compliance = der::seq(&[&oid_der("0.4.0.1862.1.1")?]);
-    let sscd = der::seq(&[&oid_der("0.4.0.1862.1.4")?]);
-    let qc_type = der::seq(&[
-        &oid_der("0.4.0.1862.1.6")?,
-        &der::seq(&[&oid_der("0.4.0.1862.1.6.1")?]),
-    ]);
+/// (ETSI EN 319 412-5 §4.2.1, §4.2.2, §4.2.3), QcRetentionPeriod (§4.3.3) and QcPDS (§4.3.4)
+/// when configured.
+fn qc_statements_extension(
+    pds_url: Option<&str>,
+    retention_years: Option<u8>,
+) -> Result<CustomExtension, CaError> {
+    let mut statements = vec![
+        der::seq(&[&oid_der("0.4.0.1862.1.1")?]),
+        der::seq(&[&oid_der("0.4.0.1862.1.4")?]),
+        der::seq(&[
+            &oid_der("0.4.0.1862.1.6")?,
+            &der::seq(&[&oid_der("0.4.0.1862.1.6.1")?]),
+        ]),
+    ];
+    if let Some(years) = retention_years {
+        statements.push(der::seq(&[
+            &oid_der("0.4.0.1862.1.3")?,
+            &der::small_int(years),
+        ]));
+    }
+    if let Some(url) = pds_url {
+        let location = der::seq(&[&der::tlv(0x16, url.as_bytes()), &der::tlv(0x13, b"en")]);
+        statements.push(der::seq(&[
+            &oid_der("0.4.0.1862.1.5")?,
+            &der::seq(&[&location]),
+        ]));
+    }
+    let refs: Vec<&[u8]> = statements.iter().map(Vec::as_slice).collect();
     Ok(CustomExtension::from_oid_content(
         &[1, 3, 6, 1, 5, 5, 7, 1, 3],
-        der::seq(&[&compliance, &sscd, &qc_type]),
+        der::seq(&refs),
     ))
 }
 
