@@ -445,3 +445,43 @@ fn certificate_content_close_to_spanish_qualified_certificates() {
         assert!(out.contains(expected), "{expected} missing: {out}");
     }
 }
+
+/// `init --issuing-key rsa-3072`: an RSA issuing CA (sha256WithRSAEncryption) whose
+/// certificates, CRL and OCSP answers openssl verifies.
+#[test]
+fn rsa_issuing_key_signs_certificates_crls_and_ocsp() {
+    let ca = Ca::start_with(BIN, &["--issuing-key", "rsa-3072"], |c| c);
+    let config = std::fs::read_to_string(ca.dir().join("config.toml")).expect("config");
+    assert!(config.contains("issuing_key = \"rsa-3072\""), "{config}");
+    let code = ca.enroll_code(NIF, GIVEN, SURNAMES, EMAIL, None);
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+    let (_, leaf) = enroll_with_curl(&ca, &code, "auth", &key);
+    let (root, issuing) = (ca.path("root.pem"), ca.path("issuing.pem"));
+    let (ok, out, err) = sh(&format!(
+        "openssl x509 -in {issuing} -noout -text | grep -E 'Public-Key' && \
+         openssl x509 -in {leaf} -noout -text | grep -m1 'Signature Algorithm' && \
+         openssl verify -CAfile {root} -untrusted {issuing} {leaf}"
+    ));
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains("3072 bit") && out.contains("sha256WithRSAEncryption"),
+        "{out}"
+    );
+    assert!(out.contains(": OK"), "{out}");
+    let crl = ca.dir.path().join("rsa.crl");
+    let (ok, out, err) = sh(&format!(
+        "curl -sS --fail -o {crl} http://{}/crl && \
+         openssl crl -inform DER -in {crl} -noout -CAfile {issuing}; \
+         openssl ocsp -issuer {issuing} -cert {leaf} -url http://{}/ocsp -CAfile {root}",
+        ca.crl,
+        ca.crl,
+        crl = crl.display()
+    ));
+    let all = format!("{out}{err}");
+    assert!(ok, "{all}");
+    assert!(all.contains("verify OK"), "{all}");
+    assert!(
+        all.contains("Response verify OK") && all.contains(": good"),
+        "{all}"
+    );
+}

@@ -64,6 +64,10 @@ pub struct Issuance {
     /// Layout of the subject CN.
     #[serde(default)]
     pub cn_style: CnStyle,
+    /// Key type of the issuing CA, chosen at `init` (recorded here; changing it later has no
+    /// effect).
+    #[serde(default)]
+    pub issuing_key: IssuingKey,
     /// CPS URI (RFC 5280 §4.2.1.4 id-qt-cps) put on the CA's own policy (the first OID of each
     /// list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,6 +81,21 @@ pub struct Issuance {
     /// QcRetentionPeriod (ETSI EN 319 412-5 §4.3.3): years registration data is kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qc_retention_years: Option<u8>,
+}
+
+/// Key type of the issuing CA.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum IssuingKey {
+    /// ECDSA P-384, ecdsa-with-SHA384 signatures.
+    #[default]
+    #[value(name = "ecdsa-p384")]
+    EcdsaP384,
+    /// RSA 3072 bits, sha256WithRSAEncryption (PKCS#1 v1.5) signatures, for relying parties
+    /// that expect an RSA hierarchy as FNMT's and the DNIe's are.
+    #[value(name = "rsa-3072")]
+    #[serde(rename = "rsa-3072")]
+    Rsa3072,
 }
 
 /// How the subject CN is written.
@@ -161,6 +180,7 @@ impl CaConfig {
                 ocsp_url: Some(format!("http://{crl_listen}/ocsp")),
                 crl_validity_hours: 24,
                 cn_style: CnStyle::Sello,
+                issuing_key: IssuingKey::EcdsaP384,
                 cps_url: Some("https://sello.invalid/cps".into()),
                 user_notice: Some(
                     "Sello local test certificate - NOT FOR PRODUCTION - no legal effect".into(),

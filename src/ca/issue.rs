@@ -17,7 +17,7 @@ use x509_parser::prelude::{
     FromDer, GeneralName, ParsedExtension, SubjectPublicKeyInfo, X509CertificationRequest, X509Name,
 };
 
-use super::config::{CaConfig, CnStyle};
+use super::config::{CaConfig, CnStyle, IssuingKey};
 use super::der;
 use super::identity::Identity;
 use super::store::{Issued, Store};
@@ -172,6 +172,24 @@ fn ca_dn(cn: &str, organization: &str) -> Result<DistinguishedName, CaError> {
     Ok(dn)
 }
 
+/// A new issuing CA key. rcgen's ring backend cannot generate RSA keys, so RSA comes from the
+/// `rsa` crate (already used host-side) as PKCS#8 and is loaded into rcgen, which signs with it
+/// (sha256WithRSAEncryption).
+fn generate_issuing_key(kind: IssuingKey) -> Result<KeyPair, CaError> {
+    match kind {
+        IssuingKey::EcdsaP384 => Ok(KeyPair::generate_for(&PKCS_ECDSA_P384_SHA384)?),
+        IssuingKey::Rsa3072 => {
+            use rsa::pkcs8::EncodePrivateKey as _;
+            let key = rsa::RsaPrivateKey::new(&mut OsRng, 3072)
+                .map_err(|e| CaError::Internal(format!("RSA key generation: {e}")))?;
+            let der = key
+                .to_pkcs8_der()
+                .map_err(|e| CaError::Internal(format!("RSA key encoding: {e}")))?;
+            Ok(KeyPair::try_from(der.as_bytes())?)
+        }
+    }
+}
+
 /// The subject CN in the configured layout.
 pub fn common_name(identity: &Identity, style: CnStyle) -> String {
     match style {
@@ -272,7 +290,7 @@ impl Authority {
         let root_cert = root.self_signed(&root_key)?;
         let root_issuer = Issuer::new(root, &root_key);
 
-        let issuing_key = KeyPair::generate_for(&PKCS_ECDSA_P384_SHA384)?;
+        let issuing_key = generate_issuing_key(config.issuance.issuing_key)?;
         let mut issuing = CertificateParams::default();
         issuing.distinguished_name = ca_dn(&names.issuing_common_name, &names.organization)?;
         issuing.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
@@ -396,18 +414,25 @@ impl Authority {
                 store.certificate(serial).ok().flatten()
             });
             let alg = self.issuing_key.algorithm();
-            let alg_oid: &[u64] = if alg == &PKCS_ECDSA_P384_SHA384 {
-                &[1, 2, 840, 10045, 4, 3, 3]
+            // AlgorithmIdentifier: ECDSA without parameters (RFC 5758 §3.2), RSA with NULL
+            // (RFC 4055 §5).
+            let (alg_oid, null): (&[u64], bool) = if alg == &PKCS_ECDSA_P384_SHA384 {
+                (&[1, 2, 840, 10045, 4, 3, 3], false)
             } else if alg == &PKCS_ECDSA_P256_SHA256 {
-                &[1, 2, 840, 10045, 4, 3, 2]
+                (&[1, 2, 840, 10045, 4, 3, 2], false)
+            } else if alg == &rcgen::PKCS_RSA_SHA256 {
+                (&[1, 2, 840, 113549, 1, 1, 11], true)
             } else {
                 return Err(CaError::Internal(
-                    "OCSP signing supports ECDSA issuing keys only".into(),
+                    "OCSP signing: unsupported issuing key algorithm".into(),
                 ));
             };
-            let alg_der = der::seq(&[
-                &der::oid(alg_oid).ok_or_else(|| CaError::Internal("signature OID".into()))?
-            ]);
+            let oid = der::oid(alg_oid).ok_or_else(|| CaError::Internal("signature OID".into()))?;
+            let alg_der = if null {
+                der::seq(&[&oid, &[0x05, 0x00]])
+            } else {
+                der::seq(&[&oid])
+            };
             let signature = rcgen::SigningKey::sign(&self.issuing_key, &data)?;
             Ok(ocsp::response(&data, &alg_der, &signature))
         };
