@@ -908,7 +908,11 @@ fn openssl_fingerprint(path: &str) -> String {
 #[test]
 fn keys_are_private_and_wrong_codes_are_throttled_without_an_oracle() {
     use std::os::unix::fs::PermissionsExt;
-    let ca = Ca::start(BIN, |c| c);
+    // A first wait of 10 minutes: the throttled answers below cannot depend on how fast this
+    // machine runs the test.
+    let ca = Ca::start(BIN, |c| {
+        c.replace("attempt_delay_secs = 1", "attempt_delay_secs = 600")
+    });
     for key in ["root.key", "issuing.key", "tls.key"] {
         let mode = std::fs::metadata(ca.dir().join(key))
             .expect("key file")

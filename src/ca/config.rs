@@ -137,6 +137,14 @@ pub struct Server {
     /// Seconds for a request body.
     #[serde(default = "default_body_timeout")]
     pub body_timeout_secs: u32,
+    /// First wait after the free wrong-code attempts, doubled at each further failure
+    /// (`ca::throttle`; the caps stay 15 min per identity and 1 h per client address).
+    #[serde(default = "default_attempt_delay")]
+    pub attempt_delay_secs: u32,
+}
+
+fn default_attempt_delay() -> u32 {
+    1
 }
 
 fn default_retry_after() -> u32 {
@@ -197,6 +205,7 @@ impl CaConfig {
                 max_connections: default_max_connections(),
                 header_timeout_secs: default_header_timeout(),
                 body_timeout_secs: default_body_timeout(),
+                attempt_delay_secs: default_attempt_delay(),
             },
         }
     }
@@ -235,6 +244,9 @@ impl CaConfig {
         let s = &self.server;
         if s.max_connections == 0 || s.max_connections > 65_536 {
             return Err("server.max_connections must be 1..=65536".into());
+        }
+        if s.attempt_delay_secs == 0 || s.attempt_delay_secs > 900 {
+            return Err("server.attempt_delay_secs must be 1..=900".into());
         }
         if s.header_timeout_secs == 0 || s.body_timeout_secs == 0 {
             return Err("server.header_timeout_secs and body_timeout_secs must be positive".into());

@@ -214,13 +214,16 @@ impl EstServer {
             .with_safe_default_protocol_versions()?
             .with_client_cert_verifier(verifier)
             .with_single_cert(chain, key)?;
-
+        let throttle_policy = Policy {
+            base_ms: u64::from(authority.config.server.attempt_delay_secs) * 1000,
+            ..Policy::default()
+        };
         Ok(Self {
             authority,
             store: Mutex::new(store),
             tls: Arc::new(tls),
             pending: Mutex::new(HashMap::new()),
-            throttle: Mutex::new(Throttle::new(Policy::default())),
+            throttle: Mutex::new(Throttle::new(throttle_policy)),
         })
     }
 
