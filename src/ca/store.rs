@@ -289,9 +289,9 @@ impl Store {
     /// authentication certificate, unexpired, itself issued in person, and not yet used to renew
     /// this purpose; unrevoked, or revoked as superseded by a renewal it authenticated less than
     /// [`SUPERSEDED_GRACE_SECS`] ago. The new certificate is recorded as a remote renewal and, in
-    /// the same transaction, the certificate it replaces is revoked as `superseded` (for `auth`
-    /// the client certificate itself, for `sign` the holder's unrevoked signature certificates),
-    /// so one in-person certificate never fans out into several valid ones.
+    /// the same transaction, the certificates it replaces are revoked as `superseded` (for `auth`
+    /// the client certificate itself, otherwise the holder's unrevoked certificates of that
+    /// purpose), so one in-person certificate never fans out into several valid ones.
     pub fn reenroll(
         &mut self,
         current_serial: &str,
@@ -363,21 +363,21 @@ impl Store {
             Some(current_serial),
             now,
         )?;
-        match purpose {
-            Purpose::Auth => {
-                tx.execute(
-                    "UPDATE certificates SET revoked_at = ?1, revocation_reason = 'superseded'
-                     WHERE serial = ?2 AND revoked_at IS NULL",
-                    params![now, current.serial],
-                )?;
-            }
-            Purpose::Sign => {
-                tx.execute(
-                    "UPDATE certificates SET revoked_at = ?1, revocation_reason = 'superseded'
-                     WHERE nif = ?2 AND purpose = 'sign' AND serial != ?3 AND revoked_at IS NULL",
-                    params![now, identity.nif, issued.serial],
-                )?;
-            }
+        // The certificates this one replaces: for `auth` the client certificate itself (another
+        // card of the same holder keeps its own); for other purposes the holder's unrevoked
+        // certificates of that purpose, since the client certificate is not one of them.
+        if purpose == Purpose::Auth {
+            tx.execute(
+                "UPDATE certificates SET revoked_at = ?1, revocation_reason = 'superseded'
+                 WHERE serial = ?2 AND revoked_at IS NULL",
+                params![now, current.serial],
+            )?;
+        } else {
+            tx.execute(
+                "UPDATE certificates SET revoked_at = ?1, revocation_reason = 'superseded'
+                 WHERE nif = ?2 AND purpose = ?3 AND serial != ?4 AND revoked_at IS NULL",
+                params![now, identity.nif, purpose.label(), issued.serial],
+            )?;
         }
         tx.commit()?;
         Ok(issued)
