@@ -16,6 +16,11 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
+/// Entries kept per map (client addresses, identities); past it the entry with the fewest
+/// failures (the oldest among equals) is forgotten, so memory stays bounded (about 10 MB) and an
+/// identity under a guessing attack, having many failures, is the last to go.
+pub const MAX_ENTRIES: usize = 100_000;
+
 /// The limits.
 #[derive(Debug, Clone, Copy)]
 pub struct Policy {
@@ -70,6 +75,21 @@ fn delay(failures: u32, free: u32, base: u64, max: u64) -> u64 {
     base.saturating_mul(1u64 << doublings).min(max)
 }
 
+/// Before inserting `key`: if the map is full, forgets the entry with the fewest failures
+/// (oldest first among equals).
+fn make_room<K: std::hash::Hash + Eq + Clone>(map: &mut HashMap<K, Entry>, key: &K) {
+    if map.len() < MAX_ENTRIES || map.contains_key(key) {
+        return;
+    }
+    let victim = map
+        .iter()
+        .min_by_key(|(_, e)| (e.failures, e.last_failure))
+        .map(|(k, _)| k.clone());
+    if let Some(v) = victim {
+        map.remove(&v);
+    }
+}
+
 impl Throttle {
     /// A throttle with these limits.
     pub fn new(policy: Policy) -> Self {
@@ -113,14 +133,17 @@ impl Throttle {
             e.blocked_until = now.saturating_add(delay(e.failures, free, p.base_ms, max));
         };
         if let Some(c) = client {
+            make_room(&mut self.clients, &c);
             bump(
                 self.clients.entry(c).or_default(),
                 p.client_free,
                 p.client_max_ms,
             );
         }
+        let key = Self::key(nif);
+        make_room(&mut self.identities, &key);
         bump(
-            self.identities.entry(Self::key(nif)).or_default(),
+            self.identities.entry(key).or_default(),
             p.identity_free,
             p.identity_max_ms,
         );
@@ -214,5 +237,21 @@ mod tests {
         t.failure(B, "M", day + 1);
         assert!(!t.identities.contains_key("N") && !t.clients.contains_key(&A.expect("a")));
         assert!(t.identities.contains_key("M"));
+    }
+
+    #[test]
+    fn memory_is_bounded_and_a_targeted_identity_is_kept() {
+        let mut t = Throttle::new(Policy::default());
+        for _ in 0..20 {
+            t.failure(None, "TARGET", 0);
+        }
+        for i in 0..MAX_ENTRIES + 10 {
+            t.failure(None, &format!("N{i}"), 1);
+        }
+        assert_eq!(t.identities.len(), MAX_ENTRIES);
+        assert!(
+            t.check(None, "TARGET", 2).is_err(),
+            "the attacked NIF stays throttled"
+        );
     }
 }
