@@ -605,27 +605,46 @@ fn renewal_rules_revocation_and_crl() {
     );
     assert!(err.to_string().contains("renewed in person"), "{err}");
 
-    // Revoke the in-person certificate: renewal refused, CRL lists it.
+    // The renewal superseded the in-person certificate: it is revoked already (irreversible,
+    // not repeated), and it cannot renew the same purpose again.
     let serial = serial_of(&in_person);
-    let out = run_ok(&[
-        "revoke",
-        "--dir",
-        &ca.path(""),
-        &serial,
-        "--reason",
-        "keyCompromise",
-    ]);
-    assert!(out.contains("revoked"), "{out}");
     let again = run(&["revoke", "--dir", &ca.path(""), &serial]);
     assert!(
         !again.status.success(),
         "revocation is irreversible and not repeated"
     );
-
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already revoked"),
+        "{again:?}"
+    );
     let err = with_in_person
         .simplereenroll(Some("auth"), &csr(&p256_key(), &JOAN, None), &mut no_wait)
-        .expect_err("revoked");
-    assert!(err.to_string().contains("revoked"), "{err}");
+        .expect_err("fan-out");
+    assert!(err.to_string().contains("already renewed"), "{err}");
+
+    // Revoke the renewed certificate for keyCompromise: its key is refused from then on, even
+    // with a fresh code at a registration point.
+    let remote_serial = serial_of(&remote);
+    let out = run_ok(&[
+        "revoke",
+        "--dir",
+        &ca.path(""),
+        &remote_serial,
+        "--reason",
+        "keyCompromise",
+    ]);
+    assert!(out.contains("revoked"), "{out}");
+    let fresh = ca.code(&JOAN, None);
+    let err = client
+        .simpleenroll(
+            Some("auth"),
+            JOAN.nif,
+            &fresh,
+            &csr(&kp2, &JOAN, None),
+            &mut no_wait,
+        )
+        .expect_err("compromised key");
+    assert!(err.to_string().contains("keyCompromise"), "{err}");
 
     let crl = ca.fetch_crl();
     let crl_path = ca.dir.path().join("fetched.crl");
@@ -640,8 +659,12 @@ fn renewal_rules_revocation_and_crl() {
         "-text",
     ]);
     assert!(text.contains(&serial), "{serial} not in {text}");
+    assert!(
+        text.contains(&remote_serial),
+        "{remote_serial} not in {text}"
+    );
+    assert!(text.contains("Superseded"), "{text}");
     assert!(text.contains("Key Compromise"), "{text}");
-    assert!(!text.contains(&serial_of(&remote)), "{text}");
     // The CRL is signed by the issuing CA.
     openssl(&[
         "crl",
@@ -814,8 +837,9 @@ fn curl_and_openssl_see_a_standard_est_server_and_pins_work() {
          -D - {}",
         url("auth/simpleenroll")
     ));
+    // Header names are case-insensitive (RFC 9110 §5.1).
     assert!(
-        out.contains("401") && out.contains("WWW-Authenticate: Basic"),
+        out.contains("401") && out.to_ascii_lowercase().contains("www-authenticate: basic"),
         "{out}"
     );
     let (_, out, _) = sh(&format!(
@@ -882,9 +906,13 @@ fn openssl_fingerprint(path: &str) -> String {
 }
 
 #[test]
-fn keys_are_private_and_codes_lock_after_repeated_failures() {
+fn keys_are_private_and_wrong_codes_are_throttled_without_an_oracle() {
     use std::os::unix::fs::PermissionsExt;
-    let ca = Ca::start(BIN, |c| c);
+    // A first wait of 10 minutes: the throttled answers below cannot depend on how fast this
+    // machine runs the test.
+    let ca = Ca::start(BIN, |c| {
+        c.replace("attempt_delay_secs = 1", "attempt_delay_secs = 600")
+    });
     for key in ["root.key", "issuing.key", "tls.key"] {
         let mode = std::fs::metadata(ca.dir().join(key))
             .expect("key file")
@@ -903,31 +931,61 @@ fn keys_are_private_and_codes_lock_after_repeated_failures() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
 
+    // A registered NIF (JOAN) and an unregistered one get the same answers in the same order:
+    // three free failures, a fourth failure, then 429 with Retry-After before any code is
+    // looked at. No "locked" answer exists, so a stranger cannot destroy the holder's code
+    // (the delays themselves are unit-tested with an injected clock: ca::throttle).
     let client = ca.client();
     let code = ca.code(&JOAN, None);
     let key = p256_key();
     let good = csr(&key, &JOAN, None);
-    for _ in 0..5 {
-        let err = client
-            .simpleenroll(
-                Some("auth"),
-                JOAN.nif,
-                &EnrollmentSecret::new("wrongcode2"),
-                &good,
-                &mut no_wait,
-            )
-            .expect_err("wrong");
-        assert!(err.to_string().contains("not recognised"), "{err}");
+    let mut answers = Vec::new();
+    for nif in [JOAN.nif, "87654321X"] {
+        let mut seen = Vec::new();
+        for _ in 0..5 {
+            let err = client
+                .simpleenroll(
+                    Some("auth"),
+                    nif,
+                    &EnrollmentSecret::new("wrongcode2"),
+                    &good,
+                    &mut no_wait,
+                )
+                .expect_err("wrong");
+            seen.push(err.to_string().replace(nif, "NIF"));
+        }
+        answers.push(seen);
     }
+    assert_eq!(answers[0], answers[1]);
+    assert!(answers[0][3].contains("not recognised"), "{:?}", answers[0]);
+    assert!(answers[0][4].contains("429"), "{:?}", answers[0]);
+    // While throttled even the right code is not looked at.
     let err = client
         .simpleenroll(Some("auth"), JOAN.nif, &code, &good, &mut no_wait)
-        .expect_err("locked");
-    assert!(err.to_string().contains("locked"), "{err}");
-    // A new code from the registration point works again.
-    let fresh = ca.code(&JOAN, None);
-    client
-        .simpleenroll(Some("auth"), JOAN.nif, &fresh, &good, &mut no_wait)
-        .expect("fresh code");
+        .expect_err("throttled");
+    assert!(
+        err.to_string().contains("too many failed attempts"),
+        "{err}"
+    );
+    let curl = Command::new("sh")
+        .args([
+            "-c",
+            &format!(
+                "curl -sS -D - -o /dev/null --cacert {} --user '{}:x' \
+                 -H 'Content-Type: application/pkcs10' --data-binary MIIB \
+                 https://{}/.well-known/est/simpleenroll",
+                ca.path("root.pem"),
+                JOAN.nif,
+                ca.est
+            ),
+        ])
+        .output()
+        .expect("curl");
+    let out = String::from_utf8_lossy(&curl.stdout);
+    assert!(
+        out.contains(" 429") && out.contains("Retry-After:"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -34,6 +34,9 @@ enum Command {
         /// CRL distribution point URL put in certificates (default: http://CRL_LISTEN/crl).
         #[arg(long)]
         crl_url: Option<String>,
+        /// Key type of the issuing CA.
+        #[arg(long, value_enum, default_value = "ecdsa-p384")]
+        issuing_key: sello::ca::config::IssuingKey,
     },
     /// Serve EST over HTTPS and the CRL over HTTP.
     Serve {
@@ -110,8 +113,10 @@ fn run() -> anyhow::Result<()> {
             listen,
             crl_listen,
             crl_url,
+            issuing_key,
         } => {
             let mut config = CaConfig::default_for(&listen, &crl_listen);
+            config.issuance.issuing_key = issuing_key;
             if let Some(url) = crl_url {
                 config.issuance.crl_url = url;
             }

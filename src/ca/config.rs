@@ -53,11 +53,60 @@ pub struct Issuance {
     pub qc_statements: bool,
     /// CRL distribution point URL put in every issued certificate.
     pub crl_url: String,
-    /// Optional AIA caIssuers URL.
+    /// AIA caIssuers URL (RFC 5280 §4.2.2.1): where the issuing CA certificate is served.
     #[serde(default)]
     pub aia_ca_issuers_url: Option<String>,
+    /// AIA OCSP URL (RFC 6960): the responder `sello-ca serve` runs beside the CRL.
+    #[serde(default)]
+    pub ocsp_url: Option<String>,
     /// Hours between `thisUpdate` and `nextUpdate` of the CRL.
     pub crl_validity_hours: u32,
+    /// Layout of the subject CN.
+    #[serde(default)]
+    pub cn_style: CnStyle,
+    /// Key type of the issuing CA, chosen at `init` (recorded here; changing it later has no
+    /// effect).
+    #[serde(default)]
+    pub issuing_key: IssuingKey,
+    /// CPS URI (RFC 5280 §4.2.1.4 id-qt-cps) put on the CA's own policy (the first OID of each
+    /// list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cps_url: Option<String>,
+    /// User notice explicit text (id-qt-unotice) put on the CA's own policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_notice: Option<String>,
+    /// QcPDS (ETSI EN 319 412-5 §4.3.4): URL of the PKI disclosure statement, in English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qc_pds_url: Option<String>,
+    /// QcRetentionPeriod (ETSI EN 319 412-5 §4.3.3): years registration data is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qc_retention_years: Option<u8>,
+}
+
+/// Key type of the issuing CA.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum IssuingKey {
+    /// ECDSA P-384, ecdsa-with-SHA384 signatures.
+    #[default]
+    #[value(name = "ecdsa-p384")]
+    EcdsaP384,
+    /// RSA 3072 bits, sha256WithRSAEncryption (PKCS#1 v1.5) signatures, for relying parties
+    /// that expect an RSA hierarchy as FNMT's and the DNIe's are.
+    #[value(name = "rsa-3072")]
+    #[serde(rename = "rsa-3072")]
+    Rsa3072,
+}
+
+/// How the subject CN is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CnStyle {
+    /// `<given name> <surnames> - NIF:<NIF>` (the form Sello's CSRs carry).
+    #[default]
+    Sello,
+    /// FNMT style: `<SURNAMES> <GIVEN NAME> - <NIF>`, upper case.
+    Fnmt,
 }
 
 /// Servers.
@@ -74,13 +123,44 @@ pub struct Server {
     /// before issuing (RFC 7030 §4.2.3). 0 disables it.
     #[serde(default)]
     pub pending_polls: u32,
-    /// `Retry-After` seconds sent with a `202`.
+    /// `Retry-After` seconds sent with a `202`, and with a `503` when a listener is full.
     #[serde(default = "default_retry_after")]
     pub retry_after_secs: u32,
+    /// Connections served at once, per listener (EST and CRL count separately). Past it a
+    /// connection is answered `503` with `Retry-After`.
+    #[serde(default = "default_max_connections")]
+    pub max_connections: usize,
+    /// Seconds for a TLS handshake and for each request header (and the idle time allowed
+    /// between keep-alive requests).
+    #[serde(default = "default_header_timeout")]
+    pub header_timeout_secs: u32,
+    /// Seconds for a request body.
+    #[serde(default = "default_body_timeout")]
+    pub body_timeout_secs: u32,
+    /// First wait after the free wrong-code attempts, doubled at each further failure
+    /// (`ca::throttle`; the caps stay 15 min per identity and 1 h per client address).
+    #[serde(default = "default_attempt_delay")]
+    pub attempt_delay_secs: u32,
+}
+
+fn default_attempt_delay() -> u32 {
+    1
 }
 
 fn default_retry_after() -> u32 {
     1
+}
+
+fn default_max_connections() -> usize {
+    2048
+}
+
+fn default_header_timeout() -> u32 {
+    10
+}
+
+fn default_body_timeout() -> u32 {
+    30
 }
 
 impl CaConfig {
@@ -97,13 +177,24 @@ impl CaConfig {
                 validity_days: None,
                 code_valid_days: 15,
                 // 2.999 is the ISO/ITU-T example arc: these OIDs can never collide with a real policy.
+                // Signature certificates also name ETSI QCP-n-qscd (EN 319 411-2), as qualified
+                // certificates on a QSCD do.
                 auth_policy_oids: vec!["2.999.7030.1.1".into()],
-                sign_policy_oids: vec!["2.999.7030.1.2".into()],
+                sign_policy_oids: vec!["2.999.7030.1.2".into(), "0.4.0.194112.1.2".into()],
                 auth_email_protection: true,
                 qc_statements: true,
                 crl_url: format!("http://{crl_listen}/crl"),
-                aia_ca_issuers_url: None,
+                aia_ca_issuers_url: Some(format!("http://{crl_listen}/issuing.cer")),
+                ocsp_url: Some(format!("http://{crl_listen}/ocsp")),
                 crl_validity_hours: 24,
+                cn_style: CnStyle::Sello,
+                issuing_key: IssuingKey::EcdsaP384,
+                cps_url: Some("https://sello.invalid/cps".into()),
+                user_notice: Some(
+                    "Sello local test certificate - NOT FOR PRODUCTION - no legal effect".into(),
+                ),
+                qc_pds_url: Some("https://sello.invalid/pds/en".into()),
+                qc_retention_years: Some(15),
             },
             server: Server {
                 listen: listen.into(),
@@ -111,6 +202,10 @@ impl CaConfig {
                 tls_names: vec!["localhost".into(), "127.0.0.1".into()],
                 pending_polls: 0,
                 retry_after_secs: 1,
+                max_connections: default_max_connections(),
+                header_timeout_secs: default_header_timeout(),
+                body_timeout_secs: default_body_timeout(),
+                attempt_delay_secs: default_attempt_delay(),
             },
         }
     }
@@ -145,6 +240,37 @@ impl CaConfig {
         }
         if !i.crl_url.starts_with("http://") {
             return Err("issuance.crl_url must be an http:// URL (RFC 5280 §4.2.1.13)".into());
+        }
+        let s = &self.server;
+        if s.max_connections == 0 || s.max_connections > 65_536 {
+            return Err("server.max_connections must be 1..=65536".into());
+        }
+        if s.attempt_delay_secs == 0 || s.attempt_delay_secs > 900 {
+            return Err("server.attempt_delay_secs must be 1..=900".into());
+        }
+        if s.header_timeout_secs == 0 || s.body_timeout_secs == 0 {
+            return Err("server.header_timeout_secs and body_timeout_secs must be positive".into());
+        }
+        for url in [&i.ocsp_url, &i.aia_ca_issuers_url].into_iter().flatten() {
+            if !url.starts_with("http://") {
+                return Err(format!(
+                    "issuance.ocsp_url / aia_ca_issuers_url '{url}' must be an http:// URL \
+                     (RFC 5280 §4.2.2.1)"
+                ));
+            }
+        }
+        for url in [&i.cps_url, &i.qc_pds_url].into_iter().flatten() {
+            if !url.is_ascii() || !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(format!(
+                    "issuance.cps_url / qc_pds_url '{url}' must be an ASCII http(s) URL"
+                ));
+            }
+        }
+        if i.user_notice
+            .as_ref()
+            .is_some_and(|t| t.chars().count() > 200)
+        {
+            return Err("issuance.user_notice must be at most 200 characters (RFC 5280)".into());
         }
         if i.crl_validity_hours == 0 {
             return Err("issuance.crl_validity_hours must be positive".into());

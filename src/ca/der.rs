@@ -108,6 +108,99 @@ pub(crate) fn certs_only_signed_data(certs: &[Vec<u8>]) -> Vec<u8> {
     seq(&[ID_SIGNED_DATA, &tlv(0xa0, &signed_data)])
 }
 
+/// One TLV read from untrusted input with every length checked (X.690 §8.1, single-byte tags,
+/// definite lengths up to 4 octets).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tlv<'a> {
+    /// The tag octet.
+    pub tag: u8,
+    /// The content octets.
+    pub content: &'a [u8],
+    /// Tag, length and content.
+    pub whole: &'a [u8],
+}
+
+impl<'a> Tlv<'a> {
+    /// Reads one TLV from the front of `input`; returns it and what follows.
+    pub(crate) fn read(input: &'a [u8]) -> Result<(Tlv<'a>, &'a [u8]), &'static str> {
+        let (&tag, rest) = input.split_first().ok_or("truncated TLV")?;
+        if tag & 0x1f == 0x1f {
+            return Err("multi-octet tags are not supported");
+        }
+        let (&first, rest) = rest.split_first().ok_or("truncated TLV")?;
+        let (len, rest) = if first < 0x80 {
+            (usize::from(first), rest)
+        } else {
+            let n = usize::from(first & 0x7f);
+            if n == 0 || n > 4 {
+                return Err("unsupported length");
+            }
+            let bytes = rest.get(..n).ok_or("truncated TLV")?;
+            let len = bytes
+                .iter()
+                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+            (len, rest.get(n..).ok_or("truncated TLV")?)
+        };
+        let content = rest.get(..len).ok_or("TLV longer than its input")?;
+        let header = input.len() - rest.len();
+        let whole = input
+            .get(..header + len)
+            .ok_or("TLV longer than its input")?;
+        let after = rest.get(len..).ok_or("TLV longer than its input")?;
+        Ok((
+            Tlv {
+                tag,
+                content,
+                whole,
+            },
+            after,
+        ))
+    }
+
+    /// Exactly one TLV with this tag, filling `input`.
+    pub(crate) fn one(input: &'a [u8], tag: u8) -> Result<Tlv<'a>, &'static str> {
+        let (tlv, rest) = Self::read(input)?;
+        if tlv.tag != tag || !rest.is_empty() {
+            return Err("unexpected tag or trailing bytes");
+        }
+        Ok(tlv)
+    }
+
+    /// The TLVs inside a constructed one.
+    pub(crate) fn children(&self) -> Children<'a> {
+        Children(self.content)
+    }
+}
+
+/// The remaining TLVs inside a constructed TLV.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Children<'a>(&'a [u8]);
+
+impl<'a> Children<'a> {
+    /// Nothing left.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The next TLV, which must have this tag.
+    pub(crate) fn next_tag(&mut self, tag: u8) -> Result<Tlv<'a>, &'static str> {
+        let (tlv, rest) = Tlv::read(self.0)?;
+        if tlv.tag != tag {
+            return Err("unexpected tag");
+        }
+        self.0 = rest;
+        Ok(tlv)
+    }
+
+    /// Skips the next TLV if it has this tag (an absent OPTIONAL element is fine).
+    pub(crate) fn skip_tag(&mut self, tag: u8) -> Result<(), &'static str> {
+        if self.0.first() == Some(&tag) {
+            self.next_tag(tag)?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,6 +51,11 @@ impl Identity {
     pub fn common_name(&self) -> String {
         format!("{} {} - NIF:{}", self.given_name, self.surnames, self.nif)
     }
+
+    /// `CN` value in FNMT's layout: surnames, given name, NIF, upper case.
+    pub fn common_name_fnmt(&self) -> String {
+        format!("{} {} - {}", self.surnames, self.given_name, self.nif).to_uppercase()
+    }
 }
 
 /// Alphabet for enrollment codes: no 0/O/o, 1/I/l, so a code read aloud or typed is unambiguous.

@@ -17,7 +17,7 @@ use x509_parser::prelude::{
     FromDer, GeneralName, ParsedExtension, SubjectPublicKeyInfo, X509CertificationRequest, X509Name,
 };
 
-use super::config::CaConfig;
+use super::config::{CaConfig, CnStyle, IssuingKey};
 use super::der;
 use super::identity::Identity;
 use super::store::{Issued, Store};
@@ -172,8 +172,34 @@ fn ca_dn(cn: &str, organization: &str) -> Result<DistinguishedName, CaError> {
     Ok(dn)
 }
 
+/// A new issuing CA key. rcgen's ring backend cannot generate RSA keys, so RSA comes from the
+/// `rsa` crate (already used host-side) as PKCS#8 and is loaded into rcgen, which signs with it
+/// (sha256WithRSAEncryption).
+fn generate_issuing_key(kind: IssuingKey) -> Result<KeyPair, CaError> {
+    match kind {
+        IssuingKey::EcdsaP384 => Ok(KeyPair::generate_for(&PKCS_ECDSA_P384_SHA384)?),
+        IssuingKey::Rsa3072 => {
+            use rsa::pkcs8::EncodePrivateKey as _;
+            let key = rsa::RsaPrivateKey::new(&mut OsRng, 3072)
+                .map_err(|e| CaError::Internal(format!("RSA key generation: {e}")))?;
+            let der = key
+                .to_pkcs8_der()
+                .map_err(|e| CaError::Internal(format!("RSA key encoding: {e}")))?;
+            Ok(KeyPair::try_from(der.as_bytes())?)
+        }
+    }
+}
+
+/// The subject CN in the configured layout.
+pub fn common_name(identity: &Identity, style: CnStyle) -> String {
+    match style {
+        CnStyle::Sello => identity.common_name(),
+        CnStyle::Fnmt => identity.common_name_fnmt(),
+    }
+}
+
 /// The subject of a natural-person certificate (ETSI EN 319 412-2 §4.2.4, Spanish form).
-pub fn subject_dn(identity: &Identity) -> Result<DistinguishedName, CaError> {
+pub fn subject_dn(identity: &Identity, style: CnStyle) -> Result<DistinguishedName, CaError> {
     let mut dn = DistinguishedName::new();
     dn.push(
         DnType::CountryName,
@@ -191,7 +217,7 @@ pub fn subject_dn(identity: &Identity) -> Result<DistinguishedName, CaError> {
         DnType::CustomDnType(vec![2, 5, 4, 4]),
         identity.surnames.as_str(),
     );
-    dn.push(DnType::CommonName, identity.common_name());
+    dn.push(DnType::CommonName, common_name(identity, style));
     Ok(dn)
 }
 
@@ -268,7 +294,7 @@ impl Authority {
         let root_cert = root.self_signed(&root_key)?;
         let root_issuer = Issuer::new(root, &root_key);
 
-        let issuing_key = KeyPair::generate_for(&PKCS_ECDSA_P384_SHA384)?;
+        let issuing_key = generate_issuing_key(config.issuance.issuing_key)?;
         let mut issuing = CertificateParams::default();
         issuing.distinguished_name = ca_dn(&names.issuing_common_name, &names.organization)?;
         issuing.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
@@ -371,6 +397,60 @@ impl Authority {
         vec![self.issuing_der.clone(), self.root_der.clone()]
     }
 
+    /// Answers an OCSP request (RFC 6960) about this CA's certificates from the store, signed
+    /// by the issuing CA. Every failure is an `OCSPResponse` with an error status.
+    pub fn ocsp_response(&self, store: &Store, request: &[u8], now: i64) -> Vec<u8> {
+        use super::ocsp;
+        let request = match ocsp::parse_request(request) {
+            Ok(r) => r,
+            Err(f) => return f.response(),
+        };
+        let answer = || -> Result<Vec<u8>, CaError> {
+            let (_, cert) = x509_parser::parse_x509_certificate(&self.issuing_der)
+                .map_err(|e| CaError::Internal(format!("issuing certificate: {e}")))?;
+            let tbs = &cert.tbs_certificate;
+            let issuer = ocsp::Issuer {
+                name: tbs.subject.as_raw(),
+                key: &tbs.subject_pki.subject_public_key.data,
+            };
+            let next_update = i64::from(self.config.issuance.crl_validity_hours) * 3600;
+            let data = ocsp::response_data(&request, &issuer, now, next_update, |serial| {
+                store.certificate(serial).ok().flatten()
+            });
+            let alg = self.issuing_key.algorithm();
+            // AlgorithmIdentifier: ECDSA without parameters (RFC 5758 §3.2), RSA with NULL
+            // (RFC 4055 §5).
+            let (alg_oid, null): (&[u64], bool) = if alg == &PKCS_ECDSA_P384_SHA384 {
+                (&[1, 2, 840, 10045, 4, 3, 3], false)
+            } else if alg == &PKCS_ECDSA_P256_SHA256 {
+                (&[1, 2, 840, 10045, 4, 3, 2], false)
+            } else if alg == &rcgen::PKCS_RSA_SHA256 {
+                (&[1, 2, 840, 113549, 1, 1, 11], true)
+            } else {
+                return Err(CaError::Internal(
+                    "OCSP signing: unsupported issuing key algorithm".into(),
+                ));
+            };
+            let oid = der::oid(alg_oid).ok_or_else(|| CaError::Internal("signature OID".into()))?;
+            let alg_der = if null {
+                der::seq(&[&oid, &[0x05, 0x00]])
+            } else {
+                der::seq(&[&oid])
+            };
+            let signature = rcgen::SigningKey::sign(&self.issuing_key, &data)?;
+            Ok(ocsp::response(&data, &alg_der, &signature))
+        };
+        answer().unwrap_or_else(|e| {
+            eprintln!("sello-ca: OCSP response failed: {e}");
+            ocsp::Failure::InternalError.response()
+        })
+    }
+
+    /// The issuing CA certificate (DER), for AIA caIssuers.
+    pub fn issuing_cert(&self) -> &[u8] {
+        &self.issuing_der
+    }
+
     fn issuer(&self) -> Result<Issuer<'_, &KeyPair>, CaError> {
         Ok(Issuer::from_ca_cert_der(
             &self.issuing_der.as_slice().into(),
@@ -446,7 +526,7 @@ impl Authority {
         p.serial_number = Some(serial);
         p.not_before = not_before;
         p.not_after = not_after;
-        p.distinguished_name = subject_dn(identity)?;
+        p.distinguished_name = subject_dn(identity, cfg.cn_style)?;
         p.subject_alt_names = vec![SanType::Rfc822Name(identity.email.as_str().try_into()?)];
         p.is_ca = IsCa::ExplicitNoCa;
         p.use_authority_key_identifier_extension = true;
@@ -473,13 +553,23 @@ impl Authority {
             policies.push(REMOTE_RENEWAL_POLICY_OID.to_owned());
         }
         if !policies.is_empty() {
-            p.custom_extensions.push(policies_extension(&policies)?);
+            p.custom_extensions.push(policies_extension(
+                &policies,
+                cfg.cps_url.as_deref(),
+                cfg.user_notice.as_deref(),
+            )?);
         }
         if purpose == Purpose::Sign && cfg.qc_statements {
-            p.custom_extensions.push(qc_statements_extension()?);
+            p.custom_extensions.push(qc_statements_extension(
+                cfg.qc_pds_url.as_deref(),
+                cfg.qc_retention_years,
+            )?);
         }
-        if let Some(url) = &cfg.aia_ca_issuers_url {
-            p.custom_extensions.push(aia_extension(url)?);
+        if cfg.aia_ca_issuers_url.is_some() || cfg.ocsp_url.is_some() {
+            p.custom_extensions.push(aia_extension(
+                cfg.ocsp_url.as_deref(),
+                cfg.aia_ca_issuers_url.as_deref(),
+            )?);
         }
         let spki = rcgen::SubjectPublicKeyInfo::from_der(&csr.spki)?;
         let cert = p.signed_by(&spki, &self.issuer()?)?;
@@ -488,7 +578,7 @@ impl Authority {
             der: cert.der().to_vec(),
             not_before: not_before.unix_timestamp(),
             not_after: not_after.unix_timestamp(),
-            common_name: identity.common_name(),
+            common_name: common_name(identity, cfg.cn_style),
         })
     }
 
@@ -573,6 +663,8 @@ fn check_subject(subject: &X509Name<'_>, identity: &Identity) -> Result<(), CaEr
         ("2.5.4.4", "SN", identity.surnames.clone(), false),
         ("2.5.4.3", "CN", identity.common_name(), false),
     ];
+    // The CSR may carry the CN in either layout; the certificate gets the configured one.
+    let fnmt_cn = identity.common_name_fnmt();
     let mut seen = Vec::new();
     for atv in subject.iter_attributes() {
         let oid = atv.attr_type().to_id_string();
@@ -592,7 +684,7 @@ fn check_subject(subject: &X509Name<'_>, identity: &Identity) -> Result<(), CaEr
         let got = atv.as_str().map_err(|_| {
             Rejection::Forbidden(format!("subject mismatch: {name} is not a string"))
         })?;
-        if got != value {
+        if got != value && !(*name == "CN" && got == fnmt_cn) {
             return Err(Rejection::Forbidden(format!(
                 "subject mismatch: {name} is '{got}', which is not the registered identity's"
             ))
@@ -653,11 +745,36 @@ fn oid_der(dotted: &str) -> Result<Vec<u8>, CaError> {
         .ok_or_else(|| CaError::Config(format!("invalid OID {dotted}")))
 }
 
-/// certificatePolicies (RFC 5280 §4.2.1.4), policy identifiers only.
-fn policies_extension(oids: &[String]) -> Result<CustomExtension, CaError> {
+/// certificatePolicies (RFC 5280 §4.2.1.4). The first OID is the CA's own policy and carries
+/// the qualifiers: the CPS URI (id-qt-cps) and a user notice (id-qt-unotice, explicitText as
+/// UTF8String); the others (e.g. ETSI QCP-n-qscd 0.4.0.194112.1.2) are identifiers only.
+fn policies_extension(
+    oids: &[String],
+    cps: Option<&str>,
+    notice: Option<&str>,
+) -> Result<CustomExtension, CaError> {
+    let mut qualifiers = Vec::new();
+    if let Some(url) = cps {
+        qualifiers.push(der::seq(&[
+            &oid_der("1.3.6.1.5.5.7.2.1")?,
+            &der::tlv(0x16, url.as_bytes()),
+        ]));
+    }
+    if let Some(text) = notice {
+        qualifiers.push(der::seq(&[
+            &oid_der("1.3.6.1.5.5.7.2.2")?,
+            &der::seq(&[&der::tlv(0x0c, text.as_bytes())]),
+        ]));
+    }
     let mut infos = Vec::new();
-    for o in oids {
-        infos.push(der::seq(&[&oid_der(o)?]));
+    for (i, o) in oids.iter().enumerate() {
+        let oid = oid_der(o)?;
+        if i == 0 && !qualifiers.is_empty() {
+            let refs: Vec<&[u8]> = qualifiers.iter().map(Vec::as_slice).collect();
+            infos.push(der::seq(&[&oid, &der::seq(&refs)]));
+        } else {
+            infos.push(der::seq(&[&oid]));
+        }
     }
     let refs: Vec<&[u8]> = infos.iter().map(Vec::as_slice).collect();
     Ok(CustomExtension::from_oid_content(
@@ -667,28 +784,58 @@ fn policies_extension(oids: &[String]) -> Result<CustomExtension, CaError> {
 }
 
 /// qcStatements (RFC 3739 §3.2.6) with QcCompliance, QcSSCD and QcType = esign
-/// (ETSI EN 319 412-5 §4.2.1, §4.2.2, §4.2.3).
-fn qc_statements_extension() -> Result<CustomExtension, CaError> {
-    let compliance = der::seq(&[&oid_der("0.4.0.1862.1.1")?]);
-    let sscd = der::seq(&[&oid_der("0.4.0.1862.1.4")?]);
-    let qc_type = der::seq(&[
-        &oid_der("0.4.0.1862.1.6")?,
-        &der::seq(&[&oid_der("0.4.0.1862.1.6.1")?]),
-    ]);
+/// (ETSI EN 319 412-5 §4.2.1, §4.2.2, §4.2.3), QcRetentionPeriod (§4.3.3) and QcPDS (§4.3.4)
+/// when configured.
+fn qc_statements_extension(
+    pds_url: Option<&str>,
+    retention_years: Option<u8>,
+) -> Result<CustomExtension, CaError> {
+    let mut statements = vec![
+        der::seq(&[&oid_der("0.4.0.1862.1.1")?]),
+        der::seq(&[&oid_der("0.4.0.1862.1.4")?]),
+        der::seq(&[
+            &oid_der("0.4.0.1862.1.6")?,
+            &der::seq(&[&oid_der("0.4.0.1862.1.6.1")?]),
+        ]),
+    ];
+    if let Some(years) = retention_years {
+        statements.push(der::seq(&[
+            &oid_der("0.4.0.1862.1.3")?,
+            &der::small_int(years),
+        ]));
+    }
+    if let Some(url) = pds_url {
+        let location = der::seq(&[&der::tlv(0x16, url.as_bytes()), &der::tlv(0x13, b"en")]);
+        statements.push(der::seq(&[
+            &oid_der("0.4.0.1862.1.5")?,
+            &der::seq(&[&location]),
+        ]));
+    }
+    let refs: Vec<&[u8]> = statements.iter().map(Vec::as_slice).collect();
     Ok(CustomExtension::from_oid_content(
         &[1, 3, 6, 1, 5, 5, 7, 1, 3],
-        der::seq(&[&compliance, &sscd, &qc_type]),
+        der::seq(&refs),
     ))
 }
 
-/// authorityInfoAccess with one caIssuers URI (RFC 5280 §4.2.2.1).
-fn aia_extension(url: &str) -> Result<CustomExtension, CaError> {
-    let access = der::seq(&[
-        &oid_der("1.3.6.1.5.5.7.48.2")?,
-        &der::tlv(0x86, url.as_bytes()),
-    ]);
+/// authorityInfoAccess (RFC 5280 §4.2.2.1): the OCSP responder, then caIssuers.
+fn aia_extension(ocsp: Option<&str>, ca_issuers: Option<&str>) -> Result<CustomExtension, CaError> {
+    let mut entries = Vec::new();
+    if let Some(url) = ocsp {
+        entries.push(der::seq(&[
+            &oid_der("1.3.6.1.5.5.7.48.1")?,
+            &der::tlv(0x86, url.as_bytes()),
+        ]));
+    }
+    if let Some(url) = ca_issuers {
+        entries.push(der::seq(&[
+            &oid_der("1.3.6.1.5.5.7.48.2")?,
+            &der::tlv(0x86, url.as_bytes()),
+        ]));
+    }
+    let refs: Vec<&[u8]> = entries.iter().map(Vec::as_slice).collect();
     Ok(CustomExtension::from_oid_content(
         &[1, 3, 6, 1, 5, 5, 7, 1, 1],
-        der::seq(&[&access]),
+        der::seq(&refs),
     ))
 }

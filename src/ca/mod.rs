@@ -10,8 +10,10 @@ mod der;
 pub mod http;
 pub mod identity;
 pub mod issue;
+pub mod ocsp;
 pub mod server;
 pub mod store;
+pub mod throttle;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -65,6 +67,8 @@ pub enum Rejection {
     NotFound(String),
     /// 415: wrong Content-Type.
     UnsupportedMediaType(String),
+    /// 429: too many failed attempts; retry after this many seconds.
+    TooManyAttempts(u64),
 }
 
 impl Rejection {
@@ -76,6 +80,7 @@ impl Rejection {
             Rejection::Forbidden(_) => 403,
             Rejection::NotFound(_) => 404,
             Rejection::UnsupportedMediaType(_) => 415,
+            Rejection::TooManyAttempts(_) => 429,
         }
     }
 
@@ -87,6 +92,9 @@ impl Rejection {
             | Rejection::Forbidden(r)
             | Rejection::NotFound(r)
             | Rejection::UnsupportedMediaType(r) => r,
+            Rejection::TooManyAttempts(_) => {
+                "too many failed attempts from this client or for this identity; retry later"
+            }
         }
     }
 }
@@ -153,5 +161,13 @@ pub fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Current Unix time in milliseconds (the throttle's clock in the server).
+pub fn unix_now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
         .unwrap_or(0)
 }

@@ -11,8 +11,63 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use super::identity::{ct_eq, EnrollmentCode, Identity};
 use super::{CaError, Purpose, Rejection};
 
-/// Failed code attempts after which a code is locked.
-pub const MAX_FAILED_ATTEMPTS: u32 = 5;
+/// How long a certificate superseded by a renewal it authenticated itself may still
+/// authenticate the renewal of the holder's other certificates (one `sello renew` renews the
+/// 9A and 9C certificates one after the other over the same 9A key).
+pub const SUPERSEDED_GRACE_SECS: i64 = 600;
+
+/// Public keys a new certificate must not carry, looked up inside the issuing transaction.
+#[derive(Debug, Default)]
+pub struct RefusedKeys {
+    /// SubjectPublicKeyInfo DER of every certificate revoked for keyCompromise.
+    pub compromised: Vec<Vec<u8>>,
+    /// SubjectPublicKeyInfo DER of every certificate the holder has had (for renewals).
+    pub holder: Vec<Vec<u8>>,
+}
+
+impl RefusedKeys {
+    /// Refuses `spki` if it is compromised, or (`renewal`) if the holder already had it.
+    pub fn check(&self, spki: &[u8], renewal: bool) -> Result<(), CaError> {
+        if self.compromised.iter().any(|k| k == spki) {
+            return Err(Rejection::Forbidden(
+                "this public key belongs to a certificate revoked for keyCompromise;                  generate a new key"
+                    .into(),
+            )
+            .into());
+        }
+        if renewal && self.holder.iter().any(|k| k == spki) {
+            return Err(Rejection::Forbidden(
+                "a renewal needs a new key: this public key is already certified                  (RFC 7030 §4.2.2 rekeying is required by this CA)"
+                    .into(),
+            )
+            .into());
+        }
+        Ok(())
+    }
+}
+
+/// SubjectPublicKeyInfo DER of a stored certificate (`None` if it does not parse).
+fn spki_of(der: &[u8]) -> Option<Vec<u8>> {
+    x509_parser::parse_x509_certificate(der)
+        .ok()
+        .map(|(_, c)| c.tbs_certificate.subject_pki.raw.to_vec())
+}
+
+fn refused_keys(conn: &Connection, nif: Option<&str>) -> Result<RefusedKeys, CaError> {
+    let mut keys = RefusedKeys::default();
+    let mut stmt =
+        conn.prepare("SELECT der FROM certificates WHERE revocation_reason = 'keyCompromise'")?;
+    for der in stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))? {
+        keys.compromised.extend(spki_of(&der?));
+    }
+    if let Some(nif) = nif {
+        let mut stmt = conn.prepare("SELECT der FROM certificates WHERE nif = ?1")?;
+        for der in stmt.query_map(params![nif], |r| r.get::<_, Vec<u8>>(0))? {
+            keys.holder.extend(spki_of(&der?));
+        }
+    }
+    Ok(keys)
+}
 
 /// How a certificate came to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -94,7 +149,9 @@ CREATE TABLE IF NOT EXISTS identities (
 CREATE TABLE IF NOT EXISTS codes (
     id INTEGER PRIMARY KEY, nif TEXT NOT NULL REFERENCES identities(nif),
     salt BLOB NOT NULL, hash BLOB NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
-    used_auth_at INTEGER, used_sign_at INTEGER, failed_attempts INTEGER NOT NULL DEFAULT 0,
+    used_auth_at INTEGER, used_sign_at INTEGER,
+    -- no longer written (attempts are limited in memory by ca::throttle); kept for old databases
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
     superseded INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS certificates (
     serial TEXT PRIMARY KEY, nif TEXT NOT NULL REFERENCES identities(nif), purpose TEXT NOT NULL,
@@ -186,7 +243,6 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let checked = check_code_tx(&tx, nif, code, purpose, now);
-        // Failed attempts are counted even though the request fails.
         tx.commit()?;
         checked.map(|(identity, _)| identity)
     }
@@ -199,20 +255,15 @@ impl Store {
         code: &EnrollmentCode,
         purpose: Purpose,
         now: i64,
-        issue: impl FnOnce(&Identity) -> Result<Issued, CaError>,
+        issue: impl FnOnce(&Identity, &RefusedKeys) -> Result<Issued, CaError>,
     ) -> Result<Issued, CaError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (identity, code_id) = match check_code_tx(&tx, nif, code, purpose, now) {
-            Ok(v) => v,
-            Err(e) => {
-                tx.commit()?;
-                return Err(e);
-            }
-        };
+        let (identity, code_id) = check_code_tx(&tx, nif, code, purpose, now)?;
+        let refused = refused_keys(&tx, None)?;
         // A refused CSR does not consume the code (the transaction is rolled back on drop).
-        let issued = issue(&identity)?;
+        let issued = issue(&identity, &refused)?;
         insert_cert(
             &tx,
             &issued,
@@ -234,14 +285,19 @@ impl Store {
         Ok(issued)
     }
 
-    /// `simplereenroll`: the TLS client certificate `current_serial` must be recorded, unexpired,
-    /// unrevoked and itself issued in person; the new certificate is recorded as a remote renewal.
+    /// `simplereenroll`: the TLS client certificate `current_serial` must be a recorded
+    /// authentication certificate, unexpired, itself issued in person, and not yet used to renew
+    /// this purpose; unrevoked, or revoked as superseded by a renewal it authenticated less than
+    /// [`SUPERSEDED_GRACE_SECS`] ago. The new certificate is recorded as a remote renewal and, in
+    /// the same transaction, the certificates it replaces are revoked as `superseded` (for `auth`
+    /// the client certificate itself, otherwise the holder's unrevoked certificates of that
+    /// purpose), so one in-person certificate never fans out into several valid ones.
     pub fn reenroll(
         &mut self,
         current_serial: &str,
         purpose: Purpose,
         now: i64,
-        issue: impl FnOnce(&Identity, &CertRecord) -> Result<Issued, CaError>,
+        issue: impl FnOnce(&Identity, &CertRecord, &RefusedKeys) -> Result<Issued, CaError>,
     ) -> Result<Issued, CaError> {
         let tx = self
             .conn
@@ -251,13 +307,26 @@ impl Store {
                 "the client certificate (serial {current_serial}) was not issued by this CA"
             ))
         })?;
-        if let Some(at) = current.revoked_at {
+        if current.purpose != Purpose::Auth {
             return Err(Rejection::Forbidden(format!(
-                "the client certificate (serial {current_serial}) was revoked at {} (unix time); \
-                 renewal needs a visit to a registration point",
-                at
+                "the client certificate (serial {current_serial}) is a {} certificate; only the \
+                 authentication certificate authenticates a renewal",
+                current.purpose.label()
             ))
             .into());
+        }
+        let renewed: Vec<CertRecord> = certs_where(&tx, "renewed_from = ?1", current_serial)?;
+        if let Some(at) = current.revoked_at {
+            let own_supersede = current.revocation_reason.as_deref() == Some("superseded")
+                && renewed.iter().any(|c| c.purpose == Purpose::Auth)
+                && now.saturating_sub(at) <= SUPERSEDED_GRACE_SECS;
+            if !own_supersede {
+                return Err(Rejection::Forbidden(format!(
+                    "the client certificate (serial {current_serial}) was revoked at {at} (unix \
+                     time); renewal needs a visit to a registration point"
+                ))
+                .into());
+            }
         }
         if now >= current.not_after || now < current.not_before {
             return Err(Rejection::Forbidden(format!(
@@ -272,9 +341,19 @@ impl Store {
             ))
             .into());
         }
+        if let Some(done) = renewed.iter().find(|c| c.purpose == purpose) {
+            return Err(Rejection::Forbidden(format!(
+                "the client certificate (serial {current_serial}) already renewed the {} \
+                 certificate (new serial {}); further certificates need a registration point",
+                purpose.label(),
+                done.serial
+            ))
+            .into());
+        }
         let identity = get_identity(&tx, &current.nif)?
             .ok_or_else(|| CaError::Internal("certificate without identity".into()))?;
-        let issued = issue(&identity, &current)?;
+        let refused = refused_keys(&tx, Some(&identity.nif))?;
+        let issued = issue(&identity, &current, &refused)?;
         insert_cert(
             &tx,
             &issued,
@@ -284,6 +363,22 @@ impl Store {
             Some(current_serial),
             now,
         )?;
+        // The certificates this one replaces: for `auth` the client certificate itself (another
+        // card of the same holder keeps its own); for other purposes the holder's unrevoked
+        // certificates of that purpose, since the client certificate is not one of them.
+        if purpose == Purpose::Auth {
+            tx.execute(
+                "UPDATE certificates SET revoked_at = ?1, revocation_reason = 'superseded'
+                 WHERE serial = ?2 AND revoked_at IS NULL",
+                params![now, current.serial],
+            )?;
+        } else {
+            tx.execute(
+                "UPDATE certificates SET revoked_at = ?1, revocation_reason = 'superseded'
+                 WHERE nif = ?2 AND purpose = ?3 AND serial != ?4 AND revoked_at IS NULL",
+                params![now, identity.nif, purpose.label(), issued.serial],
+            )?;
+        }
         tx.commit()?;
         Ok(issued)
     }
@@ -397,6 +492,18 @@ fn get_cert(conn: &Connection, serial: &str) -> Result<Option<CertRecord>, CaErr
         .optional()?)
 }
 
+fn certs_where(
+    conn: &Connection,
+    condition: &str,
+    value: &str,
+) -> Result<Vec<CertRecord>, CaError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {CERT_COLUMNS} FROM certificates WHERE {condition} ORDER BY issued_at, serial"
+    ))?;
+    let rows = stmt.query_map(params![value], cert_from_row)?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
 fn get_identity(conn: &Connection, nif: &str) -> Result<Option<Identity>, CaError> {
     Ok(conn
         .query_row(
@@ -443,11 +550,16 @@ fn insert_cert(
     Ok(())
 }
 
-/// (id, salt, hash, expires_at, used_auth_at, used_sign_at, failed_attempts)
-type CodeRow = (i64, Vec<u8>, Vec<u8>, i64, Option<i64>, Option<i64>, u32);
+/// (id, salt, hash, expires_at, used_auth_at, used_sign_at)
+type CodeRow = (i64, Vec<u8>, Vec<u8>, i64, Option<i64>, Option<i64>);
 
-/// Returns the identity and the code row id, or the reason the code does not work. The same
-/// message is given for "no such identity" and "wrong code" so the endpoint is no NIF oracle.
+/// The one answer for an unknown identity and a wrong code, so the endpoint is no NIF oracle.
+pub const NOT_RECOGNISED: &str = "identity or enrollment code not recognised";
+
+/// Returns the identity and the code row id, or the reason the code does not work. An unknown
+/// identity and a wrong code get the same answer after the same queries, and nothing is written
+/// for either (no write whose duration could tell them apart); attempts are limited by
+/// [`super::throttle`] instead of a lock-out a stranger could trigger.
 fn check_code_tx(
     conn: &Connection,
     nif: &str,
@@ -455,14 +567,11 @@ fn check_code_tx(
     purpose: Purpose,
     now: i64,
 ) -> Result<(Identity, i64), CaError> {
-    const BAD: &str = "identity or enrollment code not recognised";
     let nif = nif.trim().to_ascii_uppercase();
-    let Some(identity) = get_identity(conn, &nif)? else {
-        return Err(Rejection::Unauthorized(BAD.into()).into());
-    };
+    let identity = get_identity(conn, &nif)?;
     let row: Option<CodeRow> = conn
         .query_row(
-            "SELECT id, salt, hash, expires_at, used_auth_at, used_sign_at, failed_attempts
+            "SELECT id, salt, hash, expires_at, used_auth_at, used_sign_at
              FROM codes WHERE nif = ?1 AND superseded = 0 ORDER BY id DESC LIMIT 1",
             params![nif],
             |r| {
@@ -473,27 +582,18 @@ fn check_code_tx(
                     r.get(3)?,
                     r.get(4)?,
                     r.get(5)?,
-                    r.get(6)?,
                 ))
             },
         )
         .optional()?;
-    let Some((id, salt, hash, expires_at, used_auth, used_sign, failed)) = row else {
-        return Err(Rejection::Unauthorized(BAD.into()).into());
+    let (Some(identity), Some((id, salt, hash, expires_at, used_auth, used_sign))) =
+        (identity, row)
+    else {
+        let _ = code.hash(&[0u8; 16]);
+        return Err(Rejection::Unauthorized(NOT_RECOGNISED.into()).into());
     };
-    if failed >= MAX_FAILED_ATTEMPTS {
-        return Err(Rejection::Unauthorized(
-            "enrollment code locked after too many wrong attempts; ask the registration point for a new one"
-                .into(),
-        )
-        .into());
-    }
     if !ct_eq(&code.hash(&salt), &hash) {
-        conn.execute(
-            "UPDATE codes SET failed_attempts = failed_attempts + 1 WHERE id = ?1",
-            params![id],
-        )?;
-        return Err(Rejection::Unauthorized(BAD.into()).into());
+        return Err(Rejection::Unauthorized(NOT_RECOGNISED.into()).into());
     }
     if now >= expires_at {
         return Err(Rejection::Unauthorized(
@@ -544,7 +644,7 @@ mod tests {
         let (_dir, mut store, id, code) = setup();
         // The issuing step fails (refused CSR): the code stays unused, nothing is recorded.
         let err = store
-            .enroll_with_code(&id.nif, &code, Purpose::Auth, 200, |_| {
+            .enroll_with_code(&id.nif, &code, Purpose::Auth, 200, |_, _| {
                 Err(Rejection::Forbidden("no".into()).into())
             })
             .err()
@@ -553,17 +653,18 @@ mod tests {
         assert!(store.certificates().expect("list").is_empty());
         // Recording fails (duplicate serial): the code is not marked used either.
         store
-            .enroll_with_code(&id.nif, &code, Purpose::Auth, 200, |_| Ok(issued("AA")))
+            .enroll_with_code(&id.nif, &code, Purpose::Auth, 200, |_, _| Ok(issued("AA")))
             .expect("first");
-        let dup = store.enroll_with_code(&id.nif, &code, Purpose::Sign, 200, |_| Ok(issued("AA")));
+        let dup =
+            store.enroll_with_code(&id.nif, &code, Purpose::Sign, 200, |_, _| Ok(issued("AA")));
         assert!(matches!(dup, Err(CaError::Store(_))));
         store
-            .enroll_with_code(&id.nif, &code, Purpose::Sign, 200, |_| Ok(issued("BB")))
+            .enroll_with_code(&id.nif, &code, Purpose::Sign, 200, |_, _| Ok(issued("BB")))
             .expect("sign purpose still available after the failed insert");
         assert_eq!(store.certificates().expect("list").len(), 2);
         // Each purpose once.
         let again =
-            store.enroll_with_code(&id.nif, &code, Purpose::Sign, 200, |_| Ok(issued("CC")));
+            store.enroll_with_code(&id.nif, &code, Purpose::Sign, 200, |_, _| Ok(issued("CC")));
         assert!(matches!(
             again,
             Err(CaError::Rejected(Rejection::Unauthorized(_)))
@@ -574,17 +675,17 @@ mod tests {
     fn expiry_and_revocation() {
         let (_dir, mut store, id, code) = setup();
         let late =
-            store.enroll_with_code(&id.nif, &code, Purpose::Auth, 1100, |_| Ok(issued("AA")));
+            store.enroll_with_code(&id.nif, &code, Purpose::Auth, 1100, |_, _| Ok(issued("AA")));
         assert!(
             matches!(late, Err(CaError::Rejected(Rejection::Unauthorized(ref r))) if r.contains("expired"))
         );
         store
-            .enroll_with_code(&id.nif, &code, Purpose::Auth, 999, |_| Ok(issued("AA")))
+            .enroll_with_code(&id.nif, &code, Purpose::Auth, 999, |_, _| Ok(issued("AA")))
             .expect("in time");
         store.revoke("aa", "keyCompromise", 1200).expect("revoke");
         assert!(store.revoke("AA", "keyCompromise", 1300).is_err());
         assert_eq!(store.revoked().expect("revoked").len(), 1);
-        let renew = store.reenroll("AA", Purpose::Auth, 1300, |_, _| Ok(issued("DD")));
+        let renew = store.reenroll("AA", Purpose::Auth, 1300, |_, _, _| Ok(issued("DD")));
         assert!(
             matches!(renew, Err(CaError::Rejected(Rejection::Forbidden(ref r))) if r.contains("revoked"))
         );
@@ -596,16 +697,16 @@ mod tests {
     fn renewal_needs_a_current_in_person_certificate() {
         let (_dir, mut store, id, code) = setup();
         store
-            .enroll_with_code(&id.nif, &code, Purpose::Auth, 200, |_| Ok(issued("AA")))
+            .enroll_with_code(&id.nif, &code, Purpose::Auth, 200, |_, _| Ok(issued("AA")))
             .expect("in person");
         // Expired (not_after = 10_000).
-        let late = store.reenroll("AA", Purpose::Auth, 10_000, |_, _| Ok(issued("BB")));
+        let late = store.reenroll("AA", Purpose::Auth, 10_000, |_, _, _| Ok(issued("BB")));
         assert!(
             matches!(late, Err(CaError::Rejected(Rejection::Forbidden(ref r))) if r.contains("validity"))
         );
         // Current: allowed, recorded as a remote renewal of AA.
         store
-            .reenroll("AA", Purpose::Auth, 300, |_, current| {
+            .reenroll("AA", Purpose::Auth, 300, |_, current, _| {
                 assert_eq!(current.serial, "AA");
                 Ok(issued("BB"))
             })
@@ -614,16 +715,98 @@ mod tests {
         assert_eq!(bb.origin, Origin::RemoteRenewal);
         assert_eq!(bb.renewed_from.as_deref(), Some("AA"));
         // A remote renewal cannot renew again.
-        let again = store.reenroll("BB", Purpose::Auth, 300, |_, _| Ok(issued("CC")));
+        let again = store.reenroll("BB", Purpose::Auth, 300, |_, _, _| Ok(issued("CC")));
         assert!(
             matches!(again, Err(CaError::Rejected(Rejection::Forbidden(ref r))) if r.contains("in person"))
         );
         // Unknown certificate.
-        let unknown = store.reenroll("EE", Purpose::Auth, 300, |_, _| Ok(issued("FF")));
+        let unknown = store.reenroll("EE", Purpose::Auth, 300, |_, _, _| Ok(issued("FF")));
         assert!(matches!(
             unknown,
             Err(CaError::Rejected(Rejection::Forbidden(_)))
         ));
         assert_eq!(store.certificates().expect("list").len(), 2);
+    }
+
+    #[test]
+    fn renewal_supersedes_once_per_purpose_and_only_auth_authenticates() {
+        let (_dir, mut store, id, code) = setup();
+        store
+            .enroll_with_code(&id.nif, &code, Purpose::Auth, 200, |_, _| Ok(issued("AA")))
+            .expect("auth in person");
+        store
+            .enroll_with_code(&id.nif, &code, Purpose::Sign, 200, |_, _| Ok(issued("5A")))
+            .expect("sign in person");
+        // The signature certificate does not authenticate a renewal.
+        let sign = store.reenroll("5A", Purpose::Sign, 300, |_, _, _| Ok(issued("5B")));
+        assert!(
+            matches!(sign, Err(CaError::Rejected(Rejection::Forbidden(ref r))) if r.contains("only the authentication"))
+        );
+        // Auth renewal: AA is revoked as superseded in the same transaction.
+        store
+            .reenroll("AA", Purpose::Auth, 300, |_, _, _| Ok(issued("BB")))
+            .expect("auth renewal");
+        let aa = store.certificate("AA").expect("db").expect("aa");
+        assert_eq!(aa.revoked_at, Some(300));
+        assert_eq!(aa.revocation_reason.as_deref(), Some("superseded"));
+        // Not twice for the same purpose, even within the grace period.
+        let twice = store.reenroll("AA", Purpose::Auth, 301, |_, _, _| Ok(issued("CC")));
+        assert!(
+            matches!(twice, Err(CaError::Rejected(Rejection::Forbidden(ref r))) if r.contains("already renewed"))
+        );
+        // The other purpose, within the grace period: allowed; the old sign certificate goes.
+        store
+            .reenroll(
+                "AA",
+                Purpose::Sign,
+                300 + SUPERSEDED_GRACE_SECS,
+                |_, _, _| Ok(issued("5C")),
+            )
+            .expect("sign renewal in the same session");
+        let old_sign = store.certificate("5A").expect("db").expect("5a");
+        assert_eq!(old_sign.revocation_reason.as_deref(), Some("superseded"));
+        assert!(store
+            .certificate("5C")
+            .expect("db")
+            .expect("5c")
+            .revoked_at
+            .is_none());
+        // A superseded certificate past the grace period is simply revoked.
+        let (_dir2, mut store2, id2, code2) = setup();
+        store2
+            .enroll_with_code(&id2.nif, &code2, Purpose::Auth, 200, |_, _| {
+                Ok(issued("AA"))
+            })
+            .expect("auth");
+        store2
+            .reenroll("AA", Purpose::Auth, 300, |_, _, _| Ok(issued("BB")))
+            .expect("renewal");
+        let late = store2.reenroll(
+            "AA",
+            Purpose::Sign,
+            301 + SUPERSEDED_GRACE_SECS,
+            |_, _, _| Ok(issued("5D")),
+        );
+        assert!(
+            matches!(late, Err(CaError::Rejected(Rejection::Forbidden(ref r))) if r.contains("revoked"))
+        );
+    }
+
+    #[test]
+    fn refused_keys_name_compromised_and_reused_keys() {
+        let keys = RefusedKeys {
+            compromised: vec![vec![1, 2, 3]],
+            holder: vec![vec![4, 5]],
+        };
+        assert!(keys.check(&[1, 2, 3], false).is_err());
+        assert!(
+            keys.check(&[4, 5], false).is_ok(),
+            "in person, a known key is allowed"
+        );
+        let reuse = keys.check(&[4, 5], true);
+        assert!(
+            matches!(reuse, Err(CaError::Rejected(Rejection::Forbidden(ref r))) if r.contains("new key"))
+        );
+        assert!(keys.check(&[6], true).is_ok());
     }
 }

@@ -42,9 +42,20 @@ impl LocalCa {
 
     /// `init` (with `config_edit` applied to the generated config.toml), then `serve`.
     pub fn start(bin: &str, config_edit: impl FnOnce(String) -> String) -> Self {
+        Self::start_with(bin, &[], config_edit)
+    }
+
+    /// As [`Self::start`], with extra `init` arguments.
+    pub fn start_with(
+        bin: &str,
+        init_args: &[&str],
+        config_edit: impl FnOnce(String) -> String,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let ca_dir = dir.path().join("ca");
-        Self::run_ok(bin, &["init", "--dir", ca_dir.to_str().expect("utf8 path")]);
+        let mut args = vec!["init", "--dir", ca_dir.to_str().expect("utf8 path")];
+        args.extend_from_slice(init_args);
+        Self::run_ok(bin, &args);
         let config_path = ca_dir.join("config.toml");
         let config = std::fs::read_to_string(&config_path).expect("config");
         std::fs::write(&config_path, config_edit(config)).expect("write config");
