@@ -504,3 +504,102 @@ fn java_sunpkcs11_signs_a_jar_with_the_signature_key() {
     let (code, text) = verify("other.crt");
     assert!(code.is_some_and(|c| c & 4 != 0), "{code:?} {text}");
 }
+
+/// Issue 10 §3: on a desktop the module chooses a graphical pinentry. Under Xvfb, with no
+/// pinentry configured, `pin_mode = "pinentry"` and neither a terminal nor `GPG_TTY`,
+/// `pkcs11-tool` signs with the 9C key; the module finds `pinentry-gtk-2` in `PATH` (a wrapper
+/// there logs the Assuan lines and runs Debian's `/usr/bin/pinentry-gtk-2`), the dialog window
+/// appears, is photographed (`target/test-artifacts/pkcs11_apps/pinentry-gtk2.xwd`, an
+/// artifact, not an assertion), `xdotool` types the PIN, and the signature verifies with
+/// openssl. The dialog names the card and the document-signing key.
+#[test]
+fn graphical_pinentry_on_a_desktop() {
+    let sg = Signing::start();
+    let b = &sg.b;
+    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-artifacts/pkcs11_apps");
+    std::fs::create_dir_all(&artifacts).expect("artifact dir");
+    let shot = artifacts.join("pinentry-gtk2.xwd");
+    let _ = std::fs::remove_file(&shot);
+    let bin = b.path("bin");
+    std::fs::create_dir(&bin).expect("bin dir");
+    let wrapper = bin.join("pinentry-gtk-2");
+    std::fs::write(
+        &wrapper,
+        "#!/bin/sh\n/usr/bin/tee -a \"$PINENTRY_LOG\" | /usr/bin/pinentry-gtk-2 \"$@\"\n",
+    )
+    .expect("wrapper");
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    b.write("sello.toml", b"[pkcs11]\npin_mode = \"pinentry\"\n");
+    b.write("data", b"signed through a graphical dialog");
+    // The module sees PATH = the wrapper's directory only, so no other pinentry installed on
+    // this machine can be chosen instead.
+    let script = format!(
+        r#"set -eu
+PATH="{bin}" /usr/bin/pkcs11-tool --module "{module}" --sign --id 02 -m ECDSA-SHA256 \
+  --signature-format openssl -i data -o sig > tool.out 2>&1 &
+tool=$!
+w=$(xdotool search --sync --onlyvisible --name '^Sello$' | head -n 1)
+xdotool getwindowname "$w" > window-name
+xwd -root -silent -out "{shot}"
+xdotool windowfocus --sync "$w"
+xdotool type --delay 30 "{PIN}"
+xdotool key Return
+wait $tool
+"#,
+        bin = bin.display(),
+        module = module(),
+        shot = shot.display(),
+    );
+    b.write("desktop.sh", script.as_bytes());
+    let run = sg
+        .command("timeout")
+        .args([
+            "60",
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1024x768x24",
+            "sh",
+            "desktop.sh",
+        ])
+        .env("PINENTRY_LOG", b.path("assuan.log"))
+        .output()
+        .expect("xvfb-run runs");
+    let out = rig::text(&run);
+    let tool = std::fs::read_to_string(b.path("tool.out")).unwrap_or_default();
+    assert!(
+        run.status.success(),
+        "{}: {out}\n--- pkcs11-tool ---\n{tool}\n--- assuan ---\n{}",
+        run.status,
+        std::fs::read_to_string(b.path("assuan.log")).unwrap_or_default()
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&b.read("window-name")).trim(),
+        "Sello",
+        "{out}{tool}"
+    );
+    assert!(
+        std::fs::metadata(&shot).is_ok_and(|m| m.len() > 0),
+        "screenshot kept"
+    );
+    let assuan = String::from_utf8_lossy(&b.read("assuan.log")).into_owned();
+    let desc = assuan
+        .lines()
+        .find(|l| l.starts_with("SETDESC "))
+        .unwrap_or_else(|| panic!("no SETDESC:\n{assuan}"));
+    assert!(desc.contains("Alice Holder"), "{desc}");
+    assert!(desc.contains("document-signing key"), "{desc}");
+    let verified = b.ok(
+        "openssl",
+        &[
+            "dgst",
+            "-sha256",
+            "-verify",
+            "9c.pem",
+            "-signature",
+            "sig",
+            "data",
+        ],
+    );
+    assert!(verified.contains("Verified OK"), "{verified}\n{tool}");
+}

@@ -1340,6 +1340,16 @@ fn authorize<'a>(
     if needs_login && !pinentry_mode {
         return fail(CKR_USER_NOT_LOGGED_IN);
     }
+    if let Some(pin) = context {
+        // Pinentry mode, not yet logged in: the context-specific PIN (from `C_Login(NULL)`'s
+        // dialog, as pkcs11-tool does for 9C) is the PIN; its VERIFY logs this process in.
+        return Ok(Auth {
+            pin: Some(pin),
+            _dialog: dialog,
+            asked: false,
+            logs_in: true,
+        });
+    }
     let what = if key.always_authenticate {
         consent_text(key)
     } else {
