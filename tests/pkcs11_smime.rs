@@ -67,6 +67,37 @@ fn issue(b: &Bench, pubkey: &str, cn: &str, ext: &str, out: &str) {
     );
 }
 
+/// Runs a tool in the bench with the module's environment and a timeout (a PIN line on
+/// standard input). Without a controlling terminal (setsid) a PIN prompt reads standard input: libp11 asks
+/// for the context-specific PIN of the 9C key through OpenSSL's UI, not its config.
+fn run_tool(b: &Bench, program: &str, args: &[&str]) -> String {
+    let out = b
+        .rig
+        .command("setsid")
+        .args(["-w", "timeout", "120"])
+        .arg(program)
+        .args(args)
+        .current_dir(b.dir())
+        .env("SELLO_CONFIG", b.path("sello.toml"))
+        .env("FAKE_PINENTRY_PIN_FILE", b.path("pin"))
+        .env("FAKE_PINENTRY_LOG", b.path("pinentry.log"))
+        .env("XDG_CACHE_HOME", b.path("cache"))
+        .env("OPENSSL_CONF", b.path("openssl.cnf"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("GPG_TTY")
+        .stdin(std::fs::File::open(b.path("pin-line")).expect("pin line"))
+        .output()
+        .expect("runs");
+    let text = rig::text(&out);
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed ({}):\n{text}",
+        out.status
+    );
+    text
+}
+
 #[test]
 fn smime_sign_encrypt_decrypt() {
     let b = Bench::start();
@@ -115,36 +146,8 @@ fn smime_sign_encrypt_decrypt() {
         "sello.toml",
         format!("[pkcs11]\npinentry = \"{}\"\n", program.display()).as_bytes(),
     );
-    // Without a controlling terminal (setsid) a PIN prompt reads standard input: libp11 asks
-    // for the context-specific PIN of the 9C key through OpenSSL's UI, not its config.
     b.write("pin-line", format!("{PIN}\n").as_bytes());
-    let run = |program: &str, args: &[&str]| {
-        let out = b
-            .rig
-            .command("setsid")
-            .args(["-w", "timeout", "120"])
-            .arg(program)
-            .args(args)
-            .current_dir(b.dir())
-            .env("SELLO_CONFIG", b.path("sello.toml"))
-            .env("FAKE_PINENTRY_PIN_FILE", b.path("pin"))
-            .env("FAKE_PINENTRY_LOG", b.path("pinentry.log"))
-            .env("XDG_CACHE_HOME", b.path("cache"))
-            .env("OPENSSL_CONF", b.path("openssl.cnf"))
-            .env_remove("DISPLAY")
-            .env_remove("WAYLAND_DISPLAY")
-            .env_remove("GPG_TTY")
-            .stdin(std::fs::File::open(b.path("pin-line")).expect("pin line"))
-            .output()
-            .expect("runs");
-        let text = rig::text(&out);
-        assert!(
-            out.status.success(),
-            "{program} {args:?} failed ({}):\n{text}",
-            out.status
-        );
-        text
-    };
+    let run = |program: &str, args: &[&str]| run_tool(&b, program, args);
 
     // An NSS database with the module and the CA trusted for e-mail.
     std::fs::create_dir(b.path("db")).expect("db dir");
@@ -340,4 +343,98 @@ fn smime_sign_encrypt_decrypt() {
         );
         assert_eq!(b.read(&dec), b.read("mail.txt"), "{name}");
     }
+}
+
+/// A P-256 key-management key (9D): mail encrypted to it by ECDH key agreement (RFC 5753,
+/// dhSinglePass-stdDH) is opened on the card with `C_DeriveKey(CKM_ECDH1_DERIVE)` by OpenSSL
+/// through libp11's engine. (NSS 3.87's `cmsutil` has no EC recipients: it cannot encrypt to
+/// an EC certificate, SEC_ERROR_INVALID_ALGORITHM, nor decode OpenSSL's envelope.)
+#[test]
+fn smime_ecdh_key_agreement() {
+    let b = Bench::start();
+    b.yk(&[
+        "-a", "generate", "-s", "9a", "-A", "RSA2048", "-o", "9a.pem",
+    ]);
+    b.yk(&[
+        "-a", "generate", "-s", "9d", "-A", "ECCP256", "-o", "9d.pem",
+    ]);
+    b.make_ca();
+    b.issue("9a.pem", "Alice Holder", "9a.crt");
+    issue(
+        &b,
+        "9d.pem",
+        "Alice Encryption",
+        "keyUsage = critical, keyAgreement\nextendedKeyUsage = emailProtection",
+        "9d.crt",
+    );
+    for s in ["9a", "9d"] {
+        b.yk(&[
+            "-a",
+            "import-certificate",
+            "-s",
+            s,
+            "-i",
+            &format!("{s}.crt"),
+        ]);
+    }
+    b.write("pin-line", format!("{PIN}\n").as_bytes());
+    b.write("sello.toml", b"");
+    b.write(
+        "mail.txt",
+        b"Content-Type: text/plain\r\n\r\nFor Alice only.\r\n",
+    );
+    let run = |program: &str, args: &[&str]| run_tool(&b, program, args);
+    run(
+        "env",
+        &[
+            "-u",
+            "OPENSSL_CONF",
+            "openssl",
+            "cms",
+            "-encrypt",
+            "-aes256",
+            "-binary",
+            "-outform",
+            "DER",
+            "-in",
+            "mail.txt",
+            "-out",
+            "ecdh.p7",
+            "-recip",
+            "9d.crt",
+        ],
+    );
+    b.write(
+        "openssl.cnf",
+        format!(
+            "openssl_conf = openssl_init\n[openssl_init]\nengines = engine_section\n\
+             [engine_section]\npkcs11 = pkcs11_section\n[pkcs11_section]\nengine_id = pkcs11\n\
+             MODULE_PATH = {}\nPIN = {PIN}\ninit = 0\n",
+            module()
+        )
+        .as_bytes(),
+    );
+    run(
+        "openssl",
+        &[
+            "cms",
+            "-decrypt",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "ecdh.p7",
+            "-recip",
+            "9d.crt",
+            "-engine",
+            "pkcs11",
+            "-keyform",
+            "engine",
+            "-inkey",
+            "pkcs11:object=KEY%20MAN%20key;type=private",
+            "-out",
+            "openssl.txt",
+        ],
+    );
+    assert_eq!(b.read("openssl.txt"), b.read("mail.txt"));
 }
