@@ -153,8 +153,12 @@ pub fn recognise(info: &CardInfo) -> Option<Recognised> {
     match crate::profile::for_card(&profiles, info.driver, &info.atr) {
         Ok(p) => Some(Recognised {
             application: format!("PIV (profile {})", p.name),
-            required: p.keys.iter().map(|k| KeyRef(k.slot.0)).collect(),
-            optional: Vec::new(),
+            required: (p.keys.iter().filter(|k| !k.optional))
+                .map(|k| KeyRef(k.slot.0))
+                .collect(),
+            optional: (p.keys.iter().filter(|k| k.optional))
+                .map(|k| KeyRef(k.slot.0))
+                .collect(),
         }),
         Err(_) => Some(Recognised {
             application: "PIV".to_owned(),
