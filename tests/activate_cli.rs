@@ -4,6 +4,8 @@
 //! back by tools we did not write (yubico-piv-tool, OpenSC pkcs15-tool) and checked by openssl.
 
 mod rig;
+#[path = "pkcs11_support/mod.rs"]
+mod support;
 
 use std::io::Write;
 use std::process::{Output, Stdio};
@@ -454,4 +456,78 @@ fn process_killed_during_the_first_card_signature_then_resumed() {
     for slot in ["9a", "9c"] {
         check_slot(&b, slot, &j2);
     }
+}
+
+/// Issue 10 §4: the citizen profile's optional key-management key (9D) is created when the
+/// activation names its algorithm; its certificate is for S/MIME (keyEncipherment,
+/// emailProtection, the holder's e-mail), and `libsello.so` decrypts with it (`C_Decrypt`,
+/// RSA PKCS#1 v1.5 and OAEP) what openssl encrypted to the certificate — through `pkcs11-tool`.
+#[test]
+fn activation_with_the_optional_key_management_key() {
+    let b = Bench::start();
+    prepare(&b);
+    let out = sello(
+        &b,
+        &activate_args(&["--slot-algorithm", "9D=RSA-2048"], "ca"),
+        &format!("{PIN}\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let j = journal(&b);
+    for slot in ["9a", "9c", "9d"] {
+        check_slot(&b, slot, &j);
+    }
+    let cert = b.ok("openssl", &["x509", "-in", "9d.pem", "-noout", "-text"]);
+    assert!(cert.contains("Key Encipherment"), "{cert}");
+    assert!(cert.contains("E-mail Protection"), "{cert}");
+    assert!(cert.contains("email:mj@example.es"), "{cert}");
+    b.ok(
+        "openssl",
+        &[
+            "x509", "-in", "9d.pem", "-noout", "-pubkey", "-out", "9d.pub",
+        ],
+    );
+    b.write("secret", b"a content-encryption key");
+    for (pad, mech) in [("pkcs1", "RSA-PKCS"), ("oaep", "RSA-PKCS-OAEP")] {
+        let ct = format!("{pad}.bin");
+        b.ok(
+            "openssl",
+            &[
+                "pkeyutl",
+                "-encrypt",
+                "-pubin",
+                "-inkey",
+                "9d.pub",
+                "-pkeyopt",
+                &format!("rsa_padding_mode:{pad}"),
+                "-in",
+                "secret",
+                "-out",
+                &ct,
+            ],
+        );
+        let pt = format!("{pad}.txt");
+        let module = support::module();
+        let mut args = vec![
+            "--module",
+            &module,
+            "--login",
+            "--pin",
+            PIN,
+            "--decrypt",
+            "--id",
+            "03",
+            "-m",
+            mech,
+            "-i",
+            &ct,
+            "-o",
+            &pt,
+        ];
+        if pad == "oaep" {
+            args.extend_from_slice(&["--hash-algorithm", "SHA-1", "--mgf", "MGF1-SHA1"]);
+        }
+        b.ok("pkcs11-tool", &args);
+        assert_eq!(b.read(&pt), b"a content-encryption key", "{pad}");
+    }
+    // Without --slot-algorithm 9D the activation leaves 9D alone (the other tests).
 }

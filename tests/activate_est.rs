@@ -6,6 +6,8 @@
 #![cfg(all(feature = "ca", feature = "virtual-card"))]
 
 mod rig;
+#[path = "pkcs11_support/mod.rs"]
+mod support;
 
 use std::io::Write;
 use std::process::{Output, Stdio};
@@ -173,4 +175,120 @@ fn refused_code_is_reported_nothing_written_then_resumed_with_a_new_code() {
     let out = activate(&b, &ca, "P-256", &format!("{PIN}\n{code}\n"));
     assert!(out.status.success(), "resume failed:\n{}", text(&out));
     b.yk(&["-a", "read-certificate", "-s", "9c"]);
+}
+
+/// Issue 10 §4 through the real CA: `--slot-algorithm 9D=P-256` adds the optional
+/// key-management key; `sello-ca` issues it under the `enc` label (keyAgreement,
+/// emailProtection, chained to the CA); `libsello.so` derives with it (`C_DeriveKey`,
+/// `CKM_ECDH1_DERIVE`, through `pkcs11-tool`) the same secret openssl derives from the other side.
+#[test]
+fn key_management_key_through_est_and_ecdh_on_the_card() {
+    let b = Bench::start();
+    let ca = LocalCa::start(SELLO_CA, |c| c);
+    b.write("master.secret", b"operator master secret for the tests\n");
+    let code = code(&ca);
+    let (url, root) = (ca.est_url(), ca.path("root.pem"));
+    let out = sello(
+        &b,
+        &[
+            "activate",
+            "--pin-stdin",
+            "--nif",
+            NIF,
+            "--given-name",
+            "María José",
+            "--surnames",
+            "García Pérez",
+            "--email",
+            "mj.garcia@example.org",
+            "--algorithm",
+            "P-256",
+            "--slot-algorithm",
+            "9D=P-256",
+            "--est",
+            &url,
+            "--est-trust",
+            &root,
+            "--mgmt-secret-file",
+            "master.secret",
+        ],
+        &format!("{PIN}\n{code}\n"),
+    );
+    assert!(out.status.success(), "activation failed:\n{}", text(&out));
+    let pem = b.yk(&["-a", "read-certificate", "-s", "9d"]);
+    let begin = pem.find("-----BEGIN CERTIFICATE-----").expect("PEM");
+    b.write("9d.pem", &pem.as_bytes()[begin..]);
+    let issuing = ca.path("issuing.pem");
+    let v = b.ok(
+        "openssl",
+        &["verify", "-CAfile", &root, "-untrusted", &issuing, "9d.pem"],
+    );
+    assert!(v.contains("9d.pem: OK"), "{v}");
+    let cert = b.ok("openssl", &["x509", "-in", "9d.pem", "-noout", "-text"]);
+    assert!(cert.contains("Key Agreement"), "{cert}");
+    assert!(cert.contains("E-mail Protection"), "{cert}");
+
+    // ECDH: a peer key made by openssl; both sides derive the same secret.
+    b.ok(
+        "openssl",
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
+            "peer.key",
+        ],
+    );
+    b.ok(
+        "openssl",
+        &[
+            "pkey", "-in", "peer.key", "-pubout", "-outform", "DER", "-out", "peer.der",
+        ],
+    );
+    b.ok(
+        "openssl",
+        &[
+            "x509", "-in", "9d.pem", "-noout", "-pubkey", "-out", "9d.pub",
+        ],
+    );
+    b.ok(
+        "openssl",
+        &[
+            "pkeyutl", "-derive", "-inkey", "peer.key", "-peerkey", "9d.pub", "-out", "expected",
+        ],
+    );
+    b.ok(
+        "pkcs11-tool",
+        &[
+            "--module",
+            &support::module(),
+            "--login",
+            "--pin",
+            PIN,
+            "--derive",
+            "-m",
+            "ECDH1-DERIVE",
+            "--id",
+            "03",
+            "-i",
+            "peer.der",
+            "-o",
+            "derived",
+        ],
+    );
+    assert_eq!(b.read("derived"), b.read("expected"));
+
+    let list = LocalCa::run_ok(SELLO_CA, &["list", "--dir", &ca.path(""), "--json"]);
+    let list: serde_json::Value = serde_json::from_str(&list).expect("JSON list");
+    let mut purposes: Vec<&str> = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|c| c["nif"] == NIF)
+        .filter_map(|c| c["purpose"].as_str())
+        .collect();
+    purposes.sort_unstable();
+    assert_eq!(purposes, ["auth", "enc", "sign"], "{list}");
 }

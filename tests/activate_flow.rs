@@ -79,7 +79,8 @@ fn request(ca: &LocalIssuer, alg: Option<KeyAlgorithm>) -> ActivationRequest {
     let profile = profile::find(&profile::load_all_from(None).unwrap(), "citizen-piv").unwrap();
     let mut algorithms = HashMap::new();
     if let Some(a) = alg {
-        for k in &profile.keys {
+        // As `sello activate --algorithm`: every key but the optional ones (9D).
+        for k in profile.keys.iter().filter(|k| !k.optional) {
             algorithms.insert(k.slot, a);
         }
     }

@@ -1003,3 +1003,75 @@ fn init_into_an_existing_open_directory_makes_it_private() {
         "the CA directory holds the holders' data"
     );
 }
+
+/// Issue 10 §4: the key-management purpose (`enc`, PIV 9D) for S/MIME: RSA keys get
+/// keyEncipherment, EC keys keyAgreement, both emailProtection and the holder's e-mail; OpenSSL
+/// accepts the RSA one for S/MIME encryption; the code is single use for this purpose too.
+#[test]
+fn key_management_certificates_for_smime() {
+    let ca = Ca::start(BIN, |c| c);
+    let client = ca.client();
+    let code = ca.code(&MARIA, None);
+    let (kp, _) = rsa_key();
+    let enc = client
+        .simpleenroll(
+            Some("enc"),
+            MARIA.nif,
+            &code,
+            &csr(&kp, &MARIA, None),
+            &mut no_wait,
+        )
+        .expect("enc enrollment");
+    let text = check_issued(&ca, &enc[0], "maria-enc.pem");
+    assert!(text.contains("Key Encipherment"), "{text}");
+    assert!(text.contains("E-mail Protection"), "{text}");
+    assert!(text.contains("email:mj.garcia@example.org"), "{text}");
+    assert!(!text.contains("Digital Signature"), "{text}");
+    assert!(!text.contains("TLS Web Client Authentication"), "{text}");
+    let verify = openssl(&[
+        "verify",
+        "-purpose",
+        "smimeencrypt",
+        "-CAfile",
+        &ca.path("root.pem"),
+        "-untrusted",
+        &ca.path("issuing.pem"),
+        &ca.dir.path().join("maria-enc.pem").display().to_string(),
+    ]);
+    assert!(verify.contains(": OK"), "{verify}");
+    let again = client
+        .simpleenroll(
+            Some("enc"),
+            MARIA.nif,
+            &code,
+            &csr(&kp, &MARIA, None),
+            &mut no_wait,
+        )
+        .expect_err("reused code");
+    assert!(again.to_string().contains("already used"), "{again}");
+    // The same code still serves the other purposes.
+    client
+        .simpleenroll(
+            Some("auth"),
+            MARIA.nif,
+            &code,
+            &csr(&kp, &MARIA, None),
+            &mut no_wait,
+        )
+        .expect("auth with the same code");
+
+    let code = ca.code(&JOAN, None);
+    let enc = client
+        .simpleenroll(
+            Some("enc"),
+            JOAN.nif,
+            &code,
+            &csr(&p256_key(), &JOAN, None),
+            &mut no_wait,
+        )
+        .expect("p256 enc");
+    let text = check_issued(&ca, &enc[0], "joan-enc.pem");
+    assert!(text.contains("Key Agreement"), "{text}");
+    assert!(!text.contains("Key Encipherment"), "{text}");
+    assert!(text.contains("E-mail Protection"), "{text}");
+}

@@ -4,6 +4,7 @@
 mod rig;
 
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::Output;
 
@@ -59,6 +60,8 @@ fn doctor(b: &Bench, env: &Env, extra: &[&str]) -> Output {
         .env("HOME", env.home.path())
         .env("SELLO_CA_DIR", &env.ca_dir)
         .env_remove("SELLO_READER")
+        .env_remove("SELLO_CONFIG")
+        .env_remove("XDG_CONFIG_HOME")
         .current_dir(b.dir())
         .output()
         .expect("sello doctor runs")
@@ -87,7 +90,7 @@ fn status<'a>(v: &'a Value, id: &str) -> &'a str {
     check(v, id)["status"].as_str().expect("status")
 }
 
-const ORDER: [&str; 9] = [
+const ORDER: [&str; 10] = [
     "pcscd",
     "reader",
     "card",
@@ -97,6 +100,7 @@ const ORDER: [&str; 9] = [
     "chain",
     "browser",
     "p11kit",
+    "pinentry",
 ];
 
 fn assert_shape(v: &Value) {
@@ -149,6 +153,17 @@ fn all_green() {
     env.install();
     // The CA comes from the CA directory here (and from --ca in the other tests).
     fs::copy(b.path("ca.crt"), env.ca_dir.join("citizen-ca.pem")).expect("copy ca");
+    // A PIN dialog the module can show: a configured program (a stand-in; the check only looks).
+    let program = env.home.path().join("pinentry-stand-in");
+    fs::write(&program, "#!/bin/sh\n").expect("stand-in");
+    fs::set_permissions(&program, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let config = env.home.path().join(".config/sello");
+    fs::create_dir_all(&config).expect("config dir");
+    fs::write(
+        config.join("sello.toml"),
+        format!("[pkcs11]\npinentry = \"{}\"\n", program.display()),
+    )
+    .expect("config");
     let (ok, v) = doctor_json(&b, &env, &[]);
     assert!(ok, "{v}");
     assert_eq!(v["ok"], true);
@@ -563,4 +578,64 @@ fn module_not_registered() {
     env.install();
     let (ok, v) = doctor_json(&b, &env, &["--ca", &ca_arg(&b)]);
     assert!(ok, "{v}");
+}
+
+/// The PIN dialog check (issue 10 §3) needs no card: on a desktop without a graphical
+/// pinentry it warns and names the package (a failure in pinentry mode); with one it names it.
+#[test]
+fn pin_dialog_for_the_session() {
+    let env = Env::new();
+    let bin = env.home.path().join("bin");
+    fs::create_dir_all(&bin).expect("bin");
+    let run = || {
+        let out = std::process::Command::new(SELLO)
+            .args(["doctor", "--json"])
+            .env("HOME", env.home.path())
+            .env("SELLO_CA_DIR", &env.ca_dir)
+            .env(
+                "PCSCLITE_CSOCK_NAME",
+                env.home.path().join("no-such-pcscd.comm"),
+            )
+            .env("DISPLAY", ":99")
+            .env("PATH", &bin)
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("GPG_TTY")
+            .env_remove("SELLO_CONFIG")
+            .env_remove("XDG_CONFIG_HOME")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("doctor");
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_shape(&v);
+        check(&v, "pinentry").clone()
+    };
+    let c = run();
+    assert_eq!(c["status"], "warn", "{c}");
+    assert!(
+        c["finding"]
+            .as_str()
+            .unwrap_or("")
+            .contains("pinentry-gnome3"),
+        "{c}"
+    );
+    let config = env.home.path().join(".config/sello");
+    fs::create_dir_all(&config).expect("config dir");
+    fs::write(
+        config.join("sello.toml"),
+        "[pkcs11]\npin_mode = \"pinentry\"\n",
+    )
+    .expect("config");
+    assert_eq!(run()["status"], "fail");
+    let gtk = bin.join("pinentry-gtk-2");
+    fs::write(&gtk, "#!/bin/sh\n").expect("stand-in");
+    fs::set_permissions(&gtk, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let c = run();
+    assert_eq!(c["status"], "ok", "{c}");
+    assert!(
+        c["finding"]
+            .as_str()
+            .unwrap_or("")
+            .contains("pinentry-gtk-2"),
+        "{c}"
+    );
 }

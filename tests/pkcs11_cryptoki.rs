@@ -111,6 +111,12 @@ fn cryptoki_suite() {
     // The module's card connections log their APDUs here (PIN data redacted).
     let apdu_log = b.path("apdu.log");
     std::env::set_var("SELLO_APDU_LOG", &apdu_log);
+    // No pinentry can be shown (whatever terminal or display the test runs under): a 9C
+    // signature without a context-specific login is refused (tests/pkcs11_apps.rs has the
+    // per-signature dialog).
+    let config = b.path("sello.toml");
+    std::fs::write(&config, "[pkcs11]\npinentry = \"/nonexistent/pinentry\"\n").expect("config");
+    std::env::set_var("SELLO_CONFIG", &config);
     let reader = b.rig.reader_name(0).expect("reader").to_owned();
 
     initialize_rules();
@@ -363,7 +369,8 @@ fn signature_key_needs_pin_every_time() {
         .get_token_info(m.slot())
         .expect("info")
         .user_pin_count_low());
-    // Without the context-specific login the 9C key refuses, even when logged in.
+    // Without the context-specific login, and no pinentry to ask the holder with, the 9C key
+    // refuses, even when logged in.
     let r = s.sign(&Mechanism::Ecdsa, ec, &hash);
     assert_eq!(rv(r), RvError::UserNotLoggedIn);
 }

@@ -547,6 +547,17 @@ impl Authority {
                 p.key_usages = vec![KeyUsagePurpose::ContentCommitment];
                 &cfg.sign_policy_oids
             }
+            Purpose::Enc => {
+                // RFC 8550 §4.4.2 / RFC 5280 §4.2.1.3: RSA keys transport content-encryption
+                // keys, EC keys agree on them.
+                p.key_usages = vec![if spki_is_rsa(&csr.spki) {
+                    KeyUsagePurpose::KeyEncipherment
+                } else {
+                    KeyUsagePurpose::KeyAgreement
+                }];
+                p.extended_key_usages = vec![ExtendedKeyUsagePurpose::EmailProtection];
+                &Vec::new()
+            }
         };
         let mut policies = policies.clone();
         if remote_renewal {
@@ -610,6 +621,16 @@ impl Authority {
         replace_file(&self.dir.join(files::CRL), &der)?;
         Ok(der)
     }
+}
+
+/// Whether a (checked) SubjectPublicKeyInfo holds an RSA key.
+fn spki_is_rsa(der: &[u8]) -> bool {
+    SubjectPublicKeyInfo::from_der(der).is_ok_and(|(_, spki)| {
+        matches!(
+            spki.parsed(),
+            Ok(x509_parser::public_key::PublicKey::RSA(_))
+        )
+    })
 }
 
 fn check_key(spki: &SubjectPublicKeyInfo<'_>) -> Result<(), CaError> {

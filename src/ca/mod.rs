@@ -32,6 +32,9 @@ pub enum Purpose {
     Auth,
     /// Qualified-style signature (PIV 9C): nonRepudiation (contentCommitment).
     Sign,
+    /// Key management for S/MIME (PIV 9D): keyEncipherment (RSA) or keyAgreement (EC),
+    /// emailProtection.
+    Enc,
 }
 
 impl Purpose {
@@ -40,6 +43,7 @@ impl Purpose {
         match self {
             Purpose::Auth => "auth",
             Purpose::Sign => "sign",
+            Purpose::Enc => "enc",
         }
     }
 
@@ -48,6 +52,7 @@ impl Purpose {
         match label {
             "auth" => Some(Purpose::Auth),
             "sign" => Some(Purpose::Sign),
+            "enc" => Some(Purpose::Enc),
             _ => None,
         }
     }

@@ -170,6 +170,15 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.execute_batch(SCHEMA)?;
+        // Stores made before the key-management purpose lack its column.
+        let has_enc: bool = conn.query_row(
+            "SELECT COUNT(*) FROM pragma_table_info('codes') WHERE name = 'used_enc_at'",
+            [],
+            |r| r.get::<_, i64>(0).map(|n| n > 0),
+        )?;
+        if !has_enc {
+            conn.execute_batch("ALTER TABLE codes ADD COLUMN used_enc_at INTEGER")?;
+        }
         Ok(Self { conn })
     }
 
@@ -276,6 +285,7 @@ impl Store {
         let column = match purpose {
             Purpose::Auth => "used_auth_at",
             Purpose::Sign => "used_sign_at",
+            Purpose::Enc => "used_enc_at",
         };
         tx.execute(
             &format!("UPDATE codes SET {column} = ?1 WHERE id = ?2 AND {column} IS NULL"),
@@ -550,8 +560,16 @@ fn insert_cert(
     Ok(())
 }
 
-/// (id, salt, hash, expires_at, used_auth_at, used_sign_at)
-type CodeRow = (i64, Vec<u8>, Vec<u8>, i64, Option<i64>, Option<i64>);
+/// (id, salt, hash, expires_at, used_auth_at, used_sign_at, used_enc_at)
+type CodeRow = (
+    i64,
+    Vec<u8>,
+    Vec<u8>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
 
 /// The one answer for an unknown identity and a wrong code, so the endpoint is no NIF oracle.
 pub const NOT_RECOGNISED: &str = "identity or enrollment code not recognised";
@@ -571,7 +589,7 @@ fn check_code_tx(
     let identity = get_identity(conn, &nif)?;
     let row: Option<CodeRow> = conn
         .query_row(
-            "SELECT id, salt, hash, expires_at, used_auth_at, used_sign_at
+            "SELECT id, salt, hash, expires_at, used_auth_at, used_sign_at, used_enc_at
              FROM codes WHERE nif = ?1 AND superseded = 0 ORDER BY id DESC LIMIT 1",
             params![nif],
             |r| {
@@ -582,11 +600,12 @@ fn check_code_tx(
                     r.get(3)?,
                     r.get(4)?,
                     r.get(5)?,
+                    r.get(6)?,
                 ))
             },
         )
         .optional()?;
-    let (Some(identity), Some((id, salt, hash, expires_at, used_auth, used_sign))) =
+    let (Some(identity), Some((id, salt, hash, expires_at, used_auth, used_sign, used_enc))) =
         (identity, row)
     else {
         let _ = code.hash(&[0u8; 16]);
@@ -604,6 +623,7 @@ fn check_code_tx(
     let used = match purpose {
         Purpose::Auth => used_auth,
         Purpose::Sign => used_sign,
+        Purpose::Enc => used_enc,
     };
     if used.is_some() {
         return Err(Rejection::Unauthorized(format!(
@@ -637,6 +657,33 @@ mod tests {
             .register(&id, 100, Duration::from_secs(1000))
             .expect("register");
         (dir, store, id, code)
+    }
+
+    #[test]
+    fn a_store_from_before_the_key_management_purpose_gains_its_column() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("old.sqlite");
+        let id = Identity::new("12345678Z", "Ana", "Ruiz", "ana@example.org").expect("identity");
+        // The tables as they were before: SCHEMA's codes table has no used_enc_at.
+        let old = Connection::open(&path).expect("old");
+        old.execute_batch(SCHEMA).expect("old schema");
+        drop(old);
+        let mut store = Store::open(&path).expect("migrated");
+        let (code, _) = store
+            .register(&id, 100, Duration::from_secs(1000))
+            .expect("register");
+        store
+            .enroll_with_code(&id.nif, &code, Purpose::Enc, 200, |_, _| Ok(issued("E1")))
+            .expect("enc");
+        let again =
+            store.enroll_with_code(&id.nif, &code, Purpose::Enc, 200, |_, _| Ok(issued("E2")));
+        assert!(again.is_err(), "single use for enc");
+        store
+            .enroll_with_code(&id.nif, &code, Purpose::Sign, 200, |_, _| Ok(issued("S1")))
+            .expect("sign with the same code");
+        drop(store);
+        // Opening again does not add it twice.
+        Store::open(&path).expect("reopen");
     }
 
     #[test]

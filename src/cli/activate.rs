@@ -153,7 +153,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
     if let Some(a) = &args.algorithm {
         let alg = profile::parse_algorithm(a)
             .with_context(|| format!("unknown algorithm \"{a}\" (RSA-2048, P-256, ...)"))?;
-        for k in &profile.keys {
+        for k in profile.keys.iter().filter(|k| !k.optional) {
             algorithms.insert(k.slot, alg);
         }
     }

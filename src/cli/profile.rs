@@ -97,12 +97,13 @@ fn show(p: &Profile) {
     for k in &p.keys {
         let allowed: Vec<_> = k.allowed_algorithms.iter().map(|a| a.name()).collect();
         println!(
-            "Key {:02X}:   {}, {} (allowed: {}), PIN {}",
+            "Key {:02X}:   {}, {} (allowed: {}), PIN {}{}",
             k.slot.0,
             k.purpose,
             k.algorithm,
             allowed.join(", "),
-            k.pin_use.name()
+            k.pin_use.name(),
+            if k.optional { ", optional" } else { "" }
         );
     }
     let attrs: Vec<_> = p

@@ -101,7 +101,13 @@ pub(crate) fn run(ctx: &Ctx, args: &RenewArgs) -> anyhow::Result<()> {
         None => profile::for_card(&profiles, "PIV", &atr)?,
     };
     let slots: Vec<Slot> = if args.slot.eq_ignore_ascii_case("all") {
-        profile.keys.iter().map(|k| k.slot).collect()
+        // Optional keys (9D) are renewed when named (`--slot 9D`).
+        profile
+            .keys
+            .iter()
+            .filter(|k| !k.optional)
+            .map(|k| k.slot)
+            .collect()
     } else {
         let s = u8::from_str_radix(args.slot.trim(), 16)
             .map(Slot)

@@ -790,7 +790,7 @@ fn activate(ctx: &JobCtx, serial: Option<&str>, a: &ActivateSpec) -> Result<Valu
     if let Some(alg) = &a.algorithm {
         let alg = profile::parse_algorithm(alg)
             .ok_or_else(|| JobError::Invalid(format!("unknown algorithm \"{alg}\"")))?;
-        for k in &profile.keys {
+        for k in profile.keys.iter().filter(|k| !k.optional) {
             algorithms.insert(k.slot, alg);
         }
     }
@@ -894,8 +894,18 @@ fn renew(
     }
     .map_err(|e| JobError::Invalid(e.to_string()))?;
     let slots: Vec<Slot> = match r.slot.as_deref() {
-        None => profile.keys.iter().map(|k| k.slot).collect(),
-        Some(s) if s.eq_ignore_ascii_case("all") => profile.keys.iter().map(|k| k.slot).collect(),
+        None => profile
+            .keys
+            .iter()
+            .filter(|k| !k.optional)
+            .map(|k| k.slot)
+            .collect(),
+        Some(s) if s.eq_ignore_ascii_case("all") => profile
+            .keys
+            .iter()
+            .filter(|k| !k.optional)
+            .map(|k| k.slot)
+            .collect(),
         Some(s) => vec![u8::from_str_radix(s.trim(), 16)
             .map(Slot)
             .map_err(|_| JobError::Invalid(format!("\"{s}\" is not a slot (9A, 9C or all)")))?],

@@ -3,7 +3,7 @@
 //!
 //! The links: the smart-card service (pcscd) → a reader → a recognised card → the PIN not blocked
 //! → a certificate in the authentication slot → valid now and not about to expire → issued by a
-//! CA we know → the module registered in the browsers. A check that needs an earlier one is
+//! CA we know → the module registered in the browsers; and a PIN dialog the module can show. A check that needs an earlier one is
 //! skipped (with the reason) when that one failed; the browser check needs no card and always
 //! runs. Nothing here spends a PIN try: the PIN state comes from [`CardDriver::pin_status`].
 //!
@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::browser;
 use crate::card::{self, CardDriver, CardError, CardInfo, KeyRef, KeySlot, PinStatus, PublicKey};
+use crate::pkcs11::pinentry;
 use crate::transport::{self, TransportError};
 
 /// Days before expiry from which a certificate is reported as expiring.
@@ -41,7 +42,7 @@ pub enum Status {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     /// Stable identifier ("pcscd", "reader", "card", "pin", "certificate", "validity", "chain",
-    /// "browser").
+    /// "browser", "pinentry").
     pub id: &'static str,
     /// Title for people.
     pub title: &'static str,
@@ -101,6 +102,7 @@ fn title(id: &str) -> &'static str {
         "chain" => "Certificate issuer",
         "browser" => "Browsers",
         "p11kit" => "p11-kit (GnuTLS and other applications)",
+        "pinentry" => "PIN dialog",
         _ => "Check",
     }
 }
@@ -152,8 +154,12 @@ pub fn recognise(info: &CardInfo) -> Option<Recognised> {
     match crate::profile::for_card(&profiles, info.driver, &info.atr) {
         Ok(p) => Some(Recognised {
             application: format!("PIV (profile {})", p.name),
-            required: p.keys.iter().map(|k| KeyRef(k.slot.0)).collect(),
-            optional: Vec::new(),
+            required: (p.keys.iter().filter(|k| !k.optional))
+                .map(|k| KeyRef(k.slot.0))
+                .collect(),
+            optional: (p.keys.iter().filter(|k| k.optional))
+                .map(|k| KeyRef(k.slot.0))
+                .collect(),
         }),
         Err(_) => Some(Recognised {
             application: "PIV".to_owned(),
@@ -502,6 +508,31 @@ fn system_p11kit_files() -> Vec<(PathBuf, Option<PathBuf>)> {
     .collect()
 }
 
+/// The PIN dialog the PKCS#11 module would show in this session (`pkcs11::pinentry::select`),
+/// needed for every signature with the signature key (9C) in applications that do not ask for
+/// the PIN themselves, and for every PIN in pinentry mode (then its absence is a failure).
+pub fn check_pinentry(
+    pinentry_mode: bool,
+    chosen: &Result<pinentry::Chosen, pinentry::NoPinentry>,
+) -> Check {
+    match chosen {
+        Ok(c) => Check::ok(
+            "pinentry",
+            format!("PIN dialogs are shown with {}.", c.program.display()),
+        ),
+        Err(e) => {
+            let finding = format!("No PIN dialog can be shown in this session: {e}.");
+            let advice = "Install the pinentry package named above (or set `pinentry` in the \
+                          [pkcs11] table of ~/.config/sello/sello.toml), then restart the browser.";
+            if pinentry_mode {
+                Check::fail("pinentry", finding, advice)
+            } else {
+                Check::warn("pinentry", finding, advice)
+            }
+        }
+    }
+}
+
 /// What `run` needs from outside.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -523,6 +554,11 @@ pub fn run(opts: &Options) -> Report {
     let status = browser::status(&opts.env);
     checks.push(check_browsers(&status));
     checks.push(check_p11kit(&status.p11kit, &system_p11kit_files()));
+    let config = crate::pkcs11::Config::load();
+    checks.push(check_pinentry(
+        config.pin_mode == crate::pkcs11::PinMode::Pinentry,
+        &pinentry::select(config.pinentry.as_deref(), &pinentry::SessionEnv::current()),
+    ));
     Report::new(checks)
 }
 
@@ -907,6 +943,23 @@ mod tests {
             check_p11kit(&p(true, None), &system("/gone.so")).status,
             Status::Fail
         );
+    }
+
+    #[test]
+    fn pin_dialog() {
+        let none = Err(pinentry::NoPinentry::NoGraphical);
+        let c = check_pinentry(false, &none);
+        assert_eq!(c.status, Status::Warn);
+        assert!(c.finding.contains("pinentry-gnome3"), "{}", c.finding);
+        assert!(c.advice.is_some());
+        assert_eq!(check_pinentry(true, &none).status, Status::Fail);
+        let gtk = Ok(pinentry::Chosen {
+            program: "/usr/bin/pinentry-gtk-2".into(),
+            tty: None,
+        });
+        let c = check_pinentry(true, &gtk);
+        assert_eq!(c.status, Status::Ok);
+        assert!(c.finding.contains("pinentry-gtk-2"));
     }
 
     #[test]

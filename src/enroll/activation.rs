@@ -434,7 +434,11 @@ impl<'a> Activation<'a> {
         self.management_key(ui)?;
         let pin = self.pin(ui)?;
         self.puk(ui)?;
-        let specs: Vec<KeySpec> = self.request.profile.keys.clone();
+        // Optional keys (9D in citizen-piv) only when the request names their algorithm.
+        let specs: Vec<KeySpec> = (self.request.profile.keys.iter())
+            .filter(|k| !k.optional || self.request.algorithms.contains_key(&k.slot))
+            .cloned()
+            .collect();
         let mut keys = Vec::new();
         for spec in &specs {
             keys.push((spec.clone(), self.key(ui, spec)?));

@@ -4,7 +4,7 @@
 //! ```toml
 //! [pkcs11]
 //! pin_mode = "pinentry"             # or "standard" (the default)
-//! pinentry = "/usr/bin/pinentry-tty" # default: "pinentry" from PATH
+//! pinentry = "/usr/bin/pinentry-tty" # default: chosen for the session (pinentry::select)
 //! cache = true                      # on-disk token cache (default true)
 //! cache_check = "record"            # or "objects" (see Config::trust_record)
 //! ```
@@ -40,8 +40,9 @@ pub struct Config {
     /// Longest time the reader watcher blocks before looking at its stop flag (milliseconds);
     /// `C_Finalize` wakes it at once with `SCardCancel`, and card events wake it at once too.
     pub watch_interval_ms: u64,
-    /// The pinentry program (pinentry mode).
-    pub pinentry: PathBuf,
+    /// The pinentry program (pinentry mode, and per-signature consent for keys that need the PIN
+    /// for every use); `None`: chosen for the session (`pinentry::select`).
+    pub pinentry: Option<PathBuf>,
     /// Keep the token cache on disk too (it is always kept in memory).
     pub disk_cache: bool,
     /// `cache_check = "record"` (the default): a card that holds Sello's contents record is
@@ -75,7 +76,7 @@ impl Default for Config {
             min_pin_len: 6,
             max_pin_len: 8,
             watch_interval_ms: 1000,
-            pinentry: PathBuf::from("pinentry"),
+            pinentry: None,
             disk_cache: true,
             trust_record: true,
         }
@@ -125,7 +126,7 @@ impl Config {
             }
         }
         if let Some(p) = f.pkcs11.pinentry {
-            c.pinentry = p;
+            c.pinentry = Some(p);
         }
         if let Some(b) = f.pkcs11.cache {
             c.disk_cache = b;
@@ -155,7 +156,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.pin_mode, PinMode::Pinentry);
-        assert_eq!(c.pinentry, PathBuf::from("/bin/p"));
+        assert_eq!(c.pinentry, Some(PathBuf::from("/bin/p")));
         assert!(!c.disk_cache);
         assert!(c.trust_record, "the record is trusted by default");
         let c = Config::parse("[pkcs11]\ncache_check = \"objects\"").unwrap();

@@ -19,7 +19,7 @@ mod ffi;
 mod mechanism;
 mod module;
 mod object;
-mod pinentry;
+pub mod pinentry;
 mod token;
 
 pub use config::{Config, PinMode};

@@ -1052,7 +1052,16 @@ pub fn login(h: CK_SESSION_HANDLE, user: CK_USER_TYPE, pin: Option<&[u8]>) -> Re
             if !active {
                 return fail(CKR_OPERATION_NOT_INITIALIZED);
             }
-            let (pin, _) = login_pin(&t, pin, "to sign with the signature key")?;
+            let what = with(|m| {
+                let s = m.session(h)?;
+                Ok(s.sign
+                    .as_ref()
+                    .map(|o| &o.key)
+                    .or(s.decrypt.as_ref().map(|o| &o.key))
+                    .map(consent_text))
+            })?
+            .unwrap_or_default();
+            let (pin, _) = login_pin(&t, pin, &what)?;
             with(|m| {
                 let s = m.session(h)?;
                 if let Some(op) = s.sign.as_mut() {
@@ -1075,10 +1084,11 @@ pub fn login(h: CK_SESSION_HANDLE, user: CK_USER_TYPE, pin: Option<&[u8]>) -> Re
 fn login_pin(t: &Arc<Token>, pin: Option<&[u8]>, what: &str) -> Result<(Pin, bool)> {
     match pin {
         Some(p) => Ok((pin_from(pin_range_of(t)?, p)?, false)),
-        None => match pinentry_program()? {
-            Some(program) => Ok((ask_pin(t, &program, what)?, true)),
-            None => fail(CKR_ARGUMENTS_BAD),
-        },
+        None if pinentry_mode()? => {
+            let chosen = session_pinentry(what).map_err(|_| Error::Rv(CKR_FUNCTION_FAILED))?;
+            Ok((ask_pin(t, &chosen, what)?, true))
+        }
+        None => fail(CKR_ARGUMENTS_BAD),
     }
 }
 
@@ -1164,16 +1174,28 @@ fn shows_private(t: &Token) -> Result<bool> {
     with(|m| Ok(m.config.pin_mode == PinMode::Pinentry))
 }
 
-/// The pinentry program, when the module is in pinentry mode.
-fn pinentry_program() -> Result<Option<std::path::PathBuf>> {
-    with(|m| Ok((m.config.pin_mode == PinMode::Pinentry).then(|| m.config.pinentry.clone())))
+/// Whether the module is in pinentry mode.
+fn pinentry_mode() -> Result<bool> {
+    with(|m| Ok(m.config.pin_mode == PinMode::Pinentry))
+}
+
+/// The pinentry for this session (`pinentry::select`: the configured program, else a graphical
+/// one on a display, a terminal one with a terminal). When none can be shown the reason, with
+/// the package to install, goes to the log (standard error) — a browser started from the desktop
+/// would otherwise fail silently — and the caller refuses the operation.
+fn session_pinentry(what: &str) -> Result<pinentry::Chosen> {
+    let configured = with(|m| Ok(m.config.pinentry.clone()))?;
+    pinentry::select(configured.as_deref(), &pinentry::SessionEnv::current()).map_err(|e| {
+        eprintln!("sello PKCS#11: cannot ask for the PIN {what}: {e}");
+        Error::Rv(CKR_FUNCTION_FAILED)
+    })
 }
 
 /// Asks the holder for the PIN through the pinentry program (pinentry mode): the dialog names
 /// the card and shows the tries left; one dialog, never a retry. A PIN our counter says is
 /// blocked is checked with the card first (another application may have unblocked it) and
 /// refused without a dialog if it still is.
-fn ask_pin(t: &Arc<Token>, program: &std::path::Path, what: &str) -> Result<Pin> {
+fn ask_pin(t: &Arc<Token>, program: &pinentry::Chosen, what: &str) -> Result<Pin> {
     read_pin_counter(t)?;
     let known_blocked = lock_of(&t.login)?
         .pin_tries
@@ -1399,16 +1421,20 @@ impl Auth<'_> {
 
 /// The PIN to send with an operation: the context-specific PIN for keys that need it every
 /// time; otherwise none (the card session is already verified by this process's login). In
-/// pinentry mode a missing PIN is asked for instead of answering `CKR_USER_NOT_LOGGED_IN`.
+/// pinentry mode a missing PIN is asked for instead of answering `CKR_USER_NOT_LOGGED_IN`. In
+/// standard mode, a key that needs the PIN for every use (9C) used after `C_Login(CKU_USER)`
+/// but without `C_Login(CKU_CONTEXT_SPECIFIC)` — what PDF and document signers do — asks the
+/// holder through the session's pinentry for that one signature (no PIN is kept); without a
+/// pinentry it stays `CKR_USER_NOT_LOGGED_IN`, with the reason in the log.
 fn authorize<'a>(
     t: &'a Arc<Token>,
     key: &super::object::KeyInfo,
     context: Option<Pin>,
 ) -> Result<Auth<'a>> {
     let needs_context = key.always_authenticate && context.is_none();
-    let program = pinentry_program()?;
-    // Lock order: dialog, then card, login state, module state.
-    let dialog = if program.is_some() && key.needs_pin && !needs_context {
+    let pinentry_mode = pinentry_mode()?;
+    // Lock order: dialog, then gate, card, login state, module state.
+    let dialog = if pinentry_mode && key.needs_pin && !needs_context {
         Some(lock_of(&t.dialog)?)
     } else {
         None
@@ -1423,21 +1449,48 @@ fn authorize<'a>(
             logs_in: false,
         });
     }
-    let Some(program) = program else {
+    if needs_login && !pinentry_mode {
         return fail(CKR_USER_NOT_LOGGED_IN);
-    };
+    }
+    if let Some(pin) = context {
+        // Pinentry mode, not yet logged in: the context-specific PIN (from `C_Login(NULL)`'s
+        // dialog, as pkcs11-tool does for 9C) is the PIN; its VERIFY logs this process in.
+        return Ok(Auth {
+            pin: Some(pin),
+            _dialog: dialog,
+            asked: false,
+            logs_in: true,
+        });
+    }
     let what = if key.always_authenticate {
-        "to sign with the signature key"
+        consent_text(key)
     } else {
-        "to use its keys"
+        "to use its keys".to_owned()
     };
-    let pin = ask_pin(t, &program, what)?;
+    let chosen = session_pinentry(&what).map_err(|e| {
+        if pinentry_mode {
+            e
+        } else {
+            Error::Rv(CKR_USER_NOT_LOGGED_IN)
+        }
+    })?;
+    let pin = ask_pin(t, &chosen, &what)?;
     Ok(Auth {
         pin: Some(pin),
         _dialog: dialog,
         asked: true,
         logs_in: needs_login,
     })
+}
+
+/// What a per-use dialog says the PIN is for: one signature with the document-signing key (PIV
+/// 9C, "Digital Signature"), or one use of another always-authenticate key.
+fn consent_text(key: &super::object::KeyInfo) -> String {
+    if key.key.0 == 0x9C {
+        "for one signature with its document-signing key (Digital Signature, slot 9C)".to_owned()
+    } else {
+        format!("for one use of its key in slot {:02X}", key.key.0)
+    }
 }
 
 fn run_sign(t: &Arc<Token>, mut op: SignOp) -> Result<Vec<u8>> {

@@ -6,8 +6,10 @@
 //! Used by the module's pinentry mode (issue 4, "PIN without the browser's dialog"): one prompt
 //! per need, never a retry; the caller reports a wrong PIN and asks again next time.
 
+use std::io::IsTerminal;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use zeroize::Zeroizing;
 
@@ -189,16 +191,136 @@ impl Drop for Session {
     }
 }
 
-/// Runs `program`, shows `prompt` and returns the PIN typed (bytes as entered; the caller turns
-/// them into a `crate::pin::Pin` and maps a bad length). One dialog, no retry.
-pub fn get_pin(program: &Path, prompt: &Prompt) -> Result<Zeroizing<Vec<u8>>, PinentryError> {
+/// Graphical pinentry programs, in the order they are preferred on a desktop (Debian's binary
+/// names: `pinentry-gtk-2` comes from the package `pinentry-gtk2`).
+pub const GRAPHICAL: &[&str] = &[
+    "pinentry-gnome3",
+    "pinentry-qt",
+    "pinentry-gtk-2",
+    "pinentry-gtk2",
+];
+
+/// Terminal pinentry programs, used only when the process has a terminal.
+pub const TERMINAL: &[&str] = &["pinentry-curses", "pinentry-tty"];
+
+/// What the session offers a dialog: a display, a terminal, where programs are looked up.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionEnv {
+    /// `WAYLAND_DISPLAY` or `DISPLAY` is set.
+    pub graphical: bool,
+    /// The terminal a text dialog would use: `GPG_TTY`, else standard input's when it is one.
+    pub tty: Option<PathBuf>,
+    /// The directories of `PATH`.
+    pub path: Vec<PathBuf>,
+}
+
+impl SessionEnv {
+    /// The environment of this process.
+    pub fn current() -> Self {
+        let set = |v: &str| std::env::var_os(v).is_some_and(|x| !x.is_empty());
+        let tty = std::env::var_os("GPG_TTY")
+            .filter(|t| !t.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| {
+                // Standard input's terminal (a browser started from the desktop has none).
+                std::io::stdin()
+                    .is_terminal()
+                    .then(|| std::fs::read_link("/proc/self/fd/0").ok())
+                    .flatten()
+            });
+        Self {
+            graphical: set("WAYLAND_DISPLAY") || set("DISPLAY"),
+            tty,
+            path: std::env::var_os("PATH")
+                .map(|p| std::env::split_paths(&p).collect())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// `name` in `PATH` (or `name` itself when it holds a `/`), when it is an executable file.
+    pub fn find(&self, name: &Path) -> Option<PathBuf> {
+        fn executable(p: &Path) -> bool {
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        }
+        if name.components().count() > 1 || name.is_absolute() {
+            return executable(name).then(|| name.to_path_buf());
+        }
+        self.path
+            .iter()
+            .map(|d| d.join(name))
+            .find(|p| executable(p))
+    }
+}
+
+/// The pinentry chosen for this session, and the terminal it is given (`--ttyname`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chosen {
+    /// The program.
+    pub program: PathBuf,
+    /// The terminal, when the session has one.
+    pub tty: Option<PathBuf>,
+}
+
+/// Why no pinentry can be shown; the text says what to install or configure.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NoPinentry {
+    /// The configured program is not an executable file.
+    #[error("the configured pinentry program {0} is not installed (or not executable); fix `pinentry` in the [pkcs11] table of Sello's config file")]
+    ConfiguredMissing(String),
+    /// A desktop session without a graphical pinentry.
+    #[error("no graphical pinentry is installed for this desktop session (looked for {}); install the Debian package pinentry-gnome3 (GNOME), pinentry-qt (KDE) or pinentry-gtk2", GRAPHICAL.join(", "))]
+    NoGraphical,
+    /// Neither a display nor a terminal.
+    #[error("no pinentry can be shown: the session has no display (WAYLAND_DISPLAY/DISPLAY unset) and no terminal (GPG_TTY unset, standard input is not a terminal)")]
+    NoSession,
+    /// A terminal without a text pinentry.
+    #[error("no terminal pinentry is installed (looked for {}); install the Debian package pinentry-curses or pinentry-tty", TERMINAL.join(", "))]
+    NoTerminal,
+}
+
+/// Chooses the pinentry for the session: a configured program first (its absence is an error,
+/// never a silent substitute); on a display the first graphical one installed; with a terminal
+/// (and on a display without a graphical one) a curses/tty one, given that terminal.
+pub fn select(configured: Option<&Path>, env: &SessionEnv) -> Result<Chosen, NoPinentry> {
+    let chosen = |program| Chosen {
+        program,
+        tty: env.tty.clone(),
+    };
+    if let Some(c) = configured {
+        return env
+            .find(c)
+            .map(chosen)
+            .ok_or_else(|| NoPinentry::ConfiguredMissing(c.display().to_string()));
+    }
+    let first = |names: &[&str]| names.iter().find_map(|n| env.find(Path::new(n)));
+    if env.graphical {
+        if let Some(p) = first(GRAPHICAL) {
+            return Ok(chosen(p));
+        }
+    }
+    match (&env.tty, env.graphical) {
+        (Some(_), _) => first(TERMINAL).map(chosen).ok_or(if env.graphical {
+            NoPinentry::NoGraphical
+        } else {
+            NoPinentry::NoTerminal
+        }),
+        (None, true) => Err(NoPinentry::NoGraphical),
+        (None, false) => Err(NoPinentry::NoSession),
+    }
+}
+
+/// Runs the chosen pinentry, shows `prompt` and returns the PIN typed (bytes as entered; the
+/// caller turns them into a `crate::pin::Pin` and maps a bad length). One dialog, no retry.
+pub fn get_pin(chosen: &Chosen, prompt: &Prompt) -> Result<Zeroizing<Vec<u8>>, PinentryError> {
+    let program = chosen.program.as_path();
     let name = program.display().to_string();
     let io = |source| PinentryError::Io {
         program: name.clone(),
         source,
     };
     let mut cmd = Command::new(program);
-    if let Some(tty) = std::env::var_os("GPG_TTY") {
+    if let Some(tty) = &chosen.tty {
         cmd.arg("--ttyname").arg(tty);
     }
     let mut child = cmd
@@ -243,5 +365,85 @@ mod tests {
         assert_eq!(&*unescape(b"1%4"), b"1%4");
         assert_eq!(&*unescape(b"%zz1"), b"%zz1");
         assert_eq!(&*unescape(b"123456"), b"123456");
+    }
+
+    fn bin_dir(names: &[&str]) -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        for n in names {
+            let p = d.path().join(n);
+            std::fs::write(&p, "#!/bin/sh\n").unwrap();
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        // Not executable: never chosen.
+        std::fs::write(d.path().join("pinentry-qt"), "").unwrap();
+        d
+    }
+
+    #[test]
+    fn the_session_chooses_the_pinentry() {
+        let d = bin_dir(&["pinentry-gtk-2", "pinentry-curses", "pinentry-tty"]);
+        let env = |graphical, tty: Option<&str>| SessionEnv {
+            graphical,
+            tty: tty.map(PathBuf::from),
+            path: vec![PathBuf::from("/nonexistent"), d.path().to_path_buf()],
+        };
+        let pick = |e: &SessionEnv| select(None, e).map(|c| c.program);
+        // A desktop: the graphical one, even with a terminal.
+        assert_eq!(pick(&env(true, None)), Ok(d.path().join("pinentry-gtk-2")));
+        assert_eq!(
+            pick(&env(true, Some("/dev/pts/1"))),
+            Ok(d.path().join("pinentry-gtk-2"))
+        );
+        // A terminal only: curses, given the terminal.
+        let c = select(None, &env(false, Some("/dev/pts/1"))).unwrap();
+        assert_eq!(c.program, d.path().join("pinentry-curses"));
+        assert_eq!(c.tty, Some(PathBuf::from("/dev/pts/1")));
+        // Neither (a browser started by a service): none, and the reason.
+        assert_eq!(pick(&env(false, None)), Err(NoPinentry::NoSession));
+        // A desktop without a graphical one and no terminal: curses would fail silently.
+        let text = bin_dir(&["pinentry-curses"]);
+        let e = SessionEnv {
+            graphical: true,
+            tty: None,
+            path: vec![text.path().to_path_buf()],
+        };
+        let err = select(None, &e).unwrap_err();
+        assert_eq!(err, NoPinentry::NoGraphical);
+        assert!(err.to_string().contains("pinentry-gnome3"), "{err}");
+        // ... but with a terminal, curses on it.
+        let e = SessionEnv {
+            tty: Some(PathBuf::from("/dev/tty1")),
+            ..e
+        };
+        assert_eq!(
+            select(None, &e).map(|c| c.program),
+            Ok(text.path().join("pinentry-curses"))
+        );
+        let none = SessionEnv {
+            tty: Some(PathBuf::from("/dev/tty1")),
+            ..Default::default()
+        };
+        assert!(select(None, &none)
+            .unwrap_err()
+            .to_string()
+            .contains("pinentry-curses"));
+        // A configured program first, by path or by name; missing is an error, not a fallback.
+        let gtk = d.path().join("pinentry-gtk-2");
+        assert_eq!(
+            select(Some(Path::new("pinentry-tty")), &env(true, None)).map(|c| c.program),
+            Ok(d.path().join("pinentry-tty"))
+        );
+        assert_eq!(
+            select(Some(&gtk), &env(false, None)).map(|c| c.program),
+            Ok(gtk)
+        );
+        assert!(matches!(
+            select(Some(Path::new("/nonexistent/pinentry")), &env(true, None)),
+            Err(NoPinentry::ConfiguredMissing(_))
+        ));
+        assert!(matches!(
+            select(Some(Path::new("pinentry-qt")), &env(true, None)),
+            Err(NoPinentry::ConfiguredMissing(_))
+        ));
     }
 }

@@ -152,6 +152,10 @@ pub struct KeySpec {
     pub pin_use: PinUse,
     /// What a certificate for this key must carry to be written (`[keys.certificate]`).
     pub certificate: CertificateRule,
+    /// Created only when the activation asks for it (by naming its slot's algorithm, e.g.
+    /// `--slot-algorithm 9D=RSA-2048`); otherwise left out of activation, "renew all" and the
+    /// slots `sello doctor` requires.
+    pub optional: bool,
 }
 
 /// X.509 key usage bits (RFC 5280 §4.2.1.3), by their RFC names.
@@ -767,6 +771,7 @@ impl Profile {
                 "algorithm": k.algorithm.name(),
                 "allowed_algorithms": k.allowed_algorithms.iter().map(|a| a.name()).collect::<Vec<_>>(),
                 "pin_policy": k.pin_use.name(),
+                "optional": k.optional,
             })).collect::<Vec<_>>(),
             "subject": {
                 "attributes": self.subject.attributes.iter().map(|a| serde_json::json!({
@@ -973,6 +978,7 @@ mod raw {
         pub pin_policy: Spanned<String>,
         #[serde(default)]
         pub certificate: Option<Certificate>,
+        pub optional: bool,
     }
 
     #[derive(Deserialize)]
@@ -1241,6 +1247,7 @@ mod raw {
                     allowed_algorithms: allowed,
                     pin_use,
                     certificate,
+                    optional: k.optional,
                 });
             }
             if keys.is_empty() {
@@ -1636,9 +1643,14 @@ mod tests {
     fn embedded_citizen_piv_loads() {
         let all = load_all_from(None).unwrap();
         let p = find(&all, "citizen-piv").unwrap();
-        assert_eq!(p.keys.len(), 2);
+        assert_eq!(p.keys.len(), 3);
         assert_eq!(p.keys[0].slot, Slot::AUTHENTICATION);
         assert_eq!(p.keys[1].pin_use, PinUse::Always);
+        assert!(!p.keys[0].optional && !p.keys[1].optional);
+        // Key management (9D) for S/MIME, only when asked for.
+        assert_eq!(p.keys[2].slot.0, 0x9D);
+        assert_eq!(p.keys[2].purpose, Purpose::Encryption);
+        assert!(p.keys[2].optional);
         assert_eq!(p.pin.min_length, 6);
         assert_eq!(p.puk.max_length, 8);
         assert_eq!(p.management_key.mode, ManagementKeyMode::Derived);
