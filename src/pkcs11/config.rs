@@ -7,10 +7,12 @@
 //! pinentry = "/usr/bin/pinentry-tty" # default: chosen for the session (pinentry::select)
 //! cache = true                      # on-disk token cache (default true)
 //! cache_check = "record"            # or "objects" (see Config::trust_record)
+//! log = "/home/ana/.cache/sello/pkcs11.log" # default: no log ($SELLO_PKCS11_LOG wins)
 //! ```
 //!
-//! A missing file means the defaults; a file that does not parse is reported once on stderr
-//! and the defaults are used (a browser must still get a working module).
+//! A missing file means the defaults; a file that does not parse is reported in the log named by
+//! `$SELLO_PKCS11_LOG` (never on the host's stderr) and the defaults are used (a browser must
+//! still get a working module).
 
 use std::path::PathBuf;
 
@@ -51,6 +53,9 @@ pub struct Config {
     /// Sello writes to the card again. `"objects"`: every certificate object is probed on
     /// each load, whatever wrote it (about nine APDUs more per load).
     pub trust_record: bool,
+    /// The module's log file (`pkcs11::log`): `$SELLO_PKCS11_LOG`, else `log` in the file; none
+    /// by default, and then the module writes nothing anywhere.
+    pub log: Option<PathBuf>,
 }
 
 /// The `[pkcs11]` table of the config file.
@@ -61,6 +66,7 @@ struct FileTable {
     pinentry: Option<PathBuf>,
     cache: Option<bool>,
     cache_check: Option<String>,
+    log: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -79,6 +85,7 @@ impl Default for Config {
             pinentry: None,
             disk_cache: true,
             trust_record: true,
+            log: None,
         }
     }
 }
@@ -102,14 +109,21 @@ impl Config {
 
     /// The configuration in force: the config file over the defaults.
     pub fn load() -> Self {
-        let text = match Self::path().map(std::fs::read_to_string) {
-            Some(Ok(t)) => t,
-            _ => return Self::default(),
+        let env_log = super::log::env_path();
+        let mut config = match Self::path().map(std::fs::read_to_string) {
+            Some(Ok(text)) => Self::parse(&text).unwrap_or_else(|e| {
+                super::log::write(
+                    env_log.as_deref(),
+                    &format!("ignoring the config file: {e}"),
+                );
+                Self::default()
+            }),
+            _ => Self::default(),
         };
-        Self::parse(&text).unwrap_or_else(|e| {
-            eprintln!("sello PKCS#11: ignoring the config file: {e}");
-            Self::default()
-        })
+        if env_log.is_some() {
+            config.log = env_log;
+        }
+        config
     }
 
     /// Parses the config file's text.
@@ -128,6 +142,7 @@ impl Config {
         if let Some(p) = f.pkcs11.pinentry {
             c.pinentry = Some(p);
         }
+        c.log = f.pkcs11.log;
         if let Some(b) = f.pkcs11.cache {
             c.disk_cache = b;
         }
@@ -164,5 +179,7 @@ mod tests {
         assert!(Config::parse("[pkcs11]\ncache_check = \"never\"").is_err());
         assert!(Config::parse("[pkcs11]\npin_mode = \"x\"").is_err());
         assert!(Config::parse("[pkcs11]\npin = 1").is_err());
+        let c = Config::parse("[pkcs11]\nlog = \"/tmp/p.log\"").unwrap();
+        assert_eq!(c.log, Some(PathBuf::from("/tmp/p.log")));
     }
 }

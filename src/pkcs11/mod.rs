@@ -16,6 +16,7 @@ mod crypto;
 mod digest;
 pub mod error;
 mod ffi;
+pub mod log;
 mod mechanism;
 mod module;
 mod object;

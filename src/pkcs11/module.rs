@@ -1181,12 +1181,15 @@ fn pinentry_mode() -> Result<bool> {
 
 /// The pinentry for this session (`pinentry::select`: the configured program, else a graphical
 /// one on a display, a terminal one with a terminal). When none can be shown the reason, with
-/// the package to install, goes to the log (standard error) — a browser started from the desktop
-/// would otherwise fail silently — and the caller refuses the operation.
+/// the package to install, goes to the module's log (`pkcs11::log`; `sello doctor` shows the same
+/// cause) and the caller refuses the operation.
 fn session_pinentry(what: &str) -> Result<pinentry::Chosen> {
-    let configured = with(|m| Ok(m.config.pinentry.clone()))?;
+    let (configured, log) = with(|m| Ok((m.config.pinentry.clone(), m.config.log.clone())))?;
     pinentry::select(configured.as_deref(), &pinentry::SessionEnv::current()).map_err(|e| {
-        eprintln!("sello PKCS#11: cannot ask for the PIN {what}: {e}");
+        super::log::write(
+            log.as_deref(),
+            &format!("cannot ask for the PIN {what}: {e}"),
+        );
         Error::Rv(CKR_FUNCTION_FAILED)
     })
 }
