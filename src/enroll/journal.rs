@@ -34,7 +34,7 @@ pub struct IdentityRecord {
 /// The management-key step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManagementKeyRecord {
-    /// Profile mode (`derived`, `explicit`, `factory`).
+    /// Profile mode (`derived`, `explicit`, `factory`, `pin-protected`).
     pub mode: String,
     /// Algorithm of the card's key now.
     pub algorithm: String,
@@ -42,6 +42,9 @@ pub struct ManagementKeyRecord {
     pub replaced_factory_key: bool,
     /// When (Unix time).
     pub at: i64,
+    /// When the PIN-protected copy of the key for the holder was written (profiles with one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder_copy_at: Option<i64>,
 }
 
 /// The PUK step.

@@ -156,11 +156,11 @@ impl std::fmt::Display for Refusal {
             ),
             Self::Expired { on } => write!(
                 f,
-                "expired on {on}: renewal needs a visit to a registration point"
+                "your certificate expired on {on}: renewal needs a visit to a registration point"
             ),
             Self::RemoteRenewal { serial } => write!(
                 f,
-                "certificate {serial} was itself obtained by remote renewal: the next one must be issued in person at a registration point"
+                "your certificate was last renewed from home (certificate {serial}): the next renewal needs a visit to a registration point"
             ),
             Self::NotDue { valid_until, opens } => write!(
                 f,
@@ -705,18 +705,48 @@ impl<'a> Renewal<'a> {
         } else {
             None
         };
-        self.management_key(secret)?;
-        let pin = if pending_enroll {
+        let policy = self.request.profile.management_key;
+        let holder = matches!(secret, OperatorSecret::None)
+            && policy.pin_protected
+            && policy.mode != ManagementKeyMode::Factory;
+        let pin = if holder {
+            // The holder at home: the PIN opens the card's PIN-protected management key (one
+            // VERIFY in the same transaction, never retried).
             let typed = ui.pin()?;
             let pin = Pin::new(&typed)
                 .map_err(|_| RenewError::Invalid("that is not a valid PIN".into()))?;
-            // One VERIFY, never retried: a wrong PIN stops here with the tries left.
-            lock(&self.card)?
-                .verify_pin(&pin)
-                .map_err(card_err("PIN"))?;
-            Some(pin)
+            match lock(&self.card)?.authenticate_with_pin(&pin) {
+                Ok(()) => {}
+                Err(CardError::NotFound(_)) => return Err(RenewError::Invalid(
+                    "this card keeps no PIN-protected management key: renew at a registration point"
+                        .into(),
+                )),
+                Err(CardError::ManagementKeyAuthFailed | CardError::CardAuthFailed) => {
+                    return Err(RenewError::Invalid(
+                        "the card's PIN-protected management key does not open the card: renew at a registration point"
+                            .into(),
+                    ))
+                }
+                Err(e @ (CardError::WrongPin { .. } | CardError::PinBlocked)) => {
+                    return Err(card_err("PIN")(e))
+                }
+                Err(e) => return Err(card_err("PIN-protected management key")(e)),
+            }
+            pending_enroll.then_some(pin)
         } else {
-            None
+            self.management_key(secret)?;
+            if pending_enroll {
+                let typed = ui.pin()?;
+                let pin = Pin::new(&typed)
+                    .map_err(|_| RenewError::Invalid("that is not a valid PIN".into()))?;
+                // One VERIFY, never retried: a wrong PIN stops here with the tries left.
+                lock(&self.card)?
+                    .verify_pin(&pin)
+                    .map_err(card_err("PIN"))?;
+                Some(pin)
+            } else {
+                None
+            }
         };
         if let (Some(pin), Some((auth_chain, auth_key))) = (&pin, auth) {
             // Only slots whose certificate is not yet in hand are staged and enrolled; the
@@ -1351,8 +1381,15 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            "expired on 2026-01-02: renewal needs a visit to a registration point"
+            "your certificate expired on 2026-01-02: renewal needs a visit to a registration point"
         );
+        let r = Refusal::RemoteRenewal {
+            serial: "0A".into(),
+        };
+        assert!(r
+            .to_string()
+            .starts_with("your certificate was last renewed from home"));
+        assert!(r.needs_visit());
         assert!(e.needs_visit());
         let n = Refusal::NotDue {
             valid_until: "2028-05-01".into(),

@@ -228,6 +228,9 @@ pub enum ManagementKeyMode {
     Explicit,
     /// The factory-default key (training cards only; needs `allow_default_management_key`).
     Factory,
+    /// A random key made at activation and kept only on the card, PIN-protected (the layout of
+    /// YubiKey tools, see [`crate::card::piv::mgmt`]): the holder's PIN is the way in.
+    PinProtected,
 }
 
 impl ManagementKeyMode {
@@ -237,6 +240,7 @@ impl ManagementKeyMode {
             Self::Derived => "derived",
             Self::Explicit => "explicit",
             Self::Factory => "factory",
+            Self::PinProtected => "pin-protected",
         }
     }
 }
@@ -250,6 +254,10 @@ pub struct ManagementKeyPolicy {
     pub algorithm: ManagementAlgorithm,
     /// Whether the factory-default key may stay in use.
     pub allow_default: bool,
+    /// Whether the card keeps a PIN-protected copy of its management key for the holder (always
+    /// for `pin-protected`; with `derived` this is "both": the operator derives the key, the
+    /// holder's PIN reads the copy).
+    pub pin_protected: bool,
 }
 
 /// HKDF salt of derived management keys. Changing it changes every card's key: never do.
@@ -593,6 +601,7 @@ impl Profile {
                 "mode": self.management_key.mode.name(),
                 "algorithm": self.management_key.algorithm.name(),
                 "allow_default_management_key": self.management_key.allow_default,
+                "pin_protected": self.management_key.pin_protected,
             },
             "pin": rule_json(&self.pin),
             "puk": { "generate": self.puk_generate, "rule": rule_json(&self.puk) },
@@ -730,6 +739,8 @@ mod raw {
         pub algorithm: Spanned<String>,
         #[serde(default)]
         pub allow_default_management_key: bool,
+        #[serde(default)]
+        pub pin_protected_copy: bool,
     }
 
     #[derive(Deserialize)]
@@ -899,18 +910,27 @@ mod raw {
                     )
                 })?);
             }
-            let mode = match self.management_key.mode.get_ref().as_str() {
-                "derived" => ManagementKeyMode::Derived,
-                "explicit" => ManagementKeyMode::Explicit,
-                "factory" => ManagementKeyMode::Factory,
-                other => {
-                    return Err(c.err(
+            let mode =
+                match self.management_key.mode.get_ref().as_str() {
+                    "derived" => ManagementKeyMode::Derived,
+                    "explicit" => ManagementKeyMode::Explicit,
+                    "factory" => ManagementKeyMode::Factory,
+                    "pin-protected" => ManagementKeyMode::PinProtected,
+                    other => return Err(c.err(
                         "management_key.mode",
                         self.management_key.mode.span(),
-                        format!("unknown mode \"{other}\" (derived, explicit, factory)"),
-                    ))
-                }
-            };
+                        format!(
+                            "unknown mode \"{other}\" (derived, explicit, factory, pin-protected)"
+                        ),
+                    )),
+                };
+            if mode == ManagementKeyMode::Factory && self.management_key.pin_protected_copy {
+                return Err(c.err(
+                    "management_key.pin_protected_copy",
+                    self.management_key.mode.span(),
+                    "the factory-default key is no secret: a PIN-protected copy protects nothing",
+                ));
+            }
             let algorithm = parse_mgmt_algorithm(self.management_key.algorithm.get_ref())
                 .ok_or_else(|| {
                     c.err(
@@ -1109,6 +1129,8 @@ mod raw {
                     mode,
                     algorithm,
                     allow_default: self.management_key.allow_default_management_key,
+                    pin_protected: mode == ManagementKeyMode::PinProtected
+                        || self.management_key.pin_protected_copy,
                 },
                 pin,
                 puk,

@@ -1,0 +1,285 @@
+//! The citizen renews at home with the PIN alone (issue #11). The operator activates the card at
+//! the registration point with the master secret; the citizen profile also leaves a PIN-protected
+//! copy of the card's management key on the card, in the layout YubiKey tools use (ADMIN DATA
+//! `5FFF00` flag `02`, the key in PRINTED `5FC109`). Then, in a fresh `$HOME` and state directory
+//! without any operator secret, `sello renew` renews through EST `simplereenroll`; a second
+//! remote renewal is refused with the CA's rule in plain words. Judged by yubico-piv-tool (the
+//! objects, the PIN rule on `5FC109`), OpenSC's piv-tool (the stored key opens the card), openssl
+//! (the chain) and OpenSC's PKCS#11 module (the new key signs).
+#![cfg(all(feature = "ca", feature = "virtual-card"))]
+
+mod rig;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Output, Stdio};
+
+use rig::ca::LocalCa;
+use rig::{text, Bench};
+
+const SELLO: &str = env!("CARGO_BIN_EXE_sello");
+const SELLO_CA: &str = env!("CARGO_BIN_EXE_sello-ca");
+const PIN: &str = "24681357";
+const NIF: &str = "12345678Z";
+
+/// `sello ARGS` with `stdin`, in the scratch directory, with the state directory `state`.
+fn sello(b: &Bench, state: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
+    let mut cmd = b.rig.command(SELLO);
+    cmd.args(args)
+        .current_dir(b.dir())
+        .env("SELLO_STATE_DIR", state)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("sello runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("sello finishes")
+}
+
+/// The operator's activation at the registration point (master secret, EST enrollment code).
+fn activate_at_registration_point(b: &Bench, ca: &LocalCa) {
+    b.write("master.secret", b"operator master secret for the tests\n");
+    let code = ca.enroll_code(
+        NIF,
+        "María José",
+        "García Pérez",
+        "mj.garcia@example.org",
+        None,
+    );
+    let root = ca.path("root.pem");
+    let out = sello(
+        b,
+        &b.path("operator-state"),
+        &[
+            "activate",
+            "--pin-stdin",
+            "--nif",
+            NIF,
+            "--given-name",
+            "María José",
+            "--surnames",
+            "García Pérez",
+            "--email",
+            "mj.garcia@example.org",
+            "--algorithm",
+            "P-256",
+            "--est",
+            &ca.est_url(),
+            "--est-trust",
+            &root,
+            "--mgmt-secret-file",
+            "master.secret",
+        ],
+        &format!("{PIN}\n{code}\n"),
+        &[],
+    );
+    let t = text(&out);
+    assert!(out.status.success(), "activation failed:\n{t}");
+    assert!(
+        t.contains("with a PIN-protected copy for the holder"),
+        "the activation does not say it left the holder's copy:\n{t}"
+    );
+}
+
+/// The certificate in a slot, as PEM (yubico-piv-tool, not our code).
+fn cert_pem(b: &Bench, slot: &str) -> String {
+    let pem = b.yk(&["-a", "read-certificate", "-s", slot]);
+    let begin = pem.find("-----BEGIN CERTIFICATE-----").expect("PEM");
+    pem[begin..].to_string()
+}
+
+fn not_after(pem: &str) -> i64 {
+    let der = pem::parse(pem).expect("pem").into_contents();
+    let (_, c) = x509_parser::parse_x509_certificate(&der).expect("x509");
+    c.validity().not_after.timestamp()
+}
+
+/// The hex yubico-piv-tool prints for `read-object` (the value inside the `53` container).
+fn object_hex(out: &str) -> String {
+    out.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_hexdigit()))
+        .unwrap_or_else(|| panic!("no hex in:\n{out}"))
+        .to_ascii_lowercase()
+}
+
+/// OpenSC's `piv-tool -A M:9B:<alg>` mutual authentication with the key in `file`.
+fn piv_tool_admin(b: &Bench, file: &str) -> Output {
+    b.rig
+        .command("piv-tool")
+        .args(["-r", "0", "-A", "M:9B:0A"])
+        .env("PIV_EXT_AUTH_KEY", b.path(file))
+        .current_dir(b.dir())
+        .output()
+        .expect("piv-tool runs")
+}
+
+#[test]
+fn citizen_renews_at_home_with_the_pin_alone_then_a_second_remote_renewal_is_refused() {
+    let b = Bench::start();
+    let ca = LocalCa::start(SELLO_CA, |c| c);
+    activate_at_registration_point(&b, &ca);
+
+    // The layout YubiKey tools read: ADMIN DATA with flag 02 ("management key stored"), readable
+    // without the PIN; PRINTED refused without the PIN, `88 { 89 18 key }` with it.
+    let admin = object_hex(&b.yk(&["-a", "read-object", "--id", "0x5FFF00"]));
+    assert_eq!(admin, "8003810102", "ADMIN DATA");
+    b.yk_fails(&["-a", "read-object", "--id", "0x5FC109"]);
+    let printed = object_hex(&b.yk(&[
+        "-a",
+        "verify-pin",
+        "-P",
+        PIN,
+        "-a",
+        "read-object",
+        "--id",
+        "0x5FC109",
+    ]));
+    assert!(printed.starts_with("881a8918"), "PRINTED: {printed}");
+    let key = &printed[8..];
+    assert_eq!(key.len(), 48);
+
+    // The stored key is the card's management key (AES-192): OpenSC's piv-tool authenticates
+    // with it, and not with the same key with one bit changed.
+    b.write("stored.key", key.as_bytes());
+    let out = piv_tool_admin(&b, "stored.key");
+    assert!(out.status.success(), "piv-tool -A failed:\n{}", text(&out));
+    let mut wrong = hex::decode(key).expect("hex");
+    wrong[0] ^= 1;
+    b.write("wrong.key", hex::encode(wrong).as_bytes());
+    let out = piv_tool_admin(&b, "wrong.key");
+    assert!(
+        !out.status.success(),
+        "piv-tool accepted a wrong key:\n{}",
+        text(&out)
+    );
+
+    // At home: a fresh $HOME and state directory, no operator secret anywhere. The CA's address
+    // and trust come from the environment the package sets; the citizen types the PIN only.
+    let home = b.path("home");
+    std::fs::create_dir_all(&home).expect("home");
+    let home_state = home.join(".local/state/sello");
+    let old_9a = cert_pem(&b, "9a");
+    let old_9c = cert_pem(&b, "9c");
+    let inside_window = (not_after(&old_9a) - 30 * 86_400).to_string();
+    let root = ca.path("root.pem");
+    let url = ca.est_url();
+    let home_env = |now: &str| {
+        vec![
+            ("HOME", home.to_str().expect("utf8").to_owned()),
+            ("SELLO_EST_URL", url.clone()),
+            ("SELLO_EST_TRUST", root.clone()),
+            ("SELLO_TEST_NOW", now.to_owned()),
+        ]
+    };
+    let env = home_env(&inside_window);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let out = sello(
+        &b,
+        &home_state,
+        &["renew", "--pin-stdin"],
+        &format!("{PIN}\n"),
+        &env,
+    );
+    let t = text(&out);
+    assert!(out.status.success(), "renewal at home failed:\n{t}");
+    assert!(!t.contains(PIN), "PIN echoed:\n{t}");
+    assert!(!t.contains(key), "management key shown:\n{t}");
+    assert!(t.contains("renewed"), "{t}");
+    assert!(
+        t.contains("the next renewal needs a visit to a registration point"),
+        "{t}"
+    );
+    let journal =
+        std::fs::read_to_string(home_state.join("renewals/10000001.json")).expect("journal");
+    assert!(!journal.contains(key), "management key in the journal");
+
+    // New keys and certificates, chaining to the CA (openssl), and the new 9A key signs
+    // through OpenSC's module.
+    let new_9a = cert_pem(&b, "9a");
+    let new_9c = cert_pem(&b, "9c");
+    assert_ne!(new_9a, old_9a);
+    assert_ne!(new_9c, old_9c);
+    b.write("9a.pem", new_9a.as_bytes());
+    b.write("old9a.pem", old_9a.as_bytes());
+    let pubkey = |f: &str| b.ok("openssl", &["x509", "-in", f, "-noout", "-pubkey"]);
+    assert_ne!(pubkey("9a.pem"), pubkey("old9a.pem"), "same key");
+    let issuing = ca.path("issuing.pem");
+    let v = b.ok(
+        "openssl",
+        &["verify", "-CAfile", &root, "-untrusted", &issuing, "9a.pem"],
+    );
+    assert!(v.contains(": OK"), "{v}");
+    b.sign_with_opensc_and_verify(PIN, "ECDSA-SHA256", b"signed in after renewal\n", "9a.pem");
+    // The PIN-protected copy survives the renewal (the management key did not change).
+    let admin = object_hex(&b.yk(&["-a", "read-object", "--id", "0x5FFF00"]));
+    assert_eq!(admin, "8003810102");
+
+    // A second renewal from home, inside the new certificate's window: refused before the PIN
+    // is asked, in plain words, the card untouched.
+    let again = (not_after(&new_9a) - 30 * 86_400).to_string();
+    let env = home_env(&again);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let out = sello(&b, &home_state, &["renew", "--pin-stdin"], "", &env);
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(
+        t.contains("your certificate was last renewed from home")
+            && t.contains("the next renewal needs a visit to a registration point"),
+        "{t}"
+    );
+    assert!(!t.contains("holder's PIN"), "the PIN was asked:\n{t}");
+    assert_eq!(cert_pem(&b, "9a"), new_9a);
+
+    // Past expiry: the same, with the date.
+    let expired = (not_after(&new_9a) + 86_400).to_string();
+    let env = home_env(&expired);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let out = sello(&b, &home_state, &["renew", "--pin-stdin"], "", &env);
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(
+        t.contains("your certificate expired on")
+            && t.contains("renewal needs a visit to a registration point"),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_wrong_pin_at_home_costs_one_try_and_changes_nothing() {
+    let b = Bench::start();
+    let ca = LocalCa::start(SELLO_CA, |c| c);
+    activate_at_registration_point(&b, &ca);
+    let old_9a = cert_pem(&b, "9a");
+    let now = (not_after(&old_9a) - 30 * 86_400).to_string();
+    let home = b.path("home");
+    let root = ca.path("root.pem");
+    let url = ca.est_url();
+    let out = sello(
+        &b,
+        &home.join("state"),
+        &["renew", "--pin-stdin"],
+        "11112222\n",
+        &[
+            ("HOME", home.to_str().expect("utf8")),
+            ("SELLO_EST_URL", &url),
+            ("SELLO_EST_TRUST", &root),
+            ("SELLO_TEST_NOW", &now),
+        ],
+    );
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("wrong PIN, 2 tries left"), "{t}");
+    assert!(!t.contains("11112222"), "PIN echoed:\n{t}");
+    assert_eq!(cert_pem(&b, "9a"), old_9a);
+    let status = b.yk(&["-a", "status"]);
+    assert!(status.contains("PIN tries left:\t2"), "{status}");
+}
