@@ -255,8 +255,8 @@ pub struct ManagementKeyPolicy {
     /// Whether the factory-default key may stay in use.
     pub allow_default: bool,
     /// Whether the card keeps a PIN-protected copy of its management key for the holder (always
-    /// for `pin-protected`; with `derived` this is "both": the operator derives the key, the
-    /// holder's PIN reads the copy).
+    /// for `pin-protected`, never for `factory`; with `derived` this is "both": the operator
+    /// derives the key, the holder's PIN reads the copy).
     pub pin_protected: bool,
 }
 
@@ -910,27 +910,21 @@ mod raw {
                     )
                 })?);
             }
-            let mode =
-                match self.management_key.mode.get_ref().as_str() {
-                    "derived" => ManagementKeyMode::Derived,
-                    "explicit" => ManagementKeyMode::Explicit,
-                    "factory" => ManagementKeyMode::Factory,
-                    "pin-protected" => ManagementKeyMode::PinProtected,
-                    other => return Err(c.err(
+            let mode = match self.management_key.mode.get_ref().as_str() {
+                "derived" => ManagementKeyMode::Derived,
+                "explicit" => ManagementKeyMode::Explicit,
+                "factory" => ManagementKeyMode::Factory,
+                "pin-protected" => ManagementKeyMode::PinProtected,
+                other => {
+                    return Err(c.err(
                         "management_key.mode",
                         self.management_key.mode.span(),
                         format!(
                             "unknown mode \"{other}\" (derived, explicit, factory, pin-protected)"
                         ),
-                    )),
-                };
-            if mode == ManagementKeyMode::Factory && self.management_key.pin_protected_copy {
-                return Err(c.err(
-                    "management_key.pin_protected_copy",
-                    self.management_key.mode.span(),
-                    "the factory-default key is no secret: a PIN-protected copy protects nothing",
-                ));
-            }
+                    ))
+                }
+            };
             let algorithm = parse_mgmt_algorithm(self.management_key.algorithm.get_ref())
                 .ok_or_else(|| {
                     c.err(
@@ -1129,8 +1123,10 @@ mod raw {
                     mode,
                     algorithm,
                     allow_default: self.management_key.allow_default_management_key,
+                    // The factory key is no secret: there is nothing to keep behind the PIN.
                     pin_protected: mode == ManagementKeyMode::PinProtected
-                        || self.management_key.pin_protected_copy,
+                        || (self.management_key.pin_protected_copy
+                            && mode != ManagementKeyMode::Factory),
                 },
                 pin,
                 puk,
@@ -1265,6 +1261,24 @@ mod tests {
         assert_eq!(p.pin.min_length, 6);
         assert_eq!(p.puk.max_length, 8);
         assert_eq!(p.management_key.mode, ManagementKeyMode::Derived);
+        // "both": derived by the operator, a PIN-protected copy for the holder.
+        assert!(p.management_key.pin_protected);
+        let src = include_str!("../../card-profiles/citizen-piv.toml");
+        let only = |from: &str, to: &str| {
+            Profile::from_toml("x.toml", &src.replace(from, to))
+                .unwrap()
+                .management_key
+        };
+        let derived = only("pin_protected_copy = true", "pin_protected_copy = false");
+        assert!(!derived.pin_protected);
+        let protected = only("mode = \"derived\"", "mode = \"pin-protected\"");
+        assert_eq!(protected.mode, ManagementKeyMode::PinProtected);
+        assert!(protected.pin_protected);
+        let factory = only(
+            "mode = \"derived\"\nalgorithm = \"AES-192\"\nallow_default_management_key = false",
+            "mode = \"factory\"\nalgorithm = \"AES-192\"\nallow_default_management_key = true",
+        );
+        assert!(!factory.pin_protected);
     }
 
     #[test]
