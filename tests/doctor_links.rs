@@ -87,7 +87,7 @@ fn status<'a>(v: &'a Value, id: &str) -> &'a str {
     check(v, id)["status"].as_str().expect("status")
 }
 
-const ORDER: [&str; 8] = [
+const ORDER: [&str; 9] = [
     "pcscd",
     "reader",
     "card",
@@ -95,6 +95,7 @@ const ORDER: [&str; 8] = [
     "certificate",
     "validity",
     "chain",
+    "revocation",
     "browser",
 ];
 

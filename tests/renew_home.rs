@@ -89,6 +89,37 @@ fn activate_at_registration_point(b: &Bench, ca: &LocalCa) {
     );
 }
 
+/// A CA whose certificates name the CRL it serves (a free port chosen first).
+fn ca_with_crl(b: &Bench) -> LocalCa {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let ca = LocalCa::start_with_crl_port(SELLO_CA, port, |c| {
+        c.replace(
+            "crl_url = \"http://127.0.0.1:8080/crl\"",
+            &format!("crl_url = \"http://127.0.0.1:{port}/crl\""),
+        )
+    });
+    assert_eq!(ca.crl, format!("127.0.0.1:{port}"));
+    // The holder's trusted CA certificates, as the package installs them in /etc/sello/ca.
+    let dir = b.path("ca-dir");
+    std::fs::create_dir_all(&dir).expect("ca dir");
+    for f in ["root.pem", "issuing.pem"] {
+        std::fs::copy(ca.path(f), dir.join(f)).expect("copy CA certificate");
+    }
+    ca
+}
+
+fn ca_list(ca: &LocalCa) -> Vec<serde_json::Value> {
+    let list = LocalCa::run_ok(SELLO_CA, &["list", "--dir", &ca.path(""), "--json"]);
+    serde_json::from_str::<serde_json::Value>(&list)
+        .expect("JSON list")
+        .as_array()
+        .expect("array")
+        .clone()
+}
+
 /// The certificate in a slot, as PEM (yubico-piv-tool, not our code).
 fn cert_pem(b: &Bench, slot: &str) -> String {
     let pem = b.yk(&["-a", "read-certificate", "-s", slot]);
@@ -123,9 +154,10 @@ fn piv_tool_admin(b: &Bench, file: &str) -> Output {
 }
 
 #[test]
-fn citizen_renews_at_home_with_the_pin_alone_then_a_second_remote_renewal_is_refused() {
+fn citizen_renews_at_home_with_the_pin_alone_then_a_second_remote_renewal_is_refused_then_revoked()
+{
     let b = Bench::start();
-    let ca = LocalCa::start(SELLO_CA, |c| c);
+    let ca = ca_with_crl(&b);
     activate_at_registration_point(&b, &ca);
 
     // The layout YubiKey tools read: ADMIN DATA with flag 02 ("management key stored"), readable
@@ -251,6 +283,119 @@ fn citizen_renews_at_home_with_the_pin_alone_then_a_second_remote_renewal_is_ref
             && t.contains("renewal needs a visit to a registration point"),
         "{t}"
     );
+
+    // Before revocation, `sello status` (the real clock, the CA's current CRL) says not revoked.
+    let ca_dir = b.path("ca-dir");
+    let status_env = |cache: &str| {
+        vec![
+            ("HOME", home.to_str().expect("utf8").to_owned()),
+            (
+                "XDG_CACHE_HOME",
+                home.join(cache).to_str().expect("utf8").to_owned(),
+            ),
+            ("SELLO_CA_DIR", ca_dir.to_str().expect("utf8").to_owned()),
+        ]
+    };
+    let status = |cache: &str| {
+        let env = status_env(cache);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let out = sello(&b, &home_state, &["status"], "", &env);
+        assert!(out.status.success(), "{}", text(&out));
+        text(&out)
+    };
+    let t = status("cache-before");
+    assert_eq!(t.matches("revocation: not revoked (CRL)").count(), 2, "{t}");
+
+    // The operator revokes the renewed 9A certificate at the CA.
+    let serial = ca_list(&ca)
+        .iter()
+        .find(|c| c["purpose"] == "auth" && c["origin"] == "remote-renewal")
+        .and_then(|c| c["serial"].as_str().map(str::to_owned))
+        .expect("renewed auth certificate listed");
+    LocalCa::run_ok(
+        SELLO_CA,
+        &[
+            "revoke",
+            "--dir",
+            &ca.path(""),
+            &serial,
+            "--reason",
+            "keyCompromise",
+        ],
+    );
+    // openssl, with the CA's CRL, agrees it is revoked.
+    b.ok(
+        "curl",
+        &["-sSf", "-o", "ca.crl", &format!("http://{}/crl", ca.crl)],
+    );
+    b.ok(
+        "openssl",
+        &["crl", "-inform", "DER", "-in", "ca.crl", "-out", "crl.pem"],
+    );
+    let v = b.run(
+        "openssl",
+        &[
+            "verify",
+            "-crl_check",
+            "-CRLfile",
+            "crl.pem",
+            "-CAfile",
+            &root,
+            "-untrusted",
+            &issuing,
+            "9a.pem",
+        ],
+    );
+    assert!(text(&v).contains("certificate revoked"), "{}", text(&v));
+
+    // `sello status` shows it (a fresh cache, so the new CRL is fetched).
+    let t = status("cache-after");
+    assert!(t.contains("revocation: REVOKED on"), "{t}");
+    assert!(t.contains("(keyCompromise)"), "{t}");
+    assert!(t.contains("revocation: not revoked (CRL)"), "9C: {t}");
+
+    // Renewal is refused, before the PIN is asked, whatever the dates.
+    let env = home_env(&(not_after(&new_9a) - 30 * 86_400).to_string());
+    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    env.retain(|(k, _)| *k != "SELLO_TEST_NOW");
+    let out = sello(&b, &home_state, &["renew", "--pin-stdin"], "", &env);
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(
+        t.contains("your certificate is REVOKED on") && t.contains("never renewed"),
+        "{t}"
+    );
+    assert_eq!(cert_pem(&b, "9a"), new_9a);
+
+    // `sello doctor` fails the revocation check and says what to do.
+    let env = status_env("cache-doctor");
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let out = sello(&b, &home_state, &["doctor", "--json"], "", &env);
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", text(&out)));
+    let check = v["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["id"] == "revocation")
+        .expect("a revocation check")
+        .clone();
+    assert_eq!(check["status"], "fail", "{v}");
+    assert!(
+        check["advice"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Registration Point"),
+        "{check}"
+    );
+
+    // Offline: the CA is gone. The cached CRL still answers until its nextUpdate; without a
+    // cache the answer is "unknown (offline".
+    drop(ca);
+    let t = status("cache-after");
+    assert!(t.contains("revocation: REVOKED on"), "{t}");
+    let t = status("cache-offline");
+    assert!(t.contains("revocation: unknown (offline"), "{t}");
 }
 
 #[test]

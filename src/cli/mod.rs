@@ -197,8 +197,38 @@ fn status(ctx: &Ctx, args: &CardArgs) -> anyhow::Result<()> {
     let info = card.info()?;
     let slots = card.key_slots()?;
     let pins = card.pin_status()?;
-    output::status(ctx.json, &info, &slots, &pins, time_now());
+    let now = time_now();
+    let revocation = revocation_of(&slots, now);
+    output::status(ctx.json, &info, &slots, &pins, &revocation, now);
     Ok(())
+}
+
+/// Each certificate's revocation status against the trusted CA certificates (`SELLO_CA_DIR`,
+/// default `/etc/sello/ca`): one line for people and its JSON.
+#[cfg(feature = "est-client")]
+fn revocation_of(slots: &[crate::card::KeySlot], now: i64) -> Vec<Option<output::Revocation>> {
+    let dir = std::env::var_os("SELLO_CA_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "/etc/sello/ca".into());
+    let anchors = crate::doctor::chain::load_anchors(&dir, &[]);
+    let checker = crate::enroll::revocation::Checker::new(now);
+    slots
+        .iter()
+        .map(|s| {
+            s.certificate.as_deref().map(|der| {
+                let st = checker.status(der, &anchors.certs);
+                output::Revocation {
+                    line: st.describe(),
+                    json: st.to_json(),
+                }
+            })
+        })
+        .collect()
+}
+
+#[cfg(not(feature = "est-client"))]
+fn revocation_of(slots: &[crate::card::KeySlot], _: i64) -> Vec<Option<output::Revocation>> {
+    slots.iter().map(|_| None).collect()
 }
 
 fn pin_status(ctx: &Ctx, args: &CardArgs) -> anyhow::Result<()> {

@@ -41,7 +41,7 @@ pub enum Status {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     /// Stable identifier ("pcscd", "reader", "card", "pin", "certificate", "validity", "chain",
-    /// "browser").
+    /// "revocation", "browser").
     pub id: &'static str,
     /// Title for people.
     pub title: &'static str,
@@ -99,6 +99,7 @@ fn title(id: &str) -> &'static str {
         "certificate" => "Certificates on the card",
         "validity" => "Certificate dates",
         "chain" => "Certificate issuer",
+        "revocation" => "Certificate revocation",
         "browser" => "Browsers",
         _ => "Check",
     }
@@ -471,7 +472,7 @@ pub fn run(opts: &Options) -> Report {
     Report::new(checks)
 }
 
-const CARD_CHAIN: [&str; 7] = [
+const CARD_CHAIN: [&str; 8] = [
     "pcscd",
     "reader",
     "card",
@@ -479,6 +480,7 @@ const CARD_CHAIN: [&str; 7] = [
     "certificate",
     "validity",
     "chain",
+    "revocation",
 ];
 
 /// The card checks, with later ones skipped after a failure they depend on.
@@ -694,7 +696,78 @@ fn probe_card(opts: &Options, checks: &mut Vec<Check>) -> Option<Check> {
     checks.push(check_validity(&certs, opts.now));
     let anchors = chain::load_anchors(&opts.ca_dir, &opts.ca_files);
     checks.push(check_chain(&certs, &anchors));
+    // 8. revocation (CRL at each certificate's distribution point)
+    checks.push(check_revocation(&certs, &anchors, opts.now));
     None
+}
+
+/// Not revoked: the CRL at each certificate's distribution point, fetched within a time bound
+/// and cached until its nextUpdate ([`crate::enroll::revocation`]).
+#[cfg(feature = "est-client")]
+pub fn check_revocation(certs: &[(KeyRef, Vec<u8>)], anchors: &chain::Anchors, now: i64) -> Check {
+    use crate::enroll::revocation::{Checker, Status as Rev};
+    let checker = Checker::new(now);
+    let mut good = Vec::new();
+    let mut unpublished = Vec::new();
+    let mut unsure: Option<Check> = None;
+    for (k, der) in certs {
+        let which = slot_name(*k);
+        match checker.status(der, &anchors.certs) {
+            st @ Rev::Revoked { .. } => {
+                return Check::fail(
+                    "revocation",
+                    format!("The {which} certificate is {}.", st.describe()),
+                    "A revoked certificate can never be used or renewed again: go to a Registration Point with your identity document for a new activation of the card.",
+                );
+            }
+            Rev::Good { .. } => good.push(which),
+            Rev::NotPublished => unpublished.push(which),
+            Rev::Unknown { why, offline } => {
+                if unsure.is_none() {
+                    unsure = Some(if offline {
+                        Check::warn(
+                            "revocation",
+                            format!("Whether the {which} certificate is revoked is unknown (offline: {why})."),
+                            "Connect to the Internet and run `sello doctor` again.",
+                        )
+                    } else {
+                        Check::warn(
+                            "revocation",
+                            format!("Whether the {which} certificate is revoked cannot be checked: {why}."),
+                            "Contact the registration point if websites refuse the card.",
+                        )
+                    });
+                }
+            }
+        }
+    }
+    if let Some(c) = unsure {
+        return c;
+    }
+    let mut finding = Vec::new();
+    if !good.is_empty() {
+        finding.push(format!(
+            "Not revoked: {} (the CA's CRL was checked).",
+            good.join(", ")
+        ));
+    }
+    if !unpublished.is_empty() {
+        finding.push(format!(
+            "The CA publishes no revocation list for: {}.",
+            unpublished.join(", ")
+        ));
+    }
+    Check::ok("revocation", finding.join(" "))
+}
+
+/// Without a network client, revocation is not checked.
+#[cfg(not(feature = "est-client"))]
+pub fn check_revocation(_: &[(KeyRef, Vec<u8>)], _: &chain::Anchors, _: i64) -> Check {
+    Check::new(
+        "revocation",
+        Status::Skipped,
+        "not checked: this build of Sello has no network client",
+    )
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ pub mod journal;
 pub mod local;
 #[cfg(feature = "est-client")]
 pub mod renew;
+#[cfg(feature = "est-client")]
+pub mod revocation;
 pub mod verify;
 
 use zeroize::Zeroizing;

@@ -127,6 +127,11 @@ pub enum Refusal {
     },
     /// The card cannot stage a key (no MOVE KEY).
     CannotStage(String),
+    /// The certificate is on its CA's CRL.
+    Revoked {
+        /// The revocation, as shown ("REVOKED on 2026-12-05 (keyCompromise)").
+        what: String,
+    },
 }
 
 impl Refusal {
@@ -138,6 +143,7 @@ impl Refusal {
             Self::RemoteRenewal { .. } => "remote-renewal",
             Self::NotDue { .. } => "not-due",
             Self::CannotStage(_) => "card-cannot-stage",
+            Self::Revoked { .. } => "revoked",
         }
     }
 
@@ -165,6 +171,10 @@ impl std::fmt::Display for Refusal {
             Self::NotDue { valid_until, opens } => write!(
                 f,
                 "valid until {valid_until}; renewal opens on {opens} (the operator can renew earlier with --force)"
+            ),
+            Self::Revoked { what } => write!(
+                f,
+                "your certificate is {what}: a revoked certificate is never renewed; the card needs a new activation at a registration point"
             ),
             Self::CannotStage(why) => write!(
                 f,
@@ -848,6 +858,8 @@ impl<'a> Renewal<'a> {
                             "the certificate in slot {name} does not parse"
                         ))
                     })?;
+                    // Revocation first: it is final, whatever the dates say.
+                    self.not_revoked(&c.der, &name)?;
                     check_policy(
                         &cert,
                         self.request.now,
@@ -919,6 +931,9 @@ impl<'a> Renewal<'a> {
                     refusal,
                 }
             })?;
+            if !self.request.slots.contains(&AUTH_SLOT) {
+                self.not_revoked(&auth.der, &slot_name(AUTH_SLOT))?;
+            }
         }
         // MOVE KEY (YubiKey 5.7) is what lets the current key live until the end.
         let version = card.version().ok();
@@ -952,6 +967,21 @@ impl<'a> Renewal<'a> {
             ),
         )?;
         Ok(targets)
+    }
+
+    /// Refuses a certificate its CA's CRL lists (RFC 5280 §5; bounded time, cached). An unknown
+    /// status (offline) does not stop the renewal: the CA checks revocation itself.
+    fn not_revoked(&self, der: &[u8], slot: &str) -> Result<(), RenewError> {
+        let checker = crate::enroll::revocation::Checker::new(self.request.now);
+        match checker.status(der, &self.request.trust_anchors) {
+            st @ crate::enroll::revocation::Status::Revoked { .. } => Err(RenewError::Refused {
+                slot: slot.to_owned(),
+                refusal: Refusal::Revoked {
+                    what: st.describe(),
+                },
+            }),
+            _ => Ok(()),
+        }
     }
 
     fn auth_credentials(&self) -> Result<(Vec<Vec<u8>>, PublicKey), RenewError> {

@@ -42,6 +42,15 @@ impl LocalCa {
 
     /// `init` (with `config_edit` applied to the generated config.toml), then `serve`.
     pub fn start(bin: &str, config_edit: impl FnOnce(String) -> String) -> Self {
+        Self::start_with_crl_port(bin, 0, config_edit)
+    }
+
+    /// As [`Self::start`], the CRL served on `crl_port` (0: any free port).
+    pub fn start_with_crl_port(
+        bin: &str,
+        crl_port: u16,
+        config_edit: impl FnOnce(String) -> String,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let ca_dir = dir.path().join("ca");
         Self::run_ok(bin, &["init", "--dir", ca_dir.to_str().expect("utf8 path")]);
@@ -52,7 +61,8 @@ impl LocalCa {
         let mut child = Command::new(bin)
             .args(["serve", "--dir"])
             .arg(&ca_dir)
-            .args(["--listen", "127.0.0.1:0", "--crl-listen", "127.0.0.1:0"])
+            .args(["--listen", "127.0.0.1:0", "--crl-listen"])
+            .arg(format!("127.0.0.1:{crl_port}"))
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log))
             .spawn()
