@@ -46,6 +46,17 @@ fn sello(b: &Bench, state: &Path, args: &[&str], stdin: &str, env: &[(&str, &str
 
 /// The operator's activation at the registration point (master secret, EST enrollment code).
 fn activate_at_registration_point(b: &Bench, ca: &LocalCa) {
+    let out = activate(b, ca, &[]);
+    let t = text(&out);
+    assert!(out.status.success(), "activation failed:\n{t}");
+    assert!(
+        t.contains("with a PIN-protected copy for the holder"),
+        "the activation does not say it left the holder's copy:\n{t}"
+    );
+}
+
+/// `sello activate` by the operator, with `extra` arguments.
+fn activate(b: &Bench, ca: &LocalCa, extra: &[&str]) -> Output {
     b.write("master.secret", b"operator master secret for the tests\n");
     let code = ca.enroll_code(
         NIF,
@@ -55,38 +66,36 @@ fn activate_at_registration_point(b: &Bench, ca: &LocalCa) {
         None,
     );
     let root = ca.path("root.pem");
-    let out = sello(
+    let url = ca.est_url();
+    let mut args = vec![
+        "activate",
+        "--pin-stdin",
+        "--nif",
+        NIF,
+        "--given-name",
+        "María José",
+        "--surnames",
+        "García Pérez",
+        "--email",
+        "mj.garcia@example.org",
+        "--algorithm",
+        "P-256",
+        "--est",
+        &url,
+        "--est-trust",
+        &root,
+        "--mgmt-secret-file",
+        "master.secret",
+    ];
+    args.extend_from_slice(extra);
+    let cache = b.path("operator-cache");
+    sello(
         b,
         &b.path("operator-state"),
-        &[
-            "activate",
-            "--pin-stdin",
-            "--nif",
-            NIF,
-            "--given-name",
-            "María José",
-            "--surnames",
-            "García Pérez",
-            "--email",
-            "mj.garcia@example.org",
-            "--algorithm",
-            "P-256",
-            "--est",
-            &ca.est_url(),
-            "--est-trust",
-            &root,
-            "--mgmt-secret-file",
-            "master.secret",
-        ],
+        &args,
         &format!("{PIN}\n{code}\n"),
-        &[],
-    );
-    let t = text(&out);
-    assert!(out.status.success(), "activation failed:\n{t}");
-    assert!(
-        t.contains("with a PIN-protected copy for the holder"),
-        "the activation does not say it left the holder's copy:\n{t}"
-    );
+        &[("XDG_CACHE_HOME", cache.to_str().expect("utf8"))],
+    )
 }
 
 /// A CA whose certificates name the CRL it serves (a free port chosen first).
@@ -389,13 +398,96 @@ fn citizen_renews_at_home_with_the_pin_alone_then_a_second_remote_renewal_is_ref
         "{check}"
     );
 
-    // Offline: the CA is gone. The cached CRL still answers until its nextUpdate; without a
-    // cache the answer is "unknown (offline".
+    // Offline: the CA's CRL service is unreachable from a fresh cache; the cache still answers.
+    // (Checked below, once the CA is gone.)
+
+    // Reusing the card at the registration point: refused while the 9C certificate is still
+    // valid and not revoked, the card untouched.
+    let out = activate(&b, &ca, &["--reuse"]);
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(
+        t.contains("cannot be reused") && t.contains("revoke it at the CA first"),
+        "{t}"
+    );
+    assert_eq!(cert_pem(&b, "9a"), new_9a);
+    assert_eq!(cert_pem(&b, "9c"), new_9c);
+    let serial_9c = ca_list(&ca)
+        .iter()
+        .find(|c| c["purpose"] != "auth" && c["origin"] == "remote-renewal")
+        .and_then(|c| c["serial"].as_str().map(str::to_owned))
+        .expect("renewed signature certificate listed");
+    LocalCa::run_ok(
+        SELLO_CA,
+        &[
+            "revoke",
+            "--dir",
+            &ca.path(""),
+            &serial_9c,
+            "--reason",
+            "superseded",
+        ],
+    );
+    // Now every certificate is revoked: the card is activated again, the holder keeps the PIN.
+    let out = activate(&b, &ca, &["--reuse"]);
+    let t = text(&out);
+    assert!(out.status.success(), "reuse failed:\n{t}");
+    assert!(t.contains("Reusing card 10000001"), "{t}");
+    assert_eq!(t.matches("is REVOKED on").count(), 2, "{t}");
+    assert!(
+        t.contains("the earlier activation journal is kept as"),
+        "{t}"
+    );
+    assert!(
+        t.contains("with a PIN-protected copy for the holder"),
+        "{t}"
+    );
+    let fresh_9a = cert_pem(&b, "9a");
+    let fresh_9c = cert_pem(&b, "9c");
+    assert_ne!(fresh_9a, new_9a);
+    assert_ne!(fresh_9c, new_9c);
+    b.write("fresh9a.pem", fresh_9a.as_bytes());
+    assert_ne!(
+        pubkey("fresh9a.pem"),
+        pubkey("9a.pem"),
+        "the key was not replaced"
+    );
+    let v = b.ok(
+        "openssl",
+        &[
+            "verify",
+            "-CAfile",
+            &root,
+            "-untrusted",
+            &issuing,
+            "fresh9a.pem",
+        ],
+    );
+    assert!(v.contains(": OK"), "{v}");
+    let txt = b.ok(
+        "openssl",
+        &["x509", "-in", "fresh9a.pem", "-noout", "-text"],
+    );
+    assert!(
+        !txt.contains("2.999.7030.2.1"),
+        "issued in person, not a remote renewal"
+    );
+    b.sign_with_opensc_and_verify(
+        PIN,
+        "ECDSA-SHA256",
+        b"the card lives again\n",
+        "fresh9a.pem",
+    );
+    let t = status("cache-reused");
+    assert_eq!(t.matches("revocation: not revoked (CRL)").count(), 2, "{t}");
+
+    // The CA is gone: a fresh cache cannot learn anything ("unknown (offline"); the cache
+    // filled before still answers, until the CRL's nextUpdate.
     drop(ca);
-    let t = status("cache-after");
-    assert!(t.contains("revocation: REVOKED on"), "{t}");
     let t = status("cache-offline");
-    assert!(t.contains("revocation: unknown (offline"), "{t}");
+    assert_eq!(t.matches("revocation: unknown (offline").count(), 2, "{t}");
+    let t = status("cache-reused");
+    assert_eq!(t.matches("revocation: not revoked (CRL)").count(), 2, "{t}");
 }
 
 #[test]

@@ -97,10 +97,29 @@ pub(crate) struct ActivateArgs {
     /// Talk to the card directly over PC/SC even when sellod is running.
     #[arg(long)]
     direct: bool,
+    /// Reuse a card activated before, whose certificates are all expired or revoked (checked
+    /// first, against the CA's CRL): the earlier journal is archived and new keys and
+    /// certificates replace the old ones. The holder's PIN and PUK are kept.
+    #[cfg(feature = "est-client")]
+    #[arg(long, conflicts_with_all = ["via_daemon", "show_journal"])]
+    reuse: bool,
+}
+
+impl ActivateArgs {
+    fn reuse(&self) -> bool {
+        #[cfg(feature = "est-client")]
+        {
+            self.reuse
+        }
+        #[cfg(not(feature = "est-client"))]
+        {
+            false
+        }
+    }
 }
 
 pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
-    if args.via_daemon || !(args.direct || args.show_journal) {
+    if args.via_daemon || !(args.direct || args.show_journal || args.reuse()) {
         if let Some(client) = super::watch::connect_for_activation(args.via_daemon)? {
             return via_daemon(ctx, args, client);
         }
@@ -171,6 +190,10 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
         algorithms,
         trust_anchors: anchors,
     };
+    #[cfg(feature = "est-client")]
+    if args.reuse {
+        reuse(ctx, &mut card, &request, &store)?;
+    }
     let mut ui = CliUi::new(ctx.json, source);
     let activation = Activation::begin(&mut card, &request, &secret, &store)?;
     let journal_path = activation.journal_path().to_owned();
@@ -190,6 +213,99 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
             )))
         }
     }
+}
+
+/// `--reuse`: every certificate of the profile's slots on the card must be expired or revoked
+/// (RFC 5280 §5 CRL; an unknown status refuses), then the earlier activation and renewal
+/// journals are archived so the activation starts afresh: new keys replace the old ones in the
+/// same slots, new certificates the old ones, and Sello's contents record is sealed again.
+#[cfg(feature = "est-client")]
+fn reuse(
+    ctx: &Ctx,
+    card: &mut PivCard,
+    request: &ActivationRequest,
+    store: &JournalStore,
+) -> anyhow::Result<()> {
+    use crate::enroll::revocation::{Checker, Status};
+    let now = super::time_now();
+    let serial = card.serial().context("the card reports no serial number")?;
+    // A decision that destroys keys: always the CA's current CRL, never a cached one.
+    let checker = Checker {
+        cache_dir: None,
+        ..Checker::new(now)
+    };
+    let mut found = Vec::new();
+    for k in &request.profile.keys {
+        let Some(c) = card.read_certificate(k.slot)? else {
+            continue;
+        };
+        let (_, cert) = x509_parser::parse_x509_certificate(&c.der).map_err(|_| {
+            anyhow::anyhow!("the certificate in slot {:02X} does not parse", k.slot.0)
+        })?;
+        let na = cert.validity().not_after.timestamp();
+        let state = if na < now {
+            format!("expired on {}", super::output::date(na))
+        } else {
+            match checker.status(&c.der, &request.trust_anchors) {
+                st @ Status::Revoked { .. } => st.describe(),
+                other => bail!(
+                    "card {serial} cannot be reused: its {:02X} certificate (serial {}) is valid until {} and {}; revoke it at the CA first",
+                    k.slot.0,
+                    cert.raw_serial_as_string(),
+                    super::output::date(na),
+                    match other {
+                        Status::Good { .. } => "not revoked".to_owned(),
+                        o => format!("its revocation status is {}", o.describe()),
+                    }
+                ),
+            }
+        };
+        found.push((
+            format!("{:02X}", k.slot.0),
+            cert.raw_serial_as_string(),
+            state,
+        ));
+    }
+    let archived = store.archive(&serial.to_string())?;
+    let renewals =
+        crate::enroll::renew::RenewalStore::beside(store.dir()).path(&serial.to_string());
+    let renewal_archived = if renewals.exists() {
+        let to = renewals.with_extension(format!("{now}.json"));
+        std::fs::rename(&renewals, &to)
+            .with_context(|| format!("cannot archive {}", renewals.display()))?;
+        Some(to)
+    } else {
+        None
+    };
+    if ctx.json {
+        println!(
+            "{}",
+            json!({
+                "event": "reuse",
+                "serial": serial.to_string(),
+                "replaced": found.iter().map(|(s, n, st)| json!({"slot": s, "serial": n, "state": st})).collect::<Vec<_>>(),
+                "journal_archived": archived,
+                "renewal_journal_archived": renewal_archived,
+                "pin": "kept",
+            })
+        );
+    } else {
+        println!("Reusing card {serial}:");
+        for (s, n, st) in &found {
+            println!("  {s}: certificate {n} is {st}; a new key and certificate replace it");
+        }
+        if let Some(a) = &archived {
+            println!(
+                "  the earlier activation journal is kept as {}",
+                a.display()
+            );
+        }
+        if let Some(a) = &renewal_archived {
+            println!("  the earlier renewal journal is kept as {}", a.display());
+        }
+        println!("  the holder's PIN and PUK stay as they are: the holder types the current PIN");
+    }
+    Ok(())
 }
 
 /// The same activation as a sellod job: paths made absolute, secrets read here when asked.

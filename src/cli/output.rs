@@ -41,7 +41,7 @@ impl CertSummary {
     }
 }
 
-fn date(ts: i64) -> String {
+pub(crate) fn date(ts: i64) -> String {
     x509_parser::time::ASN1Time::from_timestamp(ts)
         .map(|t| t.to_datetime().date().to_string())
         .unwrap_or_else(|_| ts.to_string())

@@ -283,6 +283,18 @@ impl JournalStore {
         Ok(Some(j))
     }
 
+    /// Moves a card's journal aside (`<serial>.<updated_at>.json`), so the next activation of the
+    /// card starts afresh; returns where it went (`None`: there was none).
+    pub fn archive(&self, serial: &str) -> Result<Option<PathBuf>, JournalError> {
+        let Some(j) = self.load(serial)? else {
+            return Ok(None);
+        };
+        let path = self.path(serial);
+        let to = path.with_extension(format!("{}.json", j.updated_at));
+        std::fs::rename(&path, &to).map_err(|source| JournalError::Io { path, source })?;
+        Ok(Some(to))
+    }
+
     /// Writes a journal atomically.
     pub fn save(&self, journal: &mut Journal, now: i64) -> Result<PathBuf, JournalError> {
         journal.updated_at = now;
