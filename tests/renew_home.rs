@@ -361,6 +361,28 @@ fn citizen_renews_at_home_with_the_pin_alone_then_a_second_remote_renewal_is_ref
     let t = status("cache-after");
     assert!(t.contains("revocation: REVOKED on"), "{t}");
     assert!(t.contains("(keyCompromise)"), "{t}");
+    // `sello cert show` too (from the cache just filled), in words and in JSON.
+    let env = status_env("cache-after");
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let out = sello(&b, &home_state, &["cert", "show", "--slot", "9A"], "", &env);
+    assert!(
+        text(&out).contains("Revocation: REVOKED on"),
+        "{}",
+        text(&out)
+    );
+    let out = sello(&b, &home_state, &["--json", "cert", "show"], "", &env);
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", text(&out)));
+    let states: Vec<&str> = v["certificates"]
+        .as_array()
+        .expect("certificates")
+        .iter()
+        .filter_map(|c| c["revocation"]["status"].as_str())
+        .collect();
+    assert!(
+        states.contains(&"revoked") && states.contains(&"good"),
+        "{v}"
+    );
     assert!(t.contains("revocation: not revoked (CRL)"), "9C: {t}");
 
     // Renewal is refused, before the PIN is asked, whatever the dates.

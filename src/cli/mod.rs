@@ -198,7 +198,7 @@ fn status(ctx: &Ctx, args: &CardArgs) -> anyhow::Result<()> {
     let slots = card.key_slots()?;
     let pins = card.pin_status()?;
     let now = time_now();
-    let revocation = revocation_of(&slots, now);
+    let revocation = revocation_of(slots.iter().map(|s| s.certificate.as_deref()), now);
     output::status(ctx.json, &info, &slots, &pins, &revocation, now);
     Ok(())
 }
@@ -206,16 +206,18 @@ fn status(ctx: &Ctx, args: &CardArgs) -> anyhow::Result<()> {
 /// Each certificate's revocation status against the trusted CA certificates (`SELLO_CA_DIR`,
 /// default `/etc/sello/ca`): one line for people and its JSON.
 #[cfg(feature = "est-client")]
-fn revocation_of(slots: &[crate::card::KeySlot], now: i64) -> Vec<Option<output::Revocation>> {
+fn revocation_of<'a>(
+    certs: impl Iterator<Item = Option<&'a [u8]>>,
+    now: i64,
+) -> Vec<Option<output::Revocation>> {
     let dir = std::env::var_os("SELLO_CA_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| "/etc/sello/ca".into());
     let anchors = crate::doctor::chain::load_anchors(&dir, &[]);
     let checker = crate::enroll::revocation::Checker::new(now);
-    slots
-        .iter()
-        .map(|s| {
-            s.certificate.as_deref().map(|der| {
+    certs
+        .map(|c| {
+            c.map(|der| {
                 let st = checker.status(der, &anchors.certs);
                 output::Revocation {
                     line: st.describe(),
@@ -227,8 +229,11 @@ fn revocation_of(slots: &[crate::card::KeySlot], now: i64) -> Vec<Option<output:
 }
 
 #[cfg(not(feature = "est-client"))]
-fn revocation_of(slots: &[crate::card::KeySlot], _: i64) -> Vec<Option<output::Revocation>> {
-    slots.iter().map(|_| None).collect()
+fn revocation_of<'a>(
+    certs: impl Iterator<Item = Option<&'a [u8]>>,
+    _: i64,
+) -> Vec<Option<output::Revocation>> {
+    certs.map(|_| None).collect()
 }
 
 fn pin_status(ctx: &Ctx, args: &CardArgs) -> anyhow::Result<()> {
