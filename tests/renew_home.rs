@@ -8,11 +8,15 @@
 //! (the chain) and OpenSC's PKCS#11 module (the new key signs).
 #![cfg(all(feature = "ca", feature = "virtual-card"))]
 
+mod daemon_support;
 mod rig;
 
 use std::io::Write;
 use std::path::Path;
 use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use daemon_support::{wait_cards, Sellod};
 
 use rig::ca::LocalCa;
 use rig::{text, Bench};
@@ -100,15 +104,20 @@ fn activate(b: &Bench, ca: &LocalCa, extra: &[&str]) -> Output {
 
 /// A CA whose certificates name the CRL it serves (a free port chosen first).
 fn ca_with_crl(b: &Bench) -> LocalCa {
+    ca_with_crl_and(b, |c| c)
+}
+
+/// [`ca_with_crl`] with more changes to the CA's configuration.
+fn ca_with_crl_and(b: &Bench, edit: impl FnOnce(String) -> String) -> LocalCa {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port();
     let ca = LocalCa::start_with_crl_port(SELLO_CA, port, |c| {
-        c.replace(
+        edit(c.replace(
             "crl_url = \"http://127.0.0.1:8080/crl\"",
             &format!("crl_url = \"http://127.0.0.1:{port}/crl\""),
-        )
+        ))
     });
     assert_eq!(ca.crl, format!("127.0.0.1:{port}"));
     // The holder's trusted CA certificates, as the package installs them in /etc/sello/ca.
@@ -541,4 +550,100 @@ fn a_wrong_pin_at_home_costs_one_try_and_changes_nothing() {
     assert_eq!(cert_pem(&b, "9a"), old_9a);
     let status = b.yk(&["-a", "status"]);
     assert!(status.contains("PIN tries left:\t2"), "{status}");
+}
+
+#[test]
+fn sellod_inventory_shows_revocation_and_the_holder_renews_through_it_with_the_pin_alone() {
+    const READER: &str = "Virtual PCD 00 00";
+    let b = Bench::start();
+    // Certificates for 20 days: inside the renewal window and the daemon's 30-day warning.
+    let ca = ca_with_crl_and(&b, |c| {
+        c.replace(
+            "validity_months = 30",
+            "validity_months = 30\nvalidity_days = 20",
+        )
+    });
+    activate_at_registration_point(&b, &ca);
+    let old_9a = cert_pem(&b, "9a");
+    let ca_dir = b.path("ca-dir");
+    let home = b.path("home");
+    std::fs::create_dir_all(&home).expect("home");
+    let d = Sellod::start_with_env(
+        &b.rig,
+        &home,
+        &[
+            ("SELLO_CA_DIR", ca_dir.to_str().expect("utf8")),
+            ("XDG_CACHE_HOME", home.join("cache").to_str().expect("utf8")),
+        ],
+    );
+    // The inventory: both certificates, not revoked according to the CA's CRL.
+    let r = wait_cards(&mut d.client(), Duration::from_secs(30), |r| {
+        r.iter()
+            .any(|x| x["reader"] == READER && x["card"]["serial"].is_string())
+    });
+    let card = r["readers"]
+        .as_array()
+        .expect("readers")
+        .iter()
+        .find(|x| x["reader"] == READER)
+        .expect("our reader")["card"]
+        .clone();
+    let states: Vec<&str> = card["certificates"]
+        .as_array()
+        .expect("certificates")
+        .iter()
+        .filter_map(|c| c["revocation"]["status"].as_str())
+        .collect();
+    assert_eq!(states, ["good", "good"], "{card}");
+    // The holder takes the renewal the daemon offers (its expiry warning: tests/daemon_activate.rs): `sello renew --via-daemon`, the PIN alone (no operator secret).
+    std::fs::copy(ca.path("root.pem"), b.path("root.pem")).expect("copy root");
+    let socket = d.socket.display().to_string();
+    let out = sello(
+        &b,
+        &home.join("state-cli"),
+        &[
+            "--json",
+            "renew",
+            "--via-daemon",
+            "--reader",
+            READER,
+            "--pin-stdin",
+            "--est",
+            &ca.est_url(),
+            "--est-trust",
+            "root.pem",
+        ],
+        &format!("{PIN}\n"),
+        &[("SELLO_SOCKET", &socket)],
+    );
+    let t = text(&out);
+    assert!(
+        out.status.success(),
+        "renewal failed:\n{t}\n{}",
+        d.log_text()
+    );
+    assert!(!t.contains(PIN), "PIN echoed:\n{t}");
+    let last: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .expect("a result line"),
+    )
+    .expect("JSON");
+    assert_eq!(last["renewal"], "complete", "{t}");
+    let new_9a = cert_pem(&b, "9a");
+    assert_ne!(new_9a, old_9a);
+    b.write("9a.pem", new_9a.as_bytes());
+    let v = b.ok(
+        "openssl",
+        &[
+            "verify",
+            "-CAfile",
+            &ca.path("root.pem"),
+            "-untrusted",
+            &ca.path("issuing.pem"),
+            "9a.pem",
+        ],
+    );
+    assert!(v.contains(": OK"), "{v}");
 }
