@@ -647,3 +647,101 @@ fn sellod_inventory_shows_revocation_and_the_holder_renews_through_it_with_the_p
     );
     assert!(v.contains(": OK"), "{v}");
 }
+
+#[test]
+fn pin_protected_profile_activates_without_an_operator_secret_and_renews_with_the_pin() {
+    let b = Bench::start();
+    let ca = ca_with_crl(&b);
+    // A profile whose management key is random and kept only on the card, behind the PIN.
+    let profiles = b.path("profiles");
+    std::fs::create_dir_all(&profiles).expect("profiles");
+    std::fs::write(
+        profiles.join("pin-only.toml"),
+        include_str!("../card-profiles/citizen-piv.toml")
+            .replace("name = \"citizen-piv\"", "name = \"pin-only\"")
+            .replace("mode = \"derived\"", "mode = \"pin-protected\""),
+    )
+    .expect("profile");
+    let profile_dir = profiles.to_str().expect("utf8");
+    let code = ca.enroll_code(
+        NIF,
+        "María José",
+        "García Pérez",
+        "mj.garcia@example.org",
+        None,
+    );
+    let root = ca.path("root.pem");
+    let url = ca.est_url();
+    let out = sello(
+        &b,
+        &b.path("operator-state"),
+        &[
+            "activate",
+            "--direct",
+            "--profile",
+            "pin-only",
+            "--pin-stdin",
+            "--nif",
+            NIF,
+            "--given-name",
+            "María José",
+            "--surnames",
+            "García Pérez",
+            "--email",
+            "mj.garcia@example.org",
+            "--algorithm",
+            "P-256",
+            "--est",
+            &url,
+            "--est-trust",
+            &root,
+        ],
+        &format!("{PIN}\n{code}\n"),
+        &[("SELLO_PROFILE_DIR", profile_dir)],
+    );
+    let t = text(&out);
+    assert!(out.status.success(), "activation failed:\n{t}");
+    assert!(
+        t.contains(
+            "factory key replaced by a random key (AES-192), kept on the card behind the PIN"
+        ),
+        "{t}"
+    );
+    // The factory key no longer opens the card (yubico-piv-tool's default key); the stored one
+    // does (OpenSC's piv-tool).
+    b.yk_fails(&["-a", "set-chuid"]);
+    let printed = object_hex(&b.yk(&[
+        "-a",
+        "verify-pin",
+        "-P",
+        PIN,
+        "-a",
+        "read-object",
+        "--id",
+        "0x5FC109",
+    ]));
+    b.write("stored.key", printed[8..].as_bytes());
+    let out = piv_tool_admin(&b, "stored.key");
+    assert!(out.status.success(), "piv-tool -A failed:\n{}", text(&out));
+
+    // At home: the PIN alone.
+    let old_9a = cert_pem(&b, "9a");
+    let now = (not_after(&old_9a) - 30 * 86_400).to_string();
+    let home = b.path("home");
+    let out = sello(
+        &b,
+        &home.join("state"),
+        &["renew", "--profile", "pin-only", "--pin-stdin"],
+        &format!("{PIN}\n"),
+        &[
+            ("HOME", home.to_str().expect("utf8")),
+            ("SELLO_PROFILE_DIR", profile_dir),
+            ("SELLO_EST_URL", &url),
+            ("SELLO_EST_TRUST", &root),
+            ("SELLO_TEST_NOW", &now),
+        ],
+    );
+    let t = text(&out);
+    assert!(out.status.success(), "renewal failed:\n{t}");
+    assert_ne!(cert_pem(&b, "9a"), old_9a);
+}

@@ -1,8 +1,16 @@
 //! Renewal before expiry (`sello renew`): EST `simplereenroll` (RFC 7030 §4.2.2) authenticated
 //! by TLS with the current on-card authentication key (9A), a new key generated on the card.
 //!
+//! # Who renews
+//! At a registration point the operator's secret gives the card's management key; at home the
+//! holder's PIN does, through the card's PIN-protected copy of it (profiles with
+//! `pin_protected_copy` or mode `pin-protected`; [`crate::card::piv::mgmt`]): VERIFY, GET DATA
+//! `5FC109` and the mutual authentication in one transaction, the key zeroized afterwards.
+//!
 //! # Policy (checked before anything changes on the card)
 //! For each certificate to renew, and for the 9A certificate that authenticates the request:
+//! - a certificate on its CA's CRL is refused ([`crate::enroll::revocation`]; checked first, an
+//!   unknown status does not stop it: the CA checks too): it needs a new activation;
 //! - an expired certificate is refused: renewal needs a visit to a registration point;
 //! - a certificate obtained by remote renewal (it carries [`REMOTE_RENEWAL_POLICY_OID`], which
 //!   the Sello CA puts in every certificate it issues through `simplereenroll`) is refused:
