@@ -720,7 +720,7 @@ fn pin_protected_profile_activates_without_an_operator_secret_and_renews_with_th
         "--id",
         "0x5FC109",
     ]));
-    b.write("stored.key", printed[8..].as_bytes());
+    b.write("stored.key", &printed.as_bytes()[8..]);
     let out = piv_tool_admin(&b, "stored.key");
     assert!(out.status.success(), "piv-tool -A failed:\n{}", text(&out));
 
