@@ -98,7 +98,7 @@ pub(crate) struct ActivateArgs {
     #[arg(long)]
     direct: bool,
     /// Reuse a card activated before, whose certificates are all expired or revoked (checked
-    /// first, against the CA's CRL): the earlier journal is archived and new keys and
+    /// first, by OCSP or the CA's CRL): the earlier journal is archived and new keys and
     /// certificates replace the old ones. The holder's PIN and PUK are kept.
     #[cfg(feature = "est-client")]
     #[arg(long, conflicts_with_all = ["via_daemon", "show_journal"])]
@@ -216,7 +216,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
 }
 
 /// `--reuse`: every certificate of the profile's slots on the card must be expired or revoked
-/// (RFC 5280 §5 CRL; an unknown status refuses), then the earlier activation and renewal
+/// (OCSP or the CRL; an unknown status refuses), then the earlier activation and renewal
 /// journals are archived so the activation starts afresh: new keys replace the old ones in the
 /// same slots, new certificates the old ones, and Sello's contents record is sealed again.
 #[cfg(feature = "est-client")]
@@ -229,7 +229,7 @@ fn reuse(
     use crate::enroll::revocation::{Checker, Status};
     let now = super::time_now();
     let serial = card.serial().context("the card reports no serial number")?;
-    // A decision that destroys keys: always the CA's current CRL, never a cached one.
+    // A decision that destroys keys: always a fresh answer from the CA, never a cached one.
     let checker = Checker {
         cache_dir: None,
         ..Checker::new(now)

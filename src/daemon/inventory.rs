@@ -337,7 +337,7 @@ fn renewal_offer(slot: &str) -> Value {
     })
 }
 
-/// Revocation status for the inventory ([`crate::enroll::revocation`]: the CRL, bounded time,
+/// Revocation status for the inventory ([`crate::enroll::revocation`]: OCSP or the CRL, bounded time,
 /// cached), against the CA certificates in `SELLO_CA_DIR` (default `/etc/sello/ca`).
 struct Revocation {
     #[cfg(feature = "est-client")]

@@ -696,12 +696,12 @@ fn probe_card(opts: &Options, checks: &mut Vec<Check>) -> Option<Check> {
     checks.push(check_validity(&certs, opts.now));
     let anchors = chain::load_anchors(&opts.ca_dir, &opts.ca_files);
     checks.push(check_chain(&certs, &anchors));
-    // 8. revocation (CRL at each certificate's distribution point)
+    // 8. revocation (OCSP, else the CRL)
     checks.push(check_revocation(&certs, &anchors, opts.now));
     None
 }
 
-/// Not revoked: the CRL at each certificate's distribution point, fetched within a time bound
+/// Not revoked: OCSP from each certificate's AIA, else its CRL, asked within a time bound
 /// and cached until its nextUpdate ([`crate::enroll::revocation`]).
 #[cfg(feature = "est-client")]
 pub fn check_revocation(certs: &[(KeyRef, Vec<u8>)], anchors: &chain::Anchors, now: i64) -> Check {
@@ -720,7 +720,7 @@ pub fn check_revocation(certs: &[(KeyRef, Vec<u8>)], anchors: &chain::Anchors, n
                     "A revoked certificate can never be used or renewed again: go to a Registration Point with your identity document for a new activation of the card.",
                 );
             }
-            Rev::Good { .. } => good.push(which),
+            Rev::Good { method, .. } => good.push(format!("{which} ({method})")),
             Rev::NotPublished => unpublished.push(which),
             Rev::Unknown { why, offline } => {
                 if unsure.is_none() {
@@ -747,7 +747,7 @@ pub fn check_revocation(certs: &[(KeyRef, Vec<u8>)], anchors: &chain::Anchors, n
     let mut finding = Vec::new();
     if !good.is_empty() {
         finding.push(format!(
-            "Not revoked: {} (the CA's CRL was checked).",
+            "Not revoked, according to the CA: {}.",
             good.join(", ")
         ));
     }

@@ -977,7 +977,7 @@ impl<'a> Renewal<'a> {
         Ok(targets)
     }
 
-    /// Refuses a certificate its CA's CRL lists (RFC 5280 §5; bounded time, cached). An unknown
+    /// Refuses a certificate its CA says is revoked (OCSP or CRL; bounded time, cached). An unknown
     /// status (offline) does not stop the renewal: the CA checks revocation itself.
     fn not_revoked(&self, der: &[u8], slot: &str) -> Result<(), RenewError> {
         let checker = crate::enroll::revocation::Checker::new(self.request.now);
