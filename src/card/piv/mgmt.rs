@@ -195,6 +195,63 @@ mod tests {
         assert_eq!(algorithm_for_len(7), None);
     }
 
+    /// The whole path on the in-process virtual card: stored with the management key, read back
+    /// only after the PIN, used to authenticate; the key never appears in the APDU trace.
+    #[cfg(feature = "virtual-card")]
+    #[test]
+    fn protected_key_on_the_virtual_card_is_pin_guarded_and_never_traced() {
+        use crate::card::piv::{ObjectId, PivCard};
+        use crate::pin::Pin;
+        use std::sync::{Arc, Mutex};
+
+        #[derive(Clone, Default)]
+        struct Log(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Log {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let (t, _ctl) = crate::transport::memory::virtual_card(10_000_001);
+        let log = Log::default();
+        t.tracer().set_sink(Some(Box::new(log.clone())));
+        let mut card = PivCard::open(t).unwrap();
+        let pin = Pin::new("123456").unwrap();
+        // Nothing stored yet: refused before any VERIFY (no PIN try spent).
+        assert!(matches!(
+            card.authenticate_with_pin(&pin),
+            Err(CardError::NotFound(_))
+        ));
+        card.authenticate(&ManagementKey::default_3des()).unwrap();
+        let key = ManagementKey::generate(ManagementAlgorithm::Aes192);
+        card.store_protected_management_key(&key).unwrap();
+        card.set_management_key(&key, false).unwrap();
+        assert!(card.admin_data().unwrap().unwrap().key_protected());
+        // The card enforces the PIN on PRINTED.
+        card.logout().unwrap();
+        assert!(matches!(
+            card.read_object(ObjectId::PRINTED),
+            Err(CardError::SecurityStatusNotSatisfied)
+        ));
+        // A wrong PIN costs one try and opens nothing.
+        assert!(matches!(
+            card.authenticate_with_pin(&Pin::new("654321").unwrap()),
+            Err(CardError::WrongPin { tries_left: 2 })
+        ));
+        assert!(!card.is_management_authenticated());
+        card.authenticate_with_pin(&pin).unwrap();
+        assert!(card.is_management_authenticated());
+        let trace = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert!(trace.contains("redacted"), "{trace}");
+        assert!(
+            !trace.contains(&hex::encode_upper(key.expose())),
+            "the management key is in the APDU trace"
+        );
+    }
+
     #[test]
     fn known_answers() {
         // FIPS 197 Appendix C.1: AES-128.

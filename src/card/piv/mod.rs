@@ -710,7 +710,7 @@ impl PivCard {
                 Ok(_) | Err(CardError::SecurityStatusNotSatisfied) => mgmt::AdminData::default(),
                 Err(e) => return Err(e),
             };
-            put_data(ch, ObjectId::PRINTED, &mgmt::encode_protected(key))?;
+            put_secret(ch, ObjectId::PRINTED, &mgmt::encode_protected(key))?;
             let admin = mgmt::AdminData {
                 flags: Some(admin.flags.unwrap_or(0) | mgmt::FLAG_MGM_KEY_PROTECTED),
                 ..admin
@@ -743,9 +743,8 @@ impl PivCard {
                 return Err(CardError::NotFound("PIN-protected management key"));
             }
             verify(ch, s, pin)?;
-            let data = get_data(ch, ObjectId::PRINTED)?
+            let data = get_secret(ch, ObjectId::PRINTED)?
                 .ok_or(CardError::NotFound("PIN-protected management key"))?;
-            let data = Zeroizing::new(data);
             let raw = mgmt::decode_protected(container(&data)?)?
                 .ok_or(CardError::NotFound("PIN-protected management key"))?;
             let algorithm = match metadata_opt(ch, s, Slot::CARD_MANAGEMENT)? {
@@ -1458,6 +1457,37 @@ fn get_serial(ch: &mut Channel<'_>) -> Result<u32, CardError> {
             what: "serial number",
             source: crate::apdu::ApduError::BadTlv("serial is not 4 bytes"),
         }),
+    }
+}
+
+/// PUT DATA of an object holding a secret (the PIN-protected management key): the command is
+/// marked secret, so traces redact it, and its buffer is zeroized.
+fn put_secret(ch: &mut Channel<'_>, id: ObjectId, value: &[u8]) -> Result<(), CardError> {
+    let mut body = Zeroizing::new(tlv::encode(0x5C, &id.tag_bytes()));
+    body.extend_from_slice(&Zeroizing::new(tlv::encode(0x53, value)));
+    let r = ch.transmit(
+        &Command::new(ins::PUT_DATA)
+            .p1(0x3F)
+            .p2(0xFF)
+            .secret_data(body),
+    )?;
+    ok(r, "PUT DATA").map(drop)
+}
+
+/// GET DATA of an object holding a secret: traces redact the response; the data comes back in a
+/// zeroizing buffer.
+fn get_secret(ch: &mut Channel<'_>, id: ObjectId) -> Result<Option<Zeroizing<Vec<u8>>>, CardError> {
+    let body = Zeroizing::new(tlv::encode(0x5C, &id.tag_bytes()));
+    let r = ch.transmit(
+        &Command::new(ins::GET_DATA)
+            .p1(0x3F)
+            .p2(0xFF)
+            .secret_data(body)
+            .le(0),
+    )?;
+    match r.status() {
+        StatusWord::NotFound | StatusWord::ReferenceDataNotFound => Ok(None),
+        _ => ok(r, "GET DATA").map(|d| Some(Zeroizing::new(d))),
     }
 }
 
