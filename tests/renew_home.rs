@@ -745,3 +745,61 @@ fn pin_protected_profile_activates_without_an_operator_secret_and_renews_with_th
     assert!(out.status.success(), "renewal failed:\n{t}");
     assert_ne!(cert_pem(&b, "9a"), old_9a);
 }
+
+#[test]
+fn a_revoked_card_with_pin_and_puk_blocked_is_reset_and_reused() {
+    let b = Bench::start();
+    let ca = ca_with_crl(&b);
+    activate_at_registration_point(&b, &ca);
+    let old_9a = cert_pem(&b, "9a");
+    for c in ca_list(&ca) {
+        let serial = c["serial"].as_str().expect("serial");
+        LocalCa::run_ok(
+            SELLO_CA,
+            &[
+                "revoke",
+                "--dir",
+                &ca.path(""),
+                serial,
+                "--reason",
+                "cessationOfOperation",
+            ],
+        );
+    }
+    // The holder forgot both: PIN and PUK blocked (yubico-piv-tool, three wrong tries each).
+    for _ in 0..3 {
+        b.yk_fails(&["-a", "verify-pin", "-P", "00000000"]);
+    }
+    for _ in 0..3 {
+        b.yk_fails(&["-a", "unblock-pin", "-P", "00000000", "-N", "11111111"]);
+    }
+    let st = b.yk(&["-a", "status"]);
+    assert!(st.contains("PIN tries left:\t0"), "{st}");
+
+    let out = activate(&b, &ca, &["--reuse"]);
+    let t = text(&out);
+    assert!(out.status.success(), "reuse failed:\n{t}");
+    assert!(t.contains("reset to its factory state"), "{t}");
+    assert_eq!(t.matches("is REVOKED on").count(), 2, "{t}");
+    assert!(t.contains("PUK: "), "no new PUK shown:\n{t}");
+    // The holder's new PIN works (yubico-piv-tool); new certificates, issued in person.
+    b.yk(&["-a", "verify-pin", "-P", PIN]);
+    let new_9a = cert_pem(&b, "9a");
+    assert_ne!(new_9a, old_9a);
+    b.write("9a.pem", new_9a.as_bytes());
+    let v = b.ok(
+        "openssl",
+        &[
+            "verify",
+            "-CAfile",
+            &ca.path("root.pem"),
+            "-untrusted",
+            &ca.path("issuing.pem"),
+            "9a.pem",
+        ],
+    );
+    assert!(v.contains(": OK"), "{v}");
+    // The holder's copy of the (derived) management key is back.
+    let admin = object_hex(&b.yk(&["-a", "read-object", "--id", "0x5FFF00"]));
+    assert_eq!(admin, "8003810102");
+}

@@ -99,7 +99,8 @@ pub(crate) struct ActivateArgs {
     direct: bool,
     /// Reuse a card activated before, whose certificates are all expired or revoked (checked
     /// first, by OCSP or the CA's CRL): the earlier journal is archived and new keys and
-    /// certificates replace the old ones. The holder's PIN and PUK are kept.
+    /// certificates replace the old ones. The holder's PIN and PUK are kept; a card whose PIN
+    /// and PUK are both blocked is reset to its factory state first.
     #[cfg(feature = "est-client")]
     #[arg(long, conflicts_with_all = ["via_daemon", "show_journal"])]
     reuse: bool,
@@ -266,6 +267,22 @@ fn reuse(
             state,
         ));
     }
+    // The holder's PIN: kept when it works; a card whose PIN and PUK are both blocked is reset to
+    // its factory state where the card allows it (YubiKey RESET), so the holder chooses a new PIN
+    // and gets a new PUK; a blocked PIN with a usable PUK is unblocked by the holder first.
+    let pins = card.pin_status().context("cannot read the PIN status")?;
+    let reset = match (pins.pin_blocked(), pins.puk_blocked()) {
+        (true, true) => {
+            card.reset().context(
+                "the PIN and PUK are blocked and the card refused a factory reset: it cannot be reused",
+            )?;
+            true
+        }
+        (true, false) => bail!(
+            "the holder's PIN is blocked: the holder unblocks it with the PUK first (`sello pin unblock`), then run --reuse again"
+        ),
+        _ => false,
+    };
     let archived = store.archive(&serial.to_string())?;
     let renewals =
         crate::enroll::renew::RenewalStore::beside(store.dir()).path(&serial.to_string());
@@ -286,7 +303,7 @@ fn reuse(
                 "replaced": found.iter().map(|(s, n, st)| json!({"slot": s, "serial": n, "state": st})).collect::<Vec<_>>(),
                 "journal_archived": archived,
                 "renewal_journal_archived": renewal_archived,
-                "pin": "kept",
+                "pin": if reset { "reset" } else { "kept" },
             })
         );
     } else {
@@ -303,7 +320,13 @@ fn reuse(
         if let Some(a) = &renewal_archived {
             println!("  the earlier renewal journal is kept as {}", a.display());
         }
-        println!("  the holder's PIN and PUK stay as they are: the holder types the current PIN");
+        if reset {
+            println!("  the PIN and PUK were both blocked: the card was reset to its factory state (keys, certificates, PIN, PUK and management key erased); the holder chooses a new PIN and gets a new PUK");
+        } else {
+            println!(
+                "  the holder's PIN and PUK stay as they are: the holder types the current PIN"
+            );
+        }
     }
     Ok(())
 }
