@@ -170,7 +170,7 @@ impl Checker {
         let issuer = issuers.iter().find_map(|d| {
             let (_, c) = x509_parser::parse_x509_certificate(d).ok()?;
             (c.subject().as_raw() == cert.issuer().as_raw()
-                && crate::doctor::chain::signed_by(&cert, &c) == Ok(true))
+                && issued_by(&cert, &c))
             .then(|| d.clone())
         });
         let Some(issuer) = issuer else {
@@ -504,9 +504,22 @@ fn delegated_responder(rc: &X509Certificate<'_>, ca: &X509Certificate<'_>, now: 
     });
     let v = rc.validity();
     eku && rc.issuer().as_raw() == ca.subject().as_raw()
-        && crate::doctor::chain::signed_by(rc, ca) == Ok(true)
+        && issued_by(rc, ca)
         && v.not_before.timestamp() <= now
         && now <= v.not_after.timestamp()
+}
+
+/// Whether `ca`'s key made `cert`'s signature (RFC 5280 §4.1.1.3).
+fn issued_by(cert: &X509Certificate<'_>, ca: &X509Certificate<'_>) -> bool {
+    PublicKey::from_spki_der(ca.public_key().raw).is_ok_and(|k| {
+        crate::enroll::verify::verify_signature(
+            cert.tbs_certificate.as_ref(),
+            &cert.signature_algorithm.algorithm.to_id_string(),
+            &cert.signature_value.data,
+            &k,
+        )
+        .is_ok()
+    })
 }
 
 /// POST an OCSP request (RFC 6960 Appendix A.1) within `timeout`; the answer's body.
