@@ -169,9 +169,8 @@ impl Checker {
         };
         let issuer = issuers.iter().find_map(|d| {
             let (_, c) = x509_parser::parse_x509_certificate(d).ok()?;
-            (c.subject().as_raw() == cert.issuer().as_raw()
-                && issued_by(&cert, &c))
-            .then(|| d.clone())
+            (c.subject().as_raw() == cert.issuer().as_raw() && issued_by(&cert, &c))
+                .then(|| d.clone())
         });
         let Some(issuer) = issuer else {
             return unknown("its issuer is not among the trusted CA certificates".into());
