@@ -644,12 +644,13 @@ impl<'a> Activation<'a> {
                     self.known_pin = Some(pin);
                 }
                 if self.journal.management_key.is_none() {
+                    // The copy opened the card: it is there, whoever wrote it.
                     self.journal.management_key = Some(ManagementKeyRecord {
                         mode: policy.mode.name().into(),
                         algorithm: policy.algorithm.name().into(),
                         replaced_factory_key: false,
                         at: now(),
-                        holder_copy_at: None,
+                        holder_copy_at: Some(now()),
                     });
                 }
                 self.finish(
