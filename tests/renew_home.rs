@@ -672,39 +672,57 @@ fn pin_protected_profile_activates_without_an_operator_secret_and_renews_with_th
     );
     let root = ca.path("root.pem");
     let url = ca.est_url();
-    let out = sello(
-        &b,
-        &b.path("operator-state"),
-        &[
-            "activate",
-            "--direct",
-            "--profile",
-            "pin-only",
-            "--pin-stdin",
-            "--nif",
-            NIF,
-            "--given-name",
-            "María José",
-            "--surnames",
-            "García Pérez",
-            "--email",
-            "mj.garcia@example.org",
-            "--algorithm",
-            "P-256",
-            "--est",
-            &url,
-            "--est-trust",
-            &root,
-        ],
+    let activate = |stdin: &str, env: &[(&str, &str)]| {
+        let mut env = env.to_vec();
+        env.push(("SELLO_PROFILE_DIR", profile_dir));
+        sello(
+            &b,
+            &b.path("operator-state"),
+            &[
+                "activate",
+                "--direct",
+                "--profile",
+                "pin-only",
+                "--pin-stdin",
+                "--nif",
+                NIF,
+                "--given-name",
+                "María José",
+                "--surnames",
+                "García Pérez",
+                "--email",
+                "mj.garcia@example.org",
+                "--algorithm",
+                "P-256",
+                "--est",
+                &url,
+                "--est-trust",
+                &root,
+            ],
+            stdin,
+            &env,
+        )
+    };
+    // Interrupted just before the certificates are written...
+    let out = activate(
         &format!("{PIN}\n{code}\n"),
-        &[("SELLO_PROFILE_DIR", profile_dir)],
+        &[("SELLO_TEST_ABORT_AT", "before-write")],
     );
     let t = text(&out);
-    assert!(out.status.success(), "activation failed:\n{t}");
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("test abort at before-write"), "{t}");
     assert!(
         t.contains(
             "factory key replaced by a random key (AES-192), kept on the card behind the PIN"
         ),
+        "{t}"
+    );
+    // ...and resumed: only the holder's PIN opens the card now, asked once (one line of input).
+    let out = activate(&format!("{PIN}\n"), &[]);
+    let t = text(&out);
+    assert!(out.status.success(), "resume failed:\n{t}");
+    assert!(
+        t.contains("PIN-protected key on the card, opened with the PIN"),
         "{t}"
     );
     // The factory key no longer opens the card (yubico-piv-tool's default key); the stored one
