@@ -199,6 +199,11 @@ fn two_activations_in_parallel_while_100_clients_ask_for_status_then_expiry_warn
                 .is_some_and(|a| a.contains("sello renew")),
             "{e}"
         );
+        // The renewal is offered as a job the holder starts with the PIN alone.
+        assert_eq!(e["offer"]["command"], "sello renew --via-daemon", "{e}");
+        assert_eq!(e["offer"]["job"]["kind"], "renew", "{e}");
+        assert_eq!(e["offer"]["job"]["holder"], true, "{e}");
+        assert_eq!(e["offer"]["job"]["slot"], e["slot"], "{e}");
         warned.insert((e["serial"].to_string(), e["slot"].to_string()));
     }
     // And a desktop notification per certificate, through the freedesktop interface.

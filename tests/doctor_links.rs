@@ -90,7 +90,7 @@ fn status<'a>(v: &'a Value, id: &str) -> &'a str {
     check(v, id)["status"].as_str().expect("status")
 }
 
-const ORDER: [&str; 10] = [
+const ORDER: [&str; 11] = [
     "pcscd",
     "reader",
     "card",
@@ -98,6 +98,7 @@ const ORDER: [&str; 10] = [
     "certificate",
     "validity",
     "chain",
+    "revocation",
     "browser",
     "p11kit",
     "pinentry",

@@ -1,13 +1,14 @@
 //! PIV data-object parsers of the host driver (certificate containers incl. gzip, application
 //! property template, CHUID, CCC, discovery, YubiKey metadata, public-key templates, Sello's
-//! contents record) on arbitrary card bytes: errors, never panics; a record that parses encodes
-//! back to a record that parses to the same.
+//! contents record, YubiKey tools' ADMIN DATA and PIN-protected key) on arbitrary card bytes:
+//! errors, never panics; a record that parses encodes back to a record that parses to the same.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use sello::card::piv::objects::{
     parse_cert_container, ApplicationProperties, Ccc, Chuid, ContentsRecord, Discovery, Metadata,
 };
+use sello::card::piv::mgmt::{decode_protected, AdminData};
 use sello::card::piv::PublicKey;
 use sello::card::KeyAlgorithm;
 
@@ -15,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };
-    match selector % 8 {
+    match selector % 10 {
         0 => drop(parse_cert_container(rest)),
         1 => drop(ApplicationProperties::parse(rest)),
         2 => drop(Chuid::parse(rest)),
@@ -27,6 +28,12 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(ContentsRecord::parse(&r.encode()).ok(), Some(r));
             }
         }
+        8 => {
+            if let Ok(a) = AdminData::parse(rest) {
+                assert_eq!(AdminData::parse(&a.encode()).ok(), Some(a));
+            }
+        }
+        9 => drop(decode_protected(rest)),
         _ => {
             for alg in [
                 KeyAlgorithm::Rsa2048,

@@ -111,11 +111,31 @@ pub(crate) struct ActivateArgs {
     /// Talk to the card directly over PC/SC even when sellod is running.
     #[arg(long)]
     direct: bool,
+    /// Reuse a card activated before, whose certificates are all expired or revoked (checked
+    /// first, by OCSP or the CA's CRL): the earlier journal is archived and new keys and
+    /// certificates replace the old ones. The holder's PIN and PUK are kept; a card whose PIN
+    /// and PUK are both blocked is reset to its factory state first.
+    #[cfg(feature = "est-client")]
+    #[arg(long, conflicts_with_all = ["via_daemon", "show_journal"])]
+    reuse: bool,
+}
+
+impl ActivateArgs {
+    fn reuse(&self) -> bool {
+        #[cfg(feature = "est-client")]
+        {
+            self.reuse
+        }
+        #[cfg(not(feature = "est-client"))]
+        {
+            false
+        }
+    }
 }
 
 pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
     // The operator's card is read here, never by the daemon: --operator-reader means direct.
-    let direct = args.direct || args.show_journal || args.operator_reader.is_some();
+    let direct = args.direct || args.show_journal || args.reuse() || args.operator_reader.is_some();
     if args.via_daemon || !direct {
         if let Some(client) = super::watch::connect_for_activation(args.via_daemon)? {
             return via_daemon(ctx, args, client);
@@ -186,6 +206,10 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
         algorithms,
         trust_anchors: anchors,
     };
+    #[cfg(feature = "est-client")]
+    if args.reuse {
+        reuse(ctx, &mut card, &request, &store)?;
+    }
     let mut ui = CliUi::new(ctx.json, source);
     let activation = Activation::begin(&mut card, &request, &secret, &store)?;
     let journal_path = activation.journal_path().to_owned();
@@ -205,6 +229,121 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
             )))
         }
     }
+}
+
+/// `--reuse`: every certificate of the profile's slots on the card must be expired or revoked
+/// (OCSP or the CRL; an unknown status refuses), then the earlier activation and renewal
+/// journals are archived so the activation starts afresh: new keys replace the old ones in the
+/// same slots, new certificates the old ones, and Sello's contents record is sealed again.
+#[cfg(feature = "est-client")]
+fn reuse(
+    ctx: &Ctx,
+    card: &mut PivCard,
+    request: &ActivationRequest,
+    store: &JournalStore,
+) -> anyhow::Result<()> {
+    use crate::enroll::revocation::{Checker, Status};
+    let now = super::time_now();
+    let serial = card.serial().context("the card reports no serial number")?;
+    // A decision that destroys keys: always a fresh answer from the CA, never a cached one.
+    let checker = Checker {
+        cache_dir: None,
+        ..Checker::new(now)
+    };
+    let mut found = Vec::new();
+    for k in &request.profile.keys {
+        let Some(c) = card.read_certificate(k.slot)? else {
+            continue;
+        };
+        let (_, cert) = x509_parser::parse_x509_certificate(&c.der).map_err(|_| {
+            anyhow::anyhow!("the certificate in slot {:02X} does not parse", k.slot.0)
+        })?;
+        let na = cert.validity().not_after.timestamp();
+        let state = if na < now {
+            format!("expired on {}", super::output::date(na))
+        } else {
+            match checker.status(&c.der, &request.trust_anchors) {
+                st @ Status::Revoked { .. } => st.describe(),
+                other => bail!(
+                    "card {serial} cannot be reused: its {:02X} certificate (serial {}) is valid until {} and {}; revoke it at the CA first",
+                    k.slot.0,
+                    cert.raw_serial_as_string(),
+                    super::output::date(na),
+                    match other {
+                        Status::Good { .. } => "not revoked".to_owned(),
+                        o => format!("its revocation status is {}", o.describe()),
+                    }
+                ),
+            }
+        };
+        found.push((
+            format!("{:02X}", k.slot.0),
+            cert.raw_serial_as_string(),
+            state,
+        ));
+    }
+    // The holder's PIN: kept when it works; a card whose PIN and PUK are both blocked is reset to
+    // its factory state where the card allows it (YubiKey RESET), so the holder chooses a new PIN
+    // and gets a new PUK; a blocked PIN with a usable PUK is unblocked by the holder first.
+    let pins = card.pin_status().context("cannot read the PIN status")?;
+    let reset = match (pins.pin_blocked(), pins.puk_blocked()) {
+        (true, true) => {
+            card.reset().context(
+                "the PIN and PUK are blocked and the card refused a factory reset: it cannot be reused",
+            )?;
+            true
+        }
+        (true, false) => bail!(
+            "the holder's PIN is blocked: the holder unblocks it with the PUK first (`sello pin unblock`), then run --reuse again"
+        ),
+        _ => false,
+    };
+    let archived = store.archive(&serial.to_string())?;
+    let renewals =
+        crate::enroll::renew::RenewalStore::beside(store.dir()).path(&serial.to_string());
+    let renewal_archived = if renewals.exists() {
+        let to = renewals.with_extension(format!("{now}.json"));
+        std::fs::rename(&renewals, &to)
+            .with_context(|| format!("cannot archive {}", renewals.display()))?;
+        Some(to)
+    } else {
+        None
+    };
+    if ctx.json {
+        println!(
+            "{}",
+            json!({
+                "event": "reuse",
+                "serial": serial.to_string(),
+                "replaced": found.iter().map(|(s, n, st)| json!({"slot": s, "serial": n, "state": st})).collect::<Vec<_>>(),
+                "journal_archived": archived,
+                "renewal_journal_archived": renewal_archived,
+                "pin": if reset { "reset" } else { "kept" },
+            })
+        );
+    } else {
+        println!("Reusing card {serial}:");
+        for (s, n, st) in &found {
+            println!("  {s}: certificate {n} is {st}; a new key and certificate replace it");
+        }
+        if let Some(a) = &archived {
+            println!(
+                "  the earlier activation journal is kept as {}",
+                a.display()
+            );
+        }
+        if let Some(a) = &renewal_archived {
+            println!("  the earlier renewal journal is kept as {}", a.display());
+        }
+        if reset {
+            println!("  the PIN and PUK were both blocked: the card was reset to its factory state (keys, certificates, PIN, PUK and management key erased); the holder chooses a new PIN and gets a new PUK");
+        } else {
+            println!(
+                "  the holder's PIN and PUK stay as they are: the holder types the current PIN"
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The same activation as a sellod job: paths made absolute, secrets read here when asked.

@@ -78,10 +78,15 @@ pub(crate) fn run(ctx: &Ctx, cmd: &CertCommand) -> anyhow::Result<()> {
                 .iter()
                 .map(|(k, der)| (k, CertSummary::parse(der), der))
                 .collect();
+            let revocation = super::revocation_of(
+                slots.iter().map(|(_, d)| Some(d.as_slice())),
+                super::time_now(),
+            );
             if ctx.json {
                 let v: Vec<_> = list
                     .iter()
-                    .map(|(k, s, der)| {
+                    .zip(&revocation)
+                    .map(|((k, s, der), r)| {
                         json!({
                             "slot": format!("{:02X}", k.0),
                             "subject": s.as_ref().map(|s| s.subject.clone()),
@@ -89,6 +94,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &CertCommand) -> anyhow::Result<()> {
                             "serial": s.as_ref().map(|s| s.serial.clone()),
                             "not_before": s.as_ref().map(|s| s.not_before),
                             "not_after": s.as_ref().map(|s| s.not_after),
+                            "revocation": r.as_ref().map(|r| r.json.clone()),
                             "pem": pem_encode("CERTIFICATE", der),
                         })
                     })
@@ -97,7 +103,7 @@ pub(crate) fn run(ctx: &Ctx, cmd: &CertCommand) -> anyhow::Result<()> {
             } else if list.is_empty() {
                 println!("No certificates on the card.");
             } else {
-                for (k, s, _) in &list {
+                for ((k, s, _), r) in list.iter().zip(&revocation) {
                     match s {
                         Some(s) => println!(
                             "Slot {:02X}\n  Subject: {}\n  Issuer:  {}\n  Serial:  {}\n  Valid:   {} .. {}",
@@ -109,6 +115,9 @@ pub(crate) fn run(ctx: &Ctx, cmd: &CertCommand) -> anyhow::Result<()> {
                             date(s.not_after)
                         ),
                         None => println!("Slot {:02X}: not a valid X.509 certificate", k.0),
+                    }
+                    if let (Some(_), Some(r)) = (s, r) {
+                        println!("  Revocation: {}", r.line);
                     }
                 }
             }

@@ -79,7 +79,10 @@ pub(crate) fn operator_secret(
     use crate::enroll::activation::OperatorSecret;
     use crate::profile::ManagementKeyMode;
     let policy = profile.management_key;
-    if policy.mode == ManagementKeyMode::Factory {
+    if matches!(
+        policy.mode,
+        ManagementKeyMode::Factory | ManagementKeyMode::PinProtected
+    ) {
         return Ok(OperatorSecret::None);
     }
     let raw: Zeroizing<Vec<u8>> = if stdin {

@@ -206,8 +206,43 @@ fn status(ctx: &Ctx, args: &CardArgs) -> anyhow::Result<()> {
     let info = card.info()?;
     let slots = card.key_slots()?;
     let pins = card.pin_status()?;
-    output::status(ctx.json, &info, &slots, &pins, time_now());
+    let now = time_now();
+    let revocation = revocation_of(slots.iter().map(|s| s.certificate.as_deref()), now);
+    output::status(ctx.json, &info, &slots, &pins, &revocation, now);
     Ok(())
+}
+
+/// Each certificate's revocation status against the trusted CA certificates (`SELLO_CA_DIR`,
+/// default `/etc/sello/ca`): one line for people and its JSON.
+#[cfg(feature = "est-client")]
+fn revocation_of<'a>(
+    certs: impl Iterator<Item = Option<&'a [u8]>>,
+    now: i64,
+) -> Vec<Option<output::Revocation>> {
+    let dir = std::env::var_os("SELLO_CA_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "/etc/sello/ca".into());
+    let anchors = crate::doctor::chain::load_anchors(&dir, &[]);
+    let checker = crate::enroll::revocation::Checker::new(now);
+    certs
+        .map(|c| {
+            c.map(|der| {
+                let st = checker.status(der, &anchors.certs);
+                output::Revocation {
+                    line: st.describe(),
+                    json: st.to_json(),
+                }
+            })
+        })
+        .collect()
+}
+
+#[cfg(not(feature = "est-client"))]
+fn revocation_of<'a>(
+    certs: impl Iterator<Item = Option<&'a [u8]>>,
+    _: i64,
+) -> Vec<Option<output::Revocation>> {
+    certs.map(|_| None).collect()
 }
 
 fn pin_status(ctx: &Ctx, args: &CardArgs) -> anyhow::Result<()> {

@@ -41,7 +41,7 @@ impl CertSummary {
     }
 }
 
-fn date(ts: i64) -> String {
+pub(crate) fn date(ts: i64) -> String {
     x509_parser::time::ASN1Time::from_timestamp(ts)
         .map(|t| t.to_datetime().date().to_string())
         .unwrap_or_else(|_| ts.to_string())
@@ -125,7 +125,23 @@ fn print_pins(p: &PinStatus) {
     }
 }
 
-pub fn status(json: bool, info: &CardInfo, slots: &[KeySlot], pins: &PinStatus, now: i64) {
+/// A certificate's revocation status, as shown.
+pub struct Revocation {
+    /// For people ("not revoked (CRL)", "REVOKED on ...", "unknown (offline: ...)").
+    pub line: String,
+    /// For `--json`.
+    pub json: Value,
+}
+
+pub fn status(
+    json: bool,
+    info: &CardInfo,
+    slots: &[KeySlot],
+    pins: &PinStatus,
+    revocation: &[Option<Revocation>],
+    now: i64,
+) {
+    let rev = |i: usize| revocation.get(i).and_then(Option::as_ref);
     let certs: Vec<Option<CertSummary>> = slots
         .iter()
         .map(|s| s.certificate.as_deref().and_then(CertSummary::parse))
@@ -134,7 +150,8 @@ pub fn status(json: bool, info: &CardInfo, slots: &[KeySlot], pins: &PinStatus, 
         let slots: Vec<Value> = slots
             .iter()
             .zip(&certs)
-            .map(|(s, c)| {
+            .enumerate()
+            .map(|(i, (s, c))| {
                 json!({
                     "slot": format!("{:02X}", s.key.0),
                     "name": s.name,
@@ -147,6 +164,7 @@ pub fn status(json: bool, info: &CardInfo, slots: &[KeySlot], pins: &PinStatus, 
                         "not_after": date(c.not_after),
                         "days_left": c.days_left(now),
                         "expires_soon": c.expires_soon(now),
+                        "revocation": rev(i).map(|r| r.json.clone()),
                     })),
                     "certificate_unreadable": s.certificate.is_some() && c.is_none(),
                 })
@@ -182,7 +200,7 @@ pub fn status(json: bool, info: &CardInfo, slots: &[KeySlot], pins: &PinStatus, 
     } else {
         println!("Keys:");
     }
-    for (s, c) in slots.iter().zip(&certs) {
+    for (i, (s, c)) in slots.iter().zip(&certs).enumerate() {
         let alg = s.algorithm.map(|a| a.name()).unwrap_or("unknown algorithm");
         println!("  {:02X}  {:<28} {}", s.key.0, s.name, alg);
         match (c, &s.certificate) {
@@ -198,6 +216,9 @@ pub fn status(json: bool, info: &CardInfo, slots: &[KeySlot], pins: &PinStatus, 
                     String::new()
                 };
                 println!("      expires: {}{note}", date(c.not_after));
+                if let Some(r) = rev(i) {
+                    println!("      revocation: {}", r.line);
+                }
             }
             (None, Some(_)) => println!("      certificate: present but not readable as X.509"),
             (None, None) => println!("      certificate: none"),

@@ -15,6 +15,7 @@ use zeroize::Zeroizing;
 
 use super::{choose_reader, CardArgs, Ctx, Reported, SecretSource};
 use crate::card::piv::{PivCard, Slot};
+use crate::enroll::activation::OperatorSecret;
 use crate::enroll::est::{EstClient, EstClientConfig, PendingNotice, TrustAnchor};
 use crate::enroll::journal::JournalStore;
 use crate::enroll::local::pem_decode_all;
@@ -52,7 +53,8 @@ pub(crate) struct RenewArgs {
     /// The CA certificate(s) (PEM) the new certificates must chain to (default: EST /cacerts).
     #[arg(long, env = "SELLO_CA_CERT")]
     ca_cert: Option<PathBuf>,
-    /// File holding the operator's management-key secret (needed to put a new key on the card).
+    /// File holding the operator's management-key secret (at a registration point). Without it,
+    /// the holder renews with the PIN alone when the card keeps a PIN-protected management key.
     #[arg(long, env = "SELLO_MGMT_SECRET_FILE")]
     mgmt_secret_file: Option<PathBuf>,
     /// Read the management-key secret as the first line of standard input.
@@ -143,15 +145,20 @@ pub(crate) fn run(ctx: &Ctx, args: &RenewArgs) -> anyhow::Result<()> {
     };
 
     let mut source = SecretSource::from_flag(args.pin_stdin || args.mgmt_secret_stdin);
-    let secret = super::input::operator_secret(
-        &profile,
-        args.mgmt_secret_file.as_deref(),
-        args.mgmt_secret_stdin,
-        &mut source,
-        || {
-            format!("profile {} keeps the card's management key with the operator: renewal puts a new key on the card and needs --mgmt-secret-file FILE or --mgmt-secret-stdin (renew at a registration point)", profile.name)
-        },
-    )?;
+    let secret = if holder(args) && profile.management_key.pin_protected {
+        // The holder at home: the PIN opens the card's PIN-protected management key.
+        OperatorSecret::None
+    } else {
+        super::input::operator_secret(
+            &profile,
+            args.mgmt_secret_file.as_deref(),
+            args.mgmt_secret_stdin,
+            &mut source,
+            || {
+                format!("profile {} keeps the card's management key with the operator: renewal puts a new key on the card and needs --mgmt-secret-file FILE or --mgmt-secret-stdin (renew at a registration point)", profile.name)
+            },
+        )?
+    };
     let request = RenewRequest {
         profile,
         slots,
@@ -178,6 +185,11 @@ pub(crate) fn run(ctx: &Ctx, args: &RenewArgs) -> anyhow::Result<()> {
     }
 }
 
+/// Without an operator secret on the command line, the holder renews with the PIN alone.
+fn holder(args: &RenewArgs) -> bool {
+    args.mgmt_secret_file.is_none() && !args.mgmt_secret_stdin
+}
+
 /// The same renewal as a sellod job: paths made absolute, secrets read here when asked.
 fn via_daemon(
     ctx: &Ctx,
@@ -195,6 +207,7 @@ fn via_daemon(
         ca_cert: path(&args.ca_cert)?,
         force: args.force,
         window_days: Some(args.window_days),
+        holder: holder(args),
     };
     let mut job = serde_json::to_value(&spec)?;
     if let Some(o) = job.as_object_mut() {

@@ -225,6 +225,10 @@ pub fn record(d: &Arc<Daemon>, reader: &str, generation: u64, details: Value) {
         if days > EXPIRY_WARNING_DAYS {
             continue;
         }
+        // A revoked certificate is never renewed: no warning offering it.
+        if c["revocation"]["status"] == "revoked" {
+            continue;
+        }
         let slot = c["slot"].as_str().unwrap_or_default().to_owned();
         if !d
             .inventory()
@@ -242,6 +246,9 @@ pub fn record(d: &Arc<Daemon>, reader: &str, generation: u64, details: Value) {
             "not_after": not_after,
             "days_left": days,
             "advice": "run `sello renew` before the certificate expires",
+            // The renewal on offer: the holder starts it as a job (`sello renew --via-daemon`,
+            // or `start-job` with this object), with the PIN alone when the card allows it.
+            "offer": if days >= 0 { renewal_offer(&slot) } else { Value::Null },
         }));
         super::notify::expiry(&serial, &slot, days);
     }
@@ -264,6 +271,7 @@ pub fn describe(d: &Daemon, card: &mut dyn CardDriver) -> Value {
         Err(e) => return json!({ "error": e.to_string() }),
     };
     let t = now();
+    let revocation = Revocation::new(t);
     let certs: Vec<Value> = card
         .key_slots()
         .unwrap_or_default()
@@ -280,6 +288,7 @@ pub fn describe(d: &Daemon, card: &mut dyn CardDriver) -> Value {
                 "issuer": c.issuer().to_string(),
                 "not_after": not_after,
                 "days_left": (not_after - t).div_euclid(86_400),
+                "revocation": revocation.of(der),
             }))
         })
         .collect();
@@ -310,6 +319,59 @@ pub fn describe(d: &Daemon, card: &mut dyn CardDriver) -> Value {
         "pins": pins,
         "activation": activation,
     })
+}
+
+/// The renewal a warning offers: the command, and the `start-job` job it runs (the CA's address
+/// from the daemon's `SELLO_EST_URL`/`SELLO_EST_TRUST` when set; the CLI supplies them otherwise).
+fn renewal_offer(slot: &str) -> Value {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    json!({
+        "command": "sello renew --via-daemon",
+        "job": {
+            "kind": "renew",
+            "slot": slot,
+            "holder": true,
+            "est": env("SELLO_EST_URL"),
+            "est_trust": env("SELLO_EST_TRUST"),
+        },
+    })
+}
+
+/// Revocation status for the inventory ([`crate::enroll::revocation`]: OCSP or the CRL, bounded time,
+/// cached), against the CA certificates in `SELLO_CA_DIR` (default `/etc/sello/ca`).
+struct Revocation {
+    #[cfg(feature = "est-client")]
+    checker: crate::enroll::revocation::Checker,
+    #[cfg(feature = "est-client")]
+    anchors: Vec<Vec<u8>>,
+}
+
+impl Revocation {
+    #[cfg(feature = "est-client")]
+    fn new(now: i64) -> Self {
+        let dir = std::env::var_os("SELLO_CA_DIR")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| "/etc/sello/ca".into());
+        Self {
+            checker: crate::enroll::revocation::Checker::new(now),
+            anchors: crate::doctor::chain::load_anchors(&dir, &[]).certs,
+        }
+    }
+
+    #[cfg(feature = "est-client")]
+    fn of(&self, der: &[u8]) -> Value {
+        self.checker.status(der, &self.anchors).to_json()
+    }
+
+    #[cfg(not(feature = "est-client"))]
+    fn new(_: i64) -> Self {
+        Self {}
+    }
+
+    #[cfg(not(feature = "est-client"))]
+    fn of(&self, _: &[u8]) -> Value {
+        Value::Null
+    }
 }
 
 fn journal_state(store: &Option<JournalStore>, serial: &str) -> Option<Value> {

@@ -843,7 +843,10 @@ fn activate(ctx: &JobCtx, serial: Option<&str>, a: &ActivateSpec) -> Result<Valu
 /// factory key.
 fn operator_secret(ctx: &JobCtx, profile: &profile::Profile) -> Result<OperatorSecret, JobError> {
     let policy = profile.management_key;
-    if policy.mode == ManagementKeyMode::Factory {
+    if matches!(
+        policy.mode,
+        ManagementKeyMode::Factory | ManagementKeyMode::PinProtected
+    ) {
         return Ok(OperatorSecret::None);
     }
     let raw = ctx.ask("mgmt-secret", "Operator management-key secret")?;
@@ -931,7 +934,12 @@ fn renew(
                 ))
             })?,
     };
-    let secret = operator_secret(ctx, &profile)?;
+    // The holder at home: the card's PIN-protected key, no operator secret.
+    let secret = if r.holder && profile.management_key.pin_protected {
+        OperatorSecret::None
+    } else {
+        operator_secret(ctx, &profile)?
+    };
     let request = RenewRequest {
         profile,
         slots,

@@ -14,7 +14,7 @@ pub fn expiry(serial: &str, slot: &str, days_left: i64) {
         format!("The certificate in slot {slot} of card {serial} has expired. Take the card to a registration point.")
     } else {
         format!(
-            "The certificate in slot {slot} of card {serial} expires in {days_left} days. Run `sello renew` with the card inserted."
+            "The certificate in slot {slot} of card {serial} expires in {days_left} days. Renew it from home: insert the card and run `sello renew` (your PIN is all it needs)."
         )
     };
     let spawned = Command::new("gdbus")

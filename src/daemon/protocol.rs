@@ -186,6 +186,10 @@ pub struct RenewSpec {
     /// The renewal window in days before expiry (default 60).
     #[serde(default)]
     pub window_days: Option<u32>,
+    /// The holder renews with the PIN alone: the card's PIN-protected management key is used
+    /// and no operator secret is asked (profiles with `pin_protected_copy` or `pin-protected`).
+    #[serde(default)]
+    pub holder: bool,
 }
 
 /// Machine-readable error codes (`error.code`).

@@ -42,7 +42,7 @@ pub enum Status {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     /// Stable identifier ("pcscd", "reader", "card", "pin", "certificate", "validity", "chain",
-    /// "browser", "pinentry").
+    /// "revocation", "browser", "p11kit", "pinentry").
     pub id: &'static str,
     /// Title for people.
     pub title: &'static str,
@@ -100,6 +100,7 @@ fn title(id: &str) -> &'static str {
         "certificate" => "Certificates on the card",
         "validity" => "Certificate dates",
         "chain" => "Certificate issuer",
+        "revocation" => "Certificate revocation",
         "browser" => "Browsers",
         "p11kit" => "p11-kit (GnuTLS and other applications)",
         "pinentry" => "PIN dialog",
@@ -562,7 +563,7 @@ pub fn run(opts: &Options) -> Report {
     Report::new(checks)
 }
 
-const CARD_CHAIN: [&str; 7] = [
+const CARD_CHAIN: [&str; 8] = [
     "pcscd",
     "reader",
     "card",
@@ -570,6 +571,7 @@ const CARD_CHAIN: [&str; 7] = [
     "certificate",
     "validity",
     "chain",
+    "revocation",
 ];
 
 /// The card checks, with later ones skipped after a failure they depend on.
@@ -785,7 +787,78 @@ fn probe_card(opts: &Options, checks: &mut Vec<Check>) -> Option<Check> {
     checks.push(check_validity(&certs, opts.now));
     let anchors = chain::load_anchors(&opts.ca_dir, &opts.ca_files);
     checks.push(check_chain(&certs, &anchors));
+    // 8. revocation (OCSP, else the CRL)
+    checks.push(check_revocation(&certs, &anchors, opts.now));
     None
+}
+
+/// Not revoked: OCSP from each certificate's AIA, else its CRL, asked within a time bound
+/// and cached until its nextUpdate ([`crate::enroll::revocation`]).
+#[cfg(feature = "est-client")]
+pub fn check_revocation(certs: &[(KeyRef, Vec<u8>)], anchors: &chain::Anchors, now: i64) -> Check {
+    use crate::enroll::revocation::{Checker, Status as Rev};
+    let checker = Checker::new(now);
+    let mut good = Vec::new();
+    let mut unpublished = Vec::new();
+    let mut unsure: Option<Check> = None;
+    for (k, der) in certs {
+        let which = slot_name(*k);
+        match checker.status(der, &anchors.certs) {
+            st @ Rev::Revoked { .. } => {
+                return Check::fail(
+                    "revocation",
+                    format!("The {which} certificate is {}.", st.describe()),
+                    "A revoked certificate can never be used or renewed again: go to a Registration Point with your identity document for a new activation of the card.",
+                );
+            }
+            Rev::Good { method, .. } => good.push(format!("{which} ({method})")),
+            Rev::NotPublished => unpublished.push(which),
+            Rev::Unknown { why, offline } => {
+                if unsure.is_none() {
+                    unsure = Some(if offline {
+                        Check::warn(
+                            "revocation",
+                            format!("Whether the {which} certificate is revoked is unknown (offline: {why})."),
+                            "Connect to the Internet and run `sello doctor` again.",
+                        )
+                    } else {
+                        Check::warn(
+                            "revocation",
+                            format!("Whether the {which} certificate is revoked cannot be checked: {why}."),
+                            "Contact the registration point if websites refuse the card.",
+                        )
+                    });
+                }
+            }
+        }
+    }
+    if let Some(c) = unsure {
+        return c;
+    }
+    let mut finding = Vec::new();
+    if !good.is_empty() {
+        finding.push(format!(
+            "Not revoked, according to the CA: {}.",
+            good.join(", ")
+        ));
+    }
+    if !unpublished.is_empty() {
+        finding.push(format!(
+            "The CA publishes no revocation list for: {}.",
+            unpublished.join(", ")
+        ));
+    }
+    Check::ok("revocation", finding.join(" "))
+}
+
+/// Without a network client, revocation is not checked.
+#[cfg(not(feature = "est-client"))]
+pub fn check_revocation(_: &[(KeyRef, Vec<u8>)], _: &chain::Anchors, _: i64) -> Check {
+    Check::new(
+        "revocation",
+        Status::Skipped,
+        "not checked: this build of Sello has no network client",
+    )
 }
 
 #[cfg(test)]

@@ -289,6 +289,9 @@ pub struct Activation<'a> {
     journal_path: PathBuf,
     subject: Subject,
     steps: Vec<StepResult>,
+    /// The holder's current PIN when the management-key step already needed it (profile mode
+    /// `pin-protected`, resumed), so the PIN step does not ask again.
+    known_pin: Option<Pin>,
 }
 
 impl<'a> Activation<'a> {
@@ -365,6 +368,7 @@ impl<'a> Activation<'a> {
             journal_path,
             subject,
             steps: Vec::new(),
+            known_pin: None,
         };
         let detail = format!(
             "card {serial}, profile {}{}",
@@ -478,6 +482,9 @@ impl<'a> Activation<'a> {
     fn management_key(&mut self, ui: &mut dyn ActivationUi) -> Result<(), ActivationError> {
         ui.step_started(Step::ManagementKey);
         let policy = self.request.profile.management_key;
+        if policy.mode == ManagementKeyMode::PinProtected {
+            return self.pin_protected_key(ui);
+        }
         let target =
             match (policy.mode, self.secret) {
                 (ManagementKeyMode::Derived, OperatorSecret::Master(m)) => policy
@@ -494,6 +501,11 @@ impl<'a> Activation<'a> {
                         "this profile needs the card's management key from the operator".into(),
                     ))
                 }
+                (ManagementKeyMode::PinProtected, _) => {
+                    return Err(ActivationError::Invalid(
+                        "internal: pin-protected keys are handled apart".into(),
+                    ))
+                }
             };
         if target.is_default() && !policy.allow_default {
             return Err(ActivationError::Invalid(
@@ -502,16 +514,24 @@ impl<'a> Activation<'a> {
         }
         match self.card.authenticate(&target) {
             Ok(()) => {
-                let already = self.journal.management_key.is_some();
+                let mut already = self.journal.management_key.is_some();
                 if !already {
                     self.journal.management_key = Some(ManagementKeyRecord {
                         mode: policy.mode.name().into(),
                         algorithm: target.algorithm().name().into(),
                         replaced_factory_key: false,
                         at: now(),
+                        holder_copy_at: None,
                     });
                 }
-                let detail = format!("{} key ({})", policy.mode.name(), target.algorithm());
+                let copy = self.holder_copy(&target)?;
+                already &= !copy.1;
+                let detail = format!(
+                    "{} key ({}){}",
+                    policy.mode.name(),
+                    target.algorithm(),
+                    copy.0
+                );
                 let outcome = if already {
                     Outcome::AlreadyDone(detail)
                 } else {
@@ -544,16 +564,118 @@ impl<'a> Activation<'a> {
             algorithm: target.algorithm().name().into(),
             replaced_factory_key: true,
             at: now(),
+            holder_copy_at: None,
         });
+        let (copy, _) = self.holder_copy(&target)?;
         self.finish(
             ui,
             Step::ManagementKey,
             Outcome::Done(format!(
-                "factory key replaced by the {} key ({})",
+                "factory key replaced by the {} key ({}){copy}",
                 policy.mode.name(),
                 target.algorithm()
             )),
         )
+    }
+
+    /// Profiles with a PIN-protected copy ("both"): writes the copy of `key` (the card's key,
+    /// authenticated) unless the journal has it. Returns the detail to show and whether it was
+    /// written now.
+    fn holder_copy(&mut self, key: &ManagementKey) -> Result<(String, bool), ActivationError> {
+        if !self.request.profile.management_key.pin_protected {
+            return Ok((String::new(), false));
+        }
+        let done = self
+            .journal
+            .management_key
+            .as_ref()
+            .is_some_and(|r| r.holder_copy_at.is_some());
+        if !done {
+            self.card
+                .store_protected_management_key(key)
+                .map_err(card_err("PIN-protected management key"))?;
+            if let Some(r) = self.journal.management_key.as_mut() {
+                r.holder_copy_at = Some(now());
+            }
+        }
+        Ok((", with a PIN-protected copy for the holder".into(), !done))
+    }
+
+    /// Mode `pin-protected`: a factory-fresh card gets a random key, stored PIN-protected on the
+    /// card *before* it replaces the factory key (an interruption in between leaves either the
+    /// factory key or a stored copy of the new one); a card already past that is opened with
+    /// the holder's PIN (the factory PIN while it is still set).
+    fn pin_protected_key(&mut self, ui: &mut dyn ActivationUi) -> Result<(), ActivationError> {
+        let policy = self.request.profile.management_key;
+        let factory = ManagementKey::default_3des();
+        match self.card.authenticate(&factory) {
+            Ok(()) => {
+                let key = ManagementKey::generate(policy.algorithm);
+                self.card
+                    .store_protected_management_key(&key)
+                    .map_err(card_err("PIN-protected management key"))?;
+                self.card
+                    .set_management_key(&key, false)
+                    .map_err(card_err("set management key"))?;
+                self.card
+                    .authenticate(&key)
+                    .map_err(card_err("management key"))?;
+                self.journal.management_key = Some(ManagementKeyRecord {
+                    mode: policy.mode.name().into(),
+                    algorithm: key.algorithm().name().into(),
+                    replaced_factory_key: true,
+                    at: now(),
+                    holder_copy_at: Some(now()),
+                });
+                self.finish(
+                    ui,
+                    Step::ManagementKey,
+                    Outcome::Done(format!(
+                        "factory key replaced by a random key ({}), kept on the card behind the PIN",
+                        key.algorithm()
+                    )),
+                )
+            }
+            Err(CardError::ManagementKeyAuthFailed | CardError::CardAuthFailed) => {
+                let status = self.card.pin_status().map_err(card_err("PIN status"))?;
+                let pin = if status.pin_is_default == Some(true) {
+                    Pin::new("123456").map_err(|e| ActivationError::Invalid(e.to_string()))?
+                } else {
+                    Pin::new(&ui.current_pin()?)
+                        .map_err(|_| ActivationError::Invalid("that is not a valid PIN".into()))?
+                };
+                match self.card.authenticate_with_pin(&pin) {
+                    Ok(()) => {}
+                    Err(CardError::NotFound(_)) => {
+                        return Err(ActivationError::ManagementKey(
+                            " (neither the factory key nor a PIN-protected key): a card personalised elsewhere",
+                        ))
+                    }
+                    Err(e) => return Err(card_err("PIN-protected management key")(e)),
+                }
+                if status.pin_is_default != Some(true) {
+                    self.known_pin = Some(pin);
+                }
+                if self.journal.management_key.is_none() {
+                    // The copy opened the card: it is there, whoever wrote it.
+                    self.journal.management_key = Some(ManagementKeyRecord {
+                        mode: policy.mode.name().into(),
+                        algorithm: policy.algorithm.name().into(),
+                        replaced_factory_key: false,
+                        at: now(),
+                        holder_copy_at: Some(now()),
+                    });
+                }
+                self.finish(
+                    ui,
+                    Step::ManagementKey,
+                    Outcome::AlreadyDone(
+                        "PIN-protected key on the card, opened with the PIN".into(),
+                    ),
+                )
+            }
+            Err(e) => Err(card_err("management key")(e)),
+        }
     }
 
     fn pin(&mut self, ui: &mut dyn ActivationUi) -> Result<Pin, ActivationError> {
@@ -572,8 +694,11 @@ impl<'a> Activation<'a> {
             None => self.journal.pin_set_at.is_none(),
         };
         if !factory {
-            let pin = Pin::new(&ui.current_pin()?)
-                .map_err(|_| ActivationError::Invalid("that is not a valid PIN".into()))?;
+            let pin = match self.known_pin.take() {
+                Some(p) => p,
+                None => Pin::new(&ui.current_pin()?)
+                    .map_err(|_| ActivationError::Invalid("that is not a valid PIN".into()))?,
+            };
             self.card.verify_pin(&pin).map_err(card_err("PIN"))?;
             if self.journal.pin_set_at.is_none() {
                 self.journal.pin_set_at = Some(now());

@@ -34,7 +34,7 @@ pub struct IdentityRecord {
 /// The management-key step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManagementKeyRecord {
-    /// Profile mode (`derived`, `explicit`, `factory`).
+    /// Profile mode (`derived`, `explicit`, `factory`, `pin-protected`).
     pub mode: String,
     /// Algorithm of the card's key now.
     pub algorithm: String,
@@ -42,6 +42,9 @@ pub struct ManagementKeyRecord {
     pub replaced_factory_key: bool,
     /// When (Unix time).
     pub at: i64,
+    /// When the PIN-protected copy of the key for the holder was written (profiles with one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder_copy_at: Option<i64>,
 }
 
 /// The PUK step.
@@ -293,6 +296,18 @@ impl JournalStore {
             });
         }
         Ok(Some(j))
+    }
+
+    /// Moves a card's journal aside (`<serial>.<updated_at>.json`), so the next activation of the
+    /// card starts afresh; returns where it went (`None`: there was none).
+    pub fn archive(&self, serial: &str) -> Result<Option<PathBuf>, JournalError> {
+        let Some(j) = self.load(serial)? else {
+            return Ok(None);
+        };
+        let path = self.path(serial);
+        let to = path.with_extension(format!("{}.json", j.updated_at));
+        std::fs::rename(&path, &to).map_err(|source| JournalError::Io { path, source })?;
+        Ok(Some(to))
     }
 
     /// Writes a journal atomically.

@@ -17,6 +17,8 @@ pub mod keycheck;
 pub mod local;
 #[cfg(feature = "est-client")]
 pub mod renew;
+#[cfg(feature = "est-client")]
+pub mod revocation;
 pub mod verify;
 
 use zeroize::Zeroizing;

@@ -1,8 +1,16 @@
 //! Renewal before expiry (`sello renew`): EST `simplereenroll` (RFC 7030 §4.2.2) authenticated
 //! by TLS with the current on-card authentication key (9A), a new key generated on the card.
 //!
+//! # Who renews
+//! At a registration point the operator's secret gives the card's management key; at home the
+//! holder's PIN does, through the card's PIN-protected copy of it (profiles with
+//! `pin_protected_copy` or mode `pin-protected`; [`crate::card::piv::mgmt`]): VERIFY, GET DATA
+//! `5FC109` and the mutual authentication in one transaction, the key zeroized afterwards.
+//!
 //! # Policy (checked before anything changes on the card)
 //! For each certificate to renew, and for the 9A certificate that authenticates the request:
+//! - a certificate on its CA's CRL is refused ([`crate::enroll::revocation`]; checked first, an
+//!   unknown status does not stop it: the CA checks too): it needs a new activation;
 //! - an expired certificate is refused: renewal needs a visit to a registration point;
 //! - a certificate obtained by remote renewal (it carries [`REMOTE_RENEWAL_POLICY_OID`], which
 //!   the Sello CA puts in every certificate it issues through `simplereenroll`) is refused:
@@ -127,6 +135,11 @@ pub enum Refusal {
     },
     /// The card cannot stage a key (no MOVE KEY).
     CannotStage(String),
+    /// The certificate is on its CA's CRL.
+    Revoked {
+        /// The revocation, as shown ("REVOKED on 2026-12-05 (keyCompromise)").
+        what: String,
+    },
 }
 
 impl Refusal {
@@ -138,6 +151,7 @@ impl Refusal {
             Self::RemoteRenewal { .. } => "remote-renewal",
             Self::NotDue { .. } => "not-due",
             Self::CannotStage(_) => "card-cannot-stage",
+            Self::Revoked { .. } => "revoked",
         }
     }
 
@@ -156,15 +170,19 @@ impl std::fmt::Display for Refusal {
             ),
             Self::Expired { on } => write!(
                 f,
-                "expired on {on}: renewal needs a visit to a registration point"
+                "your certificate expired on {on}: renewal needs a visit to a registration point"
             ),
             Self::RemoteRenewal { serial } => write!(
                 f,
-                "certificate {serial} was itself obtained by remote renewal: the next one must be issued in person at a registration point"
+                "your certificate was last renewed from home (certificate {serial}): the next renewal needs a visit to a registration point"
             ),
             Self::NotDue { valid_until, opens } => write!(
                 f,
                 "valid until {valid_until}; renewal opens on {opens} (the operator can renew earlier with --force)"
+            ),
+            Self::Revoked { what } => write!(
+                f,
+                "your certificate is {what}: a revoked certificate is never renewed; the card needs a new activation at a registration point"
             ),
             Self::CannotStage(why) => write!(
                 f,
@@ -705,18 +723,48 @@ impl<'a> Renewal<'a> {
         } else {
             None
         };
-        self.management_key(secret)?;
-        let pin = if pending_enroll {
+        let policy = self.request.profile.management_key;
+        let holder = matches!(secret, OperatorSecret::None)
+            && policy.pin_protected
+            && policy.mode != ManagementKeyMode::Factory;
+        let pin = if holder {
+            // The holder at home: the PIN opens the card's PIN-protected management key (one
+            // VERIFY in the same transaction, never retried).
             let typed = ui.pin()?;
             let pin = Pin::new(&typed)
                 .map_err(|_| RenewError::Invalid("that is not a valid PIN".into()))?;
-            // One VERIFY, never retried: a wrong PIN stops here with the tries left.
-            lock(&self.card)?
-                .verify_pin(&pin)
-                .map_err(card_err("PIN"))?;
-            Some(pin)
+            match lock(&self.card)?.authenticate_with_pin(&pin) {
+                Ok(()) => {}
+                Err(CardError::NotFound(_)) => return Err(RenewError::Invalid(
+                    "this card keeps no PIN-protected management key: renew at a registration point"
+                        .into(),
+                )),
+                Err(CardError::ManagementKeyAuthFailed | CardError::CardAuthFailed) => {
+                    return Err(RenewError::Invalid(
+                        "the card's PIN-protected management key does not open the card: renew at a registration point"
+                            .into(),
+                    ))
+                }
+                Err(e @ (CardError::WrongPin { .. } | CardError::PinBlocked)) => {
+                    return Err(card_err("PIN")(e))
+                }
+                Err(e) => return Err(card_err("PIN-protected management key")(e)),
+            }
+            pending_enroll.then_some(pin)
         } else {
-            None
+            self.management_key(secret)?;
+            if pending_enroll {
+                let typed = ui.pin()?;
+                let pin = Pin::new(&typed)
+                    .map_err(|_| RenewError::Invalid("that is not a valid PIN".into()))?;
+                // One VERIFY, never retried: a wrong PIN stops here with the tries left.
+                lock(&self.card)?
+                    .verify_pin(&pin)
+                    .map_err(card_err("PIN"))?;
+                Some(pin)
+            } else {
+                None
+            }
         };
         if let (Some(pin), Some((auth_chain, auth_key))) = (&pin, auth) {
             // Only slots whose certificate is not yet in hand are staged and enrolled; the
@@ -818,6 +866,8 @@ impl<'a> Renewal<'a> {
                             "the certificate in slot {name} does not parse"
                         ))
                     })?;
+                    // Revocation first: it is final, whatever the dates say.
+                    self.not_revoked(&c.der, &name)?;
                     check_policy(
                         &cert,
                         self.request.now,
@@ -889,6 +939,9 @@ impl<'a> Renewal<'a> {
                     refusal,
                 }
             })?;
+            if !self.request.slots.contains(&AUTH_SLOT) {
+                self.not_revoked(&auth.der, &slot_name(AUTH_SLOT))?;
+            }
         }
         // MOVE KEY (YubiKey 5.7) is what lets the current key live until the end.
         let version = card.version().ok();
@@ -922,6 +975,21 @@ impl<'a> Renewal<'a> {
             ),
         )?;
         Ok(targets)
+    }
+
+    /// Refuses a certificate its CA says is revoked (OCSP or CRL; bounded time, cached). An unknown
+    /// status (offline) does not stop the renewal: the CA checks revocation itself.
+    fn not_revoked(&self, der: &[u8], slot: &str) -> Result<(), RenewError> {
+        let checker = crate::enroll::revocation::Checker::new(self.request.now);
+        match checker.status(der, &self.request.trust_anchors) {
+            st @ crate::enroll::revocation::Status::Revoked { .. } => Err(RenewError::Refused {
+                slot: slot.to_owned(),
+                refusal: Refusal::Revoked {
+                    what: st.describe(),
+                },
+            }),
+            _ => Ok(()),
+        }
     }
 
     fn auth_credentials(&self) -> Result<(Vec<Vec<u8>>, PublicKey), RenewError> {
@@ -1357,8 +1425,15 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            "expired on 2026-01-02: renewal needs a visit to a registration point"
+            "your certificate expired on 2026-01-02: renewal needs a visit to a registration point"
         );
+        let r = Refusal::RemoteRenewal {
+            serial: "0A".into(),
+        };
+        assert!(r
+            .to_string()
+            .starts_with("your certificate was last renewed from home"));
+        assert!(r.needs_visit());
         assert!(e.needs_visit());
         let n = Refusal::NotDue {
             valid_until: "2028-05-01".into(),

@@ -364,6 +364,9 @@ pub enum ManagementKeyMode {
     Explicit,
     /// The factory-default key (training cards only; needs `allow_default_management_key`).
     Factory,
+    /// A random key made at activation and kept only on the card, PIN-protected (the layout of
+    /// YubiKey tools, see [`crate::card::piv::mgmt`]): the holder's PIN is the way in.
+    PinProtected,
 }
 
 impl ManagementKeyMode {
@@ -373,6 +376,7 @@ impl ManagementKeyMode {
             Self::Derived => "derived",
             Self::Explicit => "explicit",
             Self::Factory => "factory",
+            Self::PinProtected => "pin-protected",
         }
     }
 }
@@ -386,6 +390,10 @@ pub struct ManagementKeyPolicy {
     pub algorithm: ManagementAlgorithm,
     /// Whether the factory-default key may stay in use.
     pub allow_default: bool,
+    /// Whether the card keeps a PIN-protected copy of its management key for the holder (always
+    /// for `pin-protected`, never for `factory`; with `derived` this is "both": the operator
+    /// derives the key, the holder's PIN reads the copy).
+    pub pin_protected: bool,
 }
 
 /// Shortest operator master secret accepted, in bytes.
@@ -762,6 +770,7 @@ impl Profile {
                 "mode": self.management_key.mode.name(),
                 "algorithm": self.management_key.algorithm.name(),
                 "allow_default_management_key": self.management_key.allow_default,
+                "pin_protected": self.management_key.pin_protected,
             },
             "pin": rule_json(&self.pin),
             "puk": { "generate": self.puk_generate, "rule": rule_json(&self.puk) },
@@ -941,6 +950,8 @@ mod raw {
         pub algorithm: Spanned<String>,
         #[serde(default)]
         pub allow_default_management_key: bool,
+        #[serde(default)]
+        pub pin_protected_copy: bool,
     }
 
     #[derive(Deserialize)]
@@ -1117,11 +1128,14 @@ mod raw {
                 "derived" => ManagementKeyMode::Derived,
                 "explicit" => ManagementKeyMode::Explicit,
                 "factory" => ManagementKeyMode::Factory,
+                "pin-protected" => ManagementKeyMode::PinProtected,
                 other => {
                     return Err(c.err(
                         "management_key.mode",
                         self.management_key.mode.span(),
-                        format!("unknown mode \"{other}\" (derived, explicit, factory)"),
+                        format!(
+                            "unknown mode \"{other}\" (derived, explicit, factory, pin-protected)"
+                        ),
                     ))
                 }
             };
@@ -1326,6 +1340,10 @@ mod raw {
                     mode,
                     algorithm,
                     allow_default: self.management_key.allow_default_management_key,
+                    // The factory key is no secret: there is nothing to keep behind the PIN.
+                    pin_protected: mode == ManagementKeyMode::PinProtected
+                        || (self.management_key.pin_protected_copy
+                            && mode != ManagementKeyMode::Factory),
                 },
                 pin,
                 puk,
@@ -1654,6 +1672,24 @@ mod tests {
         assert_eq!(p.pin.min_length, 6);
         assert_eq!(p.puk.max_length, 8);
         assert_eq!(p.management_key.mode, ManagementKeyMode::Derived);
+        // "both": derived by the operator, a PIN-protected copy for the holder.
+        assert!(p.management_key.pin_protected);
+        let src = include_str!("../../card-profiles/citizen-piv.toml");
+        let only = |from: &str, to: &str| {
+            Profile::from_toml("x.toml", &src.replace(from, to))
+                .unwrap()
+                .management_key
+        };
+        let derived = only("pin_protected_copy = true", "pin_protected_copy = false");
+        assert!(!derived.pin_protected);
+        let protected = only("mode = \"derived\"", "mode = \"pin-protected\"");
+        assert_eq!(protected.mode, ManagementKeyMode::PinProtected);
+        assert!(protected.pin_protected);
+        let factory = only(
+            "mode = \"derived\"\nalgorithm = \"AES-192\"\nallow_default_management_key = false",
+            "mode = \"factory\"\nalgorithm = \"AES-192\"\nallow_default_management_key = true",
+        );
+        assert!(!factory.pin_protected);
     }
 
     #[test]

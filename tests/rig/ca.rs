@@ -42,13 +42,32 @@ impl LocalCa {
 
     /// `init` (with `config_edit` applied to the generated config.toml), then `serve`.
     pub fn start(bin: &str, config_edit: impl FnOnce(String) -> String) -> Self {
-        Self::start_with(bin, &[], config_edit)
+        Self::start_full(bin, &[], 0, config_edit)
     }
 
     /// As [`Self::start`], with extra `init` arguments.
     pub fn start_with(
         bin: &str,
         init_args: &[&str],
+        config_edit: impl FnOnce(String) -> String,
+    ) -> Self {
+        Self::start_full(bin, init_args, 0, config_edit)
+    }
+
+    /// As [`Self::start`], the CRL served on `crl_port` (0: any free port).
+    pub fn start_with_crl_port(
+        bin: &str,
+        crl_port: u16,
+        config_edit: impl FnOnce(String) -> String,
+    ) -> Self {
+        Self::start_full(bin, &[], crl_port, config_edit)
+    }
+
+    /// `init` with extra arguments, the config edited, `serve` with the CRL on `crl_port`.
+    fn start_full(
+        bin: &str,
+        init_args: &[&str],
+        crl_port: u16,
         config_edit: impl FnOnce(String) -> String,
     ) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -63,7 +82,8 @@ impl LocalCa {
         let mut child = Command::new(bin)
             .args(["serve", "--dir"])
             .arg(&ca_dir)
-            .args(["--listen", "127.0.0.1:0", "--crl-listen", "127.0.0.1:0"])
+            .args(["--listen", "127.0.0.1:0", "--crl-listen"])
+            .arg(format!("127.0.0.1:{crl_port}"))
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log))
             .spawn()

@@ -169,6 +169,69 @@ fn select(ch: &mut Channel<'_>) -> Result<ApplicationProperties, CardError> {
     }
 }
 
+/// Card management key mutual authentication (SP 800-73-4 Part 2, Appendix A.1), inside an open
+/// transaction.
+fn mutual_auth(
+    ch: &mut Channel<'_>,
+    s: &mut Session,
+    key: &ManagementKey,
+) -> Result<(), CardError> {
+    s.mgmt_authenticated = false;
+    let alg = key.algorithm();
+    let ga = || {
+        Command::new(ins::GENERAL_AUTHENTICATE)
+            .p1(alg.id())
+            .p2(Slot::CARD_MANAGEMENT.0)
+            .le(0)
+    };
+    let step1 = Zeroizing::new(tlv::encode(0x7C, &tlv::encode(0x80, &[])));
+    let r = ch.transmit(&ga().secret_data(step1))?;
+    if !r.is_success() {
+        return Err(match r.status() {
+            StatusWord::AuthenticationBlocked => CardError::Refused {
+                operation: "management key authentication",
+                status: r.status(),
+            },
+            _ => CardError::ManagementKeyAuthFailed,
+        });
+    }
+    let data = Zeroizing::new(r.into_data());
+    let m = CardError::malformed("management key witness");
+    let inner = tlv::expect_single(&data, 0x7C).map_err(m)?;
+    let witness =
+        tlv::require(inner, 0x80).map_err(CardError::malformed("management key witness"))?;
+    if witness.len() != alg.block_len() {
+        // The card's key has another algorithm.
+        return Err(CardError::ManagementKeyAuthFailed);
+    }
+    let decrypted = mgmt::ecb(key, witness, false)?;
+    let mut challenge = Zeroizing::new(vec![0u8; alg.block_len()]);
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut challenge);
+    let inner = Zeroizing::new(
+        [
+            Zeroizing::new(tlv::encode(0x80, &decrypted)).to_vec(),
+            tlv::encode(0x81, &challenge),
+        ]
+        .concat(),
+    );
+    let step2 = Zeroizing::new(tlv::encode(0x7C, &inner));
+    let r = ch.transmit(&ga().secret_data(step2))?;
+    if !r.is_success() {
+        return Err(CardError::ManagementKeyAuthFailed);
+    }
+    let data = Zeroizing::new(r.into_data());
+    let inner =
+        tlv::expect_single(&data, 0x7C).map_err(CardError::malformed("management key response"))?;
+    let answer =
+        tlv::require(inner, 0x82).map_err(CardError::malformed("management key response"))?;
+    let expected = mgmt::ecb(key, &challenge, true)?;
+    if !mgmt::ct_eq(answer, &expected) {
+        return Err(CardError::CardAuthFailed);
+    }
+    s.mgmt_authenticated = true;
+    Ok(())
+}
+
 fn get_data(ch: &mut Channel<'_>, id: ObjectId) -> Result<Option<Vec<u8>>, CardError> {
     let body = tlv::encode(0x5C, &id.tag_bytes());
     let r = ch.transmit(
@@ -631,61 +694,70 @@ impl PivCard {
     /// AUTHENTICATE 3.2.4): `7C{80 00}` → witness; `7C{80 decrypted witness, 81 challenge}` →
     /// `7C{82 encrypted challenge}`, checked here so a card that does not hold the key is caught.
     pub fn authenticate(&mut self, key: &ManagementKey) -> Result<(), CardError> {
-        self.run(|ch, s| {
-            s.mgmt_authenticated = false;
-            let alg = key.algorithm();
-            let ga = || {
-                Command::new(ins::GENERAL_AUTHENTICATE)
-                    .p1(alg.id())
-                    .p2(Slot::CARD_MANAGEMENT.0)
-                    .le(0)
+        self.run(|ch, s| mutual_auth(ch, s, key))
+    }
+
+    /// Stores `key` (the card's current management key) for the holder the way YubiKey tools do
+    /// ([`mgmt`]): PRINTED `5FC109` = `88 { 89 key }` (read rule "PIN"), then ADMIN DATA
+    /// `5FFF00` with flag `02`, keeping any other ADMIN DATA field. One transaction; needs
+    /// management-key authentication.
+    pub fn store_protected_management_key(&mut self, key: &ManagementKey) -> Result<(), CardError> {
+        self.run(|ch, _| {
+            let admin = match get_data(ch, ObjectId::ADMIN_DATA) {
+                Ok(Some(d)) if !container(&d)?.is_empty() => {
+                    mgmt::AdminData::parse(container(&d)?)?
+                }
+                Ok(_) | Err(CardError::SecurityStatusNotSatisfied) => mgmt::AdminData::default(),
+                Err(e) => return Err(e),
             };
-            let step1 = Zeroizing::new(tlv::encode(0x7C, &tlv::encode(0x80, &[])));
-            let r = ch.transmit(&ga().secret_data(step1))?;
-            if !r.is_success() {
-                return Err(match r.status() {
-                    StatusWord::AuthenticationBlocked => CardError::Refused {
-                        operation: "management key authentication",
-                        status: r.status(),
-                    },
-                    _ => CardError::ManagementKeyAuthFailed,
-                });
+            put_secret(ch, ObjectId::PRINTED, &mgmt::encode_protected(key))?;
+            let admin = mgmt::AdminData {
+                flags: Some(admin.flags.unwrap_or(0) | mgmt::FLAG_MGM_KEY_PROTECTED),
+                ..admin
+            };
+            put_data(ch, ObjectId::ADMIN_DATA, &admin.encode())
+        })
+    }
+
+    /// ADMIN DATA (`5FFF00`), `None` when the card has none.
+    pub fn admin_data(&mut self) -> Result<Option<mgmt::AdminData>, CardError> {
+        self.run(|ch, _| match get_data(ch, ObjectId::ADMIN_DATA)? {
+            Some(d) if !container(&d)?.is_empty() => {
+                Ok(Some(mgmt::AdminData::parse(container(&d)?)?))
             }
-            let data = Zeroizing::new(r.into_data());
-            let m = CardError::malformed("management key witness");
-            let inner = tlv::expect_single(&data, 0x7C).map_err(m)?;
-            let witness = tlv::require(inner, 0x80)
-                .map_err(CardError::malformed("management key witness"))?;
-            if witness.len() != alg.block_len() {
-                // The card's key has another algorithm.
-                return Err(CardError::ManagementKeyAuthFailed);
+            _ => Ok(None),
+        })
+    }
+
+    /// Authenticates with the PIN-protected management key, in one transaction: VERIFY the
+    /// PIN (one attempt, never retried), GET DATA `5FC109` (which needs it), then mutual
+    /// authentication with the key found there. The key read is zeroized when this returns.
+    /// [`CardError::NotFound`] when ADMIN DATA does not say the key is stored.
+    pub fn authenticate_with_pin(&mut self, pin: &Pin) -> Result<(), CardError> {
+        self.run(|ch, s| {
+            let admin = match get_data(ch, ObjectId::ADMIN_DATA)? {
+                Some(d) if !container(&d)?.is_empty() => mgmt::AdminData::parse(container(&d)?)?,
+                _ => mgmt::AdminData::default(),
+            };
+            if !admin.key_protected() {
+                return Err(CardError::NotFound("PIN-protected management key"));
             }
-            let decrypted = mgmt::ecb(key, witness, false)?;
-            let mut challenge = Zeroizing::new(vec![0u8; alg.block_len()]);
-            rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut challenge);
-            let inner = Zeroizing::new(
-                [
-                    Zeroizing::new(tlv::encode(0x80, &decrypted)).to_vec(),
-                    tlv::encode(0x81, &challenge),
-                ]
-                .concat(),
-            );
-            let step2 = Zeroizing::new(tlv::encode(0x7C, &inner));
-            let r = ch.transmit(&ga().secret_data(step2))?;
-            if !r.is_success() {
-                return Err(CardError::ManagementKeyAuthFailed);
-            }
-            let data = Zeroizing::new(r.into_data());
-            let inner = tlv::expect_single(&data, 0x7C)
-                .map_err(CardError::malformed("management key response"))?;
-            let answer = tlv::require(inner, 0x82)
-                .map_err(CardError::malformed("management key response"))?;
-            let expected = mgmt::ecb(key, &challenge, true)?;
-            if !mgmt::ct_eq(answer, &expected) {
-                return Err(CardError::CardAuthFailed);
-            }
-            s.mgmt_authenticated = true;
-            Ok(())
+            verify(ch, s, pin)?;
+            let data = get_secret(ch, ObjectId::PRINTED)?
+                .ok_or(CardError::NotFound("PIN-protected management key"))?;
+            let raw = mgmt::decode_protected(container(&data)?)?
+                .ok_or(CardError::NotFound("PIN-protected management key"))?;
+            let algorithm = match metadata_opt(ch, s, Slot::CARD_MANAGEMENT)? {
+                Some(Metadata {
+                    algorithm: MetadataAlgorithm::Management(a),
+                    ..
+                }) => a,
+                _ => mgmt::algorithm_for_len(raw.len()).ok_or(CardError::InvalidInput(
+                    "the PIN-protected management key has an unknown length".into(),
+                ))?,
+            };
+            let key = ManagementKey::new(algorithm, &raw)?;
+            mutual_auth(ch, s, &key)
         })
     }
 
@@ -1385,6 +1457,37 @@ fn get_serial(ch: &mut Channel<'_>) -> Result<u32, CardError> {
             what: "serial number",
             source: crate::apdu::ApduError::BadTlv("serial is not 4 bytes"),
         }),
+    }
+}
+
+/// PUT DATA of an object holding a secret (the PIN-protected management key): the command is
+/// marked secret, so traces redact it, and its buffer is zeroized.
+fn put_secret(ch: &mut Channel<'_>, id: ObjectId, value: &[u8]) -> Result<(), CardError> {
+    let mut body = Zeroizing::new(tlv::encode(0x5C, &id.tag_bytes()));
+    body.extend_from_slice(&Zeroizing::new(tlv::encode(0x53, value)));
+    let r = ch.transmit(
+        &Command::new(ins::PUT_DATA)
+            .p1(0x3F)
+            .p2(0xFF)
+            .secret_data(body),
+    )?;
+    ok(r, "PUT DATA").map(drop)
+}
+
+/// GET DATA of an object holding a secret: traces redact the response; the data comes back in a
+/// zeroizing buffer.
+fn get_secret(ch: &mut Channel<'_>, id: ObjectId) -> Result<Option<Zeroizing<Vec<u8>>>, CardError> {
+    let body = Zeroizing::new(tlv::encode(0x5C, &id.tag_bytes()));
+    let r = ch.transmit(
+        &Command::new(ins::GET_DATA)
+            .p1(0x3F)
+            .p2(0xFF)
+            .secret_data(body)
+            .le(0),
+    )?;
+    match r.status() {
+        StatusWord::NotFound | StatusWord::ReferenceDataNotFound => Ok(None),
+        _ => ok(r, "GET DATA").map(|d| Some(Zeroizing::new(d))),
     }
 }
 

@@ -130,6 +130,8 @@ impl ObjectId {
     pub const SECURITY: ObjectId = ObjectId(0x5FC106);
     /// Printed information.
     pub const PRINTED: ObjectId = ObjectId(0x5FC109);
+    /// YubiKey tools' ADMIN DATA ("PivmanData", see [`super::mgmt::AdminData`]).
+    pub const ADMIN_DATA: ObjectId = ObjectId(0x5FFF00);
     /// Key history.
     pub const KEY_HISTORY: ObjectId = ObjectId(0x5FC10C);
     /// Sello's contents record ([`super::ContentsRecord`]), in the range YubiKeys leave to
