@@ -266,6 +266,51 @@ fn a_client_that_never_reads_its_responses_is_cut_off() {
     );
 }
 
+#[test]
+fn socket_activated_sellod_serves_on_the_socket_systemd_passes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let activated = dir.path().join("activated.sock");
+    // Where sellod would listen if it ignored the passed socket.
+    let own = dir.path().join("own/sellod.sock");
+    // systemd's own tool: it binds the socket, and on the first connection starts sellod with
+    // it (LISTEN_FDS/LISTEN_PID), as sellod.socket does.
+    let mut cmd = Command::new("setpriv");
+    cmd.args(["--pdeathsig", "KILL", "systemd-socket-activate", "--listen"])
+        .arg(&activated)
+        .arg(format!("--setenv=SELLO_SOCKET={}", own.display()))
+        .arg(daemon_support::SELLOD)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let _d = Daemon(cmd.spawn().expect("systemd-socket-activate"));
+    let start = Instant::now();
+    let mut first = loop {
+        match Client::connect(&activated) {
+            Ok(c) => break c,
+            Err(_) => {
+                assert!(
+                    start.elapsed() < WATCHDOG,
+                    "no socket from systemd-socket-activate"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    };
+    first.set_timeout(Some(WATCHDOG)).expect("timeout");
+    assert_eq!(
+        first.call(json!({"op": "hello"})).expect("hello")["daemon"],
+        "sellod"
+    );
+    // More clients on the same inherited socket, the first still open.
+    for _ in 0..3 {
+        let mut c = Client::connect(&activated).expect("connect");
+        c.set_timeout(Some(WATCHDOG)).expect("timeout");
+        let v = c.call(json!({"op": "list-cards"})).expect("list-cards");
+        assert!(v["readers"].is_array(), "{v}");
+    }
+    assert!(!own.exists(), "sellod bound a socket of its own");
+}
+
 /// One request from a client running as `nobody` in the `users` group (perl is essential in
 /// Debian, so it is always there): the daemon's one-line answer.
 fn request_as_nobody(socket: &Path, request: &Value) -> Value {
