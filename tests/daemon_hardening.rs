@@ -1,6 +1,7 @@
 //! sellod and the CLI under hostile or careless peers: silent connections are closed after the
 //! (configurable) idle limit unless they subscribed; 1000 silent connections do not keep a new
-//! client out; only the user that started a job (or root) may cancel it; and neither sellod nor
+//! client out, nor cost the daemon a thread each; pipelined requests are answered in order; a
+//! client that never reads its responses is cut off; only the user that started a job (or root) may cancel it; and neither sellod nor
 //! the CLI waiting for a secret can leave a core file (`RLIMIT_CORE` 0, not dumpable — seen from
 //! outside in `/proc`). No assertion is timed: each wait is for an event (end of stream, a
 //! message), with a generous watchdog only so that a failure cannot hang the suite.
@@ -144,6 +145,170 @@ fn a_thousand_silent_connections_do_not_keep_a_new_client_out() {
     }
     // Room was made by closing the connection silent for longest.
     assert!(closed_by_daemon(&mut silent[0]));
+}
+
+/// The `Threads:` line of `/proc/PID/status`.
+fn threads(pid: u32) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("Threads line")
+}
+
+#[test]
+fn a_thousand_silent_connections_take_no_thread_each() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (d, socket) = plain_sellod(dir.path(), &["--idle-timeout", "3600"]);
+    let mut silent: Vec<UnixStream> = (0..1000)
+        .map(|i| UnixStream::connect(&socket).unwrap_or_else(|e| panic!("connection {i}: {e}")))
+        .collect();
+    // A subscriber among them, also silent.
+    let mut subscriber = Client::connect(&socket).expect("connect");
+    subscriber.set_timeout(Some(WATCHDOG)).expect("timeout");
+    subscriber
+        .call(json!({"op": "subscribe"}))
+        .expect("subscribe");
+    // Answered after every earlier connection was accepted (accept takes them in order).
+    let mut c = Client::connect(&socket).expect("connect");
+    c.set_timeout(Some(WATCHDOG)).expect("timeout");
+    let hello = c
+        .call(json!({"op": "hello"}))
+        .expect("a new client is served");
+    assert_eq!(hello["daemon"], "sellod");
+    let n = threads(d.0.id());
+    assert!(
+        n < 50,
+        "sellod holds 1000 silent connections with {n} threads"
+    );
+    // The connections are really held: the oldest silent one made room for the newest.
+    assert!(closed_by_daemon(&mut silent[0]));
+    let mut alive = silent.pop().expect("connection");
+    alive
+        .write_all(b"{\"id\":7,\"op\":\"hello\"}\n")
+        .expect("write");
+    let mut answer = String::new();
+    alive.set_read_timeout(Some(WATCHDOG)).expect("timeout");
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(&alive), &mut answer).expect("read");
+    let v: Value = serde_json::from_str(&answer).expect("JSON");
+    assert_eq!(v["id"], 7, "{v}");
+    assert_eq!(v["result"]["daemon"], "sellod", "{v}");
+}
+
+#[test]
+fn pipelined_requests_are_answered_in_order_even_when_one_reads_a_card() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (_d, socket) = plain_sellod(dir.path(), &[]);
+    let mut s = UnixStream::connect(&socket).expect("connect");
+    s.set_read_timeout(Some(WATCHDOG)).expect("timeout");
+    // The first goes to a worker (it would read a card), the others are answered by the loop.
+    s.write_all(
+        concat!(
+            r#"{"id":1,"op":"card-status","reader":"nowhere","refresh":true}"#,
+            "\n",
+            r#"{"id":2,"op":"hello"}"#,
+            "\n",
+            r#"{"id":3,"op":"list-cards"}"#,
+            "\n",
+        )
+        .as_bytes(),
+    )
+    .expect("write");
+    let mut r = std::io::BufReader::new(&s);
+    let ids: Vec<Value> = (0..3)
+        .map(|_| {
+            let mut l = String::new();
+            std::io::BufRead::read_line(&mut r, &mut l).expect("read");
+            let v: Value = serde_json::from_str(&l).expect("JSON");
+            v["id"].clone()
+        })
+        .collect();
+    assert_eq!(ids, [json!(1), json!(2), json!(3)]);
+}
+
+#[test]
+fn a_client_that_never_reads_its_responses_is_cut_off() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (_d, socket) = plain_sellod(dir.path(), &["--request-timeout", "1"]);
+    let s = UnixStream::connect(&socket).expect("connect");
+    // Requests without end, responses never read: the daemon stops taking requests once its
+    // queue for this client is full, and closes the connection when nothing moves.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut s = s;
+        let request = b"{\"op\":\"list-cards\"}\n";
+        let mut sent = 0usize;
+        let e = loop {
+            match s.write_all(request) {
+                Ok(()) => sent += 1,
+                Err(e) => break e,
+            }
+        };
+        let _ = tx.send((sent, e.kind()));
+    });
+    let (sent, kind) = rx
+        .recv_timeout(WATCHDOG)
+        .expect("the daemon never closed it");
+    assert!(
+        matches!(
+            kind,
+            std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+        ),
+        "{kind:?} after {sent} requests"
+    );
+    // The daemon is fine and still serves.
+    let mut c = Client::connect(&socket).expect("connect");
+    c.set_timeout(Some(WATCHDOG)).expect("timeout");
+    assert_eq!(
+        c.call(json!({"op": "hello"})).expect("hello")["daemon"],
+        "sellod"
+    );
+}
+
+#[test]
+fn socket_activated_sellod_serves_on_the_socket_systemd_passes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let activated = dir.path().join("activated.sock");
+    // Where sellod would listen if it ignored the passed socket.
+    let own = dir.path().join("own/sellod.sock");
+    // systemd's own tool: it binds the socket, and on the first connection starts sellod with
+    // it (LISTEN_FDS/LISTEN_PID), as sellod.socket does.
+    let mut cmd = Command::new("setpriv");
+    cmd.args(["--pdeathsig", "KILL", "systemd-socket-activate", "--listen"])
+        .arg(&activated)
+        .arg(format!("--setenv=SELLO_SOCKET={}", own.display()))
+        .arg(daemon_support::SELLOD)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let _d = Daemon(cmd.spawn().expect("systemd-socket-activate"));
+    let start = Instant::now();
+    let mut first = loop {
+        match Client::connect(&activated) {
+            Ok(c) => break c,
+            Err(_) => {
+                assert!(
+                    start.elapsed() < WATCHDOG,
+                    "no socket from systemd-socket-activate"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    };
+    first.set_timeout(Some(WATCHDOG)).expect("timeout");
+    assert_eq!(
+        first.call(json!({"op": "hello"})).expect("hello")["daemon"],
+        "sellod"
+    );
+    // More clients on the same inherited socket, the first still open.
+    for _ in 0..3 {
+        let mut c = Client::connect(&activated).expect("connect");
+        c.set_timeout(Some(WATCHDOG)).expect("timeout");
+        let v = c.call(json!({"op": "list-cards"})).expect("list-cards");
+        assert!(v["readers"].is_array(), "{v}");
+    }
+    assert!(!own.exists(), "sellod bound a socket of its own");
 }
 
 /// One request from a client running as `nobody` in the `users` group (perl is essential in

@@ -2,8 +2,10 @@
 //! parallel across readers ([`jobs`]), and serves the local API on a Unix socket ([`server`],
 //! wire format in [`protocol`] and `docs/api.md`). [`client`] is the blocking client the CLI uses.
 //!
-//! Threads and blocking IO, like the rest of the crate: one monitor thread asleep in pcscd, one
-//! thread per connection (plus its writer), one per job, one per card probe.
+//! Threads: one event loop serving every connection (non-blocking sockets, [`server`]), a few
+//! workers for requests that read a card, one monitor thread asleep in pcscd, one thread per job,
+//! one per card probe. Jobs and the monitor hand lines to connections through an [`Outbox`],
+//! which wakes the loop.
 
 pub mod client;
 pub mod inventory;
@@ -13,21 +15,104 @@ pub mod protocol;
 pub mod server;
 
 use std::path::PathBuf;
-use std::sync::mpsc::{SyncSender, TrySendError};
+use std::sync::mpsc::{sync_channel, Receiver, SendError, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use serde_json::Value;
 
 use crate::enroll::journal::JournalStore;
 
-/// Per-connection outbound queue depth; a subscriber that falls this far behind is dropped.
+/// Per-connection outbound queue depth (lines the server's loop has not taken yet); a subscriber
+/// that falls this far behind is dropped and its connection closed.
 pub const OUTBOX_DEPTH: usize = 1024;
 
 /// One line to send to a client (serialized once, shared by every subscriber).
 pub type Line = Arc<String>;
 
-/// A connection's outbound queue.
-pub type Outbox = SyncSender<Line>;
+/// What another thread tells the server's loop about a connection.
+pub(crate) enum Notice {
+    /// New lines wait in its outbox.
+    Lines,
+    /// Close it (a subscriber too slow to keep).
+    Close,
+    /// The response to the request a worker handled for it.
+    Answer(Line),
+}
+
+/// Wakes the server's event loop and tells it which connections need it.
+pub(crate) struct Wake {
+    waker: mio::Waker,
+    notices: Mutex<Vec<(u64, Notice)>>,
+}
+
+impl Wake {
+    pub(crate) fn new(waker: mio::Waker) -> Self {
+        Self {
+            waker,
+            notices: Mutex::default(),
+        }
+    }
+
+    /// Queues a notice and wakes the loop (once per batch: the loop takes all notices at once).
+    pub(crate) fn notify(&self, conn: u64, notice: Notice) {
+        let first = {
+            let mut n = lock(&self.notices);
+            n.push((conn, notice));
+            n.len() == 1
+        };
+        if first {
+            if let Err(e) = self.waker.wake() {
+                eprintln!("sellod: cannot wake the server loop: {e}");
+            }
+        }
+    }
+
+    /// The notices queued since the last call.
+    pub(crate) fn take(&self) -> Vec<(u64, Notice)> {
+        std::mem::take(&mut *lock(&self.notices))
+    }
+}
+
+/// A connection's outbound queue: lines from jobs and the event broadcaster, taken by the
+/// server's loop (which is woken for them) when the connection's socket has room.
+#[derive(Clone)]
+pub struct Outbox {
+    conn: u64,
+    tx: SyncSender<Line>,
+    wake: Arc<Wake>,
+}
+
+impl Outbox {
+    /// The outbox of connection `conn` and the loop's end of it.
+    pub(crate) fn new(conn: u64, wake: Arc<Wake>) -> (Self, Receiver<Line>) {
+        let (tx, rx) = sync_channel(OUTBOX_DEPTH);
+        (Self { conn, tx, wake }, rx)
+    }
+
+    /// Queues a line unless the queue is full or the connection gone.
+    pub fn try_send(&self, l: Line) -> Result<(), TrySendError<Line>> {
+        self.tx.try_send(l)?;
+        self.wake.notify(self.conn, Notice::Lines);
+        Ok(())
+    }
+
+    /// Queues a line, waiting while the queue is full; an error when the connection is gone.
+    pub fn send(&self, l: Line) -> Result<(), SendError<Line>> {
+        self.tx.send(l)?;
+        self.wake.notify(self.conn, Notice::Lines);
+        Ok(())
+    }
+
+    /// Has the server close the connection.
+    pub fn close(&self) {
+        self.wake.notify(self.conn, Notice::Close);
+    }
+
+    /// Tells the loop the answer to the request a worker handled.
+    pub(crate) fn answer(&self, l: Line) {
+        self.wake.notify(self.conn, Notice::Answer(l));
+    }
+}
 
 /// Serializes a message into a [`Line`].
 pub fn line(v: &Value) -> Line {
@@ -105,6 +190,7 @@ impl Daemon {
                 Ok(()) => true,
                 Err(TrySendError::Full(_)) => {
                     eprintln!("sellod: subscriber {c} too slow, dropped");
+                    out.close();
                     false
                 }
                 Err(TrySendError::Disconnected(_)) => false,
@@ -178,8 +264,8 @@ pub fn main() -> std::process::ExitCode {
     }
 }
 
-/// Lifts the soft limit of open files to the hard one: each connection takes three
-/// descriptors, and systemd's default soft limit (1024) would refuse connections well before
+/// Lifts the soft limit of open files to the hard one: each connection takes a descriptor, and
+/// systemd's default soft limit (1024) leaves too few beside the daemon's own for
 /// [`server::MAX_CONNECTIONS`].
 fn raise_open_files_limit() {
     use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
@@ -229,6 +315,5 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         idle: std::time::Duration::from_secs(args.idle_timeout),
         request: std::time::Duration::from_secs(args.request_timeout),
     };
-    server::serve(d, listener, access, limits);
-    Ok(())
+    server::serve(d, listener, access, limits).context("the server loop failed")
 }

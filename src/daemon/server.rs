@@ -1,27 +1,38 @@
-//! The local API server: a Unix stream socket, one thread per connection plus a writer thread,
-//! peer credentials checked on every connection (`SO_PEERCRED`). A connection silent for the
-//! idle limit is closed unless it subscribed or owns a running job; a request begun must be
-//! finished, and a response taken, within the request limit; at [`MAX_CONNECTIONS`] the
-//! longest-silent idle connection makes room for a newcomer.
+//! The local API server: a Unix stream socket served by one event loop (mio: epoll, non-blocking
+//! sockets, an eventfd waker), peer credentials checked on every connection (`SO_PEERCRED`).
+//!
+//! Each connection has a read buffer (one request line, at most [`MAX_REQUEST_BYTES`]) and a
+//! write queue (bounded: past [`QUEUE_HIGH`] bytes the loop stops reading the connection's
+//! requests and taking lines from its [`Outbox`], which then fills up). Jobs and the event
+//! broadcaster push lines into outboxes and wake the loop; requests that read a card run on a
+//! few worker threads and their answers come back the same way. A connection handles one
+//! request at a time, so responses keep the order of the requests.
+//!
+//! Timers come from the loop's clock: a connection silent for the idle limit is closed unless
+//! it subscribed or owns a running job; a request begun must be finished, and queued lines must
+//! move, within the request limit; at [`MAX_CONNECTIONS`] the longest-silent idle connection
+//! makes room for a newcomer.
 //!
 //! Access: the daemon's own user and root always; in system mode also members of the operators'
 //! group (primary or supplementary, read from `/proc/PID/status` of the peer). The socket file
 //! itself is 0600 (per user) or 0660 root:group (system), in a directory only they can enter.
 
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, ErrorKind, Write};
+use std::collections::{HashMap, VecDeque};
+use std::io::{ErrorKind, IoSlice, Read, Write};
+use std::os::fd::AsFd;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use mio::{Events, Interest, Poll, Token, Waker};
 use serde_json::{json, Value};
+use zeroize::{Zeroize, Zeroizing};
 
 use super::protocol::{self, ApiError, ErrorCode, Op, MAX_REQUEST_BYTES};
-use super::{inventory, jobs, line, Daemon, Line, OUTBOX_DEPTH};
+use super::{inventory, jobs, line, lock, Daemon, Line, Notice, Outbox, Wake};
 
 /// Who may connect.
 #[derive(Debug, Clone)]
@@ -106,7 +117,7 @@ pub fn bind(path: &Path, gid: Option<u32>) -> Result<UnixListener, ServerError> 
 }
 
 /// The user id of the peer of `stream` if it may use the API.
-fn allowed(stream: &UnixStream, access: &Access) -> Option<u32> {
+fn allowed(stream: impl AsFd, access: &Access) -> Option<u32> {
     let cred = rustix::net::sockopt::socket_peercred(stream).ok()?;
     let uid = cred.uid.as_raw();
     if uid == 0 || uid == access.uid {
@@ -126,10 +137,35 @@ fn allowed(stream: &UnixStream, access: &Access) -> Option<u32> {
         .then_some(uid)
 }
 
-/// Connections served at once (two threads each). When all are taken, the connection silent
-/// for longest (neither subscribed nor owning a running job) is closed to make room; if every
-/// one is a subscriber or a job owner, the newcomer is answered `busy` and closed.
+/// Connections served at once. When all are taken, the connection silent for longest (neither
+/// subscribed nor owning a running job) is closed to make room; if every one is a subscriber or
+/// a job owner, the newcomer is answered `busy` and closed.
 pub const MAX_CONNECTIONS: usize = 1000;
+
+/// Bytes queued for a connection past which the loop stops reading its requests and taking
+/// lines from its outbox, until the client takes some off the socket.
+pub const QUEUE_HIGH: usize = 256 * 1024;
+
+/// Worker threads for requests that read a card (`card-status` with `refresh`).
+const WORKERS: usize = 4;
+
+/// Bytes read from a socket at a time.
+const READ_CHUNK: usize = 16 * 1024;
+
+/// Reads from one connection before the loop turns to the others (a client that never stops
+/// sending cannot keep the loop to itself).
+const READS_PER_TURN: usize = 16;
+
+/// Lines handed to the kernel in one write.
+const WRITE_BATCH: usize = 64;
+
+/// How long to wait before accepting again after `accept` failed (out of descriptors).
+const ACCEPT_RETRY: Duration = Duration::from_millis(100);
+
+const LISTENER: Token = Token(0);
+const WAKER: Token = Token(1);
+/// Connection ids double as their tokens; they are never reused.
+const FIRST_CONN: u64 = 2;
 
 /// How long connections may stay silent (`sellod --idle-timeout`, `--request-timeout`).
 #[derive(Debug, Clone, Copy)]
@@ -137,300 +173,651 @@ pub struct Limits {
     /// No request for this long closes a connection that neither subscribed nor owns a running
     /// job.
     pub idle: Duration,
-    /// A request line begun must be finished within this, and a response must leave the socket
-    /// within this.
+    /// A request line begun must be finished within this, and queued lines must start leaving
+    /// the socket within this.
     pub request: Duration,
 }
 
-/// A live connection as the accept loop sees it.
-struct Live {
-    /// A handle to shut the connection down (the same socket).
-    stream: UnixStream,
-    /// When the client last sent a complete request (or connected).
-    last: Instant,
+/// What the read buffer yields.
+#[derive(Debug, PartialEq, Eq)]
+enum Input {
+    /// A complete request line (without its newline), wiped when dropped.
+    Line(Zeroizing<Vec<u8>>),
+    /// A line longer than [`MAX_REQUEST_BYTES`] (consumed up to its newline, never kept whole).
+    TooLarge,
 }
 
-/// The live connections; an entry removed when its thread ends.
+/// A connection's read buffer: at most one line being assembled plus one read's worth. Its
+/// bytes are wiped when dropped or moved (a request may hold a secret).
 #[derive(Default)]
-struct Registry(Mutex<HashMap<u64, Live>>);
+struct Lines {
+    buf: Zeroizing<Vec<u8>>,
+    /// The line being read is too long: its bytes are dropped up to its newline.
+    too_long: bool,
+}
 
-impl Registry {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Live>> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn touch(&self, conn: u64) {
-        if let Some(l) = self.lock().get_mut(&conn) {
-            l.last = Instant::now();
+impl Lines {
+    /// Appends bytes read from the socket; a growing buffer never leaves a copy behind.
+    fn feed(&mut self, bytes: &[u8]) {
+        if self.buf.capacity() - self.buf.len() < bytes.len() {
+            let want = (self.buf.len() + bytes.len()).next_power_of_two();
+            let mut bigger = Zeroizing::new(Vec::with_capacity(want));
+            bigger.extend_from_slice(&self.buf);
+            // The old allocation is wiped as it drops.
+            self.buf = bigger;
         }
+        self.buf.extend_from_slice(bytes);
     }
 
-    /// Closes the connection silent for longest that neither subscribed nor owns a running job;
-    /// false when there is none.
-    fn evict_idlest(&self, d: &Daemon) -> bool {
-        let mut conns = self.lock();
-        let mut by_age: Vec<(Instant, u64)> = conns.iter().map(|(c, l)| (l.last, *c)).collect();
-        by_age.sort_unstable();
-        let victim = by_age
-            .into_iter()
-            .map(|(_, c)| c)
-            .find(|c| !d.is_subscribed(*c) && !d.jobs.owns_running(*c));
-        match victim.and_then(|c| conns.remove(&c)) {
-            Some(l) => {
-                // Its reader sees end of stream and its thread ends.
-                let _ = l.stream.shutdown(std::net::Shutdown::Both);
-                true
+    /// Whether nothing is buffered.
+    fn is_empty(&self) -> bool {
+        self.buf.is_empty() && !self.too_long
+    }
+
+    /// The next input; at end of stream (`eof`) also an unterminated last line.
+    fn next(&mut self, eof: bool, max: usize) -> Option<Input> {
+        let end = match self.buf.iter().position(|b| *b == b'\n') {
+            Some(i) => i,
+            None if eof && !self.is_empty() => self.buf.len(),
+            None => {
+                if self.buf.len() > max {
+                    self.too_long = true;
+                    self.buf.zeroize();
+                }
+                return None;
             }
-            None => false,
+        };
+        let line = if self.too_long || end > max {
+            Input::TooLarge
+        } else {
+            Input::Line(Zeroizing::new(self.buf[..end].to_vec()))
+        };
+        self.too_long = false;
+        let consumed = (end + 1).min(self.buf.len());
+        self.buf.drain(..consumed);
+        Some(line)
+    }
+}
+
+/// One connection as the loop holds it.
+struct Conn {
+    stream: mio::net::UnixStream,
+    uid: u32,
+    /// Jobs and the broadcaster push here; `rx` is the loop's end.
+    out: Outbox,
+    rx: Receiver<Line>,
+    lines: Lines,
+    /// When the request being read began (its first byte).
+    line_since: Option<Instant>,
+    /// When the client last sent a complete request (or connected): the choice of whom to
+    /// evict.
+    last: Instant,
+    /// Start of the current idle period.
+    idle_from: Instant,
+    /// Lines to write, the first `written` bytes of the first (counting its newline) already
+    /// sent.
+    queue: VecDeque<Line>,
+    queued: usize,
+    written: usize,
+    /// When the queue last moved (or became non-empty).
+    write_since: Instant,
+    /// The socket may have bytes to read (readiness is edge-triggered).
+    readable: bool,
+    /// The client shut its side down: answer what it sent, then close.
+    eof: bool,
+    /// Its turn ended with bytes perhaps still unread: serve it again next round.
+    more: bool,
+    /// A worker is handling this connection's request.
+    at_worker: bool,
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        // Lines meant for this connection alone (a generated PUK) are wiped.
+        for l in self.queue.drain(..).chain(self.rx.try_iter()) {
+            wipe(l);
         }
     }
 }
 
-/// Removes a connection from the registry when its thread ends.
-struct Slot(Arc<Registry>, u64);
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        self.0.lock().remove(&self.1);
+/// Wipes a line if nobody else holds it (a line sent to one connection only).
+fn wipe(l: Line) {
+    if let Ok(mut own) = Arc::try_unwrap(l) {
+        own.zeroize();
     }
 }
 
-/// Accepts connections forever.
-pub fn serve(d: Arc<Daemon>, listener: UnixListener, access: Access, limits: Limits) {
-    let next = AtomicU64::new(1);
-    let live = Arc::new(Registry::default());
-    for stream in listener.incoming() {
-        let stream = match stream {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("sellod: accept: {e}");
-                // EMFILE and the like: do not spin.
-                std::thread::sleep(std::time::Duration::from_millis(100));
+/// What a connection needs from the server while it is served.
+struct Ctx<'a> {
+    d: &'a Arc<Daemon>,
+    workers: &'a Workers,
+    conn: u64,
+}
+
+impl Conn {
+    fn new(stream: mio::net::UnixStream, uid: u32, out: Outbox, rx: Receiver<Line>) -> Self {
+        let now = Instant::now();
+        Self {
+            stream,
+            uid,
+            out,
+            rx,
+            lines: Lines::default(),
+            line_since: None,
+            last: now,
+            idle_from: now,
+            queue: VecDeque::new(),
+            queued: 0,
+            written: 0,
+            write_since: now,
+            readable: true,
+            eof: false,
+            more: false,
+            at_worker: false,
+        }
+    }
+
+    /// Whether the connection may take another request now.
+    fn ready_for_request(&self) -> bool {
+        !self.at_worker && self.queued < QUEUE_HIGH
+    }
+
+    fn push(&mut self, l: Line) {
+        if self.queue.is_empty() {
+            self.write_since = Instant::now();
+        }
+        self.queued += l.len() + 1;
+        self.queue.push_back(l);
+    }
+
+    /// Moves lines from the outbox to the write queue while it has room.
+    fn take_outbox(&mut self) {
+        while self.queued < QUEUE_HIGH {
+            match self.rx.try_recv() {
+                Ok(l) => self.push(l),
+                Err(_) => break,
+            }
+        }
+    }
+
+    /// Does what can be done without blocking: requests, reads, writes. False when the
+    /// connection is to be closed.
+    fn serve(&mut self, ctx: &Ctx<'_>) -> bool {
+        loop {
+            if !self.requests(ctx) {
+                return false;
+            }
+            self.take_outbox();
+            match self.flush() {
+                // Room was made: more requests and outbox lines may fit now.
+                Ok(n) if n > 0 => continue,
+                Ok(_) => break,
+                Err(_) => return false,
+            }
+        }
+        // After end of stream: close once everything asked is answered and sent.
+        !(self.eof && !self.at_worker && self.lines.is_empty() && self.queue.is_empty())
+    }
+
+    /// Handles buffered requests and reads more while the connection may take them. False on a
+    /// read error.
+    fn requests(&mut self, ctx: &Ctx<'_>) -> bool {
+        let mut reads = 0;
+        while self.ready_for_request() {
+            if let Some(input) = self.lines.next(self.eof, MAX_REQUEST_BYTES) {
+                self.line_since = (!self.lines.is_empty()).then(Instant::now);
+                self.request(input, ctx);
                 continue;
             }
-        };
-        // A peer that never reads must not hold the accept loop on these one-line refusals.
-        let _ = stream.set_write_timeout(Some(limits.request));
-        let Some(uid) = allowed(&stream, &access) else {
-            let mut s = stream;
-            let e = ApiError::new(ErrorCode::Forbidden, "not allowed to use this daemon");
-            let _ = writeln!(s, "{}", protocol::err(&Value::Null, &e));
-            continue;
-        };
-        let full = live.lock().len() >= MAX_CONNECTIONS;
-        if full && !live.evict_idlest(&d) {
-            let mut s = stream;
-            let e = ApiError::new(ErrorCode::Busy, "too many connections; try again later");
-            let _ = writeln!(s, "{}", protocol::err(&Value::Null, &e));
-            continue;
-        }
-        let Ok(handle) = stream.try_clone() else {
-            continue;
-        };
-        let conn = next.fetch_add(1, Ordering::Relaxed);
-        live.lock().insert(
-            conn,
-            Live {
-                stream: handle,
-                last: Instant::now(),
-            },
-        );
-        let slot = Slot(Arc::clone(&live), conn);
-        let d = Arc::clone(&d);
-        let spawned = std::thread::Builder::new()
-            .name(format!("sellod-conn-{conn}"))
-            .spawn(move || {
-                let slot = slot;
-                connection(d, conn, uid, stream, limits, &slot)
-            });
-        if let Err(e) = spawned {
-            eprintln!("sellod: cannot start a connection thread: {e}");
-        }
-    }
-}
-
-/// A request line being read; kept across read timeouts. Its bytes are wiped when dropped
-/// (a request may hold a secret).
-#[derive(Default)]
-struct Partial {
-    buf: zeroize::Zeroizing<Vec<u8>>,
-    too_long: bool,
-    /// When its first byte came.
-    since: Option<Instant>,
-}
-
-/// Reads one line of at most `max` bytes. `Ok(None)` at end of stream; an overlong line is
-/// consumed up to its newline and reported as `Err(TooLarge)` without being buffered whole. A
-/// read error (a timeout) leaves what was read of the line in `partial` for the next call.
-fn read_line(
-    r: &mut impl BufRead,
-    max: usize,
-    partial: &mut Partial,
-) -> std::io::Result<Option<Result<Vec<u8>, ()>>> {
-    let result = read_line_into(r, max, partial);
-    if result.is_ok() {
-        *partial = Partial::default();
-    }
-    result
-}
-
-fn read_line_into(
-    r: &mut impl BufRead,
-    max: usize,
-    partial: &mut Partial,
-) -> std::io::Result<Option<Result<Vec<u8>, ()>>> {
-    let Partial {
-        buf,
-        too_long,
-        since,
-    } = partial;
-    loop {
-        let chunk = match r.fill_buf() {
-            Ok(c) => c,
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if chunk.is_empty() {
-            return Ok(if buf.is_empty() && !*too_long {
-                None
-            } else if *too_long {
-                Some(Err(()))
-            } else {
-                Some(Ok(std::mem::take(&mut **buf)))
-            });
-        }
-        since.get_or_insert_with(Instant::now);
-        let (part, done, found) = match chunk.iter().position(|b| *b == b'\n') {
-            Some(i) => (&chunk[..i], i + 1, true),
-            None => (chunk, chunk.len(), false),
-        };
-        if !*too_long {
-            if buf.len() + part.len() > max {
-                *too_long = true;
-                zeroize::Zeroize::zeroize(&mut **buf);
-            } else {
-                buf.extend_from_slice(part);
-            }
-        }
-        r.consume(done);
-        if found {
-            return Ok(Some(if *too_long {
-                Err(())
-            } else {
-                Ok(std::mem::take(&mut **buf))
-            }));
-        }
-    }
-}
-
-/// Whether a read error is the socket's receive timeout.
-fn timed_out(e: &std::io::Error) -> bool {
-    matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
-}
-
-fn connection(
-    d: Arc<Daemon>,
-    conn: u64,
-    uid: u32,
-    stream: UnixStream,
-    limits: Limits,
-    slot: &Slot,
-) {
-    let Ok(write_half) = stream.try_clone() else {
-        return;
-    };
-    // A client that stops taking responses off the socket is dropped after this.
-    if write_half.set_write_timeout(Some(limits.request)).is_err() {
-        return;
-    }
-    let (out, rx) = sync_channel::<Line>(OUTBOX_DEPTH);
-    let writer = std::thread::Builder::new()
-        .name(format!("sellod-write-{conn}"))
-        .spawn(move || {
-            let mut w = std::io::BufWriter::new(write_half);
-            while let Ok(l) = rx.recv() {
-                let mut ok = w.write_all(l.as_bytes()).and_then(|_| w.write_all(b"\n"));
-                // Lines meant for this connection alone (a generated PUK) are wiped after use.
-                if let Ok(mut own) = Arc::try_unwrap(l) {
-                    zeroize::Zeroize::zeroize(&mut own);
-                }
-                // Flush when the queue is drained, so bursts go out in few writes.
-                if ok.is_ok() {
-                    ok = w.flush();
-                }
-                if ok.is_err() {
-                    break;
-                }
-            }
-            // Unblocks the reader if the client stopped reading.
-            let _ = w.get_ref().shutdown(std::net::Shutdown::Both);
-        });
-    if writer.is_err() {
-        return;
-    }
-    let mut reader = BufReader::new(stream);
-    let mut go: Option<jobs::Go> = None;
-    let mut partial = Partial::default();
-    loop {
-        // Between requests the idle limit applies; inside one, the request limit.
-        let wait = match partial.since {
-            None => limits.idle,
-            Some(t) => limits.request.saturating_sub(t.elapsed()),
-        };
-        if wait.is_zero() || reader.get_ref().set_read_timeout(Some(wait)).is_err() {
-            break;
-        }
-        let answer = match read_line(&mut reader, MAX_REQUEST_BYTES, &mut partial) {
-            Err(e) if timed_out(&e) => {
-                // A silent subscriber or job owner is waiting for events, not idle.
-                if partial.since.is_none() && (d.is_subscribed(conn) || d.jobs.owns_running(conn)) {
-                    continue;
-                }
+            if self.eof || !self.readable {
                 break;
             }
-            Ok(None) | Err(_) => break,
-            Ok(Some(Err(()))) => protocol::err(
+            if reads == READS_PER_TURN {
+                self.more = true;
+                break;
+            }
+            reads += 1;
+            let mut chunk = Zeroizing::new([0u8; READ_CHUNK]);
+            match (&self.stream).read(&mut chunk[..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => {
+                    if self.lines.is_empty() {
+                        self.line_since = Some(Instant::now());
+                    }
+                    self.lines.feed(&chunk[..n]);
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => self.readable = false,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return false,
+            }
+        }
+        true
+    }
+
+    /// Answers one request, or hands it to a worker when it reads a card.
+    fn request(&mut self, input: Input, ctx: &Ctx<'_>) {
+        let answer = match input {
+            Input::TooLarge => protocol::err(
                 &Value::Null,
                 &ApiError::new(
                     ErrorCode::TooLarge,
                     format!("request longer than {MAX_REQUEST_BYTES} bytes"),
                 ),
             ),
-            Ok(Some(Ok(bytes))) if bytes.iter().all(u8::is_ascii_whitespace) => continue,
-            Ok(Some(Ok(mut bytes))) => match parse_and_wipe(&mut bytes) {
+            // A blank line (a keep-alive) restarts the idle period, nothing more.
+            Input::Line(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => {
+                self.idle_from = Instant::now();
+                return;
+            }
+            Input::Line(mut bytes) => match parse_and_wipe(&mut bytes) {
                 Err((id, e)) => protocol::err(&id, &e),
-                Ok(req) => {
-                    let id = req.id.clone();
-                    // A bug in a handler answers this request with an error, nothing more.
-                    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        handle(&d, conn, uid, &out, req.op, &mut go)
-                    }));
-                    match r {
-                        Ok(Ok(v)) => protocol::ok(&id, v),
-                        Ok(Err(e)) => protocol::err(&id, &e),
+                Ok(req) if reads_card(&req.op) => {
+                    let (d, conn, uid, out) =
+                        (Arc::clone(ctx.d), ctx.conn, self.uid, self.out.clone());
+                    let task = Box::new(move || {
+                        let a = answer(&d, conn, uid, &out, req, &mut None);
+                        out.answer(line(&a));
+                    });
+                    match ctx.workers.run(task) {
+                        Ok(()) => {
+                            self.at_worker = true;
+                            self.touch();
+                            return;
+                        }
                         Err(_) => protocol::err(
-                            &id,
-                            &ApiError::new(ErrorCode::BadRequest, "internal error"),
+                            &Value::Null,
+                            &ApiError::new(ErrorCode::Busy, "no worker to read the card"),
                         ),
                     }
                 }
+                Ok(req) => {
+                    let mut go = None;
+                    let a = answer(ctx.d, ctx.conn, self.uid, &self.out, req, &mut go);
+                    self.push(line(&a));
+                    // A job just started may run now: its events queue up behind this response.
+                    if let Some(g) = go {
+                        let _ = g.send(());
+                    }
+                    self.touch();
+                    return;
+                }
             },
         };
-        // A complete request: the connection is active (for the choice of whom to evict).
-        slot.0.touch(conn);
-        let sent = out.send(line(&answer));
-        // A job just started may run now: its events queue up behind this response.
-        if let Some(g) = go.take() {
-            let _ = g.send(());
-        }
-        if sent.is_err() {
-            break;
+        self.push(line(&answer));
+        self.touch();
+    }
+
+    /// A complete request: the connection is active.
+    fn touch(&mut self) {
+        let now = Instant::now();
+        self.last = now;
+        self.idle_from = now;
+    }
+
+    /// A worker's answer to this connection's request.
+    fn answered(&mut self, l: Line) {
+        self.at_worker = false;
+        self.push(l);
+        self.touch();
+        if !self.lines.is_empty() {
+            self.line_since = Some(Instant::now());
         }
     }
-    d.unsubscribe(conn);
-    d.jobs.owner_gone(conn);
+
+    /// Writes queued lines until the socket is full; the bytes written.
+    fn flush(&mut self) -> std::io::Result<usize> {
+        let mut total = 0;
+        while !self.queue.is_empty() {
+            let mut slices = Vec::with_capacity(2 * WRITE_BATCH);
+            for (i, l) in self.queue.iter().take(WRITE_BATCH).enumerate() {
+                let b = l.as_bytes();
+                let from = if i == 0 { self.written.min(b.len()) } else { 0 };
+                if from < b.len() {
+                    slices.push(IoSlice::new(&b[from..]));
+                }
+                slices.push(IoSlice::new(b"\n"));
+            }
+            match (&self.stream).write_vectored(&slices) {
+                Ok(0) => return Err(ErrorKind::WriteZero.into()),
+                Ok(n) => {
+                    total += n;
+                    self.sent(n);
+                    self.write_since = Instant::now();
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(total)
+    }
+
+    /// Drops what `n` written bytes covered from the queue.
+    fn sent(&mut self, mut n: usize) {
+        self.queued = self.queued.saturating_sub(n);
+        while n > 0 {
+            let Some(front) = self.queue.front() else {
+                break;
+            };
+            let rest = front.len() + 1 - self.written;
+            if n < rest {
+                self.written += n;
+                break;
+            }
+            n -= rest;
+            self.written = 0;
+            if let Some(l) = self.queue.pop_front() {
+                wipe(l);
+            }
+        }
+    }
+
+    /// When the loop must look at this connection again (a limit runs out).
+    fn deadline(&self, limits: &Limits) -> Option<Instant> {
+        let write = (!self.queue.is_empty()).then(|| self.write_since + limits.request);
+        let waiting = self.ready_for_request();
+        let read = match self.line_since {
+            Some(t) if waiting => Some(t + limits.request),
+            None if waiting && !self.eof => Some(self.idle_from + limits.idle),
+            _ => None,
+        };
+        match (write, read) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// Whether a request talks to the card (so it runs on a worker, not on the loop).
+fn reads_card(op: &Op) -> bool {
+    matches!(op, Op::CardStatus { refresh: true, .. })
+}
+
+/// A request's response; a bug in a handler answers this request with an error, nothing more.
+fn answer(
+    d: &Arc<Daemon>,
+    conn: u64,
+    uid: u32,
+    out: &Outbox,
+    req: protocol::Request,
+    go: &mut Option<jobs::Go>,
+) -> Value {
+    let id = req.id;
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        handle(d, conn, uid, out, req.op, go)
+    }));
+    match r {
+        Ok(Ok(v)) => protocol::ok(&id, v),
+        Ok(Err(e)) => protocol::err(&id, &e),
+        Err(_) => protocol::err(&id, &ApiError::new(ErrorCode::BadRequest, "internal error")),
+    }
+}
+
+type Task = Box<dyn FnOnce() + Send>;
+
+/// A fixed pool of threads for requests that block on a card.
+struct Workers(mpsc::Sender<Task>);
+
+impl Workers {
+    fn start(n: usize) -> std::io::Result<Self> {
+        let (tx, rx) = mpsc::channel::<Task>();
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..n {
+            let rx = Arc::clone(&rx);
+            std::thread::Builder::new()
+                .name(format!("sellod-worker-{i}"))
+                .spawn(move || loop {
+                    let task = lock(&rx).recv();
+                    match task {
+                        Ok(t) => t(),
+                        Err(_) => return,
+                    }
+                })?;
+        }
+        Ok(Self(tx))
+    }
+
+    fn run(&self, t: Task) -> Result<(), mpsc::SendError<Task>> {
+        self.0.send(t)
+    }
+}
+
+/// Writes a one-line refusal to a connection being turned away (a fresh socket has room for
+/// it; a peer that never reads cannot hold the loop).
+fn refuse(stream: &mio::net::UnixStream, code: ErrorCode, msg: &str) {
+    let l = format!(
+        "{}\n",
+        protocol::err(&Value::Null, &ApiError::new(code, msg))
+    );
+    let _ = (&*stream).write(l.as_bytes());
+}
+
+/// The event loop and everything it serves.
+struct Server {
+    d: Arc<Daemon>,
+    access: Access,
+    limits: Limits,
+    poll: Poll,
+    listener: mio::net::UnixListener,
+    wake: Arc<Wake>,
+    workers: Workers,
+    conns: HashMap<u64, Conn>,
+    next: u64,
+    accept_retry: Option<Instant>,
+    /// Connections whose turn ended before their socket was drained.
+    again: Vec<u64>,
+}
+
+/// Serves the API on `listener` until the loop itself fails.
+pub fn serve(
+    d: Arc<Daemon>,
+    listener: UnixListener,
+    access: Access,
+    limits: Limits,
+) -> std::io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let mut listener = mio::net::UnixListener::from_std(listener);
+    let poll = Poll::new()?;
+    poll.registry()
+        .register(&mut listener, LISTENER, Interest::READABLE)?;
+    let wake = Arc::new(Wake::new(Waker::new(poll.registry(), WAKER)?));
+    let mut s = Server {
+        d,
+        access,
+        limits,
+        poll,
+        listener,
+        wake,
+        workers: Workers::start(WORKERS)?,
+        conns: HashMap::new(),
+        next: FIRST_CONN,
+        accept_retry: None,
+        again: Vec::new(),
+    };
+    let mut events = Events::with_capacity(1024);
+    loop {
+        let timeout = if s.again.is_empty() {
+            s.next_deadline()
+                .map(|t| t.saturating_duration_since(Instant::now()))
+        } else {
+            Some(Duration::ZERO)
+        };
+        if let Err(e) = s.poll.poll(&mut events, timeout) {
+            if e.kind() == ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        for ev in events.iter() {
+            match ev.token() {
+                LISTENER => s.accept_all(),
+                WAKER => {}
+                Token(t) => {
+                    let conn = t as u64;
+                    if let Some(c) = s.conns.get_mut(&conn) {
+                        if ev.is_readable() || ev.is_read_closed() || ev.is_error() {
+                            c.readable = true;
+                        }
+                    }
+                    s.pump(conn);
+                }
+            }
+        }
+        s.notices();
+        for conn in std::mem::take(&mut s.again) {
+            s.pump(conn);
+        }
+        s.expire(Instant::now());
+    }
+}
+
+impl Server {
+    /// Serves one connection as far as it goes without blocking; closes it if it is done.
+    fn pump(&mut self, conn: u64) {
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        let ctx = Ctx {
+            d: &self.d,
+            workers: &self.workers,
+            conn,
+        };
+        c.more = false;
+        if !c.serve(&ctx) {
+            self.close(conn);
+        } else if c.more {
+            self.again.push(conn);
+        }
+    }
+
+    fn close(&mut self, conn: u64) {
+        if let Some(mut c) = self.conns.remove(&conn) {
+            let _ = self.poll.registry().deregister(&mut c.stream);
+            drop(c);
+            self.d.unsubscribe(conn);
+            self.d.jobs.owner_gone(conn);
+        }
+    }
+
+    /// What jobs, the broadcaster and the workers left for connections.
+    fn notices(&mut self) {
+        for (conn, n) in self.wake.take() {
+            match n {
+                Notice::Lines => self.pump(conn),
+                Notice::Close => self.close(conn),
+                Notice::Answer(l) => {
+                    if let Some(c) = self.conns.get_mut(&conn) {
+                        c.answered(l);
+                    }
+                    self.pump(conn);
+                }
+            }
+        }
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        self.conns
+            .values()
+            .filter_map(|c| c.deadline(&self.limits))
+            .chain(self.accept_retry)
+            .min()
+    }
+
+    /// Closes the connections whose limits ran out; a silent subscriber or job owner is waiting
+    /// for events, not idle, and starts a new idle period.
+    fn expire(&mut self, now: Instant) {
+        if self.accept_retry.is_some_and(|t| t <= now) {
+            self.accept_all();
+        }
+        let due: Vec<u64> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| c.deadline(&self.limits).is_some_and(|t| t <= now))
+            .map(|(id, _)| *id)
+            .collect();
+        for conn in due {
+            let Some(c) = self.conns.get_mut(&conn) else {
+                continue;
+            };
+            let writing = !c.queue.is_empty() && c.write_since + self.limits.request <= now;
+            let idle = !writing && c.line_since.is_none();
+            if idle && (self.d.is_subscribed(conn) || self.d.jobs.owns_running(conn)) {
+                c.idle_from = now;
+            } else {
+                self.close(conn);
+            }
+        }
+    }
+
+    fn accept_all(&mut self) {
+        self.accept_retry = None;
+        loop {
+            match self.listener.accept() {
+                Ok((stream, _)) => self.admit(stream),
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => {
+                    // EMFILE and the like: try again a little later, from the loop's clock.
+                    eprintln!("sellod: accept: {e}");
+                    self.accept_retry = Some(Instant::now() + ACCEPT_RETRY);
+                    return;
+                }
+            }
+        }
+    }
+
+    fn admit(&mut self, mut stream: mio::net::UnixStream) {
+        let Some(uid) = allowed(&stream, &self.access) else {
+            refuse(
+                &stream,
+                ErrorCode::Forbidden,
+                "not allowed to use this daemon",
+            );
+            return;
+        };
+        if self.conns.len() >= MAX_CONNECTIONS && !self.evict_idlest() {
+            refuse(
+                &stream,
+                ErrorCode::Busy,
+                "too many connections; try again later",
+            );
+            return;
+        }
+        let conn = self.next;
+        self.next += 1;
+        let token = Token(conn as usize);
+        let registered = self.poll.registry().register(
+            &mut stream,
+            token,
+            Interest::READABLE | Interest::WRITABLE,
+        );
+        if let Err(e) = registered {
+            eprintln!("sellod: cannot watch a connection: {e}");
+            return;
+        }
+        let (out, rx) = Outbox::new(conn, Arc::clone(&self.wake));
+        self.conns.insert(conn, Conn::new(stream, uid, out, rx));
+        self.pump(conn);
+    }
+
+    /// Closes the connection silent for longest that neither subscribed nor owns a running job;
+    /// false when there is none.
+    fn evict_idlest(&mut self) -> bool {
+        let mut by_age: Vec<(Instant, u64)> =
+            self.conns.iter().map(|(c, l)| (l.last, *c)).collect();
+        by_age.sort_unstable();
+        let victim = by_age
+            .into_iter()
+            .map(|(_, c)| c)
+            .find(|c| !self.d.is_subscribed(*c) && !self.d.jobs.owns_running(*c));
+        match victim {
+            Some(c) => {
+                self.close(c);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// Parses a request line, then wipes it (it may hold a secret).
@@ -505,24 +892,46 @@ fn handle(
 mod tests {
     use super::*;
 
+    fn line(s: &str) -> Option<Input> {
+        Some(Input::Line(Zeroizing::new(s.as_bytes().to_vec())))
+    }
+
     #[test]
     fn lines_are_bounded() {
-        let data = b"short\nxxxxxxxxxxxxxxxxxxxx\nok\nend";
-        let mut r = BufReader::with_capacity(4, &data[..]);
-        let mut p = Partial::default();
-        assert_eq!(
-            read_line(&mut r, 8, &mut p).expect("io"),
-            Some(Ok(b"short".to_vec()))
-        );
-        assert_eq!(read_line(&mut r, 8, &mut p).expect("io"), Some(Err(())));
-        assert_eq!(
-            read_line(&mut r, 8, &mut p).expect("io"),
-            Some(Ok(b"ok".to_vec()))
-        );
-        assert_eq!(
-            read_line(&mut r, 8, &mut p).expect("io"),
-            Some(Ok(b"end".to_vec()))
-        );
-        assert_eq!(read_line(&mut r, 8, &mut p).expect("io"), None);
+        let mut l = Lines::default();
+        // Fed in small pieces, as reads may come.
+        for piece in [
+            &b"sho"[..],
+            b"rt\nxxxxxxxx",
+            b"xxxxxxxxxxxx",
+            b"xx\nok\nen",
+            b"d",
+        ] {
+            l.feed(piece);
+        }
+        assert_eq!(l.next(false, 8), line("short"));
+        // Too long: reported once its newline came, and not kept.
+        assert_eq!(l.next(false, 8), Some(Input::TooLarge));
+        assert_eq!(l.next(false, 8), line("ok"));
+        // The last line needs its newline, or the end of the stream.
+        assert_eq!(l.next(false, 8), None);
+        assert_eq!(l.next(true, 8), line("end"));
+        assert_eq!(l.next(true, 8), None);
+        assert!(l.is_empty());
+    }
+
+    #[test]
+    fn an_overlong_line_is_dropped_before_its_newline_comes() {
+        let mut l = Lines::default();
+        l.feed(&[b'x'; 20]);
+        assert_eq!(l.next(false, 8), None);
+        // Nothing of it is buffered while the rest arrives.
+        assert!(l.buf.is_empty());
+        l.feed(&[b'x'; 20]);
+        assert_eq!(l.next(false, 8), None);
+        assert!(l.buf.is_empty());
+        l.feed(b"xx\n{}\n");
+        assert_eq!(l.next(false, 8), Some(Input::TooLarge));
+        assert_eq!(l.next(false, 8), line("{}"));
     }
 }
