@@ -84,6 +84,9 @@ struct Session {
     version: Option<Option<Version>>,
     /// `None`: not asked yet.
     metadata_supported: Option<bool>,
+    /// Optional commands this card answered "not supported / not applicable" (INS, and the
+    /// object tag or key reference): absent for the rest of the session, never sent again.
+    unsupported: std::collections::BTreeSet<(u8, u32)>,
 }
 
 impl Session {
@@ -95,7 +98,29 @@ impl Session {
         // A reinserted card may be another card: forget what we learnt about this one.
         self.version = None;
         self.metadata_supported = None;
+        self.unsupported.clear();
     }
+
+    /// Whether the card said it does not support `ins` for `target` in this session.
+    fn is_unsupported(&self, ins: u8, target: u32) -> bool {
+        self.unsupported.contains(&(ins, target))
+    }
+}
+
+/// Status words that, in answer to an optional command (metadata, a retired slot, key history,
+/// a vendor object), mean "not supported / not applicable here": the thing is absent. Only a card
+/// that does not answer, or answers nonsense, makes such a command fail.
+fn not_applicable(status: StatusWord) -> bool {
+    matches!(
+        status,
+        StatusWord::NotFound
+            | StatusWord::ReferenceDataNotFound
+            | StatusWord::IncorrectP1P2
+            | StatusWord::FunctionNotSupported
+            | StatusWord::InsNotSupported
+            | StatusWord::ClaNotSupported
+            | StatusWord::ConditionsNotSatisfied
+    )
 }
 
 /// A PIV card.
@@ -169,7 +194,16 @@ fn select(ch: &mut Channel<'_>) -> Result<ApplicationProperties, CardError> {
     }
 }
 
-fn get_data(ch: &mut Channel<'_>, id: ObjectId) -> Result<Option<Vec<u8>>, CardError> {
+/// GET DATA: `None` when the object is absent, also when the card does not know or refuses the
+/// tag as not applicable ([`not_applicable`]; remembered for the session, not asked again).
+fn get_data(
+    ch: &mut Channel<'_>,
+    s: &mut Session,
+    id: ObjectId,
+) -> Result<Option<Vec<u8>>, CardError> {
+    if s.is_unsupported(ins::GET_DATA, id.0) {
+        return Ok(None);
+    }
     let body = tlv::encode(0x5C, &id.tag_bytes());
     let r = ch.transmit(
         &Command::new(ins::GET_DATA)
@@ -180,6 +214,10 @@ fn get_data(ch: &mut Channel<'_>, id: ObjectId) -> Result<Option<Vec<u8>>, CardE
     )?;
     match r.status() {
         StatusWord::NotFound | StatusWord::ReferenceDataNotFound => Ok(None),
+        st if not_applicable(st) => {
+            s.unsupported.insert((ins::GET_DATA, id.0));
+            Ok(None)
+        }
         _ => ok(r, "GET DATA").map(Some),
     }
 }
@@ -218,11 +256,22 @@ fn metadata_raw(
             "key metadata (YubiKey 5.3 or later)",
         ));
     }
+    if s.is_unsupported(ins::GET_METADATA, slot.0.into()) {
+        return Ok(None);
+    }
     let r = ch.transmit(&Command::new(ins::GET_METADATA).p2(slot.0).le(0))?;
     match r.status() {
         StatusWord::Success => {
             s.metadata_supported = Some(true);
             let m = Metadata::parse(r.data())?;
+            // Applets that answer for an empty slot report origin `00` and nothing else of a
+            // key (no algorithm, no public key): no key there.
+            if m.origin == Some(KeyOrigin::Other(0))
+                && m.algorithm.is_none()
+                && m.public_key.is_none()
+            {
+                return Ok(None);
+            }
             Ok(Some((r.into_data(), m)))
         }
         StatusWord::InsNotSupported
@@ -235,6 +284,11 @@ fn metadata_raw(
         }
         StatusWord::NotFound | StatusWord::ReferenceDataNotFound => {
             s.metadata_supported = Some(true);
+            Ok(None)
+        }
+        // This reference only (e.g. a retired slot the card does not have).
+        st if not_applicable(st) => {
+            s.unsupported.insert((ins::GET_METADATA, slot.0.into()));
             Ok(None)
         }
         st => Err(refused("GET METADATA", st)),
@@ -253,11 +307,15 @@ fn metadata_opt(
     }
 }
 
-fn read_cert(ch: &mut Channel<'_>, slot: Slot) -> Result<Option<StoredCertificate>, CardError> {
+fn read_cert(
+    ch: &mut Channel<'_>,
+    s: &mut Session,
+    slot: Slot,
+) -> Result<Option<StoredCertificate>, CardError> {
     let id = slot
         .certificate_object()
         .ok_or_else(|| CardError::InvalidInput(format!("slot {slot} holds no certificate")))?;
-    match get_data(ch, id)? {
+    match get_data(ch, s, id)? {
         None => Ok(None),
         Some(d) => objects::parse_cert_container(container(&d)?),
     }
@@ -483,7 +541,7 @@ impl PivCard {
     /// GET DATA of any object (SP 800-73-4 Part 2, 3.1.2): the raw response (usually `53 L ...`),
     /// `None` when absent.
     pub fn read_object(&mut self, id: ObjectId) -> Result<Option<Vec<u8>>, CardError> {
-        self.run(|ch, _| get_data(ch, id))
+        self.run(|ch, s| get_data(ch, s, id))
     }
 
     /// PUT DATA (SP 800-73-4 Part 2, 3.3.2): stores `value` as the object's `53` container.
@@ -499,7 +557,7 @@ impl PivCard {
 
     /// Reads the CHUID (SP 800-73-4 Part 1, 3.1.2).
     pub fn read_chuid(&mut self) -> Result<Option<Chuid>, CardError> {
-        self.run(|ch, _| match get_data(ch, ObjectId::CHUID)? {
+        self.run(|ch, s| match get_data(ch, s, ObjectId::CHUID)? {
             None => Ok(None),
             Some(d) => Chuid::parse(container(&d)?).map(Some),
         })
@@ -507,7 +565,7 @@ impl PivCard {
 
     /// Reads the Card Capability Container (SP 800-73-4 Part 1, 3.1.1).
     pub fn read_ccc(&mut self) -> Result<Option<Ccc>, CardError> {
-        self.run(|ch, _| match get_data(ch, ObjectId::CCC)? {
+        self.run(|ch, s| match get_data(ch, s, ObjectId::CCC)? {
             None => Ok(None),
             Some(d) => Ccc::parse(container(&d)?).map(Some),
         })
@@ -515,7 +573,7 @@ impl PivCard {
 
     /// Reads the discovery object (SP 800-73-4 Part 1, 3.3.2).
     pub fn read_discovery(&mut self) -> Result<Option<Discovery>, CardError> {
-        self.run(|ch, _| match get_data(ch, ObjectId::DISCOVERY)? {
+        self.run(|ch, s| match get_data(ch, s, ObjectId::DISCOVERY)? {
             None => Ok(None),
             Some(d) => Discovery::parse(&d).map(Some),
         })
@@ -524,7 +582,7 @@ impl PivCard {
     /// Reads a key's certificate (SP 800-73-4 Part 1, Appendix A, Table 10), decompressing it
     /// when stored with `71 01 01`.
     pub fn read_certificate(&mut self, slot: Slot) -> Result<Option<StoredCertificate>, CardError> {
-        self.run(|ch, _| read_cert(ch, slot))
+        self.run(|ch, s| read_cert(ch, s, slot))
     }
 
     /// Writes a key's certificate. The certificate must parse as X.509; its public key must equal
@@ -998,7 +1056,7 @@ impl PivCard {
                 let main = matches!(slot.0, 0x9A | 0x9C | 0x9D | 0x9E);
                 // With metadata, retired slots without a key are skipped (saves 20 APDUs).
                 let cert = if main || meta.is_some() || s.metadata_supported != Some(true) {
-                    read_cert(ch, slot)?
+                    read_cert(ch, s, slot)?
                 } else {
                     None
                 };
@@ -1014,7 +1072,7 @@ impl PivCard {
                     .as_ref()
                     .and_then(|m| m.public_key.clone())
                     .or(cert_key);
-                let algorithm = match meta.as_ref().map(|m| m.algorithm) {
+                let algorithm = match meta.as_ref().and_then(|m| m.algorithm) {
                     Some(MetadataAlgorithm::Key(a)) => Some(a),
                     _ => public_key.as_ref().map(PublicKey::algorithm),
                 };
@@ -1042,13 +1100,13 @@ impl PivCard {
         self.run(|ch, s| {
             let serial = get_serial(ch)?;
             let version = get_version(ch, s)?;
-            let history = get_data(ch, ObjectId::KEY_HISTORY)?;
+            let history = get_data(ch, s, ObjectId::KEY_HISTORY)?;
             let mut slots = Vec::new();
             for slot in token_slots(history.as_deref()) {
                 let Some(id) = slot.certificate_object() else {
                     continue;
                 };
-                let data = get_data(ch, id)?;
+                let data = get_data(ch, s, id)?;
                 let (certificate, generated) = if no_certificate(data.as_deref()) {
                     match key_without_certificate(ch, s, slot)? {
                         Some((_, m)) => (None, generated(&m)),
@@ -1076,8 +1134,7 @@ impl PivCard {
 
     /// Sello's contents record as the card holds it now (`None`: absent or unreadable).
     pub fn contents_record(&mut self) -> Result<Option<ContentsRecord>, CardError> {
-        self.run(|ch, _| read_record(ch))
-            .map(|r| r.map(|(rec, _)| rec))
+        self.run(read_record).map(|r| r.map(|(rec, _)| rec))
     }
 }
 
@@ -1093,8 +1150,11 @@ fn drop_record(ch: &mut Channel<'_>) -> Result<(), CardError> {
 
 /// GET DATA of the contents record: the record and its raw value, or `None` when absent or not
 /// in a format this code reads.
-fn read_record(ch: &mut Channel<'_>) -> Result<Option<(ContentsRecord, Vec<u8>)>, CardError> {
-    let data = match get_data(ch, ObjectId::SELLO_CONTENTS) {
+fn read_record(
+    ch: &mut Channel<'_>,
+    s: &mut Session,
+) -> Result<Option<(ContentsRecord, Vec<u8>)>, CardError> {
+    let data = match get_data(ch, s, ObjectId::SELLO_CONTENTS) {
         Ok(Some(d)) => d,
         Ok(None) => return Ok(None),
         Err(e @ CardError::Transport(_)) => return Err(e),
@@ -1121,7 +1181,7 @@ fn unseal(
         };
         match &r.certificate {
             Some(hash) => {
-                let Some(d) = get_data(ch, id)? else {
+                let Some(d) = get_data(ch, s, id)? else {
                     return Ok(None);
                 };
                 if Sha256::digest(&d).as_slice() != hash {
@@ -1206,7 +1266,7 @@ fn key_without_certificate(
 /// A key without a certificate, as its metadata shows it.
 fn keyless_slot(slot: Slot, m: Metadata) -> KeySlot {
     let algorithm = match m.algorithm {
-        MetadataAlgorithm::Key(a) => Some(a),
+        Some(MetadataAlgorithm::Key(a)) => Some(a),
         _ => m.public_key.as_ref().map(PublicKey::algorithm),
     };
     KeySlot {
@@ -1262,7 +1322,14 @@ fn fingerprint_key(h: &mut Sha256, key: Option<&(Vec<u8>, Metadata)>) {
 
 /// GET DATA, first answer only (no GET RESPONSE): `Some(None)` when absent, `None` when the
 /// card answers something else (e.g. `6Cxx`): then the object is read in full.
-fn probe(ch: &mut Channel<'_>, id: ObjectId) -> Result<Option<Option<Vec<u8>>>, CardError> {
+fn probe(
+    ch: &mut Channel<'_>,
+    s: &mut Session,
+    id: ObjectId,
+) -> Result<Option<Option<Vec<u8>>>, CardError> {
+    if s.is_unsupported(ins::GET_DATA, id.0) {
+        return Ok(Some(None));
+    }
     let body = tlv::encode(0x5C, &id.tag_bytes());
     let r = ch.transmit_first(
         &Command::new(ins::GET_DATA)
@@ -1274,6 +1341,10 @@ fn probe(ch: &mut Channel<'_>, id: ObjectId) -> Result<Option<Option<Vec<u8>>>, 
     match r.status() {
         StatusWord::NotFound | StatusWord::ReferenceDataNotFound => Ok(Some(None)),
         StatusWord::Success | StatusWord::BytesRemaining(_) => Ok(Some(Some(r.into_data()))),
+        st if not_applicable(st) => {
+            s.unsupported.insert((ins::GET_DATA, id.0));
+            Ok(Some(None))
+        }
         _ => Ok(None),
     }
 }
@@ -1287,7 +1358,7 @@ fn contents(
     s: &mut Session,
     known: Option<&[u8]>,
 ) -> Result<CardContents, CardError> {
-    let history = get_data(ch, ObjectId::KEY_HISTORY)?;
+    let history = get_data(ch, s, ObjectId::KEY_HISTORY)?;
     let slots = token_slots(history.as_deref());
     let start = || {
         let mut h = Sha256::new();
@@ -1302,7 +1373,7 @@ fn contents(
             let Some(id) = slot.certificate_object() else {
                 continue;
             };
-            let Some(cert) = probe(ch, id)? else {
+            let Some(cert) = probe(ch, s, id)? else {
                 sure = false;
                 break;
             };
@@ -1324,7 +1395,7 @@ fn contents(
         let Some(id) = slot.certificate_object() else {
             continue;
         };
-        let data = get_data(ch, id)?;
+        let data = get_data(ch, s, id)?;
         fingerprint_object(&mut h, id, data.as_deref());
         if no_certificate(data.as_deref()) {
             let key = key_without_certificate(ch, s, *slot)?;
@@ -1369,7 +1440,7 @@ fn get_version(ch: &mut Channel<'_>, s: &mut Session) -> Result<Option<Version>,
                 })
             }
         },
-        StatusWord::InsNotSupported | StatusWord::FunctionNotSupported => None,
+        st if not_applicable(st) => None,
         st => return Err(refused("GET VERSION", st)),
     };
     s.version = Some(v);
@@ -1440,7 +1511,7 @@ impl CardDriver for PivCard {
     }
 
     fn sealed(&mut self) -> Result<Option<Sealed>, CardError> {
-        let Some((record, raw)) = self.run(|ch, _| read_record(ch))? else {
+        let Some((record, raw)) = self.run(read_record)? else {
             return Ok(None);
         };
         let mut h = Sha256::new();
@@ -1529,10 +1600,15 @@ impl CardDriver for PivCard {
     }
 
     fn pin_retries(&mut self) -> Result<Option<Retries>, CardError> {
-        // YubiKey GET METADATA for the PIN reference (`F7 00 80`): tries without a VERIFY.
+        // YubiKey GET METADATA for the PIN reference (`F7 00 80`): tries without a VERIFY. A
+        // card without metadata (or whose metadata leaves the counter out) is asked with an
+        // empty VERIFY (SP 800-73-4 Part 2, 3.2.1: no PIN sent, no try spent), the way
+        // `sello pin status` asks.
         match self.metadata(Slot::PIN) {
-            Ok(m) => Ok(m.and_then(|m| m.retries)),
-            Err(CardError::NotSupported(_)) => Ok(None),
+            Ok(Some(Metadata {
+                retries: Some(r), ..
+            })) => Ok(Some(r)),
+            Ok(_) | Err(CardError::NotSupported(_)) => Ok(self.pin_status()?.pin),
             Err(e) => Err(e),
         }
     }

@@ -1,0 +1,300 @@
+//! PIV cards Sello did not write: the virtual card's compatibility modes (`sello-vcard --compat`)
+//! through the real pcscd. One test per mode walks the whole bar on one card, so the suite stays
+//! cheap: the independent tools (yubico-piv-tool, OpenSC's `pkcs11-tool` and module) accept the
+//! card, keys and certificates another tool wrote show in `sello status`, `cert show`, `pin
+//! status`, and `libsello.so` lists, signs (RSA PKCS#1 v1.5, RSA-PSS, ECDSA; checked by openssl),
+//! changes the PIN and unblocks it with the PUK, as OpenSC's module does on the same card.
+#![cfg(feature = "virtual-card")]
+
+mod rig;
+#[path = "pkcs11_support/mod.rs"]
+mod support;
+
+use std::process::Output;
+
+use rig::{text, Bench, OPENSC_PKCS11};
+use sello::virtual_card::Compat;
+use serde_json::Value;
+use support::{module, provision, PIN, PUK};
+
+const SELLO: &str = env!("CARGO_BIN_EXE_sello");
+
+fn sello(b: &Bench, args: &[&str]) -> Output {
+    b.rig
+        .command(SELLO)
+        .args(args)
+        .output()
+        .expect("sello runs")
+}
+
+fn sello_json(b: &Bench, args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let out = sello(b, &all);
+    assert!(out.status.success(), "sello {args:?}:\n{}", text(&out));
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}):\n{}", text(&out)))
+}
+
+fn p11(b: &Bench, module: &str, args: &[&str]) -> String {
+    let mut all = vec!["--module", module];
+    all.extend_from_slice(args);
+    b.ok("pkcs11-tool", &all)
+}
+
+fn p11_fails(b: &Bench, module: &str, args: &[&str]) -> String {
+    let mut all = vec!["--module", module];
+    all.extend_from_slice(args);
+    b.fails("pkcs11-tool", &all)
+}
+
+/// What a mode reports.
+struct Expect {
+    /// yubico-piv-tool's `Version:` line value.
+    version_line: &'static str,
+    /// `sello status` version (`None`: the card has no GET VERSION).
+    version: Option<&'static str>,
+    serial: Option<&'static str>,
+    /// Whether the card reports the PUK counter (metadata).
+    puk_known: bool,
+}
+
+fn walk(compat: Compat, expect: Expect) {
+    let b = Bench::start_compat(compat);
+    let m = module();
+    let m = m.as_str();
+
+    // The independent tools take it for a PIV card.
+    let status = b.yk(&["-a", "status"]);
+    assert!(
+        status.contains(&format!("Version:\t{}", expect.version_line)),
+        "{status}"
+    );
+    assert!(status.contains("PIN tries left:\t3"), "{status}");
+    let opensc = b.ok("pkcs11-tool", &["--module", OPENSC_PKCS11, "-L"]);
+    assert!(opensc.contains("PIV_II"), "{opensc}");
+
+    // Keys and certificates written by another tool (RSA-2048 in 9A, P-256 in 9C).
+    provision(&b, false);
+
+    let v = sello_json(&b, &["status"]);
+    assert_eq!(v["card"], "PIV", "{v}");
+    assert_eq!(v["version"].as_str(), expect.version, "{v}");
+    assert_eq!(v["serial"].as_str(), expect.serial, "{v}");
+    assert_eq!(v["pins"]["pin"]["remaining"], 3, "{v}");
+    assert_eq!(
+        v["pins"]["puk"]["remaining"].is_u64(),
+        expect.puk_known,
+        "{v}"
+    );
+    let slots = v["slots"].as_array().expect("slots");
+    for (slot, alg, cn) in [
+        ("9A", "RSA-2048", "Alice Holder"),
+        ("9C", "P-256", "Alice Signature"),
+    ] {
+        let s = slots
+            .iter()
+            .find(|s| s["slot"] == slot)
+            .unwrap_or_else(|| panic!("no {slot} in {v}"));
+        assert_eq!(s["algorithm"], alg, "{v}");
+        let subject = s["certificate"]["subject"].as_str().unwrap_or_default();
+        assert!(subject.contains(cn), "{v}");
+    }
+    let out = sello(&b, &["cert", "show"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("Alice Signature"), "{}", text(&out));
+    let v = sello_json(&b, &["pin", "status"]);
+    assert_eq!(v["pin"]["remaining"], 3, "{v}");
+
+    // The PKCS#11 bar through pkcs11-tool, our module and OpenSC's on the same card.
+    let ours = p11(&b, m, &["-O"]);
+    let theirs = p11(&b, OPENSC_PKCS11, &["-O"]);
+    for cn in ["CN=Alice Holder", "CN=Alice Signature"] {
+        assert!(ours.contains(cn), "{ours}");
+        assert!(theirs.contains(cn), "{theirs}");
+    }
+    b.write("data", b"a card Sello did not write signs");
+    b.ok(
+        "openssl",
+        &["dgst", "-sha256", "-binary", "-out", "data.sha256", "data"],
+    );
+    p11(
+        &b,
+        m,
+        &[
+            "--sign", "--id", "01", "-m", "RSA-PKCS", "--login", "--pin", PIN, "-i", "data", "-o",
+            "rsa.sig",
+        ],
+    );
+    b.ok(
+        "openssl",
+        &[
+            "pkeyutl",
+            "-verifyrecover",
+            "-pubin",
+            "-inkey",
+            "9a.pem",
+            "-in",
+            "rsa.sig",
+            "-out",
+            "rsa.rec",
+        ],
+    );
+    assert_eq!(b.read("rsa.rec"), b.read("data"));
+    p11(
+        &b,
+        m,
+        &[
+            "--sign",
+            "--id",
+            "01",
+            "-m",
+            "SHA256-RSA-PKCS-PSS",
+            "--login",
+            "--pin",
+            PIN,
+            "-i",
+            "data",
+            "-o",
+            "pss.sig",
+        ],
+    );
+    let ok = b.ok(
+        "openssl",
+        &[
+            "dgst",
+            "-sha256",
+            "-verify",
+            "9a.pem",
+            "-sigopt",
+            "rsa_padding_mode:pss",
+            "-sigopt",
+            "rsa_pss_saltlen:-1",
+            "-signature",
+            "pss.sig",
+            "data",
+        ],
+    );
+    assert!(ok.contains("Verified OK"), "{ok}");
+    p11(
+        &b,
+        m,
+        &[
+            "--sign",
+            "--id",
+            "02",
+            "-m",
+            "ECDSA",
+            "--login",
+            "--pin",
+            PIN,
+            "--signature-format",
+            "openssl",
+            "-i",
+            "data.sha256",
+            "-o",
+            "ec.sig",
+        ],
+    );
+    let ok = b.ok(
+        "openssl",
+        &[
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-inkey",
+            "9c.pem",
+            "-in",
+            "data.sha256",
+            "-sigfile",
+            "ec.sig",
+        ],
+    );
+    assert!(ok.contains("Signature Verified Successfully"), "{ok}");
+
+    // PIN change, a wrong PIN, the count-low flag on every card (empty VERIFY where there is no
+    // metadata), then block and unblock with the PUK.
+    p11(
+        &b,
+        m,
+        &["--change-pin", "--pin", PIN, "--new-pin", "24681357"],
+    );
+    p11_fails(&b, m, &["--login", "--pin", "000000", "-O"]);
+    let slots = p11(&b, m, &["-L"]);
+    assert!(slots.contains("user PIN count low"), "{slots}");
+    assert!(b.yk(&["-a", "status"]).contains("PIN tries left:\t2"));
+    p11_fails(&b, m, &["--login", "--pin", "000000", "-O"]);
+    p11_fails(&b, m, &["--login", "--pin", "000000", "-O"]);
+    b.yk_fails(&["-a", "verify-pin", "-P", "24681357"]);
+    p11(
+        &b,
+        m,
+        &[
+            "--login",
+            "--login-type",
+            "so",
+            "--so-pin",
+            PUK,
+            "--init-pin",
+            "--new-pin",
+            "13572468",
+        ],
+    );
+    assert!(b
+        .yk(&["-a", "verify-pin", "-P", "13572468"])
+        .contains("Successfully verified PIN."));
+    let v = sello_json(&b, &["pin", "status"]);
+    assert_eq!(v["pin"]["remaining"], 3, "{v}");
+}
+
+#[test]
+fn yubikey_5_4() {
+    walk(
+        Compat::Yubikey54,
+        Expect {
+            version_line: "5.4.3",
+            version: Some("5.4.3"),
+            serial: Some("10000001"),
+            puk_known: true,
+        },
+    );
+}
+
+#[test]
+fn yubikey_4() {
+    walk(
+        Compat::Yubikey4,
+        Expect {
+            version_line: "4.3.7",
+            version: Some("4.3.7"),
+            serial: Some("10000001"),
+            puk_known: false,
+        },
+    );
+}
+
+#[test]
+fn piv_plain() {
+    walk(
+        Compat::PivPlain,
+        Expect {
+            version_line: "No data available",
+            version: None,
+            serial: None,
+            puk_known: false,
+        },
+    );
+}
+
+#[test]
+fn applet_partial_metadata() {
+    walk(
+        Compat::AppletPartialMetadata,
+        Expect {
+            version_line: "5.4.0",
+            version: Some("5.4.0"),
+            serial: Some("10000001"),
+            puk_known: true,
+        },
+    );
+}
