@@ -79,6 +79,8 @@ pub enum Step {
     Enroll(Slot),
     /// Certificate written and read back.
     WriteCertificate(Slot),
+    /// Sello's contents record written (or the card does not keep it).
+    ContentsRecord,
 }
 
 impl Step {
@@ -93,6 +95,7 @@ impl Step {
             Self::Csr(_) => "csr",
             Self::Enroll(_) => "enroll",
             Self::WriteCertificate(_) => "write-certificate",
+            Self::ContentsRecord => "contents-record",
         }
     }
 
@@ -117,6 +120,9 @@ impl Step {
             Self::Csr(s) => format!("Certificate request for {:02X} (signed on card)", s.0),
             Self::Enroll(s) => format!("Enroll {:02X} at the CA and check the certificate", s.0),
             Self::WriteCertificate(s) => format!("Write certificate {:02X} and read it back", s.0),
+            Self::ContentsRecord => {
+                "Record of the card's contents (for a fast browser start)".into()
+            }
         }
     }
 }
@@ -441,11 +447,30 @@ impl<'a> Activation<'a> {
             self.write(ui, spec, pk)?;
         }
         // Record what the card now holds (readers match their caches against it). Not worth
-        // failing an activation for: without it, readers check every object instead.
-        if let Err(e) = self.card.seal_contents() {
-            self.journal
-                .event(now(), "contents record", format!("not written: {e}"));
-        }
+        // failing an activation for: without it, readers check every object instead. A card
+        // that refuses the object is asked once (the driver remembers the refusal) and the
+        // operator is told.
+        ui.step_started(Step::ContentsRecord);
+        let completed = self.journal.completed_at.is_some();
+        let outcome = if completed && matches!(self.card.contents_record(), Ok(Some(_))) {
+            Outcome::AlreadyDone("written earlier".into())
+        } else {
+            match self.card.seal_contents() {
+                Ok(_) => Outcome::Done("written".into()),
+                Err(CardError::NotSupported(_)) => {
+                    let d = "this card does not keep Sello's record: browser start will read the certificates".to_owned();
+                    if completed {
+                        Outcome::AlreadyDone(d)
+                    } else {
+                        Outcome::Done(d)
+                    }
+                }
+                Err(e) => Outcome::Done(format!(
+                    "not written ({e}): browser start will read the certificates"
+                )),
+            }
+        };
+        self.finish(ui, Step::ContentsRecord, outcome)?;
         // Leave the card as the holder will find it: not logged in.
         let _ = self.card.logout();
         if self.journal.completed_at.is_none() {
@@ -575,10 +600,12 @@ impl<'a> Activation<'a> {
         let default_pin =
             Pin::new("123456").map_err(|e| ActivationError::Invalid(e.to_string()))?;
         // Retry counters as the profile says (YubiKey SET PIN RETRIES resets PIN and PUK to
-        // their defaults, so it is only done while both still are).
-        let pin_total = status.pin.and_then(|r| r.total);
+        // their defaults, so it is only done while both still are). What the card enforces:
+        // the total from metadata, or else the count an empty VERIFY reports for the untouched
+        // factory PIN.
+        let pin_total = status.pin.map(|r| r.total.unwrap_or(r.remaining));
         let puk_total = status.puk.and_then(|r| r.total);
-        let puk_default = status.puk_is_default == Some(true);
+        let puk_default = status.puk_is_default.unwrap_or(self.journal.puk.is_none());
         if puk_default
             && (pin_total.is_some_and(|t| t != rule.retries)
                 || puk_total.is_some_and(|t| t != self.request.profile.puk.retries))
@@ -586,9 +613,23 @@ impl<'a> Activation<'a> {
             self.card
                 .verify_pin(&default_pin)
                 .map_err(card_err("PIN (factory)"))?;
-            self.card
+            match self
+                .card
                 .set_pin_retries(rule.retries, self.request.profile.puk.retries)
-                .map_err(card_err("set PIN retries"))?;
+            {
+                Ok(()) => {}
+                // A card without SET PIN RETRIES keeps its own count: the profile decides.
+                Err(CardError::NotSupported(_)) => {
+                    let n = pin_total.unwrap_or(rule.retries);
+                    if self.request.profile.pin_retries_required && n != rule.retries {
+                        return Err(ActivationError::Invalid(format!(
+                            "this card keeps {n} PIN tries and cannot change that; profile {} asks for {} (its pin.retries_required = false accepts such cards)",
+                            self.request.profile.name, rule.retries
+                        )));
+                    }
+                }
+                Err(e) => return Err(card_err("set PIN retries")(e)),
+            }
         }
         let typed = ui.new_pin(&rule)?;
         rule.check("PIN", &typed)
@@ -597,13 +638,25 @@ impl<'a> Activation<'a> {
         self.card
             .change_pin(&default_pin, &pin)
             .map_err(card_err("set PIN"))?;
+        // Read back what the card enforces (the counter is full after a change; an empty
+        // VERIFY costs no try), before the VERIFY that would hide it.
+        let enforced = self
+            .card
+            .pin_status()
+            .map_err(card_err("PIN status"))?
+            .pin
+            .map(|r| r.total.unwrap_or(r.remaining));
         self.card.verify_pin(&pin).map_err(card_err("PIN"))?;
         self.journal.pin_set_at = Some(now());
-        self.finish(
-            ui,
-            Step::Pin,
-            Outcome::Done(format!("holder PIN set ({} tries)", rule.retries)),
-        )?;
+        let detail = match enforced {
+            Some(n) if n == rule.retries => format!("holder PIN set (the card allows {n} tries)"),
+            Some(n) => format!(
+                "holder PIN set (the card allows {n} tries, not the profile's {}: the card cannot change it)",
+                rule.retries
+            ),
+            None => "holder PIN set (the card does not tell how many tries it allows)".to_owned(),
+        };
+        self.finish(ui, Step::Pin, Outcome::Done(detail))?;
         Ok(pin)
     }
 

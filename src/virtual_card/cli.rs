@@ -101,6 +101,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let make = || {
         let mut state = CardState::factory(args.serial.unwrap_or(10_000_001));
         state.atr = atr.clone();
+        let tries = args.compat.factory_retries();
+        for r in [&mut state.pin, &mut state.puk] {
+            r.max_retries = tries;
+            r.retries_left = tries;
+        }
         state
     };
     let mut card = match &args.state {

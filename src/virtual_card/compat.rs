@@ -7,7 +7,7 @@
 //! | `yubikey-5.4` | 5.4.3 | no MOVE KEY (`F6`), no Ed25519/X25519 |
 //! | `yubikey-4` | 4.3.7 | also no metadata (`F7`), management key 3DES only |
 //! | `piv-plain` | — | no vendor command at all (`FD F8 F7 FF FA FB F9 FE F6` answer `6D00`), no Ed25519/X25519 |
-//! | `applet-partial-metadata` | 5.4.0 | no MOVE KEY, no Ed25519/X25519; metadata without the algorithm (`01`) or public key (`04`) tags, an empty slot answers `02 02 pp tt 03 01 00`; retired slots 82–8C only (8D–95 answer `6A86`); data objects it does not know answer `6A81` |
+//! | `applet-partial-metadata` | 5.4.0 | no MOVE KEY, no SET PIN RETRIES (`FA`; PIN and PUK keep 5 tries), no Ed25519/X25519; metadata without the algorithm (`01`) or public key (`04`) tags, an empty slot answers `02 02 pp tt 03 01 00`; retired slots 82–8C only (8D–95 answer `6A86`); data objects it does not know answer `6A81` |
 
 use clap::ValueEnum;
 
@@ -29,8 +29,8 @@ pub enum Compat {
     /// A plain SP 800-73-4 card: no vendor command.
     #[value(name = "piv-plain")]
     PivPlain,
-    /// A JavaCard PIV applet with partial metadata, retired slots 82–8C only, unknown objects
-    /// refused.
+    /// A JavaCard PIV applet with partial metadata, no MOVE KEY or SET PIN RETRIES (5 tries),
+    /// retired slots 82–8C only, unknown objects refused.
     #[value(name = "applet-partial-metadata")]
     AppletPartialMetadata,
 }
@@ -60,7 +60,8 @@ impl Compat {
     pub fn check_ins(self, ins: u8) -> Result<(), Sw> {
         let missing = match self {
             Self::Yubikey57 => false,
-            Self::Yubikey54 | Self::AppletPartialMetadata => ins == 0xF6,
+            Self::Yubikey54 => ins == 0xF6,
+            Self::AppletPartialMetadata => matches!(ins, 0xF6 | 0xFA),
             Self::Yubikey4 => matches!(ins, 0xF6 | 0xF7),
             Self::PivPlain => VENDOR_INS.contains(&ins),
         };
@@ -98,6 +99,16 @@ impl Compat {
             Err(SW_FUNC_NOT_SUPPORTED)
         } else {
             Ok(())
+        }
+    }
+
+    /// PIN and PUK tries of a factory-fresh card (the partial applet keeps 5 and cannot change
+    /// them: it has no SET PIN RETRIES).
+    pub fn factory_retries(self) -> u8 {
+        if self == Self::AppletPartialMetadata {
+            5
+        } else {
+            3
         }
     }
 

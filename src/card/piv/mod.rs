@@ -547,9 +547,9 @@ impl PivCard {
     /// PUT DATA (SP 800-73-4 Part 2, 3.3.2): stores `value` as the object's `53` container.
     /// Needs management-key authentication.
     pub fn write_object(&mut self, id: ObjectId, value: &[u8]) -> Result<(), CardError> {
-        self.run(|ch, _| {
+        self.run(|ch, s| {
             if id != ObjectId::SELLO_CONTENTS {
-                drop_record(ch)?;
+                drop_record(ch, s)?;
             }
             put_data(ch, id, value)
         })
@@ -611,7 +611,7 @@ impl PivCard {
                     return Err(CardError::CertificateKeyMismatch { slot: slot.0 });
                 }
             }
-            drop_record(ch)?;
+            drop_record(ch, s)?;
             put_data(ch, id, &value)
         })
     }
@@ -621,8 +621,8 @@ impl PivCard {
         let id = slot
             .certificate_object()
             .ok_or_else(|| CardError::InvalidInput(format!("slot {slot} holds no certificate")))?;
-        self.run(|ch, _| {
-            drop_record(ch)?;
+        self.run(|ch, s| {
+            drop_record(ch, s)?;
             put_data(ch, id, &[])
         })
     }
@@ -769,8 +769,8 @@ impl PivCard {
             inner.extend(tlv::encode(0xAB, &[touch_policy.to_byte()]));
         }
         let body = tlv::encode(0xAC, &inner);
-        self.run(|ch, _| {
-            drop_record(ch)?;
+        self.run(|ch, s| {
+            drop_record(ch, s)?;
             let r = ch.transmit(&Command::new(ins::GENERATE).p2(slot.0).data(body).le(0))?;
             match r.status() {
                 StatusWord::Success => PublicKey::from_generate_response(alg, r.data()),
@@ -991,8 +991,8 @@ impl PivCard {
         if touch_policy != TouchPolicy::Default {
             data.extend(tlv::encode(0xAB, &[touch_policy.to_byte()]));
         }
-        self.run(|ch, _| {
-            drop_record(ch)?;
+        self.run(|ch, s| {
+            drop_record(ch, s)?;
             let r = ch.transmit(
                 &Command::new(ins::IMPORT_KEY)
                     .p1(alg.piv_id())
@@ -1033,8 +1033,8 @@ impl PivCard {
     }
 
     fn move_or_delete(&mut self, from: Slot, to: u8) -> Result<(), CardError> {
-        self.run(|ch, _| {
-            drop_record(ch)?;
+        self.run(|ch, s| {
+            drop_record(ch, s)?;
             let r = ch.transmit(&Command::new(ins::MOVE_KEY).p1(to).p2(from.0))?;
             match r.status() {
                 StatusWord::Success => Ok(()),
@@ -1098,6 +1098,9 @@ impl PivCard {
     /// transaction; returns the record written.
     pub fn seal_contents(&mut self) -> Result<ContentsRecord, CardError> {
         self.run(|ch, s| {
+            if s.is_unsupported(ins::PUT_DATA, ObjectId::SELLO_CONTENTS.0) {
+                return Err(CardError::NotSupported(RECORD));
+            }
             let serial = get_serial(ch)?;
             let version = get_version(ch, s)?;
             let history = get_data(ch, s, ObjectId::KEY_HISTORY)?;
@@ -1127,7 +1130,7 @@ impl PivCard {
                 version,
                 slots,
             };
-            put_data(ch, ObjectId::SELLO_CONTENTS, &record.encode())?;
+            put_record(ch, s, &record.encode())?;
             Ok(record)
         })
     }
@@ -1141,12 +1144,37 @@ impl PivCard {
 /// Deletes Sello's contents record before a change of the card's keys or certificates (same
 /// transaction), so no record ever describes contents other than those Sello sealed. A card that
 /// refuses the object (it never held one) is fine; a lost card is not.
-fn drop_record(ch: &mut Channel<'_>) -> Result<(), CardError> {
-    match put_data(ch, ObjectId::SELLO_CONTENTS, &[]) {
+fn drop_record(ch: &mut Channel<'_>, s: &mut Session) -> Result<(), CardError> {
+    match put_record(ch, s, &[]) {
         Err(e @ CardError::Transport(_)) => Err(e),
         _ => Ok(()),
     }
 }
+
+/// PUT DATA of Sello's contents record. A card that refuses the object as not supported
+/// ([`not_applicable`], e.g. `6A81` from an applet that refuses unknown data objects) is
+/// remembered for the session: the record is not sent to it again, and the answer is
+/// `NotSupported` at once.
+fn put_record(ch: &mut Channel<'_>, s: &mut Session, value: &[u8]) -> Result<(), CardError> {
+    let key = (ins::PUT_DATA, ObjectId::SELLO_CONTENTS.0);
+    if s.unsupported.contains(&key) {
+        return Err(CardError::NotSupported(RECORD));
+    }
+    match put_data(ch, ObjectId::SELLO_CONTENTS, value) {
+        Err(CardError::NotSupported(_)) => {
+            s.unsupported.insert(key);
+            Err(CardError::NotSupported(RECORD))
+        }
+        Err(CardError::Refused { status, .. }) if not_applicable(status) => {
+            s.unsupported.insert(key);
+            Err(CardError::NotSupported(RECORD))
+        }
+        other => other,
+    }
+}
+
+/// What a card that will not keep the contents record lacks.
+const RECORD: &str = "Sello's contents record (object 5F5E10)";
 
 /// GET DATA of the contents record: the record and its raw value, or `None` when absent or not
 /// in a format this code reads.
