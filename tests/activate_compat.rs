@@ -94,6 +94,10 @@ fn prepare(b: &Bench) {
 }
 
 fn activate(b: &Bench, verbose: bool) -> Output {
+    activate_with(b, verbose, &[])
+}
+
+fn activate_with(b: &Bench, verbose: bool, extra: &[&str]) -> Output {
     let mut args = vec![
         "activate",
         "--json",
@@ -118,6 +122,7 @@ fn activate(b: &Bench, verbose: bool) -> Output {
     if verbose {
         args.push("--verbose");
     }
+    args.extend_from_slice(extra);
     sello(b, &args, &format!("{PIN}\n"))
 }
 
@@ -147,17 +152,81 @@ fn check_slot(b: &Bench, slot: &str) {
 }
 
 #[test]
-fn yubikey_5_4_activates() {
+fn yubikey_5_4_another_tools_key_refused_replaced_on_request_then_reissued() {
     let b = Bench::start_compat(Compat::Yubikey54);
     prepare(&b);
+    // yubico-piv-tool put a key and a certificate in 9A.
+    b.yk(&[
+        "-a",
+        "generate",
+        "-s",
+        "9a",
+        "-A",
+        "ECCP256",
+        "-o",
+        "9a-other.pem",
+    ]);
+    b.make_ca();
+    b.issue("9a-other.pem", "Someone Else", "9a-other.crt");
+    b.yk(&["-a", "import-certificate", "-s", "9a", "-i", "9a-other.crt"]);
     let out = activate(&b, false);
+    assert!(!out.status.success(), "{}", text(&out));
+    let t = text(&out);
+    assert!(
+        t.contains("slot 9A: a certificate for CN=Someone Else and a P-256 key")
+            && t.contains("--replace-existing")
+            && t.contains("nothing was changed"),
+        "{t}"
+    );
+    // Nothing changed: the factory management key still works, the certificate is still there.
+    b.yk(&["-a", "generate", "-s", "9d", "-A", "ECCP256"]);
+    assert!(b
+        .yk(&["-a", "status"])
+        .contains("Subject DN:\tCN=Someone Else"));
+
+    let out = activate_with(&b, false, &["--replace-existing"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let result = json_lines(&out).pop().expect("result");
+    assert_eq!(result["activation"], "complete", "{result}");
+    let detail = result["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|s| s["step"] == "generate-key" && s["slot"] == "9A")
+        .map(|s| s["detail"].to_string())
+        .unwrap_or_default();
+    assert!(
+        detail.contains("replaced a certificate for CN=Someone Else and a P-256 key"),
+        "{result}"
+    );
+    assert_eq!(
+        step(&result, "pin"),
+        "holder PIN set (the card allows 3 tries)"
+    );
+    let first = b.yk(&["-a", "read-certificate", "-s", "9a"]);
+
+    // Re-issuing on this activated card (no MOVE KEY, so no renewal at home): the operator
+    // guide's procedure. The completed journal is moved away, and the same activation with
+    // --replace-existing and the holder's current PIN puts new keys and certificates in place.
+    let journal = b.path("state/activations/10000001.json");
+    std::fs::rename(&journal, b.path("state/activations/10000001.old.json")).expect("move");
+    let out = activate_with(&b, false, &[]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("slot 9A: a certificate for C=ES"),
+        "{}",
+        text(&out)
+    );
+    let out = activate_with(&b, false, &["--replace-existing"]);
     assert!(out.status.success(), "{}", text(&out));
     let result = json_lines(&out).pop().expect("result");
     assert_eq!(result["activation"], "complete", "{result}");
     assert_eq!(
         step(&result, "pin"),
-        "holder PIN set (the card allows 3 tries)"
+        "holder PIN already set; verified",
+        "{result}"
     );
+    assert_ne!(b.yk(&["-a", "read-certificate", "-s", "9a"]), first);
     assert_eq!(step(&result, "contents-record"), "written");
     for slot in ["9a", "9c"] {
         check_slot(&b, slot);

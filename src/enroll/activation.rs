@@ -24,7 +24,7 @@ use std::path::PathBuf;
 
 use zeroize::Zeroizing;
 
-use crate::card::piv::{PivCard, Slot, TouchPolicy};
+use crate::card::piv::{MetadataAlgorithm, PivCard, Slot, TouchPolicy};
 use crate::card::{CardError, KeyAlgorithm, PublicKey};
 use crate::enroll::chain::{self, CertCheckError};
 use crate::enroll::csr::{self, CsrError};
@@ -58,6 +58,9 @@ pub struct ActivationRequest {
     pub algorithms: HashMap<Slot, KeyAlgorithm>,
     /// Trust anchors (DER) the returned certificates must chain to.
     pub trust_anchors: Vec<Vec<u8>>,
+    /// Overwrite keys and certificates this activation did not put in the profile's slots
+    /// (`--replace-existing`); without it such a card is refused before anything changes.
+    pub replace_existing: bool,
 }
 
 /// The steps, for progress display and JSON output.
@@ -286,6 +289,8 @@ pub struct Activation<'a> {
     journal_path: PathBuf,
     subject: Subject,
     steps: Vec<StepResult>,
+    /// What each slot held before, from another tool, when `replace_existing` allows it.
+    replacing: HashMap<Slot, String>,
 }
 
 impl<'a> Activation<'a> {
@@ -362,6 +367,7 @@ impl<'a> Activation<'a> {
             journal_path,
             subject,
             steps: Vec::new(),
+            replacing: HashMap::new(),
         };
         let detail = format!(
             "card {serial}, profile {}{}",
@@ -428,6 +434,7 @@ impl<'a> Activation<'a> {
         if let Some(first) = self.steps.first().cloned() {
             ui.step_finished(&first);
         }
+        self.check_existing()?;
         self.management_key(ui)?;
         let pin = self.pin(ui)?;
         self.puk(ui)?;
@@ -485,6 +492,59 @@ impl<'a> Activation<'a> {
             steps: self.steps,
             journal: self.journal,
         })
+    }
+
+    /// Keys and certificates in the profile's slots that this activation did not put there
+    /// (another tool's): refused before anything on the card changes, unless the request says
+    /// to replace them; either way the operator sees what they are.
+    fn check_existing(&mut self) -> Result<(), ActivationError> {
+        let mut found = Vec::new();
+        for spec in &self.request.profile.keys {
+            let name = slot_name(spec.slot);
+            if self.journal.key(&name).is_some() {
+                continue;
+            }
+            let mut what = Vec::new();
+            let cert = self
+                .card
+                .read_certificate(spec.slot)
+                .map_err(card_err("read existing certificate"))?;
+            if let Some(c) = &cert {
+                let subject = x509_parser::parse_x509_certificate(&c.der)
+                    .map(|(_, x)| x.subject().to_string())
+                    .unwrap_or_else(|_| "an unreadable subject".into());
+                what.push(format!("a certificate for {subject}"));
+            }
+            match self.card.metadata(spec.slot) {
+                Ok(Some(m)) => what.push(match m.algorithm {
+                    Some(MetadataAlgorithm::Key(a)) => format!("a {a} key"),
+                    _ => "a key".into(),
+                }),
+                Ok(None) | Err(CardError::NotSupported(_)) => {}
+                Err(e) => return Err(card_err("key metadata")(e)),
+            }
+            if !what.is_empty() {
+                found.push((spec.slot, what.join(" and ")));
+            }
+        }
+        if found.is_empty() {
+            return Ok(());
+        }
+        let list = found
+            .iter()
+            .map(|(s, w)| format!("slot {}: {w}", slot_name(*s)))
+            .collect::<Vec<_>>()
+            .join("; ");
+        if !self.request.replace_existing {
+            return Err(ActivationError::Invalid(format!(
+                "the card already holds what another tool put there ({list}); nothing was changed. Run again with --replace-existing to replace it"
+            )));
+        }
+        self.journal
+            .event(now(), "replace-existing", format!("replacing {list}"));
+        self.save()?;
+        self.replacing = found.into_iter().collect();
+        Ok(())
     }
 
     fn management_key(&mut self, ui: &mut dyn ActivationUi) -> Result<(), ActivationError> {
@@ -775,11 +835,16 @@ impl<'a> Activation<'a> {
             certificate_info: None,
             written_at: None,
         });
+        let replaced = self
+            .replacing
+            .remove(&spec.slot)
+            .map(|w| format!("; replaced {w}"))
+            .unwrap_or_default();
         self.finish(
             ui,
             step,
             Outcome::Done(format!(
-                "{alg} key generated on the card (PIN {})",
+                "{alg} key generated on the card (PIN {}){replaced}",
                 spec.pin_use.name()
             )),
         )?;
