@@ -282,3 +282,47 @@ fn partial_applet_refused_for_its_pin_tries_then_finished_with_a_profile_that_ac
     assert!(st.status.success(), "{}", text(&st));
     assert!(b.yk(&["-a", "status"]).contains("PIN tries left:\t5"));
 }
+
+#[test]
+fn yubikey_4_needs_a_3des_profile_and_a_plain_card_without_serial_is_refused() {
+    let b = Bench::start_compat(Compat::Yubikey4);
+    prepare(&b);
+    // citizen-piv derives an AES-192 management key, which a YubiKey 4 cannot hold.
+    let out = activate(&b, false);
+    assert!(!out.status.success(), "{}", text(&out));
+    let t = text(&out);
+    assert!(
+        t.contains("cannot take an AES-192 management key") && t.contains("3DES"),
+        "{t}"
+    );
+    // Nothing changed: the factory management key still works.
+    b.yk(&["-a", "generate", "-s", "9d", "-A", "ECCP256"]);
+    // The same profile with a 3DES management key activates it.
+    let profile = include_str!("../card-profiles/citizen-piv.toml")
+        .replace("algorithm = \"AES-192\"", "algorithm = \"3DES\"");
+    assert!(profile.contains("\"3DES\""));
+    b.write("profiles/citizen-piv.toml", profile.as_bytes());
+    let out = activate(&b, false);
+    assert!(out.status.success(), "{}", text(&out));
+    let result = json_lines(&out).pop().expect("result");
+    assert_eq!(result["activation"], "complete", "{result}");
+    // No metadata: the tries come from an empty VERIFY.
+    assert_eq!(
+        step(&result, "pin"),
+        "holder PIN set (the card allows 3 tries)"
+    );
+    for slot in ["9a", "9c"] {
+        check_slot(&b, slot);
+    }
+    drop(b);
+
+    let b = Bench::start_compat(Compat::PivPlain);
+    prepare(&b);
+    let out = activate(&b, false);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("the card reports no serial number"),
+        "{}",
+        text(&out)
+    );
+}

@@ -24,6 +24,7 @@ use std::path::PathBuf;
 
 use zeroize::Zeroizing;
 
+use crate::apdu::StatusWord;
 use crate::card::piv::{MetadataAlgorithm, PivCard, Slot, TouchPolicy};
 use crate::card::{CardError, KeyAlgorithm, PublicKey};
 use crate::enroll::chain::{self, CertCheckError};
@@ -605,9 +606,26 @@ impl<'a> Activation<'a> {
             }
             Err(e) => return Err(card_err("management key")(e)),
         }
-        self.card
-            .set_management_key(&target, false)
-            .map_err(card_err("set management key"))?;
+        match self.card.set_management_key(&target, false) {
+            Ok(()) => {}
+            // The card refused the key itself (its algorithm): nothing changed on the card.
+            Err(
+                CardError::NotSupported(_)
+                | CardError::Refused {
+                    status:
+                        StatusWord::IncorrectData
+                        | StatusWord::IncorrectP1P2
+                        | StatusWord::FunctionNotSupported,
+                    ..
+                },
+            ) => {
+                return Err(ActivationError::Invalid(format!(
+                    "this card cannot take an {} management key (a YubiKey 4 or a plain PIV card keeps 3DES); nothing was changed: activate it with a profile whose management_key.algorithm is \"3DES\"",
+                    target.algorithm()
+                )))
+            }
+            Err(e) => return Err(card_err("set management key")(e)),
+        }
         self.card
             .authenticate(&target)
             .map_err(card_err("management key"))?;
@@ -700,12 +718,14 @@ impl<'a> Activation<'a> {
             .map_err(card_err("set PIN"))?;
         // Read back what the card enforces (the counter is full after a change; an empty
         // VERIFY costs no try), before the VERIFY that would hide it.
-        let enforced = self
-            .card
-            .pin_status()
-            .map_err(card_err("PIN status"))?
-            .pin
-            .map(|r| r.total.unwrap_or(r.remaining));
+        let mut after = self.card.pin_status().map_err(card_err("PIN status"))?;
+        if after.pin.is_none() && after.verified {
+            // Cards that count a successful change as a verification answer the empty VERIFY
+            // with 9000: log out (no PIN involved) and ask again.
+            self.card.logout().map_err(card_err("PIN status"))?;
+            after = self.card.pin_status().map_err(card_err("PIN status"))?;
+        }
+        let enforced = after.pin.map(|r| r.total.unwrap_or(r.remaining));
         self.card.verify_pin(&pin).map_err(card_err("PIN"))?;
         self.journal.pin_set_at = Some(now());
         let detail = match enforced {
