@@ -2,8 +2,10 @@
 //! through the real pcscd. One test per mode walks the whole bar on one card, so the suite stays
 //! cheap: the independent tools (yubico-piv-tool, OpenSC's `pkcs11-tool` and module) accept the
 //! card, keys and certificates another tool wrote show in `sello status`, `cert show`, `pin
-//! status`, and `libsello.so` lists, signs (RSA PKCS#1 v1.5, RSA-PSS, ECDSA; checked by openssl),
-//! changes the PIN and unblocks it with the PUK, as OpenSC's module does on the same card.
+//! status` and `doctor`, `libsello.so` lists, signs (RSA PKCS#1 v1.5, RSA-PSS, ECDSA; checked by
+//! openssl), shows the PIN-count-low flag, changes the PIN and unblocks it with the PUK (OpenSC's
+//! module lists the same certificates), and `sello pin change` / `pin unblock` do the same, checked
+//! by yubico-piv-tool. Activation per mode is in `activate_compat.rs`.
 #![cfg(feature = "virtual-card")]
 
 mod rig;
@@ -20,11 +22,29 @@ use support::{module, provision, PIN, PUK};
 const SELLO: &str = env!("CARGO_BIN_EXE_sello");
 
 fn sello(b: &Bench, args: &[&str]) -> Output {
-    b.rig
+    sello_in(b, args, "")
+}
+
+fn sello_in(b: &Bench, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = b
+        .rig
         .command(SELLO)
         .args(args)
-        .output()
-        .expect("sello runs")
+        .env("HOME", b.path("home"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sello runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("stdin");
+    child.wait_with_output().expect("sello finishes")
 }
 
 fn sello_json(b: &Bench, args: &[&str]) -> Value {
@@ -110,6 +130,18 @@ fn walk(compat: Compat, expect: Expect) {
     assert!(text(&out).contains("Alice Signature"), "{}", text(&out));
     let v = sello_json(&b, &["pin", "status"]);
     assert_eq!(v["pin"]["remaining"], expect.tries, "{v}");
+    // The doctor reads the card, its PIN counter and its certificates.
+    std::fs::create_dir_all(b.path("home")).expect("home");
+    let out = sello(&b, &["doctor", "--json"]);
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("doctor: not JSON ({e}):\n{}", text(&out)));
+    for id in ["card", "pin", "certificate"] {
+        let c = v["checks"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| c["id"] == id))
+            .unwrap_or_else(|| panic!("no {id} check in {v}"));
+        assert_eq!(c["status"], "ok", "{id}: {v}");
+    }
 
     // The PKCS#11 bar through pkcs11-tool, our module and OpenSC's on the same card.
     let ours = p11(&b, m, &["-O"]);
@@ -255,6 +287,28 @@ fn walk(compat: Compat, expect: Expect) {
         .contains("Successfully verified PIN."));
     let v = sello_json(&b, &["pin", "status"]);
     assert_eq!(v["pin"]["remaining"], expect.tries, "{v}");
+
+    // The same through the CLI: change, block (yubico-piv-tool), unblock with the PUK.
+    let out = sello_in(
+        &b,
+        &["pin", "change", "--pin-stdin"],
+        "13572468\n11223344\n",
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    for _ in 0..expect.tries {
+        b.yk_fails(&["-a", "verify-pin", "-P", "000000"]);
+    }
+    let v = sello_json(&b, &["pin", "status"]);
+    assert_eq!(v["pin"]["remaining"], 0, "{v}");
+    let out = sello_in(
+        &b,
+        &["pin", "unblock", "--pin-stdin"],
+        &format!("{PUK}\n24681357\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(b
+        .yk(&["-a", "verify-pin", "-P", "24681357"])
+        .contains("Successfully verified PIN."));
 }
 
 #[test]
