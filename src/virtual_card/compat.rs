@@ -129,6 +129,39 @@ impl Compat {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::virtual_card::{CardState, VirtualCard};
+
+    /// The partial applet answers GET METADATA with the very bytes of issue #14.
+    #[test]
+    fn partial_applet_metadata_bytes() {
+        let mut state = CardState::factory(10_000_001);
+        for r in [&mut state.pin, &mut state.puk] {
+            r.max_retries = Compat::AppletPartialMetadata.factory_retries();
+            r.retries_left = r.max_retries;
+        }
+        let mut card = VirtualCard::new(state);
+        card.set_compat(Compat::AppletPartialMetadata);
+        assert_eq!(
+            card.transmit(&[0x00, 0xF7, 0x00, 0x80, 0x00]),
+            [0x05, 0x01, 0x01, 0x06, 0x02, 0x05, 0x05, 0x90, 0x00]
+        );
+        assert_eq!(
+            card.transmit(&[0x00, 0xF7, 0x00, 0x9A, 0x00]),
+            [0x02, 0x02, 0x02, 0x01, 0x03, 0x01, 0x00, 0x90, 0x00]
+        );
+        assert_eq!(card.transmit(&[0x00, 0xF7, 0x00, 0x8D, 0x00]), [0x6A, 0x86]);
+        assert_eq!(card.transmit(&[0x00, 0xF6, 0xFF, 0x9A]), [0x6D, 0x00]);
+        assert_eq!(card.transmit(&[0x00, 0xFA, 0x05, 0x05]), [0x6D, 0x00]);
+        // GET DATA of Sello's record object: not a PIV object.
+        assert_eq!(
+            card.transmit(&[0x00, 0xCB, 0x3F, 0xFF, 0x05, 0x5C, 0x03, 0x5F, 0x5E, 0x10, 0x00]),
+            [0x6A, 0x81]
+        );
+        assert_eq!(
+            card.transmit(&[0x00, 0xFD, 0x00, 0x00, 0x00]),
+            [5, 4, 0, 0x90, 0x00]
+        );
+    }
 
     #[test]
     fn standard_objects_and_retired_slots() {
