@@ -249,6 +249,9 @@ fn walk(compat: Compat, expect: Expect) {
     );
     assert!(ok.contains("Signature Verified Successfully"), "{ok}");
 
+    // OpenSC's module signs on the same card too (checked by openssl).
+    b.sign_with_opensc_and_verify(PIN, "SHA256-RSA-PKCS", b"signed by OpenSC", "9a.crt");
+
     // PIN change, a wrong PIN, the count-low flag on every card (empty VERIFY where there is no
     // metadata), then block and unblock with the PUK.
     p11(
