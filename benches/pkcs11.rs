@@ -90,10 +90,12 @@ fn main() {
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         cpu_model()
     );
-    for (atr_name, atr) in [
+    let only_modes = std::env::var("SELLO_BENCH_PART").is_ok_and(|p| p == "modes");
+    let atrs = [
         ("standard ATR (short APDUs)", None),
         ("extended-length ATR", Some(extended_atr())),
-    ] {
+    ];
+    for (atr_name, atr) in atrs.into_iter().filter(|_| !only_modes) {
         let mut opts = RigOptions::new(env!("CARGO_BIN_EXE_sello-vcard"));
         opts.atr = atr;
         let b = rig::Bench {
@@ -133,6 +135,65 @@ fn main() {
                 }
                 println!();
             }
+        }
+    }
+    browser_start_per_mode(&modules);
+}
+
+/// Browser start on each card type of the virtual card's compatibility modes (issue #14), as
+/// yubico-piv-tool provisioned it and after Sello's contents record, where the card keeps it.
+fn browser_start_per_mode(modules: &[(String, PathBuf)]) {
+    use clap::ValueEnum;
+    use sello::virtual_card::Compat;
+    println!("\n### browser start per card type (standard ATR)\n");
+    print!("| card (`--compat`) | contents record |");
+    for (name, _) in modules {
+        print!(" {name} APDUs | {name} ms |");
+    }
+    println!();
+    print!("|---|---|");
+    for _ in modules {
+        print!("---:|---:|");
+    }
+    println!();
+    for compat in Compat::value_variants() {
+        let name = compat
+            .to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default();
+        let b = rig::Bench {
+            rig: Rig::start(RigOptions::new(env!("CARGO_BIN_EXE_sello-vcard")).compat(*compat))
+                .expect("rig starts"),
+            work: tempfile::tempdir().expect("work dir"),
+        };
+        support::provision(&b, false);
+        let row = |record: &str| {
+            print!("| {name} | {record} |");
+            for (_, path) in modules {
+                let (apdus, ms) = measure(&b, path, "start");
+                print!(" {apdus} | {ms:.1} |");
+            }
+            println!();
+        };
+        row("none");
+        let sealed = b
+            .rig
+            .command(std::env::current_exe().expect("bench binary"))
+            .arg("seal")
+            .output()
+            .expect("seal runs");
+        if sealed.status.success() {
+            row("written");
+        } else {
+            let why = String::from_utf8_lossy(&sealed.stderr)
+                .trim()
+                .trim_start_matches("seal: ")
+                .replace('|', "/");
+            print!("| {name} | not written: {why} |");
+            for _ in modules {
+                print!(" – | – |");
+            }
+            println!();
         }
     }
 }

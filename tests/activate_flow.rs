@@ -94,6 +94,7 @@ fn request(ca: &LocalIssuer, alg: Option<KeyAlgorithm>) -> ActivationRequest {
         )
         .unwrap(),
         algorithms,
+        replace_existing: false,
         trust_anchors: vec![ca.ca_cert_der().to_vec()],
     }
 }

@@ -153,3 +153,37 @@ fn malformed_and_oversized_requests_get_errors_and_the_daemon_survives() {
         "sellod"
     );
 }
+
+#[test]
+fn unreadable_certificates_are_an_error_not_none_and_are_read_again_at_the_next_event() {
+    let mut rig = rig();
+    // Card 0's 9A certificate object is not a PIV container: its certificates cannot be read.
+    let mut bad = sello::virtual_card::CardState::factory(10_000_001);
+    bad.objects.insert(0x5FC105, vec![0x01, 0x02, 0x03]);
+    rig.replace_state(0, &bad).expect("bad card");
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = Sellod::start(&rig, dir.path());
+    let mut c = d.client();
+    let cards = wait_cards(&mut c, T, |r| all_identified(r, 2));
+    let card = &cards["readers"][0]["card"];
+    assert!(card["certificates"].is_null(), "{cards}");
+    assert!(
+        card["errors"]["certificates"]
+            .as_str()
+            .is_some_and(|e| e.contains("malformed")),
+        "{cards}"
+    );
+    // What could be read still shows; the good card has no errors.
+    assert!(card["pins"]["pin_tries"].is_number(), "{cards}");
+    assert!(cards["readers"][1]["card"]["errors"].is_null(), "{cards}");
+    assert!(cards["readers"][1]["card"]["certificates"].is_array());
+
+    // The next event (another reader's card going) reads the incomplete card again.
+    let mut sub = d.client();
+    sub.call(json!({"op": "subscribe"})).expect("sub");
+    rig.remove_card(1).expect("remove");
+    let e = wait_event(&mut sub, T, |e| {
+        e["event"] == "card-identified" && e["reader"] == R0
+    });
+    assert!(e["card"]["errors"]["certificates"].is_string(), "{e}");
+}

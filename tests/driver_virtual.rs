@@ -104,3 +104,43 @@ fn card_removed_mid_operation() {
     assert!(CardDriver::take_reset_event(&mut c));
     assert!(!c.is_management_authenticated());
 }
+
+/// A card that answers "not supported / not applicable" to optional commands (the partial
+/// applet: metadata without tag 01, retired slots 8D–95 refused with 6A86, unknown objects with
+/// 6A81): nothing fails, and nothing it refused is asked again in the same session.
+#[test]
+fn refused_optional_commands_are_absent_and_not_sent_again() {
+    let mut vc = VirtualCard::factory(10_000_003);
+    vc.set_compat(sello::virtual_card::Compat::AppletPartialMetadata);
+    let (t, _) = MemoryTransport::new(vc);
+    let mut c = PivCard::open(Transport::new(Box::new(t))).unwrap();
+    admin(&mut c);
+    c.generate_key(
+        Slot::AUTHENTICATION,
+        KeyAlgorithm::EccP256,
+        PinPolicy::Default,
+        TouchPolicy::Default,
+    )
+    .unwrap();
+    // PIN metadata without the algorithm: the counter still reads.
+    let pins = c.pin_status().unwrap();
+    assert_eq!(pins.pin.map(|r| (r.remaining, r.total)), Some((3, Some(3))));
+    let before = c.apdu_count();
+    let slots = c.key_slots().unwrap();
+    let first = c.apdu_count() - before;
+    // 9A holds a key (origin "generated", algorithm unknown without a certificate); the empty
+    // slots' "origin 00" answers are no keys.
+    assert_eq!(slots.len(), 1, "{slots:?}");
+    assert_eq!(slots[0].key.0, 0x9A);
+    assert_eq!(slots[0].generated, Some(true));
+    let before = c.apdu_count();
+    c.key_slots().unwrap();
+    let second = c.apdu_count() - before;
+    // The 9 retired slots 8D–95 answered 6A86 once; the second walk does not ask them again.
+    assert_eq!(first - second, 9, "first {first}, second {second}");
+    // An object the card does not know reads as absent, once.
+    assert_eq!(c.contents_record().unwrap(), None);
+    let before = c.apdu_count();
+    assert_eq!(c.contents_record().unwrap(), None);
+    assert_eq!(c.apdu_count() - before, 0);
+}

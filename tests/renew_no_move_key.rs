@@ -101,6 +101,7 @@ fn a_card_without_move_key_is_refused_before_anything_changes() {
         .unwrap(),
         algorithms: HashMap::new(),
         trust_anchors: vec![ca.ca_cert_der().to_vec()],
+        replace_existing: false,
     };
     let secret = OperatorSecret::Master(Zeroizing::new(MASTER.to_vec()));
     Activation::begin(&mut card, &request, &secret, &store)

@@ -60,6 +60,10 @@ pub(crate) struct ActivateArgs {
     /// Key algorithm for every key (must be allowed by the profile), e.g. P-256.
     #[arg(long)]
     algorithm: Option<String>,
+    /// Overwrite keys and certificates another tool put in the profile's slots (without it,
+    /// activation refuses and shows what it would replace).
+    #[arg(long)]
+    replace_existing: bool,
     /// Key algorithm for one slot, e.g. `9C=P-256` (repeatable).
     #[arg(long = "slot-algorithm", value_name = "SLOT=ALG")]
     slot_algorithms: Vec<String>,
@@ -205,6 +209,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
         identity,
         algorithms,
         trust_anchors: anchors,
+        replace_existing: args.replace_existing,
     };
     #[cfg(feature = "est-client")]
     if args.reuse {
@@ -367,6 +372,7 @@ fn via_daemon(
         surnames: args.surnames.clone().unwrap_or_default(),
         email: args.email.clone(),
         algorithm: args.algorithm.clone(),
+        replace_existing: args.replace_existing,
         ca_cert: path(&args.ca_cert)?,
         est: args.est.clone(),
         est_trust: path(&args.est_trust)?,

@@ -110,6 +110,12 @@ fn describe_card(c: &Value) -> String {
             cert["days_left"]
         ));
     }
+    for (what, e) in c["errors"].as_object().into_iter().flatten() {
+        s.push_str(&format!(
+            ", {what} unreadable ({})",
+            e.as_str().unwrap_or("?")
+        ));
+    }
     s
 }
 

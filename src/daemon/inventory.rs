@@ -137,6 +137,17 @@ fn set_service(d: &Daemon, up: bool) {
 }
 
 fn apply(d: &Arc<Daemon>, e: ReaderEvent) {
+    let changed = match &e {
+        ReaderEvent::ReaderAdded(r) | ReaderEvent::ReaderRemoved(r) => r.clone(),
+        ReaderEvent::CardInserted { reader, .. } | ReaderEvent::CardRemoved { reader } => {
+            reader.clone()
+        }
+    };
+    apply_event(d, e);
+    retry_incomplete(d, Some(&changed));
+}
+
+fn apply_event(d: &Arc<Daemon>, e: ReaderEvent) {
     match e {
         ReaderEvent::ReaderAdded(r) => {
             d.inventory().readers.entry(r.clone()).or_default();
@@ -272,9 +283,15 @@ pub fn describe(d: &Daemon, card: &mut dyn CardDriver) -> Value {
     };
     let t = now();
     let revocation = Revocation::new(t);
-    let certs: Vec<Value> = card
-        .key_slots()
-        .unwrap_or_default()
+    // What could not be read is said per card (`errors`), never shown as "nothing": a card whose
+    // certificates are unknown gets no expiry warning, so it must not look like a card without
+    // any. Such a card is read again at the next event ([`retry_incomplete`]).
+    let mut errors = serde_json::Map::new();
+    let slots = card.key_slots().unwrap_or_else(|e| {
+        errors.insert("certificates".into(), json!(e.to_string()));
+        Vec::new()
+    });
+    let certs: Vec<Value> = slots
         .iter()
         .filter_map(|s| {
             let der = s.certificate.as_deref()?;
@@ -292,15 +309,18 @@ pub fn describe(d: &Daemon, card: &mut dyn CardDriver) -> Value {
             }))
         })
         .collect();
-    let pins = card.pin_status().ok().map(|p: PinStatus| {
-        json!({
-            "pin_tries": p.pin.map(|r| r.remaining),
-            "puk_tries": p.puk.map(|r| r.remaining),
-            "pin_blocked": p.pin_blocked(),
-            "puk_blocked": p.puk_blocked(),
-            "pin_is_default": p.pin_is_default,
-        })
-    });
+    let pins = match card.pin_status() {
+        Ok(p) => Some(pins_json(&p)),
+        Err(e) => {
+            errors.insert("pins".into(), json!(e.to_string()));
+            None
+        }
+    };
+    let certs = if errors.contains_key("certificates") {
+        Value::Null
+    } else {
+        json!(certs)
+    };
     let profile = profile::load_all()
         .ok()
         .and_then(|ps| profile::for_card(&ps, info.driver, &info.atr).ok())
@@ -318,6 +338,7 @@ pub fn describe(d: &Daemon, card: &mut dyn CardDriver) -> Value {
         "certificates": certs,
         "pins": pins,
         "activation": activation,
+        "errors": if errors.is_empty() { Value::Null } else { Value::Object(errors) },
     })
 }
 
@@ -371,6 +392,42 @@ impl Revocation {
     #[cfg(not(feature = "est-client"))]
     fn of(&self, _: &[u8]) -> Value {
         Value::Null
+    }
+}
+
+fn pins_json(p: &PinStatus) -> Value {
+    json!({
+        "pin_tries": p.pin.map(|r| r.remaining),
+        "puk_tries": p.puk.map(|r| r.remaining),
+        "pin_blocked": p.pin_blocked(),
+        "puk_blocked": p.puk_blocked(),
+        "pin_is_default": p.pin_is_default,
+    })
+}
+
+/// Whether a probe's result lacks something it should hold (an error reading the card, its
+/// certificates or its PIN counters): such a card is read again at the next event.
+fn incomplete(details: &Value) -> bool {
+    !details["error"].is_null() || !details["errors"].is_null()
+}
+
+/// Reads again every card whose last probe was incomplete (and that no job owns).
+fn retry_incomplete(d: &Arc<Daemon>, except: Option<&str>) {
+    let again: Vec<(String, u64)> = d
+        .inventory()
+        .readers
+        .iter()
+        .filter(|(name, _)| Some(name.as_str()) != except)
+        .filter_map(|(name, e)| {
+            let card = e.card.as_ref()?;
+            card.details
+                .as_ref()
+                .filter(|v| incomplete(v))
+                .map(|_| (name.clone(), e.generation))
+        })
+        .collect();
+    for (reader, generation) in again {
+        spawn_probe(d, reader, generation);
     }
 }
 

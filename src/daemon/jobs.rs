@@ -805,6 +805,7 @@ fn activate(ctx: &JobCtx, serial: Option<&str>, a: &ActivateSpec) -> Result<Valu
         identity,
         algorithms,
         trust_anchors: anchors,
+        replace_existing: a.replace_existing,
     };
     let mut ui = JobUi { ctx };
     let activation = Activation::begin(&mut card, &request, &secret, &store)?;

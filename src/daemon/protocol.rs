@@ -135,6 +135,9 @@ pub struct ActivateSpec {
     /// Algorithm for every key.
     #[serde(default)]
     pub algorithm: Option<String>,
+    /// Replace keys and certificates another tool put in the profile's slots (refused otherwise).
+    #[serde(default)]
+    pub replace_existing: bool,
     /// CA certificate(s) (PEM file) the issued certificates must chain to.
     #[serde(default)]
     pub ca_cert: Option<String>,

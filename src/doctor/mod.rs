@@ -606,13 +606,51 @@ fn card_error_check(e: &CardError) -> Check {
             "This card is not one Sello recognises (no PIV application).",
             "Check that you inserted your citizen card, not a bank or health card.",
         ),
+        // Only a card that does not answer, or garbles the exchange, may have a contact problem.
+        CardError::Transport(TransportError::Unresponsive) => Check::fail(
+            "card",
+            format!("The card could not be read: {e}."),
+            ADVICE_CONTACT,
+        ),
+        CardError::Transport(TransportError::CardReset) => Check::fail(
+            "card",
+            format!("The card could not be read: {e}."),
+            "Another program reset the card while it was being read: close other programs that use the card, then run `sello doctor` again.",
+        ),
+        CardError::Transport(
+            TransportError::ReaderUnavailable
+            | TransportError::ReaderNotFound(_)
+            | TransportError::Timeout
+            | TransportError::Pcsc { .. },
+        ) => Check::fail(
+            "card",
+            format!("The reader could not be used: {e}."),
+            "Unplug the reader, plug it in again and retry; if it keeps failing, restart the smart-card service (`sudo systemctl restart pcscd`).",
+        ),
+        // The card answered, clearly, but not as Sello expects: a protocol matter, not dirt.
+        CardError::Transport(TransportError::Protocol(_) | TransportError::Malformed(_))
+        | CardError::Malformed { .. }
+        | CardError::Refused { .. }
+        | CardError::NotSupported(_)
+        | CardError::NotFound(_) => Check::fail(
+            "card",
+            format!("The card answered in a way Sello does not handle: {e}."),
+            ADVICE_PROTOCOL,
+        ),
         e => Check::fail(
             "card",
             format!("The card could not be read: {e}."),
-            "Take the card out, clean the chip gently, insert it again and retry. If it keeps failing, the card or reader may be faulty.",
+            ADVICE_CONTACT,
         ),
     }
 }
+
+/// Advice for a card that does not answer.
+const ADVICE_CONTACT: &str = "Take the card out, clean the chip gently, insert it again and retry. If it keeps failing, the card or reader may be faulty.";
+
+/// Advice for a card that answers but not as Sello expects (a card model Sello does not handle
+/// yet, or a defect in Sello): cleaning the chip would not help.
+const ADVICE_PROTOCOL: &str = "The card and the reader work, but this card model answers differently from what Sello expects. Cleaning or re-inserting the card will not help: report it to your support with the output of `sello status --verbose` (it holds no PIN). Tools such as OpenSC may still use the card meanwhile.";
 
 /// Runs pcscd → chain; returns the first failing check (already pushed), if any.
 fn probe_card(opts: &Options, checks: &mut Vec<Check>) -> Option<Check> {
@@ -901,6 +939,21 @@ mod tests {
             .as_deref()
             .unwrap_or("")
             .contains("registration point"));
+    }
+
+    #[test]
+    fn advice_matches_the_cause() {
+        let protocol = card_error_check(&CardError::Refused {
+            operation: "GET METADATA",
+            status: crate::apdu::StatusWord::Other(0x6F42),
+        });
+        let advice = protocol.advice.unwrap_or_default();
+        assert!(!advice.contains("clean"), "{advice}");
+        assert!(advice.contains("sello status --verbose"), "{advice}");
+        let malformed = card_error_check(&CardError::Transport(TransportError::Protocol("T=1")));
+        assert!(!malformed.advice.unwrap_or_default().contains("clean"));
+        let mute = card_error_check(&CardError::Transport(TransportError::Unresponsive));
+        assert!(mute.advice.unwrap_or_default().contains("clean the chip"));
     }
 
     #[test]

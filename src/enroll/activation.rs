@@ -24,7 +24,8 @@ use std::path::PathBuf;
 
 use zeroize::Zeroizing;
 
-use crate::card::piv::{PivCard, Slot, TouchPolicy};
+use crate::apdu::StatusWord;
+use crate::card::piv::{MetadataAlgorithm, PivCard, Slot, TouchPolicy};
 use crate::card::{CardError, KeyAlgorithm, PublicKey};
 use crate::enroll::chain::{self, CertCheckError};
 use crate::enroll::csr::{self, CsrError};
@@ -58,6 +59,9 @@ pub struct ActivationRequest {
     pub algorithms: HashMap<Slot, KeyAlgorithm>,
     /// Trust anchors (DER) the returned certificates must chain to.
     pub trust_anchors: Vec<Vec<u8>>,
+    /// Overwrite keys and certificates this activation did not put in the profile's slots
+    /// (`--replace-existing`); without it such a card is refused before anything changes.
+    pub replace_existing: bool,
 }
 
 /// The steps, for progress display and JSON output.
@@ -79,6 +83,8 @@ pub enum Step {
     Enroll(Slot),
     /// Certificate written and read back.
     WriteCertificate(Slot),
+    /// Sello's contents record written (or the card does not keep it).
+    ContentsRecord,
 }
 
 impl Step {
@@ -93,6 +99,7 @@ impl Step {
             Self::Csr(_) => "csr",
             Self::Enroll(_) => "enroll",
             Self::WriteCertificate(_) => "write-certificate",
+            Self::ContentsRecord => "contents-record",
         }
     }
 
@@ -117,6 +124,9 @@ impl Step {
             Self::Csr(s) => format!("Certificate request for {:02X} (signed on card)", s.0),
             Self::Enroll(s) => format!("Enroll {:02X} at the CA and check the certificate", s.0),
             Self::WriteCertificate(s) => format!("Write certificate {:02X} and read it back", s.0),
+            Self::ContentsRecord => {
+                "Record of the card's contents (for a fast browser start)".into()
+            }
         }
     }
 }
@@ -292,6 +302,8 @@ pub struct Activation<'a> {
     /// The holder's current PIN when the management-key step already needed it (profile mode
     /// `pin-protected`, resumed), so the PIN step does not ask again.
     known_pin: Option<Pin>,
+    /// What each slot held before, from another tool, when `replace_existing` allows it.
+    replacing: HashMap<Slot, String>,
 }
 
 impl<'a> Activation<'a> {
@@ -369,6 +381,7 @@ impl<'a> Activation<'a> {
             subject,
             steps: Vec::new(),
             known_pin: None,
+            replacing: HashMap::new(),
         };
         let detail = format!(
             "card {serial}, profile {}{}",
@@ -435,6 +448,7 @@ impl<'a> Activation<'a> {
         if let Some(first) = self.steps.first().cloned() {
             ui.step_finished(&first);
         }
+        self.check_existing()?;
         self.management_key(ui)?;
         let pin = self.pin(ui)?;
         self.puk(ui)?;
@@ -458,11 +472,30 @@ impl<'a> Activation<'a> {
             self.write(ui, spec, pk)?;
         }
         // Record what the card now holds (readers match their caches against it). Not worth
-        // failing an activation for: without it, readers check every object instead.
-        if let Err(e) = self.card.seal_contents() {
-            self.journal
-                .event(now(), "contents record", format!("not written: {e}"));
-        }
+        // failing an activation for: without it, readers check every object instead. A card
+        // that refuses the object is asked once (the driver remembers the refusal) and the
+        // operator is told.
+        ui.step_started(Step::ContentsRecord);
+        let completed = self.journal.completed_at.is_some();
+        let outcome = if completed && matches!(self.card.contents_record(), Ok(Some(_))) {
+            Outcome::AlreadyDone("written earlier".into())
+        } else {
+            match self.card.seal_contents() {
+                Ok(_) => Outcome::Done("written".into()),
+                Err(CardError::NotSupported(_)) => {
+                    let d = "this card does not keep Sello's record: browser start will read the certificates".to_owned();
+                    if completed {
+                        Outcome::AlreadyDone(d)
+                    } else {
+                        Outcome::Done(d)
+                    }
+                }
+                Err(e) => Outcome::Done(format!(
+                    "not written ({e}): browser start will read the certificates"
+                )),
+            }
+        };
+        self.finish(ui, Step::ContentsRecord, outcome)?;
         // Leave the card as the holder will find it: not logged in.
         let _ = self.card.logout();
         if self.journal.completed_at.is_none() {
@@ -477,6 +510,59 @@ impl<'a> Activation<'a> {
             steps: self.steps,
             journal: self.journal,
         })
+    }
+
+    /// Keys and certificates in the profile's slots that this activation did not put there
+    /// (another tool's): refused before anything on the card changes, unless the request says
+    /// to replace them; either way the operator sees what they are.
+    fn check_existing(&mut self) -> Result<(), ActivationError> {
+        let mut found = Vec::new();
+        for spec in &self.request.profile.keys {
+            let name = slot_name(spec.slot);
+            if self.journal.key(&name).is_some() {
+                continue;
+            }
+            let mut what = Vec::new();
+            let cert = self
+                .card
+                .read_certificate(spec.slot)
+                .map_err(card_err("read existing certificate"))?;
+            if let Some(c) = &cert {
+                let subject = x509_parser::parse_x509_certificate(&c.der)
+                    .map(|(_, x)| x.subject().to_string())
+                    .unwrap_or_else(|_| "an unreadable subject".into());
+                what.push(format!("a certificate for {subject}"));
+            }
+            match self.card.metadata(spec.slot) {
+                Ok(Some(m)) => what.push(match m.algorithm {
+                    Some(MetadataAlgorithm::Key(a)) => format!("a {a} key"),
+                    _ => "a key".into(),
+                }),
+                Ok(None) | Err(CardError::NotSupported(_)) => {}
+                Err(e) => return Err(card_err("key metadata")(e)),
+            }
+            if !what.is_empty() {
+                found.push((spec.slot, what.join(" and ")));
+            }
+        }
+        if found.is_empty() {
+            return Ok(());
+        }
+        let list = found
+            .iter()
+            .map(|(s, w)| format!("slot {}: {w}", slot_name(*s)))
+            .collect::<Vec<_>>()
+            .join("; ");
+        if !self.request.replace_existing {
+            return Err(ActivationError::Invalid(format!(
+                "the card already holds what another tool put there ({list}); nothing was changed. Run again with --replace-existing to replace it"
+            )));
+        }
+        self.journal
+            .event(now(), "replace-existing", format!("replacing {list}"));
+        self.save()?;
+        self.replacing = found.into_iter().collect();
+        Ok(())
     }
 
     fn management_key(&mut self, ui: &mut dyn ActivationUi) -> Result<(), ActivationError> {
@@ -553,9 +639,26 @@ impl<'a> Activation<'a> {
             }
             Err(e) => return Err(card_err("management key")(e)),
         }
-        self.card
-            .set_management_key(&target, false)
-            .map_err(card_err("set management key"))?;
+        match self.card.set_management_key(&target, false) {
+            Ok(()) => {}
+            // The card refused the key itself (its algorithm): nothing changed on the card.
+            Err(
+                CardError::NotSupported(_)
+                | CardError::Refused {
+                    status:
+                        StatusWord::IncorrectData
+                        | StatusWord::IncorrectP1P2
+                        | StatusWord::FunctionNotSupported,
+                    ..
+                },
+            ) => {
+                return Err(ActivationError::Invalid(format!(
+                    "this card cannot take an {} management key (a YubiKey 4 or a plain PIV card keeps 3DES); nothing was changed: activate it with a profile whose management_key.algorithm is \"3DES\"",
+                    target.algorithm()
+                )))
+            }
+            Err(e) => return Err(card_err("set management key")(e)),
+        }
         self.card
             .authenticate(&target)
             .map_err(card_err("management key"))?;
@@ -713,10 +816,12 @@ impl<'a> Activation<'a> {
         let default_pin =
             Pin::new("123456").map_err(|e| ActivationError::Invalid(e.to_string()))?;
         // Retry counters as the profile says (YubiKey SET PIN RETRIES resets PIN and PUK to
-        // their defaults, so it is only done while both still are).
-        let pin_total = status.pin.and_then(|r| r.total);
+        // their defaults, so it is only done while both still are). What the card enforces:
+        // the total from metadata, or else the count an empty VERIFY reports for the untouched
+        // factory PIN.
+        let pin_total = status.pin.map(|r| r.total.unwrap_or(r.remaining));
         let puk_total = status.puk.and_then(|r| r.total);
-        let puk_default = status.puk_is_default == Some(true);
+        let puk_default = status.puk_is_default.unwrap_or(self.journal.puk.is_none());
         if puk_default
             && (pin_total.is_some_and(|t| t != rule.retries)
                 || puk_total.is_some_and(|t| t != self.request.profile.puk.retries))
@@ -724,9 +829,23 @@ impl<'a> Activation<'a> {
             self.card
                 .verify_pin(&default_pin)
                 .map_err(card_err("PIN (factory)"))?;
-            self.card
+            match self
+                .card
                 .set_pin_retries(rule.retries, self.request.profile.puk.retries)
-                .map_err(card_err("set PIN retries"))?;
+            {
+                Ok(()) => {}
+                // A card without SET PIN RETRIES keeps its own count: the profile decides.
+                Err(CardError::NotSupported(_)) => {
+                    let n = pin_total.unwrap_or(rule.retries);
+                    if self.request.profile.pin_retries_required && n != rule.retries {
+                        return Err(ActivationError::Invalid(format!(
+                            "this card keeps {n} PIN tries and cannot change that; profile {} asks for {} (its pin.retries_required = false accepts such cards)",
+                            self.request.profile.name, rule.retries
+                        )));
+                    }
+                }
+                Err(e) => return Err(card_err("set PIN retries")(e)),
+            }
         }
         let typed = ui.new_pin(&rule)?;
         rule.check("PIN", &typed)
@@ -735,13 +854,27 @@ impl<'a> Activation<'a> {
         self.card
             .change_pin(&default_pin, &pin)
             .map_err(card_err("set PIN"))?;
+        // Read back what the card enforces (the counter is full after a change; an empty
+        // VERIFY costs no try), before the VERIFY that would hide it.
+        let mut after = self.card.pin_status().map_err(card_err("PIN status"))?;
+        if after.pin.is_none() && after.verified {
+            // Cards that count a successful change as a verification answer the empty VERIFY
+            // with 9000: log out (no PIN involved) and ask again.
+            self.card.logout().map_err(card_err("PIN status"))?;
+            after = self.card.pin_status().map_err(card_err("PIN status"))?;
+        }
+        let enforced = after.pin.map(|r| r.total.unwrap_or(r.remaining));
         self.card.verify_pin(&pin).map_err(card_err("PIN"))?;
         self.journal.pin_set_at = Some(now());
-        self.finish(
-            ui,
-            Step::Pin,
-            Outcome::Done(format!("holder PIN set ({} tries)", rule.retries)),
-        )?;
+        let detail = match enforced {
+            Some(n) if n == rule.retries => format!("holder PIN set (the card allows {n} tries)"),
+            Some(n) => format!(
+                "holder PIN set (the card allows {n} tries, not the profile's {}: the card cannot change it)",
+                rule.retries
+            ),
+            None => "holder PIN set (the card does not tell how many tries it allows)".to_owned(),
+        };
+        self.finish(ui, Step::Pin, Outcome::Done(detail))?;
         Ok(pin)
     }
 
@@ -870,11 +1003,16 @@ impl<'a> Activation<'a> {
             certificate_info: None,
             written_at: None,
         });
+        let replaced = self
+            .replacing
+            .remove(&spec.slot)
+            .map(|w| format!("; replaced {w}"))
+            .unwrap_or_default();
         self.finish(
             ui,
             step,
             Outcome::Done(format!(
-                "{alg} key generated on the card (PIN {})",
+                "{alg} key generated on the card (PIN {}){replaced}",
                 spec.pin_use.name()
             )),
         )?;

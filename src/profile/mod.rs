@@ -718,6 +718,10 @@ pub struct Profile {
     pub puk: SecretRule,
     /// Whether the PUK is generated (and shown once) rather than entered.
     pub puk_generate: bool,
+    /// `pin.retries_required`: whether a card that keeps another PIN try count than
+    /// `pin.retries` and cannot change it (no YubiKey SET PIN RETRIES) is refused (`true`, the
+    /// default) or activated with the count it enforces, which activation reports.
+    pub pin_retries_required: bool,
     /// Keys to create, in order.
     pub keys: Vec<KeySpec>,
     /// Subject template.
@@ -961,6 +965,8 @@ mod raw {
         pub max_length: Spanned<usize>,
         pub charset: Spanned<String>,
         pub retries: Spanned<u8>,
+        #[serde(default = "yes")]
+        pub retries_required: bool,
     }
 
     #[derive(Deserialize)]
@@ -1349,6 +1355,7 @@ mod raw {
                 pin,
                 puk,
                 puk_generate: self.puk.generate,
+                pin_retries_required: self.pin.retries_required,
                 keys,
                 subject: SubjectTemplate {
                     attributes,

@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
 
 use super::rig::{Rig, RigOptions};
-use super::{vpcd, CardState, VirtualCard};
+use super::{vpcd, CardState, Compat, VirtualCard};
 
 #[derive(Parser)]
 #[command(
@@ -49,6 +49,9 @@ struct ServeArgs {
     /// with a key another slot already holds.
     #[arg(long, value_enum)]
     fault: Option<super::Fault>,
+    /// Behave like another PIV card of the field (docs/architecture.md, "Compatibility modes").
+    #[arg(long, value_enum, default_value_t = Compat::Yubikey57)]
+    compat: Compat,
 }
 
 #[derive(Subcommand)]
@@ -61,6 +64,9 @@ enum Sub {
         /// Start card i from a copy of this state file (repeat for the second card).
         #[arg(long = "state")]
         states: Vec<PathBuf>,
+        /// Behave like another PIV card of the field.
+        #[arg(long, value_enum, default_value_t = Compat::Yubikey57)]
+        compat: Compat,
         /// The command and its arguments.
         #[arg(trailing_var_arg = true, required = true, allow_hyphen_values = true)]
         command: Vec<OsString>,
@@ -85,8 +91,9 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Some(Sub::Sandbox {
             cards,
             states,
+            compat,
             command,
-        }) => sandbox(cards.max(states.len()), states, command),
+        }) => sandbox(cards.max(states.len()), states, compat, command),
         None => serve(cli.serve),
     }
 }
@@ -101,6 +108,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let make = || {
         let mut state = CardState::factory(args.serial.unwrap_or(10_000_001));
         state.atr = atr.clone();
+        let tries = args.compat.factory_retries();
+        for r in [&mut state.pin, &mut state.puk] {
+            r.max_retries = tries;
+            r.retries_left = tries;
+        }
         state
     };
     let mut card = match &args.state {
@@ -111,9 +123,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         card.set_atr(atr);
     }
     card.set_fault(args.fault);
+    card.set_compat(args.compat);
     eprintln!(
-        "sello-vcard: serial {}, state {}",
+        "sello-vcard: serial {}, {:?}, state {}",
         card.state().serial,
+        args.compat,
         args.state
             .as_ref()
             .map_or("(memory)".into(), |p| p.display().to_string())
@@ -122,13 +136,19 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn sandbox(cards: usize, states: Vec<PathBuf>, command: Vec<OsString>) -> anyhow::Result<ExitCode> {
+fn sandbox(
+    cards: usize,
+    states: Vec<PathBuf>,
+    compat: Compat,
+    command: Vec<OsString>,
+) -> anyhow::Result<ExitCode> {
     let Some((program, args)) = command.split_first() else {
         bail!("sandbox needs a command to run");
     };
     let exe = std::env::current_exe().context("locating sello-vcard")?;
     let mut opts = RigOptions::new(exe).cards(cards);
     opts.state_files = states;
+    opts.compat = compat;
     let rig = Rig::start(opts).context("starting the sandbox rig")?;
     for i in 0..rig.card_count() {
         eprintln!(

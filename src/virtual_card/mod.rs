@@ -19,6 +19,9 @@
 //! | `FF` `FA` `FB` | YubiKey set management key, set retries, reset | |
 //! | `F9` `FE` `F6` | YubiKey attest, import key, move/delete key | |
 //!
+//! [`Compat`] modes make the applet behave like other PIV cards of the field (older YubiKeys, plain
+//! PIV cards, a JavaCard applet with partial metadata): `sello-vcard --compat MODE`.
+//!
 //! Security status (volatile; cleared by power-off and reset, kept across SELECT): PIN verified
 //! until logout; the `9C` key (PIN policy "always") needs a VERIFY before each use; management-key
 //! authentication lasts for the session. Retry counters are persisted before the response leaves.
@@ -26,6 +29,7 @@
 mod apdu;
 mod attest;
 mod cli;
+pub mod compat;
 mod keys;
 mod mgmt;
 pub mod rig;
@@ -40,6 +44,7 @@ use rand_core::{OsRng, RngCore};
 use zeroize::Zeroizing;
 
 pub use cli::{cli_main, run};
+pub use compat::Compat;
 pub use state::{
     CardState, ManagementKey, Reference, Secret, SlotKey, StateError, DEFAULT_MGMT_KEY,
     DEFAULT_PIN, DEFAULT_PUK, PIV_AID,
@@ -149,6 +154,8 @@ pub struct VirtualCard {
     session: Session,
     dirty: bool,
     fault: Option<Fault>,
+    /// Which card of the field it plays ([`Compat`]); not persisted.
+    compat: Compat,
 }
 
 type Res = Result<Vec<u8>, Sw>;
@@ -162,6 +169,7 @@ impl VirtualCard {
             session: Session::default(),
             dirty: false,
             fault: None,
+            compat: Compat::default(),
         }
     }
 
@@ -206,6 +214,16 @@ impl VirtualCard {
     /// The persistent state (for inspection and tests).
     pub fn state(&self) -> &CardState {
         &self.state
+    }
+
+    /// Makes the card behave like another card of the field ([`Compat`]).
+    pub fn set_compat(&mut self, compat: Compat) {
+        self.compat = compat;
+    }
+
+    /// The compatibility mode.
+    pub fn compat(&self) -> Compat {
+        self.compat
     }
 
     /// Replaces the ATR (`None`: [`DEFAULT_ATR`]); persisted with the next state change.
@@ -339,6 +357,7 @@ impl VirtualCard {
     }
 
     fn dispatch(&mut self, cmd: &Command) -> Res {
+        self.compat.check_ins(cmd.ins)?;
         match cmd.ins {
             0xA4 => self.select(cmd),
             0xCB => self.get_data(cmd),
@@ -348,7 +367,11 @@ impl VirtualCard {
             0x2C => self.reset_retry_counter(cmd),
             0x87 => self.general_authenticate(cmd),
             0x47 => self.generate(cmd),
-            0xFD => Ok(FIRMWARE_VERSION.to_vec()),
+            0xFD => self
+                .compat
+                .version()
+                .map(|v| v.to_vec())
+                .ok_or(SW_INS_NOT_SUPPORTED),
             0xF8 => Ok(self.state.serial.to_be_bytes().to_vec()),
             0xF7 => self.metadata(cmd),
             0xFF => self.set_management_key(cmd),
@@ -376,7 +399,9 @@ impl VirtualCard {
         if !(5..=PIV_AID.len()).contains(&n) || PIV_AID.get(..n) != Some(cmd.data.as_slice()) {
             return Err(SW_NOT_FOUND);
         }
-        let algs: Vec<u8> = [0x03u8, 0x08, 0x0A, 0x0C, 0x06, 0x07, 0x05, 0x16, 0x11, 0x14]
+        let algs: Vec<u8> = self
+            .compat
+            .announced_algorithms()
             .iter()
             .flat_map(|a| tlv(0x80, &[*a]))
             .chain(tlv(0x06, &[]))
@@ -412,6 +437,7 @@ impl VirtualCard {
         if !reader.is_empty() {
             return Err(SW_WRONG_DATA);
         }
+        self.compat.check_object(tag)?;
         if matches!(tag, 0x5FC103 | 0x5FC108 | 0x5FC109 | 0x5FC121) && !self.session.pin_verified {
             return Err(SW_SECURITY_STATUS);
         }
@@ -448,6 +474,7 @@ impl VirtualCard {
         }
         let mut reader = TlvReader::new(&cmd.data);
         let tag = Self::object_tag(&mut reader)?;
+        self.compat.check_object(tag)?;
         let object = reader.remaining();
         let (inner_tag, value) = reader.next_tlv()?;
         if !reader.is_empty() {
@@ -605,6 +632,9 @@ impl VirtualCard {
         // SP 800-78-4 Table 6-1: '00' is the legacy identifier of 3TDEA, which OpenSC sends to
         // fetch a challenge as random bytes (`00 87 00 9B 7C 02 81 00`).
         let alg = if alg == 0x00 { mgmt::ALG_3DES } else { alg };
+        if !self.compat.has_management_algorithm(alg) {
+            return Err(SW_WRONG_P1P2);
+        }
         if alg != mk.algorithm {
             return Err(SW_WRONG_P1P2);
         }
@@ -658,6 +688,7 @@ impl VirtualCard {
         if !is_asymmetric_slot(slot) {
             return Err(SW_WRONG_P1P2);
         }
+        self.compat.check_key_reference(slot)?;
         let key = self.state.keys.get(&slot).ok_or(SW_REF_NOT_FOUND)?;
         if key.algorithm != alg {
             return Err(SW_WRONG_DATA);
@@ -708,6 +739,7 @@ impl VirtualCard {
         if cmd.p1 != 0x00 || !is_asymmetric_slot(cmd.p2) {
             return Err(SW_WRONG_P1P2);
         }
+        self.compat.check_key_reference(cmd.p2)?;
         if !self.session.mgmt_authenticated {
             return Err(SW_SECURITY_STATUS);
         }
@@ -718,7 +750,10 @@ impl VirtualCard {
         }
         let items = parse_all(control)?;
         let alg = match find(&items, 0x80) {
-            Some([id]) => KeyAlg::from_id(*id).ok_or(SW_FUNC_NOT_SUPPORTED)?,
+            Some([id]) if self.compat.has_key_algorithm(*id) => {
+                KeyAlg::from_id(*id).ok_or(SW_FUNC_NOT_SUPPORTED)?
+            }
+            Some([_]) => return Err(SW_FUNC_NOT_SUPPORTED),
             _ => return Err(SW_WRONG_DATA),
         };
         let (pin_policy, touch_policy) = Self::policies(cmd.p2, &items)?;
@@ -771,8 +806,12 @@ impl VirtualCard {
         if !(is_asymmetric_slot(cmd.p2) || cmd.p2 == attest::ATTESTATION_SLOT) {
             return Err(SW_WRONG_P1P2);
         }
+        self.compat.check_key_reference(cmd.p2)?;
         if !self.session.mgmt_authenticated {
             return Err(SW_SECURITY_STATUS);
+        }
+        if !self.compat.has_key_algorithm(cmd.p1) {
+            return Err(SW_WRONG_P1P2);
         }
         let alg = KeyAlg::from_id(cmd.p1).ok_or(SW_WRONG_P1P2)?;
         let items = parse_all(&cmd.data)?;
@@ -787,6 +826,9 @@ impl VirtualCard {
     fn metadata(&mut self, cmd: &Command) -> Res {
         if cmd.p1 != 0x00 {
             return Err(SW_WRONG_P1P2);
+        }
+        if self.compat.partial_metadata() {
+            return self.partial_metadata(cmd.p2);
         }
         match cmd.p2 {
             0x80 | 0x81 => {
@@ -827,6 +869,51 @@ impl VirtualCard {
         }
     }
 
+    /// GET METADATA of the partial applet ([`Compat::AppletPartialMetadata`]): never the algorithm
+    /// (`01`) or the public key (`04`); PIN/PUK `05 01 d 06 02 total remaining`, management key
+    /// `02 02 00 touch 05 01 d`, a key slot `02 02 pin touch 03 01 origin` with origin `00` for
+    /// an empty slot.
+    fn partial_metadata(&self, slot: u8) -> Res {
+        match slot {
+            0x80 | 0x81 => {
+                let r = if slot == 0x80 {
+                    &self.state.pin
+                } else {
+                    &self.state.puk
+                };
+                Ok([
+                    tlv(0x05, &[u8::from(r.is_default)]),
+                    tlv(0x06, &[r.max_retries, r.retries_left]),
+                ]
+                .concat())
+            }
+            0x9B => {
+                let mk = &self.state.management_key;
+                Ok([
+                    tlv(0x02, &[0x00, mk.touch_policy]),
+                    tlv(0x05, &[u8::from(mk.is_default)]),
+                ]
+                .concat())
+            }
+            slot if is_asymmetric_slot(slot) => {
+                self.compat.check_key_reference(slot)?;
+                Ok(match self.state.keys.get(&slot) {
+                    Some(key) => [
+                        tlv(0x02, &[key.pin_policy, key.touch_policy]),
+                        tlv(0x03, &[key.origin]),
+                    ]
+                    .concat(),
+                    None => [
+                        tlv(0x02, &[default_pin_policy(slot), 0x01]),
+                        tlv(0x03, &[0x00]),
+                    ]
+                    .concat(),
+                })
+            }
+            _ => Err(SW_WRONG_P1P2),
+        }
+    }
+
     /// YubiKey SET MANAGEMENT KEY (`FF`, P1 `FF`, P2 `FF` or `FE` = touch): data `alg 9B len key`.
     fn set_management_key(&mut self, cmd: &Command) -> Res {
         let touch = match (cmd.p1, cmd.p2) {
@@ -841,7 +928,7 @@ impl VirtualCard {
             [alg, 0x9B, len, key @ ..] if usize::from(*len) == key.len() => (*alg, key),
             _ => return Err(SW_WRONG_DATA),
         };
-        if mgmt::key_len(alg) != Some(key.len()) {
+        if mgmt::key_len(alg) != Some(key.len()) || !self.compat.has_management_algorithm(alg) {
             return Err(SW_WRONG_DATA);
         }
         self.state.management_key = ManagementKey {
@@ -900,6 +987,10 @@ impl VirtualCard {
         if !is_asymmetric_slot(cmd.p2) || !(cmd.p1 == 0xFF || is_asymmetric_slot(cmd.p1)) {
             return Err(SW_WRONG_P1P2);
         }
+        self.compat.check_key_reference(cmd.p2)?;
+        if cmd.p1 != 0xFF {
+            self.compat.check_key_reference(cmd.p1)?;
+        }
         if !self.session.mgmt_authenticated {
             return Err(SW_SECURITY_STATUS);
         }
@@ -919,7 +1010,9 @@ impl VirtualCard {
         if !is_asymmetric_slot(cmd.p1) || cmd.p2 != 0 {
             return Err(SW_WRONG_P1P2);
         }
-        attest::attest(&self.state, cmd.p1, FIRMWARE_VERSION)
+        self.compat.check_key_reference(cmd.p1)?;
+        let version = self.compat.version().ok_or(SW_INS_NOT_SUPPORTED)?;
+        attest::attest(&self.state, cmd.p1, version)
     }
 }
 

@@ -31,6 +31,7 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use clap::ValueEnum;
 use rand_core::{OsRng, RngCore};
 
 use super::state::{CardState, StateError};
@@ -92,6 +93,8 @@ pub struct RigOptions {
     pub atr: Option<Vec<u8>>,
     /// Existing state files to use instead of fresh factory cards (copied into the rig).
     pub state_files: Vec<PathBuf>,
+    /// Which card of the field every card plays (`sello-vcard --compat`).
+    pub compat: super::Compat,
 }
 
 impl RigOptions {
@@ -103,12 +106,19 @@ impl RigOptions {
             first_serial: 10_000_001,
             atr: None,
             state_files: Vec::new(),
+            compat: super::Compat::default(),
         }
     }
 
     /// Sets the number of cards.
     pub fn cards(mut self, n: usize) -> Self {
         self.cards = n;
+        self
+    }
+
+    /// Sets the compatibility mode of every card.
+    pub fn compat(mut self, compat: super::Compat) -> Self {
+        self.compat = compat;
         self
     }
 }
@@ -130,6 +140,7 @@ pub struct Rig {
     run_dir: PathBuf,
     vcard_bin: PathBuf,
     atr: Option<Vec<u8>>,
+    compat: super::Compat,
     // Last: removed after the processes are gone.
     dir: tempfile::TempDir,
 }
@@ -194,6 +205,7 @@ impl Rig {
             run_dir,
             vcard_bin: opts.vcard_bin.clone(),
             atr: opts.atr.clone(),
+            compat: opts.compat,
             dir,
         };
         rig.wait_for(Duration::from_secs(10), "pcscd socket", |r| {
@@ -301,6 +313,7 @@ impl Rig {
     pub fn insert_card(&mut self, i: usize) -> Result<(), RigError> {
         let bin = self.vcard_bin.clone();
         let atr = self.atr.clone();
+        let compat = self.compat;
         let card = self.cards.get_mut(i).ok_or(RigError::NoSuchCard(i))?;
         if card.child.is_some() {
             return Ok(());
@@ -323,6 +336,9 @@ impl Rig {
             .stderr(log);
         if let Some(atr) = atr {
             cmd.arg("--atr").arg(hex::encode(atr));
+        }
+        if let Some(mode) = compat.to_possible_value() {
+            cmd.arg("--compat").arg(mode.get_name());
         }
         card.child = Some(
             cmd.spawn()

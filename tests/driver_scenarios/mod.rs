@@ -246,7 +246,7 @@ pub fn management_key_all_algorithms(b: &mut dyn Bench) {
         let next = ManagementKey::generate(alg);
         c.set_management_key(&next, false).unwrap();
         let meta = c.metadata(Slot::CARD_MANAGEMENT).unwrap().unwrap();
-        assert_eq!(meta.algorithm, MetadataAlgorithm::Management(alg));
+        assert_eq!(meta.algorithm, Some(MetadataAlgorithm::Management(alg)));
         assert_eq!(meta.is_default, Some(false));
         // Old key and a same-length key of the wrong algorithm fail; the new key works.
         assert!(matches!(

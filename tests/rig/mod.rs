@@ -28,6 +28,14 @@ impl Bench {
         Self { rig, work }
     }
 
+    /// One factory card playing another card of the field (`sello-vcard --compat`).
+    pub fn start_compat(compat: sello::virtual_card::Compat) -> Self {
+        let rig = Rig::start(RigOptions::new(env!("CARGO_BIN_EXE_sello-vcard")).compat(compat))
+            .expect("rig starts");
+        let work = tempfile::tempdir().expect("work dir");
+        Self { rig, work }
+    }
+
     /// A path inside the scratch directory.
     pub fn path(&self, name: &str) -> PathBuf {
         self.work.path().join(name)

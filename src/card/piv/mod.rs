@@ -84,6 +84,9 @@ struct Session {
     version: Option<Option<Version>>,
     /// `None`: not asked yet.
     metadata_supported: Option<bool>,
+    /// Optional commands this card answered "not supported / not applicable" (INS, and the
+    /// object tag or key reference): absent for the rest of the session, never sent again.
+    unsupported: std::collections::BTreeSet<(u8, u32)>,
 }
 
 impl Session {
@@ -95,7 +98,29 @@ impl Session {
         // A reinserted card may be another card: forget what we learnt about this one.
         self.version = None;
         self.metadata_supported = None;
+        self.unsupported.clear();
     }
+
+    /// Whether the card said it does not support `ins` for `target` in this session.
+    fn is_unsupported(&self, ins: u8, target: u32) -> bool {
+        self.unsupported.contains(&(ins, target))
+    }
+}
+
+/// Status words that, in answer to an optional command (metadata, a retired slot, key history,
+/// a vendor object), mean "not supported / not applicable here": the thing is absent. Only a card
+/// that does not answer, or answers nonsense, makes such a command fail.
+fn not_applicable(status: StatusWord) -> bool {
+    matches!(
+        status,
+        StatusWord::NotFound
+            | StatusWord::ReferenceDataNotFound
+            | StatusWord::IncorrectP1P2
+            | StatusWord::FunctionNotSupported
+            | StatusWord::InsNotSupported
+            | StatusWord::ClaNotSupported
+            | StatusWord::ConditionsNotSatisfied
+    )
 }
 
 /// A PIV card.
@@ -232,7 +257,16 @@ fn mutual_auth(
     Ok(())
 }
 
-fn get_data(ch: &mut Channel<'_>, id: ObjectId) -> Result<Option<Vec<u8>>, CardError> {
+/// GET DATA: `None` when the object is absent, also when the card does not know or refuses the
+/// tag as not applicable ([`not_applicable`]; remembered for the session, not asked again).
+fn get_data(
+    ch: &mut Channel<'_>,
+    s: &mut Session,
+    id: ObjectId,
+) -> Result<Option<Vec<u8>>, CardError> {
+    if s.is_unsupported(ins::GET_DATA, id.0) {
+        return Ok(None);
+    }
     let body = tlv::encode(0x5C, &id.tag_bytes());
     let r = ch.transmit(
         &Command::new(ins::GET_DATA)
@@ -243,6 +277,10 @@ fn get_data(ch: &mut Channel<'_>, id: ObjectId) -> Result<Option<Vec<u8>>, CardE
     )?;
     match r.status() {
         StatusWord::NotFound | StatusWord::ReferenceDataNotFound => Ok(None),
+        st if not_applicable(st) => {
+            s.unsupported.insert((ins::GET_DATA, id.0));
+            Ok(None)
+        }
         _ => ok(r, "GET DATA").map(Some),
     }
 }
@@ -281,11 +319,22 @@ fn metadata_raw(
             "key metadata (YubiKey 5.3 or later)",
         ));
     }
+    if s.is_unsupported(ins::GET_METADATA, slot.0.into()) {
+        return Ok(None);
+    }
     let r = ch.transmit(&Command::new(ins::GET_METADATA).p2(slot.0).le(0))?;
     match r.status() {
         StatusWord::Success => {
             s.metadata_supported = Some(true);
             let m = Metadata::parse(r.data())?;
+            // Applets that answer for an empty slot report origin `00` and nothing else of a
+            // key (no algorithm, no public key): no key there.
+            if m.origin == Some(KeyOrigin::Other(0))
+                && m.algorithm.is_none()
+                && m.public_key.is_none()
+            {
+                return Ok(None);
+            }
             Ok(Some((r.into_data(), m)))
         }
         StatusWord::InsNotSupported
@@ -298,6 +347,11 @@ fn metadata_raw(
         }
         StatusWord::NotFound | StatusWord::ReferenceDataNotFound => {
             s.metadata_supported = Some(true);
+            Ok(None)
+        }
+        // This reference only (e.g. a retired slot the card does not have).
+        st if not_applicable(st) => {
+            s.unsupported.insert((ins::GET_METADATA, slot.0.into()));
             Ok(None)
         }
         st => Err(refused("GET METADATA", st)),
@@ -316,11 +370,15 @@ fn metadata_opt(
     }
 }
 
-fn read_cert(ch: &mut Channel<'_>, slot: Slot) -> Result<Option<StoredCertificate>, CardError> {
+fn read_cert(
+    ch: &mut Channel<'_>,
+    s: &mut Session,
+    slot: Slot,
+) -> Result<Option<StoredCertificate>, CardError> {
     let id = slot
         .certificate_object()
         .ok_or_else(|| CardError::InvalidInput(format!("slot {slot} holds no certificate")))?;
-    match get_data(ch, id)? {
+    match get_data(ch, s, id)? {
         None => Ok(None),
         Some(d) => objects::parse_cert_container(container(&d)?),
     }
@@ -546,15 +604,15 @@ impl PivCard {
     /// GET DATA of any object (SP 800-73-4 Part 2, 3.1.2): the raw response (usually `53 L ...`),
     /// `None` when absent.
     pub fn read_object(&mut self, id: ObjectId) -> Result<Option<Vec<u8>>, CardError> {
-        self.run(|ch, _| get_data(ch, id))
+        self.run(|ch, s| get_data(ch, s, id))
     }
 
     /// PUT DATA (SP 800-73-4 Part 2, 3.3.2): stores `value` as the object's `53` container.
     /// Needs management-key authentication.
     pub fn write_object(&mut self, id: ObjectId, value: &[u8]) -> Result<(), CardError> {
-        self.run(|ch, _| {
+        self.run(|ch, s| {
             if id != ObjectId::SELLO_CONTENTS {
-                drop_record(ch)?;
+                drop_record(ch, s)?;
             }
             put_data(ch, id, value)
         })
@@ -562,7 +620,7 @@ impl PivCard {
 
     /// Reads the CHUID (SP 800-73-4 Part 1, 3.1.2).
     pub fn read_chuid(&mut self) -> Result<Option<Chuid>, CardError> {
-        self.run(|ch, _| match get_data(ch, ObjectId::CHUID)? {
+        self.run(|ch, s| match get_data(ch, s, ObjectId::CHUID)? {
             None => Ok(None),
             Some(d) => Chuid::parse(container(&d)?).map(Some),
         })
@@ -570,7 +628,7 @@ impl PivCard {
 
     /// Reads the Card Capability Container (SP 800-73-4 Part 1, 3.1.1).
     pub fn read_ccc(&mut self) -> Result<Option<Ccc>, CardError> {
-        self.run(|ch, _| match get_data(ch, ObjectId::CCC)? {
+        self.run(|ch, s| match get_data(ch, s, ObjectId::CCC)? {
             None => Ok(None),
             Some(d) => Ccc::parse(container(&d)?).map(Some),
         })
@@ -578,7 +636,7 @@ impl PivCard {
 
     /// Reads the discovery object (SP 800-73-4 Part 1, 3.3.2).
     pub fn read_discovery(&mut self) -> Result<Option<Discovery>, CardError> {
-        self.run(|ch, _| match get_data(ch, ObjectId::DISCOVERY)? {
+        self.run(|ch, s| match get_data(ch, s, ObjectId::DISCOVERY)? {
             None => Ok(None),
             Some(d) => Discovery::parse(&d).map(Some),
         })
@@ -587,7 +645,7 @@ impl PivCard {
     /// Reads a key's certificate (SP 800-73-4 Part 1, Appendix A, Table 10), decompressing it
     /// when stored with `71 01 01`.
     pub fn read_certificate(&mut self, slot: Slot) -> Result<Option<StoredCertificate>, CardError> {
-        self.run(|ch, _| read_cert(ch, slot))
+        self.run(|ch, s| read_cert(ch, s, slot))
     }
 
     /// Writes a key's certificate. The certificate must parse as X.509; its public key must equal
@@ -616,7 +674,7 @@ impl PivCard {
                     return Err(CardError::CertificateKeyMismatch { slot: slot.0 });
                 }
             }
-            drop_record(ch)?;
+            drop_record(ch, s)?;
             put_data(ch, id, &value)
         })
     }
@@ -626,8 +684,8 @@ impl PivCard {
         let id = slot
             .certificate_object()
             .ok_or_else(|| CardError::InvalidInput(format!("slot {slot} holds no certificate")))?;
-        self.run(|ch, _| {
-            drop_record(ch)?;
+        self.run(|ch, s| {
+            drop_record(ch, s)?;
             put_data(ch, id, &[])
         })
     }
@@ -702,8 +760,8 @@ impl PivCard {
     /// `5FFF00` with flag `02`, keeping any other ADMIN DATA field. One transaction; needs
     /// management-key authentication.
     pub fn store_protected_management_key(&mut self, key: &ManagementKey) -> Result<(), CardError> {
-        self.run(|ch, _| {
-            let admin = match get_data(ch, ObjectId::ADMIN_DATA) {
+        self.run(|ch, s| {
+            let admin = match get_data(ch, s, ObjectId::ADMIN_DATA) {
                 Ok(Some(d)) if !container(&d)?.is_empty() => {
                     mgmt::AdminData::parse(container(&d)?)?
                 }
@@ -721,7 +779,7 @@ impl PivCard {
 
     /// ADMIN DATA (`5FFF00`), `None` when the card has none.
     pub fn admin_data(&mut self) -> Result<Option<mgmt::AdminData>, CardError> {
-        self.run(|ch, _| match get_data(ch, ObjectId::ADMIN_DATA)? {
+        self.run(|ch, s| match get_data(ch, s, ObjectId::ADMIN_DATA)? {
             Some(d) if !container(&d)?.is_empty() => {
                 Ok(Some(mgmt::AdminData::parse(container(&d)?)?))
             }
@@ -735,7 +793,7 @@ impl PivCard {
     /// [`CardError::NotFound`] when ADMIN DATA does not say the key is stored.
     pub fn authenticate_with_pin(&mut self, pin: &Pin) -> Result<(), CardError> {
         self.run(|ch, s| {
-            let admin = match get_data(ch, ObjectId::ADMIN_DATA)? {
+            let admin = match get_data(ch, s, ObjectId::ADMIN_DATA)? {
                 Some(d) if !container(&d)?.is_empty() => mgmt::AdminData::parse(container(&d)?)?,
                 _ => mgmt::AdminData::default(),
             };
@@ -749,7 +807,7 @@ impl PivCard {
                 .ok_or(CardError::NotFound("PIN-protected management key"))?;
             let algorithm = match metadata_opt(ch, s, Slot::CARD_MANAGEMENT)? {
                 Some(Metadata {
-                    algorithm: MetadataAlgorithm::Management(a),
+                    algorithm: Some(MetadataAlgorithm::Management(a)),
                     ..
                 }) => a,
                 _ => mgmt::algorithm_for_len(raw.len()).ok_or(CardError::InvalidInput(
@@ -783,8 +841,8 @@ impl PivCard {
             inner.extend(tlv::encode(0xAB, &[touch_policy.to_byte()]));
         }
         let body = tlv::encode(0xAC, &inner);
-        self.run(|ch, _| {
-            drop_record(ch)?;
+        self.run(|ch, s| {
+            drop_record(ch, s)?;
             let r = ch.transmit(&Command::new(ins::GENERATE).p2(slot.0).data(body).le(0))?;
             match r.status() {
                 StatusWord::Success => PublicKey::from_generate_response(alg, r.data()),
@@ -1005,8 +1063,8 @@ impl PivCard {
         if touch_policy != TouchPolicy::Default {
             data.extend(tlv::encode(0xAB, &[touch_policy.to_byte()]));
         }
-        self.run(|ch, _| {
-            drop_record(ch)?;
+        self.run(|ch, s| {
+            drop_record(ch, s)?;
             let r = ch.transmit(
                 &Command::new(ins::IMPORT_KEY)
                     .p1(alg.piv_id())
@@ -1047,8 +1105,8 @@ impl PivCard {
     }
 
     fn move_or_delete(&mut self, from: Slot, to: u8) -> Result<(), CardError> {
-        self.run(|ch, _| {
-            drop_record(ch)?;
+        self.run(|ch, s| {
+            drop_record(ch, s)?;
             let r = ch.transmit(&Command::new(ins::MOVE_KEY).p1(to).p2(from.0))?;
             match r.status() {
                 StatusWord::Success => Ok(()),
@@ -1070,7 +1128,7 @@ impl PivCard {
                 let main = matches!(slot.0, 0x9A | 0x9C | 0x9D | 0x9E);
                 // With metadata, retired slots without a key are skipped (saves 20 APDUs).
                 let cert = if main || meta.is_some() || s.metadata_supported != Some(true) {
-                    read_cert(ch, slot)?
+                    read_cert(ch, s, slot)?
                 } else {
                     None
                 };
@@ -1086,7 +1144,7 @@ impl PivCard {
                     .as_ref()
                     .and_then(|m| m.public_key.clone())
                     .or(cert_key);
-                let algorithm = match meta.as_ref().map(|m| m.algorithm) {
+                let algorithm = match meta.as_ref().and_then(|m| m.algorithm) {
                     Some(MetadataAlgorithm::Key(a)) => Some(a),
                     _ => public_key.as_ref().map(PublicKey::algorithm),
                 };
@@ -1112,15 +1170,18 @@ impl PivCard {
     /// transaction; returns the record written.
     pub fn seal_contents(&mut self) -> Result<ContentsRecord, CardError> {
         self.run(|ch, s| {
+            if s.is_unsupported(ins::PUT_DATA, ObjectId::SELLO_CONTENTS.0) {
+                return Err(CardError::NotSupported(RECORD));
+            }
             let serial = get_serial(ch)?;
             let version = get_version(ch, s)?;
-            let history = get_data(ch, ObjectId::KEY_HISTORY)?;
+            let history = get_data(ch, s, ObjectId::KEY_HISTORY)?;
             let mut slots = Vec::new();
             for slot in token_slots(history.as_deref()) {
                 let Some(id) = slot.certificate_object() else {
                     continue;
                 };
-                let data = get_data(ch, id)?;
+                let data = get_data(ch, s, id)?;
                 let (certificate, generated) = if no_certificate(data.as_deref()) {
                     match key_without_certificate(ch, s, slot)? {
                         Some((_, m)) => (None, generated(&m)),
@@ -1141,32 +1202,59 @@ impl PivCard {
                 version,
                 slots,
             };
-            put_data(ch, ObjectId::SELLO_CONTENTS, &record.encode())?;
+            put_record(ch, s, &record.encode())?;
             Ok(record)
         })
     }
 
     /// Sello's contents record as the card holds it now (`None`: absent or unreadable).
     pub fn contents_record(&mut self) -> Result<Option<ContentsRecord>, CardError> {
-        self.run(|ch, _| read_record(ch))
-            .map(|r| r.map(|(rec, _)| rec))
+        self.run(read_record).map(|r| r.map(|(rec, _)| rec))
     }
 }
 
 /// Deletes Sello's contents record before a change of the card's keys or certificates (same
 /// transaction), so no record ever describes contents other than those Sello sealed. A card that
 /// refuses the object (it never held one) is fine; a lost card is not.
-fn drop_record(ch: &mut Channel<'_>) -> Result<(), CardError> {
-    match put_data(ch, ObjectId::SELLO_CONTENTS, &[]) {
+fn drop_record(ch: &mut Channel<'_>, s: &mut Session) -> Result<(), CardError> {
+    match put_record(ch, s, &[]) {
         Err(e @ CardError::Transport(_)) => Err(e),
         _ => Ok(()),
     }
 }
 
+/// PUT DATA of Sello's contents record. A card that refuses the object as not supported
+/// ([`not_applicable`], e.g. `6A81` from an applet that refuses unknown data objects) is
+/// remembered for the session: the record is not sent to it again, and the answer is
+/// `NotSupported` at once.
+fn put_record(ch: &mut Channel<'_>, s: &mut Session, value: &[u8]) -> Result<(), CardError> {
+    let key = (ins::PUT_DATA, ObjectId::SELLO_CONTENTS.0);
+    if s.unsupported.contains(&key) {
+        return Err(CardError::NotSupported(RECORD));
+    }
+    match put_data(ch, ObjectId::SELLO_CONTENTS, value) {
+        Err(CardError::NotSupported(_)) => {
+            s.unsupported.insert(key);
+            Err(CardError::NotSupported(RECORD))
+        }
+        Err(CardError::Refused { status, .. }) if not_applicable(status) => {
+            s.unsupported.insert(key);
+            Err(CardError::NotSupported(RECORD))
+        }
+        other => other,
+    }
+}
+
+/// What a card that will not keep the contents record lacks.
+const RECORD: &str = "Sello's contents record (object 5F5E10)";
+
 /// GET DATA of the contents record: the record and its raw value, or `None` when absent or not
 /// in a format this code reads.
-fn read_record(ch: &mut Channel<'_>) -> Result<Option<(ContentsRecord, Vec<u8>)>, CardError> {
-    let data = match get_data(ch, ObjectId::SELLO_CONTENTS) {
+fn read_record(
+    ch: &mut Channel<'_>,
+    s: &mut Session,
+) -> Result<Option<(ContentsRecord, Vec<u8>)>, CardError> {
+    let data = match get_data(ch, s, ObjectId::SELLO_CONTENTS) {
         Ok(Some(d)) => d,
         Ok(None) => return Ok(None),
         Err(e @ CardError::Transport(_)) => return Err(e),
@@ -1193,7 +1281,7 @@ fn unseal(
         };
         match &r.certificate {
             Some(hash) => {
-                let Some(d) = get_data(ch, id)? else {
+                let Some(d) = get_data(ch, s, id)? else {
                     return Ok(None);
                 };
                 if Sha256::digest(&d).as_slice() != hash {
@@ -1278,7 +1366,7 @@ fn key_without_certificate(
 /// A key without a certificate, as its metadata shows it.
 fn keyless_slot(slot: Slot, m: Metadata) -> KeySlot {
     let algorithm = match m.algorithm {
-        MetadataAlgorithm::Key(a) => Some(a),
+        Some(MetadataAlgorithm::Key(a)) => Some(a),
         _ => m.public_key.as_ref().map(PublicKey::algorithm),
     };
     KeySlot {
@@ -1334,7 +1422,14 @@ fn fingerprint_key(h: &mut Sha256, key: Option<&(Vec<u8>, Metadata)>) {
 
 /// GET DATA, first answer only (no GET RESPONSE): `Some(None)` when absent, `None` when the
 /// card answers something else (e.g. `6Cxx`): then the object is read in full.
-fn probe(ch: &mut Channel<'_>, id: ObjectId) -> Result<Option<Option<Vec<u8>>>, CardError> {
+fn probe(
+    ch: &mut Channel<'_>,
+    s: &mut Session,
+    id: ObjectId,
+) -> Result<Option<Option<Vec<u8>>>, CardError> {
+    if s.is_unsupported(ins::GET_DATA, id.0) {
+        return Ok(Some(None));
+    }
     let body = tlv::encode(0x5C, &id.tag_bytes());
     let r = ch.transmit_first(
         &Command::new(ins::GET_DATA)
@@ -1346,6 +1441,10 @@ fn probe(ch: &mut Channel<'_>, id: ObjectId) -> Result<Option<Option<Vec<u8>>>, 
     match r.status() {
         StatusWord::NotFound | StatusWord::ReferenceDataNotFound => Ok(Some(None)),
         StatusWord::Success | StatusWord::BytesRemaining(_) => Ok(Some(Some(r.into_data()))),
+        st if not_applicable(st) => {
+            s.unsupported.insert((ins::GET_DATA, id.0));
+            Ok(Some(None))
+        }
         _ => Ok(None),
     }
 }
@@ -1359,7 +1458,7 @@ fn contents(
     s: &mut Session,
     known: Option<&[u8]>,
 ) -> Result<CardContents, CardError> {
-    let history = get_data(ch, ObjectId::KEY_HISTORY)?;
+    let history = get_data(ch, s, ObjectId::KEY_HISTORY)?;
     let slots = token_slots(history.as_deref());
     let start = || {
         let mut h = Sha256::new();
@@ -1374,7 +1473,7 @@ fn contents(
             let Some(id) = slot.certificate_object() else {
                 continue;
             };
-            let Some(cert) = probe(ch, id)? else {
+            let Some(cert) = probe(ch, s, id)? else {
                 sure = false;
                 break;
             };
@@ -1396,7 +1495,7 @@ fn contents(
         let Some(id) = slot.certificate_object() else {
             continue;
         };
-        let data = get_data(ch, id)?;
+        let data = get_data(ch, s, id)?;
         fingerprint_object(&mut h, id, data.as_deref());
         if no_certificate(data.as_deref()) {
             let key = key_without_certificate(ch, s, *slot)?;
@@ -1441,7 +1540,7 @@ fn get_version(ch: &mut Channel<'_>, s: &mut Session) -> Result<Option<Version>,
                 })
             }
         },
-        StatusWord::InsNotSupported | StatusWord::FunctionNotSupported => None,
+        st if not_applicable(st) => None,
         st => return Err(refused("GET VERSION", st)),
     };
     s.version = Some(v);
@@ -1543,7 +1642,7 @@ impl CardDriver for PivCard {
     }
 
     fn sealed(&mut self) -> Result<Option<Sealed>, CardError> {
-        let Some((record, raw)) = self.run(|ch, _| read_record(ch))? else {
+        let Some((record, raw)) = self.run(read_record)? else {
             return Ok(None);
         };
         let mut h = Sha256::new();
@@ -1632,10 +1731,15 @@ impl CardDriver for PivCard {
     }
 
     fn pin_retries(&mut self) -> Result<Option<Retries>, CardError> {
-        // YubiKey GET METADATA for the PIN reference (`F7 00 80`): tries without a VERIFY.
+        // YubiKey GET METADATA for the PIN reference (`F7 00 80`): tries without a VERIFY. A
+        // card without metadata (or whose metadata leaves the counter out) is asked with an
+        // empty VERIFY (SP 800-73-4 Part 2, 3.2.1: no PIN sent, no try spent), the way
+        // `sello pin status` asks.
         match self.metadata(Slot::PIN) {
-            Ok(m) => Ok(m.and_then(|m| m.retries)),
-            Err(CardError::NotSupported(_)) => Ok(None),
+            Ok(Some(Metadata {
+                retries: Some(r), ..
+            })) => Ok(Some(r)),
+            Ok(_) | Err(CardError::NotSupported(_)) => Ok(self.pin_status()?.pin),
             Err(e) => Err(e),
         }
     }

@@ -411,11 +411,14 @@ pub enum MetadataAlgorithm {
     Other(u8),
 }
 
-/// YubiKey GET METADATA response (INS `F7`), every field the card may send.
+/// YubiKey GET METADATA response (INS `F7`), every field the card may send. Every field is
+/// optional: PIV applets other than the YubiKey's answer only some tags (e.g. `05 01 01 06 02 05
+/// 05` for the PIN, without the algorithm), and what is missing is derived elsewhere (the
+/// algorithm from the certificate or the GENERATE answer, tries from an empty VERIFY).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Metadata {
     /// `01` algorithm.
-    pub algorithm: MetadataAlgorithm,
+    pub algorithm: Option<MetadataAlgorithm>,
     /// `02` PIN policy (first byte).
     pub pin_policy: Option<PinPolicy>,
     /// `02` touch policy (second byte).
@@ -431,25 +434,24 @@ pub struct Metadata {
 }
 
 impl Metadata {
-    /// Parses the TLV list of a GET METADATA response.
+    /// Parses the TLV list of a GET METADATA response; a tag that is missing (or empty) leaves
+    /// its field `None`. Only a TLV list that does not parse is an error.
     pub fn parse(data: &[u8]) -> Result<Self, CardError> {
         let m = || CardError::malformed("metadata");
-        let alg = *tlv::require(data, 0x01)
+        let algorithm = tlv::find(data, 0x01)
             .map_err(m())?
-            .first()
-            .ok_or(CardError::Malformed {
-                what: "metadata",
-                source: crate::apdu::ApduError::BadTlv("empty algorithm"),
-            })?;
-        let algorithm = if alg == 0xFF {
-            MetadataAlgorithm::Pin
-        } else if let Some(k) = KeyAlgorithm::from_piv_id(alg) {
-            MetadataAlgorithm::Key(k)
-        } else if let Some(k) = ManagementAlgorithm::from_id(alg) {
-            MetadataAlgorithm::Management(k)
-        } else {
-            MetadataAlgorithm::Other(alg)
-        };
+            .and_then(|v| v.first().copied())
+            .map(|alg| {
+                if alg == 0xFF {
+                    MetadataAlgorithm::Pin
+                } else if let Some(k) = KeyAlgorithm::from_piv_id(alg) {
+                    MetadataAlgorithm::Key(k)
+                } else if let Some(k) = ManagementAlgorithm::from_id(alg) {
+                    MetadataAlgorithm::Management(k)
+                } else {
+                    MetadataAlgorithm::Other(alg)
+                }
+            });
         let mut out = Self {
             algorithm,
             pin_policy: None,
@@ -475,7 +477,7 @@ impl Metadata {
                     })
                 }
                 (0x04, v) => {
-                    if let MetadataAlgorithm::Key(k) = algorithm {
+                    if let Some(MetadataAlgorithm::Key(k)) = algorithm {
                         out.public_key = Some(PublicKey::from_template(k, v)?);
                     }
                 }
@@ -639,7 +641,7 @@ mod tests {
     fn metadata() {
         // PIN: 01 FF, 05 01 (default), 06 02 03 02 (3 total, 2 remaining).
         let m = Metadata::parse(&h("0101FF 050101 06020302")).unwrap();
-        assert_eq!(m.algorithm, MetadataAlgorithm::Pin);
+        assert_eq!(m.algorithm, Some(MetadataAlgorithm::Pin));
         assert_eq!(m.is_default, Some(true));
         assert_eq!(
             m.retries,
@@ -652,21 +654,48 @@ mod tests {
         let m = Metadata::parse(&h("01010A 02020001 050100")).unwrap();
         assert_eq!(
             m.algorithm,
-            MetadataAlgorithm::Management(ManagementAlgorithm::Aes192)
+            Some(MetadataAlgorithm::Management(ManagementAlgorithm::Aes192))
         );
         assert_eq!(m.touch_policy, Some(TouchPolicy::Never));
         // Ed25519 key with public key, generated, PIN always, touch cached.
         let mut v = h("0101E0 02020303 030101");
         v.extend(tlv::encode(0x04, &tlv::encode(0x86, &[0x11; 32])));
         let m = Metadata::parse(&v).unwrap();
-        assert_eq!(m.algorithm, MetadataAlgorithm::Key(KeyAlgorithm::Ed25519));
+        assert_eq!(
+            m.algorithm,
+            Some(MetadataAlgorithm::Key(KeyAlgorithm::Ed25519))
+        );
         assert_eq!(m.pin_policy, Some(PinPolicy::Always));
         assert_eq!(m.touch_policy, Some(TouchPolicy::Cached));
         assert_eq!(m.origin, Some(KeyOrigin::Generated));
         assert_eq!(m.public_key, Some(PublicKey::Ed25519([0x11; 32])));
-        for bad in ["", "0100", "0101", "0101E0 0405860111"] {
+        for bad in ["0101", "0101E0 0405860111", "06"] {
             assert!(Metadata::parse(&h(bad)).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn partial_metadata() {
+        // A PIV applet's PIN answer without the algorithm: default, 5 of 5 tries.
+        let m = Metadata::parse(&h("050101 06020505")).unwrap();
+        assert_eq!(m.algorithm, None);
+        assert_eq!(m.is_default, Some(true));
+        assert_eq!(
+            m.retries,
+            Some(Retries {
+                remaining: 5,
+                total: Some(5)
+            })
+        );
+        // Its answer for an empty slot: policies and origin 00 only.
+        let m = Metadata::parse(&h("02020201 030100")).unwrap();
+        assert_eq!(m.algorithm, None);
+        assert_eq!(m.pin_policy, Some(PinPolicy::Once));
+        assert_eq!(m.origin, Some(KeyOrigin::Other(0)));
+        assert_eq!(m.public_key, None);
+        // Nothing at all, or an empty algorithm: still no error.
+        assert_eq!(Metadata::parse(&[]).unwrap().algorithm, None);
+        assert_eq!(Metadata::parse(&h("0100")).unwrap().algorithm, None);
     }
 
     #[test]
