@@ -297,6 +297,14 @@ mod tests {
     use rsa::signature::Verifier;
     use rsa::BigUint;
 
+    /// A raw RSA result as the 256 bytes of a 2048-bit modulus.
+    fn modulus_sized(s: &BigUint) -> Vec<u8> {
+        let b = s.to_bytes_be();
+        let mut out = vec![0u8; 256 - b.len()];
+        out.extend_from_slice(&b);
+        out
+    }
+
     /// Host-side PSS encoding + raw RSA (what the card does) verifies with the rsa crate.
     #[test]
     fn pss_encoding_with_raw_rsa_verifies() {
@@ -307,18 +315,16 @@ mod tests {
             assert_eq!(em.len(), 256);
             let m = BigUint::from_bytes_be(&em);
             let s = rsa_decrypt_and_check(&key, Some(&mut OsRng), &m).expect("raw");
-            let mut sig = s.to_bytes_be();
-            while sig.len() < 256 {
-                sig.insert(0, 0);
-            }
-            let sig = rsa::pss::Signature::try_from(sig.as_slice()).expect("sig");
+            let sig = rsa::pss::Signature::try_from(modulus_sized(&s).as_slice()).expect("sig");
             rsa::pss::VerifyingKey::<Sha256>::new(public.clone())
                 .verify(msg, &sig)
                 .expect("PSS verifies");
             let em = emsa_pss::<Sha384>(msg, 2048, &mut OsRng).expect("encode");
             let m = BigUint::from_bytes_be(&em);
             let s = rsa_decrypt_and_check(&key, Some(&mut OsRng), &m).expect("raw");
-            let sig = rsa::pss::Signature::try_from(s.to_bytes_be().as_slice()).expect("sig");
+            // Left-padded as a card returns it: 1 time in 256 the integer has a leading zero
+            // byte, and a 255-byte signature does not verify (this test was flaky without it).
+            let sig = rsa::pss::Signature::try_from(modulus_sized(&s).as_slice()).expect("sig");
             rsa::pss::VerifyingKey::<Sha384>::new(public.clone())
                 .verify(msg, &sig)
                 .expect("PSS-384 verifies");
