@@ -209,7 +209,9 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
         identity,
         algorithms,
         trust_anchors: anchors,
-        replace_existing: args.replace_existing,
+        // Reusing a card replaces the keys and certificates of its earlier activation: that is
+        // what --reuse checked (all expired or revoked) and announced.
+        replace_existing: args.replace_existing || args.reuse,
     };
     #[cfg(feature = "est-client")]
     if args.reuse {

@@ -694,9 +694,28 @@ impl<'a> Activation<'a> {
             .as_ref()
             .is_some_and(|r| r.holder_copy_at.is_some());
         if !done {
-            self.card
-                .store_protected_management_key(key)
-                .map_err(card_err("PIN-protected management key"))?;
+            match self.card.store_protected_management_key(key) {
+                Ok(()) => {}
+                // A card that refuses the objects the copy lives in (ADMIN DATA, PRINTED): the
+                // copy is the holder's convenience in "both" mode, not the activation's purpose.
+                // The operator's key works; renewal then needs a registration point.
+                Err(
+                    CardError::NotSupported(_)
+                    | CardError::Refused {
+                        status:
+                            StatusWord::FunctionNotSupported
+                            | StatusWord::IncorrectP1P2
+                            | StatusWord::InsNotSupported,
+                        ..
+                    },
+                ) => {
+                    return Ok((
+                        ", without a copy for the holder: this card refuses the objects that keep it, so the holder's renewals need a registration point".into(),
+                        false,
+                    ))
+                }
+                Err(e) => return Err(card_err("PIN-protected management key")(e)),
+            }
             if let Some(r) = self.journal.management_key.as_mut() {
                 r.holder_copy_at = Some(now());
             }
