@@ -164,3 +164,65 @@ fn weak_or_exposed_master_secrets_are_refused_and_a_generated_one_is_used() {
     let _ = card.kill();
     let _ = card.wait();
 }
+
+#[test]
+fn renewal_on_a_card_that_repeats_its_keys_is_refused_before_the_ca_is_asked() {
+    let mut b = Bench::start();
+    let ca = LocalCa::start(SELLO_CA, |c| c);
+    let code = ca.enroll_code(NIF, "Ana", "Ruiz", "ana@example.org", None);
+    let generated = b
+        .rig
+        .command(SELLO)
+        .args(["mgmt-secret", "generate", "--out", "op.secret"])
+        .current_dir(b.dir())
+        .output()
+        .expect("generate");
+    assert!(generated.status.success(), "{}", text(&generated));
+    let out = activate(&b, &ca, "op.secret", &format!("{PIN}\n{code}\n"));
+    assert!(out.status.success(), "{}", text(&out));
+    let before = issued(&ca);
+    let cert_9a = b.yk(&["-a", "read-certificate", "-s", "9a"]);
+
+    // The same card, now answering the staging slot's key generation with a key it holds.
+    let mut card = faulty_card(&mut b, "repeat-key");
+    let mut child = b
+        .rig
+        .command(SELLO)
+        .args([
+            "renew",
+            "--direct",
+            "--pin-stdin",
+            "--slot",
+            "9A",
+            "--force",
+            "--est",
+            &ca.est_url(),
+            "--est-trust",
+            &ca.path("root.pem"),
+            "--mgmt-secret-file",
+            "op.secret",
+        ])
+        .current_dir(b.dir())
+        .env("SELLO_STATE_DIR", b.path("state"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sello renew runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{PIN}\n").as_bytes())
+        .expect("stdin");
+    let out = child.wait_with_output().expect("sello renew finishes");
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("key generator is faulty"), "{t}");
+    assert!(t.contains("do not issue"), "{t}");
+    assert_eq!(issued(&ca), before, "the CA was asked: {t}");
+    // The current certificate is untouched (read by yubico-piv-tool, not our code).
+    assert_eq!(b.yk(&["-a", "read-certificate", "-s", "9a"]), cert_9a);
+    let _ = card.kill();
+    let _ = card.wait();
+}

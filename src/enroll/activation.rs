@@ -1053,32 +1053,9 @@ impl<'a> Activation<'a> {
                 Some((format!("slot {} in this activation's journal", r.slot), k))
             })
             .collect();
-        for other in [
-            Slot::AUTHENTICATION,
-            Slot::SIGNATURE,
-            Slot::KEY_MANAGEMENT,
-            Slot::CARD_AUTHENTICATION,
-        ] {
-            if other == slot {
-                continue;
-            }
-            let from_metadata = match self.card.metadata(other) {
-                Ok(m) => m.and_then(|m| m.public_key),
-                Err(CardError::NotSupported(_)) => None,
-                Err(e) => return Err(card_err("key metadata")(e)),
-            };
-            let key = match from_metadata {
-                Some(k) => Some(k),
-                None => self
-                    .card
-                    .read_certificate(other)
-                    .map_err(card_err("certificate read"))?
-                    .and_then(|c| certificate_key(&c.der)),
-            };
-            if let Some(k) = key {
-                out.push((format!("slot {} on the card", slot_name(other)), k));
-            }
-        }
+        out.extend(
+            super::keycheck::keys_on_card(self.card, &[slot]).map_err(card_err("key metadata"))?,
+        );
         Ok(out)
     }
 
@@ -1278,12 +1255,6 @@ pub fn test_abort_at(point: &str) {
 }
 
 /// A random PUK following `rule`: digits, `max_length` long.
-/// The public key of a certificate (`None` if it cannot be read: nothing to compare).
-fn certificate_key(der: &[u8]) -> Option<PublicKey> {
-    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
-    PublicKey::from_spki_der(cert.tbs_certificate.subject_pki.raw).ok()
-}
-
 fn generate_puk(rule: &SecretRule) -> Result<Puk, ActivationError> {
     use rand_core::RngCore;
     let len = rule.max_length;

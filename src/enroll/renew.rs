@@ -260,13 +260,25 @@ pub enum RenewError {
     /// The card no longer holds what the journal says.
     #[error("{0}")]
     CardChanged(String),
+    /// A key the card generated failed the checks of [`crate::enroll::keycheck`]; the CA was
+    /// not asked, and the current key and certificate are untouched.
+    #[error("slot {slot}: this card's key generator is faulty: {fault}; do not issue certificates for this card (its current key and certificate are untouched)")]
+    FaultyKeyGenerator {
+        /// Slot being renewed.
+        slot: String,
+        /// What is wrong with the key.
+        fault: crate::enroll::keycheck::KeyFault,
+    },
 }
 
 impl RenewError {
     /// Whether the card still works with its current certificates after this error (true
     /// before the commit of any slot began).
     pub fn resumable(&self) -> bool {
-        !matches!(self, Self::Refused { .. } | Self::CardChanged(_))
+        !matches!(
+            self,
+            Self::Refused { .. } | Self::CardChanged(_) | Self::FaultyKeyGenerator { .. }
+        )
     }
 }
 
@@ -1105,6 +1117,35 @@ impl<'a> Renewal<'a> {
                 TouchPolicy::Default,
             )
             .map_err(card_err("key generation"))?;
+        // The new key must be new: not the key it replaces, nor any other key on the card or in
+        // this renewal's journal, and no weak RSA modulus (the activation's checks).
+        let mut others = super::keycheck::keys_on_card(&mut *lock(&self.card)?, &[t.staging])
+            .map_err(card_err("key metadata"))?;
+        for r in &self.journal.slots {
+            let keys = [
+                (r.slot != t.name)
+                    .then_some(&r.new_public_key)
+                    .and_then(Option::as_ref),
+                Some(&r.old_public_key),
+            ];
+            for pem in keys.into_iter().flatten() {
+                if let Some(k) = pem_decode(pem).and_then(|d| PublicKey::from_spki_der(&d).ok()) {
+                    others.push((format!("slot {} in this renewal's journal", r.slot), k));
+                }
+            }
+        }
+        if let Err(fault) = super::keycheck::check_generated(&pk, &others) {
+            self.journal.events.push(Event {
+                at: now_secs(),
+                step: format!("renew generate-key {}", t.name),
+                outcome: format!("refused: {fault}"),
+            });
+            self.save()?;
+            return Err(RenewError::FaultyKeyGenerator {
+                slot: t.name.clone(),
+                fault,
+            });
+        }
         let spki = pk.to_spki_der().map_err(card_err("key generation"))?;
         if let Some(r) = self.journal.slot_mut(&t.name) {
             r.new_public_key = Some(pem_encode("PUBLIC KEY", &spki));
