@@ -125,7 +125,7 @@ pub fn serve_connection(
 /// ACK (~40 ms) would stall every APDU. Linux clears QUICKACK by itself, hence before every read.
 fn quick_ack(stream: &TcpStream) {
     // Best effort: only latency depends on it.
-    let _ = socket2::SockRef::from(stream).set_quickack(true);
+    let _ = socket2::SockRef::from(stream).set_tcp_quickack(true);
 }
 
 fn send(stream: &mut TcpStream, payload: &[u8]) -> io::Result<()> {
