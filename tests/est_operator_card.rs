@@ -148,7 +148,8 @@ fn holder_card_enrolled_with_the_operator_card_as_tls_client_certificate() {
     );
     assert!(!read_back.status.success(), "a certificate was written");
 
-    // The operator's card activated at this CA with the shipped profile (HTTP Basic only).
+    // The operator's card activated at this CA with the shipped profile (HTTP Basic only); the
+    // foreign key and certificate in its 9A are replaced on purpose (issue #14: never silently).
     std::fs::remove_file(&profile).expect("back to the shipped profile");
     let op_code = ca.enroll_code(OPERATOR_NIF, "Operadora", "Uno", "op@example.org", None);
     let out = activate(
@@ -156,7 +157,7 @@ fn holder_card_enrolled_with_the_operator_card_as_tls_client_certificate() {
         &ca,
         &operator,
         (OPERATOR_NIF, "Operadora", "Uno", "op@example.org"),
-        &[],
+        &["--replace-existing"],
         &format!("{OPERATOR_PIN}\n{op_code}\n"),
     );
     assert!(out.status.success(), "operator card:\n{}", text(&out));
