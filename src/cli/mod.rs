@@ -34,6 +34,10 @@ pub struct Cli {
     /// Machine-readable JSON output.
     #[arg(long, global = true)]
     json: bool,
+    /// Language of messages: es, ca, ca-valencia or en (default: from LC_ALL, LC_MESSAGES, LANG;
+    /// English when none of them is available). `--json` keys and codes never change.
+    #[arg(long, global = true, value_name = "LANG")]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -109,6 +113,12 @@ pub fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let cli = Cli::parse();
+    if let Some(lang) = &cli.lang {
+        if let Err(e) = crate::i18n::set_language(lang) {
+            eprintln!("sello: --lang: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
     let json = cli.json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -263,7 +273,7 @@ fn pin_change(ctx: &Ctx, args: &SecretArgs) -> anyhow::Result<()> {
     let old = Pin::new(&src.read("current PIN")?).context("the current PIN is not a valid PIN")?;
     let new = new_pin(&info, &src.read_new("new PIN")?)?;
     card.change_pin(&old, &new)?;
-    output::done(ctx.json, "pin-change", "PIN changed");
+    output::done(ctx.json, "pin-change", &crate::tr!("pin-changed"));
     Ok(())
 }
 
@@ -278,7 +288,7 @@ fn pin_unblock(ctx: &Ctx, args: &SecretArgs) -> anyhow::Result<()> {
     let puk = Puk::new(&src.read("PUK")?).context("the PUK is not a valid PUK")?;
     let new = new_pin(&info, &src.read_new("new PIN")?)?;
     card.unblock_pin(&puk, &new)?;
-    output::done(ctx.json, "pin-unblock", "PIN unblocked and set");
+    output::done(ctx.json, "pin-unblock", &crate::tr!("pin-unblocked"));
     Ok(())
 }
 

@@ -1,0 +1,63 @@
+# CLI de sello: peces comunes, lectors, estat, PIN.
+
+## Una data del calendari (UTC): $year, $month (1-12), $day (1-31).
+date = { $day } { $month ->
+    [1] de gener
+    [2] de febrer
+    [3] de març
+    [4] d'abril
+    [5] de maig
+    [6] de juny
+    [7] de juliol
+    [8] d'agost
+    [9] de setembre
+    [10] d'octubre
+    [11] de novembre
+   *[12] de desembre
+} de { $year }
+
+## Intents que queden al PIN o al PUK.
+tries-left = { $left ->
+    [one] queda { $left } intent
+   *[other] queden { $left } intents
+}
+tries-left-of = { $left ->
+    [one] queda { $left } de { $total } intents
+   *[other] queden { $left } de { $total } intents
+}
+secret-blocked = bloquejat (el { $secret } ja no es pot fer servir)
+secret-unknown = desconegut (la targeta no ho indica)
+secret-factory-default = encara és el de fàbrica
+pin-blocked-hint = El PIN està bloquejat: desbloquegeu-lo amb `sello pin unblock`.
+
+## sello readers
+readers-none = No s'ha trobat cap lector de targetes.
+reader-card-present = { $reader }  amb targeta (ATR { $atr })
+reader-no-card = { $reader }  sense targeta
+
+## sello status: etiquetes (el codi les alinea) i valors.
+status-reader = Lector:
+status-card = Targeta:
+status-serial = Número de sèrie:
+status-version = Versió:
+status-pin = PIN:
+status-puk = PUK:
+status-keys = Claus:
+status-unknown = desconegut
+status-no-keys = cap (la targeta és buida)
+status-unknown-algorithm = algorisme desconegut
+status-subject = titular: { $subject }
+status-issuer = emissor: { $issuer }
+status-expires = caduca: { $date }
+status-expired = CADUCAT
+status-expires-soon = { $days ->
+    [one] AVÍS: caduca d'aquí a { $days } dia; renoveu-lo
+   *[other] AVÍS: caduca d'aquí a { $days } dies; renoveu-lo
+}
+status-revocation = revocació: { $status }
+status-cert-unreadable = certificat: present, però no es pot llegir com a X.509
+status-cert-none = certificat: cap
+
+## sello pin change / unblock
+pin-changed = PIN canviat
+pin-unblocked = PIN desbloquejat i canviat

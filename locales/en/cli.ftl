@@ -1,0 +1,69 @@
+# sello CLI: shared pieces, readers, status, PIN.
+
+## A calendar date (UTC): $year, $month (1-12), $day (1-31). English keeps ISO 8601.
+date = { $year }-{ $month ->
+    [1] 01
+    [2] 02
+    [3] 03
+    [4] 04
+    [5] 05
+    [6] 06
+    [7] 07
+    [8] 08
+    [9] 09
+   *[other] { $month }
+}-{ $day ->
+    [1] 01
+    [2] 02
+    [3] 03
+    [4] 04
+    [5] 05
+    [6] 06
+    [7] 07
+    [8] 08
+    [9] 09
+   *[other] { $day }
+}
+
+## Tries left on a PIN or PUK.
+tries-left = { $left ->
+    [one] { $left } try left
+   *[other] { $left } tries left
+}
+tries-left-of = { $left } of { $total } tries left
+secret-blocked = blocked (the { $secret } can no longer be used)
+secret-unknown = unknown (the card does not report it)
+secret-factory-default = still the factory default
+pin-blocked-hint = The PIN is blocked: unblock it with `sello pin unblock`.
+
+## sello readers
+readers-none = No smart-card reader found.
+reader-card-present = { $reader }  card present (ATR { $atr })
+reader-no-card = { $reader }  no card
+
+## sello status: labels (aligned by the code) and values.
+status-reader = Reader:
+status-card = Card:
+status-serial = Serial:
+status-version = Version:
+status-pin = PIN:
+status-puk = PUK:
+status-keys = Keys:
+status-unknown = unknown
+status-no-keys = none (the card is empty)
+status-unknown-algorithm = unknown algorithm
+status-subject = subject: { $subject }
+status-issuer = issuer:  { $issuer }
+status-expires = expires: { $date }
+status-expired = EXPIRED
+status-expires-soon = { $days ->
+    [one] WARNING: expires in { $days } day — renew it
+   *[other] WARNING: expires in { $days } days — renew it
+}
+status-revocation = revocation: { $status }
+status-cert-unreadable = certificate: present but not readable as X.509
+status-cert-none = certificate: none
+
+## sello pin change / unblock
+pin-changed = PIN changed
+pin-unblocked = PIN unblocked and set

@@ -1,0 +1,63 @@
+# CLI de sello: piezas comunes, lectores, estado, PIN.
+
+## Una fecha del calendario (UTC): $year, $month (1-12), $day (1-31).
+date = { $day } de { $month ->
+    [1] enero
+    [2] febrero
+    [3] marzo
+    [4] abril
+    [5] mayo
+    [6] junio
+    [7] julio
+    [8] agosto
+    [9] septiembre
+    [10] octubre
+    [11] noviembre
+   *[12] diciembre
+} de { $year }
+
+## Intentos que le quedan al PIN o al PUK.
+tries-left = { $left ->
+    [one] le queda { $left } intento
+   *[other] le quedan { $left } intentos
+}
+tries-left-of = { $left ->
+    [one] le queda { $left } de { $total } intentos
+   *[other] le quedan { $left } de { $total } intentos
+}
+secret-blocked = bloqueado (el { $secret } ya no se puede usar)
+secret-unknown = desconocido (la tarjeta no lo indica)
+secret-factory-default = sigue siendo el de fábrica
+pin-blocked-hint = El PIN está bloqueado: desbloquéelo con `sello pin unblock`.
+
+## sello readers
+readers-none = No se ha encontrado ningún lector de tarjetas.
+reader-card-present = { $reader }  con tarjeta (ATR { $atr })
+reader-no-card = { $reader }  sin tarjeta
+
+## sello status: etiquetas (el código las alinea) y valores.
+status-reader = Lector:
+status-card = Tarjeta:
+status-serial = Número de serie:
+status-version = Versión:
+status-pin = PIN:
+status-puk = PUK:
+status-keys = Claves:
+status-unknown = desconocido
+status-no-keys = ninguna (la tarjeta está vacía)
+status-unknown-algorithm = algoritmo desconocido
+status-subject = titular: { $subject }
+status-issuer = emisor:  { $issuer }
+status-expires = caduca: { $date }
+status-expired = CADUCADO
+status-expires-soon = { $days ->
+    [one] AVISO: caduca dentro de { $days } día; renuévelo
+   *[other] AVISO: caduca dentro de { $days } días; renuévelo
+}
+status-revocation = revocación: { $status }
+status-cert-unreadable = certificado: presente, pero no se puede leer como X.509
+status-cert-none = certificado: ninguno
+
+## sello pin change / unblock
+pin-changed = PIN cambiado
+pin-unblocked = PIN desbloqueado y cambiado
