@@ -81,11 +81,11 @@ doctor-pin-unknown = La targeta no indica quants intents de PIN queden.
 doctor-pin-unknown-advice = Si el PIN no s'accepta, no proveu a l'atzar: desbloquegeu amb el PUK (`sello pin unblock`).
 
 ## certificats
-doctor-cert-missing = No hi ha cap certificat a la ranura de { $slots }.
+doctor-cert-missing = Falta el certificat a la ranura: { $slots }.
 doctor-cert-missing-advice = Aquesta targeta no s'ha activat (o se n'ha esborrat el certificat). Porteu-la a un punt de registre perquè l'activin.
-doctor-cert-damaged = El certificat de la ranura de { $slots } està malmès.
+doctor-cert-damaged = Hi ha un certificat malmès a la ranura: { $slots }.
 doctor-cert-damaged-advice = Porteu la targeta a un punt de registre perquè hi gravin un certificat nou.
-doctor-cert-wrong-key = El certificat de la ranura de { $slots } no correspon a la clau de la targeta.
+doctor-cert-wrong-key = El certificat no correspon a la clau de la targeta a la ranura: { $slots }.
 doctor-cert-wrong-key-advice = L'activació de la targeta no es va completar: porteu-la a un punt de registre.
 doctor-cert-ok = Certificats trobats: { $slots }.
 
