@@ -52,15 +52,19 @@ pub const CATALOGS: &[Catalog] = &[
     catalog!("en", "cli.ftl"),
     catalog!("en", "doctor.ftl"),
     catalog!("en", "pkcs11.ftl"),
+    catalog!("en", "sellod.ftl"),
     catalog!("es", "cli.ftl"),
     catalog!("es", "doctor.ftl"),
     catalog!("es", "pkcs11.ftl"),
+    catalog!("es", "sellod.ftl"),
     catalog!("ca", "cli.ftl"),
     catalog!("ca", "doctor.ftl"),
     catalog!("ca", "pkcs11.ftl"),
+    catalog!("ca", "sellod.ftl"),
     catalog!("ca-valencia", "cli.ftl"),
     catalog!("ca-valencia", "doctor.ftl"),
     catalog!("ca-valencia", "pkcs11.ftl"),
+    catalog!("ca-valencia", "sellod.ftl"),
 ];
 
 /// The language used when nothing else matches.
