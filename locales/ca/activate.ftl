@@ -1,0 +1,15 @@
+# sello activate: passos del progrés i resum.
+
+activate-step-identify = Identificar la targeta i el perfil
+activate-step-management-key = Autenticar-se amb la clau d'administració
+activate-step-pin = PIN del titular
+activate-step-puk = PUK
+activate-step-generate-key = Generar la clau { $slot } a la targeta
+activate-step-csr = Sol·licitud de certificat per a { $slot } (signada a la targeta)
+activate-step-enroll = Sol·licitar { $slot } a la CA i comprovar el certificat
+activate-step-write-certificate = Gravar el certificat { $slot } i tornar-lo a llegir
+activate-mark-done = fet
+activate-mark-already-done = ja fet
+activate-complete = Targeta { $serial } activada amb el perfil { $profile }.
+activate-complete-certificate = certificat { $serial } per a { $subject }
+activate-journal = Diari: { $path }
