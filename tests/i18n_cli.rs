@@ -118,6 +118,18 @@ fn status_in_spanish_with_its_date_and_plurals() {
     assert!(h.contains("le queda 1 de 3 intentos"), "{h}");
     let h = text(&sello(&b, "ca_ES.UTF-8@valencia", &["pin", "status"]));
     assert!(h.contains("queda 1 de 3 intents"), "{h}");
+    // Errors too.
+    let out = sello(
+        &b,
+        "ca_ES.UTF-8@valencia",
+        &["status", "--reader", "Inexistent"],
+    );
+    assert!(!out.status.success());
+    let h = text(&out);
+    assert!(
+        h.contains("sello: no hi ha cap lector que es diga «Inexistent» (vegeu `sello readers`)"),
+        "{h}"
+    );
     // An unknown language falls back to English.
     let h = text(&sello(&b, "de_DE.UTF-8", &["pin", "status"]));
     assert!(h.contains("PIN:      1 of 3 tries left"), "{h}");
@@ -135,9 +147,7 @@ fn doctor_in_valencian_and_catalan() {
         "{h}"
     );
     assert!(
-        h.contains(
-            "Certificats de la targeta: Falta el certificat a la ranura: autenticació (9A)."
-        ),
+        h.contains("Certificats de la targeta: Falta el certificat a la ranura: autenticació (9A)"),
         "{h}"
     );
     // Valencian where it differs from central Catalan ("esta", "activen", "ací")...

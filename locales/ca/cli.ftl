@@ -61,3 +61,17 @@ status-cert-none = certificat: cap
 ## sello pin change / unblock
 pin-changed = PIN canviat
 pin-unblocked = PIN desbloquejat i canviat
+
+## Errors de les ordres de targeta (després de «sello: »).
+cli-cannot-list-readers = no es poden llistar els lectors de targetes
+cli-no-reader = no s'ha trobat cap lector de targetes: connecteu un lector (pcscd està en marxa?)
+cli-no-reader-named = no hi ha cap lector que es digui «{ $wanted }» (vegeu `sello readers`)
+cli-several-readers-match = «{ $wanted }» coincideix amb diversos lectors; escriviu una part més llarga del nom (vegeu `sello readers`)
+cli-no-card = no hi ha cap targeta en cap lector: inseriu la targeta
+cli-cards-in-several-readers = hi ha targetes en diversos lectors: trieu-ne un amb --reader (vegeu `sello readers`)
+cli-cannot-connect = no es pot connectar amb la targeta de «{ $reader }»
+cli-cannot-use-card = no es pot fer servir la targeta de «{ $reader }»
+cli-current-pin-invalid = el PIN actual no és un PIN vàlid
+cli-puk-invalid = el PUK no és un PUK vàlid
+cli-new-pin-rule = el PIN nou no és acceptable: { $why }
+cli-new-pin-invalid = el PIN nou no és acceptable

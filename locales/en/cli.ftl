@@ -67,3 +67,17 @@ status-cert-none = certificate: none
 ## sello pin change / unblock
 pin-changed = PIN changed
 pin-unblocked = PIN unblocked and set
+
+## Errors of the card commands (after "sello: ").
+cli-cannot-list-readers = cannot list smart-card readers
+cli-no-reader = no smart-card reader found: plug a reader in (is pcscd running?)
+cli-no-reader-named = no reader named "{ $wanted }" (see `sello readers`)
+cli-several-readers-match = "{ $wanted }" matches several readers; give more of the name (see `sello readers`)
+cli-no-card = no card in any reader: insert the card
+cli-cards-in-several-readers = cards in several readers: choose one with --reader (see `sello readers`)
+cli-cannot-connect = cannot connect to the card in "{ $reader }"
+cli-cannot-use-card = cannot use the card in "{ $reader }"
+cli-current-pin-invalid = the current PIN is not a valid PIN
+cli-puk-invalid = the PUK is not a valid PUK
+cli-new-pin-rule = the new PIN is not acceptable: { $why }
+cli-new-pin-invalid = the new PIN is not acceptable

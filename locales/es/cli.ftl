@@ -61,3 +61,17 @@ status-cert-none = certificado: ninguno
 ## sello pin change / unblock
 pin-changed = PIN cambiado
 pin-unblocked = PIN desbloqueado y cambiado
+
+## Errores de las órdenes de tarjeta (tras «sello: »).
+cli-cannot-list-readers = no se pueden listar los lectores de tarjetas
+cli-no-reader = no se ha encontrado ningún lector de tarjetas: conecte un lector (¿está en marcha pcscd?)
+cli-no-reader-named = no hay ningún lector llamado «{ $wanted }» (véase `sello readers`)
+cli-several-readers-match = «{ $wanted }» coincide con varios lectores; escriba una parte más larga del nombre (véase `sello readers`)
+cli-no-card = no hay ninguna tarjeta en ningún lector: introduzca la tarjeta
+cli-cards-in-several-readers = hay tarjetas en varios lectores: elija uno con --reader (véase `sello readers`)
+cli-cannot-connect = no se puede conectar con la tarjeta de «{ $reader }»
+cli-cannot-use-card = no se puede usar la tarjeta de «{ $reader }»
+cli-current-pin-invalid = el PIN actual no es un PIN válido
+cli-puk-invalid = el PUK no es un PUK válido
+cli-new-pin-rule = el PIN nuevo no es aceptable: { $why }
+cli-new-pin-invalid = el PIN nuevo no es aceptable
