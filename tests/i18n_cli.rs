@@ -89,6 +89,8 @@ fn status_in_spanish_with_its_date_and_plurals() {
         "{h}"
     );
     assert!(h.contains("AVISO: caduca dentro de"), "{h}");
+    // No CA is trusted here: the revocation status is unknown, said in Spanish.
+    assert!(h.contains("revocación: desconocido ("), "{h}");
     // The expiry date as Spanish writes it, from the ISO date the JSON gives.
     let v = json(&sello(&b, "es_ES.UTF-8", &["status", "--json"]));
     let iso = v["slots"][0]["certificate"]["not_after"]

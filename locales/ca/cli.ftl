@@ -75,3 +75,11 @@ cli-current-pin-invalid = el PIN actual no és un PIN vàlid
 cli-puk-invalid = el PUK no és un PUK vàlid
 cli-new-pin-rule = el PIN nou no és acceptable: { $why }
 cli-new-pin-invalid = el PIN nou no és acceptable
+
+## L'estat de revocació d'un certificat (status, cert show, doctor, renew).
+revocation-good = no revocat ({ $method })
+## $reason és « (keyCompromise)» o res.
+revocation-revoked = REVOCAT el { $date }{ $reason }
+revocation-not-published = no publicat (el certificat no indica cap CRL)
+revocation-unknown-offline = desconegut (sense connexió: { $why })
+revocation-unknown = desconegut ({ $why })

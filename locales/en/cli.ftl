@@ -81,3 +81,11 @@ cli-current-pin-invalid = the current PIN is not a valid PIN
 cli-puk-invalid = the PUK is not a valid PUK
 cli-new-pin-rule = the new PIN is not acceptable: { $why }
 cli-new-pin-invalid = the new PIN is not acceptable
+
+## A certificate's revocation status (status, cert show, doctor, renew).
+revocation-good = not revoked ({ $method })
+## $reason is " (keyCompromise)" or empty.
+revocation-revoked = REVOKED on { $date }{ $reason }
+revocation-not-published = not published (the certificate names no CRL)
+revocation-unknown-offline = unknown (offline: { $why })
+revocation-unknown = unknown ({ $why })

@@ -75,3 +75,11 @@ cli-current-pin-invalid = el PIN actual no es un PIN válido
 cli-puk-invalid = el PUK no es un PUK válido
 cli-new-pin-rule = el PIN nuevo no es aceptable: { $why }
 cli-new-pin-invalid = el PIN nuevo no es aceptable
+
+## El estado de revocación de un certificado (status, cert show, doctor, renew).
+revocation-good = no revocado ({ $method })
+## $reason es « (keyCompromise)» o nada.
+revocation-revoked = REVOCADO el { $date }{ $reason }
+revocation-not-published = no publicado (el certificado no indica ninguna CRL)
+revocation-unknown-offline = desconocido (sin conexión: { $why })
+revocation-unknown = desconocido ({ $why })
