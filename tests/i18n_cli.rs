@@ -32,6 +32,34 @@ fn sello(b: &Bench, lang: &str, args: &[&str]) -> Output {
         .expect("sello runs")
 }
 
+/// As [`sello`], with `input` on standard input.
+fn sello_stdin(b: &Bench, lang: &str, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let home = b.path("home");
+    std::fs::create_dir_all(&home).expect("home");
+    let mut child = b
+        .rig
+        .command(SELLO)
+        .args(args)
+        .env("LANG", lang)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("HOME", &home)
+        .env_remove("SELLO_READER")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("sello runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("sello finishes")
+}
+
 fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", text(out)))
 }
@@ -115,7 +143,19 @@ fn status_in_spanish_with_its_date_and_plurals() {
         &["pin", "status", "--lang", "en"],
     ));
     assert!(h.contains("PIN:      2 of 3 tries left"), "{h}");
-    spend_pin_try(&b);
+    // A wrong current PIN costs one try; the card's answer is said in Spanish.
+    let out = sello_stdin(
+        &b,
+        "es_ES.UTF-8",
+        &["pin", "change", "--pin-stdin"],
+        "000000\n11223344\n",
+    );
+    let h = text(&out);
+    assert!(!out.status.success(), "{h}");
+    assert!(
+        h.contains("sello: PIN incorrecto; le queda 1 intento"),
+        "{h}"
+    );
     let h = text(&sello(&b, "es_ES.UTF-8", &["pin", "status"]));
     assert!(h.contains("le queda 1 de 3 intentos"), "{h}");
     let h = text(&sello(&b, "ca_ES.UTF-8@valencia", &["pin", "status"]));

@@ -83,3 +83,15 @@ revocation-revoked = REVOCAT el { $date }{ $reason }
 revocation-not-published = no publicat (el certificat no indica cap CRL)
 revocation-unknown-offline = desconegut (sense connexió: { $why })
 revocation-unknown = desconegut ({ $why })
+
+## Errors de la targeta sobre el PIN i el PUK.
+card-wrong-pin = { $left ->
+    [one] PIN incorrecte; queda { $left } intent
+   *[other] PIN incorrecte; queden { $left } intents
+}
+card-wrong-puk = { $left ->
+    [one] PUK incorrecte; queda { $left } intent
+   *[other] PUK incorrecte; queden { $left } intents
+}
+card-pin-blocked = PIN bloquejat: desbloquegeu-lo amb el PUK
+card-puk-blocked = PUK bloquejat: el PIN ja no es pot desbloquejar; només queda restablir la targeta (cosa que n'esborra totes les claus)

@@ -89,3 +89,15 @@ revocation-revoked = REVOKED on { $date }{ $reason }
 revocation-not-published = not published (the certificate names no CRL)
 revocation-unknown-offline = unknown (offline: { $why })
 revocation-unknown = unknown ({ $why })
+
+## Card errors about the PIN and PUK.
+card-wrong-pin = { $left ->
+    [one] wrong PIN, { $left } try left
+   *[other] wrong PIN, { $left } tries left
+}
+card-wrong-puk = { $left ->
+    [one] wrong PUK, { $left } try left
+   *[other] wrong PUK, { $left } tries left
+}
+card-pin-blocked = PIN blocked: use the PUK to unblock it
+card-puk-blocked = PUK blocked: the PIN can no longer be unblocked; only a card reset (which erases all keys) helps

@@ -83,3 +83,15 @@ revocation-revoked = REVOCADO el { $date }{ $reason }
 revocation-not-published = no publicado (el certificado no indica ninguna CRL)
 revocation-unknown-offline = desconocido (sin conexión: { $why })
 revocation-unknown = desconocido ({ $why })
+
+## Errores de la tarjeta sobre el PIN y el PUK.
+card-wrong-pin = { $left ->
+    [one] PIN incorrecto; le queda { $left } intento
+   *[other] PIN incorrecto; le quedan { $left } intentos
+}
+card-wrong-puk = { $left ->
+    [one] PUK incorrecto; le queda { $left } intento
+   *[other] PUK incorrecto; le quedan { $left } intentos
+}
+card-pin-blocked = PIN bloqueado: desbloquéelo con el PUK
+card-puk-blocked = PUK bloqueado: el PIN ya no se puede desbloquear; solo queda restablecer la tarjeta (lo que borra todas las claves)
