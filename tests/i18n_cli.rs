@@ -127,6 +127,15 @@ fn status_in_spanish_with_its_date_and_plurals() {
     let want = format!("caduca: {}", spanish_date(iso));
     assert!(h.contains(&want), "{want} not in:\n{h}");
     assert!(!h.contains(iso), "ISO date in Spanish output:\n{h}");
+    // `sello cert show` in Valencian, with both dates as Catalan writes them.
+    let h = text(&sello(&b, "ca_ES.UTF-8@valencia", &["cert", "show"]));
+    assert!(
+        h.contains("Ranura 9A\n  Titular: CN=Titular de Prueba"),
+        "{h}"
+    );
+    assert!(h.contains("  Vàlid:   del "), "{h}");
+    assert!(h.contains(" de 20") && !h.contains(iso), "{h}");
+    assert!(h.contains("  Revocació: desconegut ("), "{h}");
     // --json stays language-neutral: English keys, ISO dates, numbers.
     assert_eq!(v["pins"]["pin"]["remaining"], 3, "{v}");
     assert_eq!(v["slots"][0]["certificate"]["expires_soon"], true, "{v}");

@@ -95,3 +95,15 @@ card-wrong-puk = { $left ->
 }
 card-pin-blocked = PIN bloquejat: desbloquegeu-lo amb el PUK
 card-puk-blocked = PUK bloquejat: el PIN ja no es pot desbloquejar; només queda restablir la targeta (cosa que n'esborra totes les claus)
+
+## sello cert show / export
+cert-none = No hi ha certificats a la targeta.
+cert-none-in-slot = no hi ha cap certificat a la ranura { $slot }
+cert-show =
+    Ranura { $slot }
+      Titular: { $subject }
+      Emissor: { $issuer }
+      Sèrie:   { $serial }
+      Vàlid:   del { $from } al { $until }
+cert-not-x509 = Ranura { $slot }: no és un certificat X.509 vàlid
+cert-revocation = {"  "}Revocació: { $status }

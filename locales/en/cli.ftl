@@ -101,3 +101,15 @@ card-wrong-puk = { $left ->
 }
 card-pin-blocked = PIN blocked: use the PUK to unblock it
 card-puk-blocked = PUK blocked: the PIN can no longer be unblocked; only a card reset (which erases all keys) helps
+
+## sello cert show / export
+cert-none = No certificates on the card.
+cert-none-in-slot = no certificate in slot { $slot }
+cert-show =
+    Slot { $slot }
+      Subject: { $subject }
+      Issuer:  { $issuer }
+      Serial:  { $serial }
+      Valid:   { $from } .. { $until }
+cert-not-x509 = Slot { $slot }: not a valid X.509 certificate
+cert-revocation = {"  "}Revocation: { $status }

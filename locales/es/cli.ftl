@@ -95,3 +95,15 @@ card-wrong-puk = { $left ->
 }
 card-pin-blocked = PIN bloqueado: desbloquéelo con el PUK
 card-puk-blocked = PUK bloqueado: el PIN ya no se puede desbloquear; solo queda restablecer la tarjeta (lo que borra todas las claves)
+
+## sello cert show / export
+cert-none = No hay certificados en la tarjeta.
+cert-none-in-slot = no hay ningún certificado en la ranura { $slot }
+cert-show =
+    Ranura { $slot }
+      Titular: { $subject }
+      Emisor:  { $issuer }
+      Serie:   { $serial }
+      Válido:  del { $from } al { $until }
+cert-not-x509 = Ranura { $slot }: no es un certificado X.509 válido
+cert-revocation = {"  "}Revocación: { $status }
