@@ -750,8 +750,8 @@ impl ActivationUi for CliUi {
             return;
         }
         let mark = match result.outcome.status() {
-            "done" => crate::tr!("activate-mark-done"),
-            _ => crate::tr!("activate-mark-already-done"),
+            "done" => crate::tr!("step-done"),
+            _ => crate::tr!("step-already-done"),
         };
         let line = format!(
             "[{mark}] {}: {}",
@@ -836,10 +836,7 @@ fn print_report(json: bool, r: &ActivationReport) {
     }
     println!(
         "{}",
-        crate::tr!(
-            "activate-journal",
-            path = r.journal_path.display().to_string()
-        )
+        crate::tr!("journal-path", path = r.journal_path.display().to_string())
     );
 }
 
