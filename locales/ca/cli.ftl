@@ -107,3 +107,27 @@ cert-show =
       Vàlid:   del { $from } al { $until }
 cert-not-x509 = Ranura { $slot }: no és un certificat X.509 vàlid
 cert-revocation = {"  "}Revocació: { $status }
+
+## sello watch (sortida per a persones; --json no canvia)
+watch-reader-empty = { $reader }: buit
+watch-card-unusable = targeta no utilitzable ({ $error })
+watch-serial-unknown = (número de sèrie desconegut)
+watch-card = targeta { $driver } { $serial }
+watch-pin-tries = intents de PIN: { $left }
+watch-cert-expires = { $days ->
+    [one] { $slot } caduca d'aquí a { $days } dia
+   *[other] { $slot } caduca d'aquí a { $days } dies
+}
+watch-card-inserted = { $reader }: targeta inserida
+watch-card-removed = { $reader }: targeta retirada
+watch-reader-added = { $reader }: lector connectat
+watch-reader-removed = { $reader }: lector desconnectat
+watch-service-down = pcscd s'ha aturat; s'espera que torni
+watch-service-up = pcscd està en marxa
+watch-expiry-warning = { $days ->
+    [one] { $reader }: el certificat { $slot } de la targeta { $serial } caduca d'aquí a { $days } dia: executeu `sello renew`
+   *[other] { $reader }: el certificat { $slot } de la targeta { $serial } caduca d'aquí a { $days } dies: executeu `sello renew`
+}
+watch-job-started = { $reader }: tasca { $job } ({ $kind }) iniciada
+watch-job-done = { $reader }: tasca { $job } acabada
+watch-cards-in-several-readers = hi ha targetes en diversos lectors: trieu-ne un amb --reader (vegeu `sello watch`)

@@ -113,3 +113,27 @@ cert-show =
       Valid:   { $from } .. { $until }
 cert-not-x509 = Slot { $slot }: not a valid X.509 certificate
 cert-revocation = {"  "}Revocation: { $status }
+
+## sello watch (human output; --json is unchanged)
+watch-reader-empty = { $reader }: empty
+watch-card-unusable = card not usable ({ $error })
+watch-serial-unknown = (serial unknown)
+watch-card = { $driver } card { $serial }
+watch-pin-tries = PIN tries left { $left }
+watch-cert-expires = { $days ->
+    [one] { $slot } expires in { $days } day
+   *[other] { $slot } expires in { $days } days
+}
+watch-card-inserted = { $reader }: card inserted
+watch-card-removed = { $reader }: card removed
+watch-reader-added = { $reader }: reader connected
+watch-reader-removed = { $reader }: reader gone
+watch-service-down = pcscd stopped; waiting for it to come back
+watch-service-up = pcscd is running
+watch-expiry-warning = { $days ->
+    [one] { $reader }: certificate { $slot } of card { $serial } expires in { $days } day: run `sello renew`
+   *[other] { $reader }: certificate { $slot } of card { $serial } expires in { $days } days: run `sello renew`
+}
+watch-job-started = { $reader }: job { $job } ({ $kind }) started
+watch-job-done = { $reader }: job { $job } done
+watch-cards-in-several-readers = cards in several readers: choose one with --reader (see `sello watch`)

@@ -107,3 +107,27 @@ cert-show =
       Válido:  del { $from } al { $until }
 cert-not-x509 = Ranura { $slot }: no es un certificado X.509 válido
 cert-revocation = {"  "}Revocación: { $status }
+
+## sello watch (salida para personas; --json no cambia)
+watch-reader-empty = { $reader }: vacío
+watch-card-unusable = tarjeta no utilizable ({ $error })
+watch-serial-unknown = (número de serie desconocido)
+watch-card = tarjeta { $driver } { $serial }
+watch-pin-tries = intentos de PIN: { $left }
+watch-cert-expires = { $days ->
+    [one] { $slot } caduca dentro de { $days } día
+   *[other] { $slot } caduca dentro de { $days } días
+}
+watch-card-inserted = { $reader }: tarjeta introducida
+watch-card-removed = { $reader }: tarjeta retirada
+watch-reader-added = { $reader }: lector conectado
+watch-reader-removed = { $reader }: lector desconectado
+watch-service-down = pcscd se ha detenido; esperando a que vuelva
+watch-service-up = pcscd está en marcha
+watch-expiry-warning = { $days ->
+    [one] { $reader }: el certificado { $slot } de la tarjeta { $serial } caduca dentro de { $days } día: ejecute `sello renew`
+   *[other] { $reader }: el certificado { $slot } de la tarjeta { $serial } caduca dentro de { $days } días: ejecute `sello renew`
+}
+watch-job-started = { $reader }: tarea { $job } ({ $kind }) iniciada
+watch-job-done = { $reader }: tarea { $job } terminada
+watch-cards-in-several-readers = hay tarjetas en varios lectores: elija uno con --reader (véase `sello watch`)
