@@ -15,6 +15,7 @@ pub mod cli;
 pub mod daemon;
 pub mod doctor;
 pub mod enroll;
+pub mod i18n;
 pub mod pin;
 pub mod pkcs11;
 pub mod profile;

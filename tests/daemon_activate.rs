@@ -106,6 +106,10 @@ fn setup(ca_config: impl FnOnce(String) -> String) -> (Rig, tempfile::TempDir, S
         &[
             ("PATH", &path),
             ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent"),
+            // The desktop user's language: the notifications speak it.
+            ("LANG", "es_ES.UTF-8"),
+            ("LC_ALL", ""),
+            ("LC_MESSAGES", ""),
         ],
     );
     wait_cards(&mut d.client(), T, |r| all_identified(r, 2));
@@ -225,6 +229,12 @@ fn two_activations_in_parallel_while_100_clients_ask_for_status_then_expiry_warn
     let notes = std::fs::read_to_string(&notes).expect("notes");
     assert!(
         notes.contains("sello renew") && notes.contains("--session"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("Certificado a punto de caducar")
+            && notes.contains("Renuévelo desde casa")
+            && notes.contains("días"),
         "{notes}"
     );
 

@@ -285,6 +285,27 @@ fn expired_and_revoked_certificates_are_refused_and_revocation_shows_in_the_crl(
         t.contains("expired on") && t.contains("renewal needs a visit to a registration point"),
         "{t}"
     );
+    // The same refusal in Spanish: the summary and what to do follow LANG (the reason itself is
+    // still English).
+    let out = renew(
+        &b,
+        &ca,
+        &[],
+        &[
+            ("SELLO_TEST_NOW", &later),
+            ("LANG", "es_ES.UTF-8"),
+            ("LC_ALL", ""),
+            ("LC_MESSAGES", ""),
+        ],
+    );
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(t.contains("sello: renovación de la tarjeta "), "{t}");
+    assert!(
+        t.contains("El titular debe acudir a un punto de registro: no se han cambiado ni la tarjeta ni sus certificados actuales."),
+        "{t}"
+    );
+    assert!(t.contains("Diario: "), "{t}");
 
     // A wrong PIN: one VERIFY, never retried; nothing generated, nothing asked of the CA.
     let root = ca.path("root.pem");

@@ -10,7 +10,18 @@ use zeroize::Zeroizing;
 
 pub use piv::keys::PublicKey;
 
-/// Errors of the card layer. Messages are for people and never contain a secret.
+/// "wrong PIN, 2 tries left", in the user's language.
+fn wrong_pin_text(left: u8) -> String {
+    crate::tr!("card-wrong-pin", left = left)
+}
+
+/// "wrong PUK, 2 tries left", in the user's language.
+fn wrong_puk_text(left: u8) -> String {
+    crate::tr!("card-wrong-puk", left = left)
+}
+
+/// Errors of the card layer. Messages are for people and never contain a secret; the PIN and
+/// PUK ones are in the user's language (`crate::i18n`).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CardError {
@@ -18,22 +29,22 @@ pub enum CardError {
     #[error("card communication failed: {0}")]
     Transport(#[source] TransportError),
     /// VERIFY failed; the PIN is not blocked yet.
-    #[error("wrong PIN, {tries_left} {} left", if *.tries_left == 1 { "try" } else { "tries" })]
+    #[error("{}", wrong_pin_text(*.tries_left))]
     WrongPin {
         /// Remaining tries.
         tries_left: u8,
     },
     /// The PIN is blocked.
-    #[error("PIN blocked: use the PUK to unblock it")]
+    #[error("{}", crate::tr!("card-pin-blocked"))]
     PinBlocked,
     /// The PUK was wrong; not blocked yet.
-    #[error("wrong PUK, {tries_left} {} left", if *.tries_left == 1 { "try" } else { "tries" })]
+    #[error("{}", wrong_puk_text(*.tries_left))]
     WrongPuk {
         /// Remaining tries.
         tries_left: u8,
     },
     /// The PUK is blocked.
-    #[error("PUK blocked: the PIN can no longer be unblocked; only a card reset (which erases all keys) helps")]
+    #[error("{}", crate::tr!("card-puk-blocked"))]
     PukBlocked,
     /// Card management key authentication failed.
     #[error("management key authentication failed (wrong key or wrong algorithm)")]

@@ -758,8 +758,8 @@ impl ActivationUi for CliUi {
             return;
         }
         let mark = match result.outcome.status() {
-            "done" => "done",
-            _ => "already done",
+            "done" => crate::tr!("step-done"),
+            _ => crate::tr!("step-already-done"),
         };
         let line = format!(
             "[{mark}] {}: {}",
@@ -824,16 +824,28 @@ fn print_report(json: bool, r: &ActivationReport) {
         );
         return;
     }
-    println!("Card {} activated with profile {}.", r.serial, r.profile);
+    println!(
+        "{}",
+        crate::tr!(
+            "activate-complete",
+            serial = r.serial.as_str(),
+            profile = r.profile.as_str()
+        )
+    );
     for k in &r.journal.keys {
         if let Some(c) = &k.certificate_info {
-            println!(
-                "  {} {} ({}): certificate {} for {}",
-                k.slot, k.purpose, k.algorithm, c.serial, c.subject
+            let line = crate::tr!(
+                "activate-complete-certificate",
+                serial = c.serial.as_str(),
+                subject = c.subject.as_str()
             );
+            println!("  {} {} ({}): {line}", k.slot, k.purpose, k.algorithm);
         }
     }
-    println!("Journal: {}", r.journal_path.display());
+    println!(
+        "{}",
+        crate::tr!("journal-path", path = r.journal_path.display().to_string())
+    );
 }
 
 fn show_journal(ctx: &Ctx, store: &JournalStore, card: &mut PivCard) -> anyhow::Result<()> {

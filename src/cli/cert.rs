@@ -65,7 +65,10 @@ pub(crate) fn run(ctx: &Ctx, cmd: &CertCommand) -> anyhow::Result<()> {
                     let key = parse_slot(s)?;
                     match card.read_certificate(key)? {
                         Some(der) => vec![(key, der)],
-                        None => bail!("no certificate in slot {:02X}", key.0),
+                        None => bail!(crate::tr!(
+                            "cert-none-in-slot",
+                            slot = format!("{:02X}", key.0)
+                        )),
                     }
                 }
                 None => card
@@ -101,23 +104,32 @@ pub(crate) fn run(ctx: &Ctx, cmd: &CertCommand) -> anyhow::Result<()> {
                     .collect();
                 println!("{}", json!({ "certificates": v }));
             } else if list.is_empty() {
-                println!("No certificates on the card.");
+                println!("{}", crate::tr!("cert-none"));
             } else {
                 for ((k, s, _), r) in list.iter().zip(&revocation) {
                     match s {
                         Some(s) => println!(
-                            "Slot {:02X}\n  Subject: {}\n  Issuer:  {}\n  Serial:  {}\n  Valid:   {} .. {}",
-                            k.0,
-                            s.subject,
-                            s.issuer,
-                            s.serial,
-                            date(s.not_before),
-                            date(s.not_after)
+                            "{}",
+                            crate::tr!(
+                                "cert-show",
+                                slot = format!("{:02X}", k.0),
+                                subject = s.subject.as_str(),
+                                issuer = s.issuer.as_str(),
+                                serial = s.serial.as_str(),
+                                from = crate::i18n::date(s.not_before),
+                                until = crate::i18n::date(s.not_after)
+                            )
                         ),
-                        None => println!("Slot {:02X}: not a valid X.509 certificate", k.0),
+                        None => println!(
+                            "{}",
+                            crate::tr!("cert-not-x509", slot = format!("{:02X}", k.0))
+                        ),
                     }
                     if let (Some(_), Some(r)) = (s, r) {
-                        println!("  Revocation: {}", r.line);
+                        println!(
+                            "{}",
+                            crate::tr!("cert-revocation", status = r.line.as_str())
+                        );
                     }
                 }
             }
@@ -127,7 +139,10 @@ pub(crate) fn run(ctx: &Ctx, cmd: &CertCommand) -> anyhow::Result<()> {
             let key = parse_slot(&args.slot)?;
             let mut card = ctx.open(&args.card)?;
             let Some(der) = card.read_certificate(key)? else {
-                bail!("no certificate in slot {:02X}", key.0);
+                bail!(crate::tr!(
+                    "cert-none-in-slot",
+                    slot = format!("{:02X}", key.0)
+                ));
             };
             let bytes = match args.format {
                 Format::Pem => pem_encode("CERTIFICATE", &der).into_bytes(),
@@ -142,10 +157,4 @@ pub(crate) fn run(ctx: &Ctx, cmd: &CertCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-fn date(ts: i64) -> String {
-    x509_parser::time::ASN1Time::from_timestamp(ts)
-        .map(|t| t.to_datetime().date().to_string())
-        .unwrap_or_else(|_| ts.to_string())
 }

@@ -52,9 +52,9 @@ pub(super) fn run(json: bool, args: &DoctorArgs) -> anyhow::Result<()> {
             }
         }
         if report.ok {
-            println!("\nEverything needed to use your card is in place.");
+            println!("\n{}", crate::tr!("doctor-all-ok"));
         } else {
-            println!("\nSomething needs fixing: follow the advice above (first FAIL first).");
+            println!("\n{}", crate::tr!("doctor-needs-fixing"));
         }
     }
     if report.ok {

@@ -20,6 +20,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::card::{self, CardDriver, CardError};
 use crate::pin::{Pin, Puk};
+use crate::tr;
 use crate::transport::{self, trace::Sink, Transport};
 
 pub use input::SecretSource;
@@ -34,6 +35,10 @@ pub struct Cli {
     /// Machine-readable JSON output.
     #[arg(long, global = true)]
     json: bool,
+    /// Language of messages: es, ca, ca-valencia or en (default: from LC_ALL, LC_MESSAGES, LANG;
+    /// English when none of them is available). `--json` keys and codes never change.
+    #[arg(long, global = true, value_name = "LANG")]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -109,6 +114,12 @@ pub fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let cli = Cli::parse();
+    if let Some(lang) = &cli.lang {
+        if let Err(e) = crate::i18n::set_language(lang) {
+            eprintln!("sello: --lang: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
     let json = cli.json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -157,22 +168,23 @@ impl Ctx {
     fn open(&self, args: &CardArgs) -> anyhow::Result<Box<dyn CardDriver>> {
         let reader = choose_reader(args.reader.as_deref())?;
         let transport = Transport::open_pcsc(&reader)
-            .with_context(|| format!("cannot connect to the card in \"{reader}\""))?;
+            .with_context(|| tr!("cli-cannot-connect", reader = reader.as_str()))?;
         if self.verbose {
             transport
                 .tracer()
                 .set_sink(Some(Box::new(std::io::stderr()) as Sink));
         }
-        card::open(transport).with_context(|| format!("cannot use the card in \"{reader}\""))
+        card::open(transport).with_context(|| tr!("cli-cannot-use-card", reader = reader.as_str()))
     }
 }
 
 /// Picks the reader: the named one (exact name, or a unique substring), else the only reader
 /// holding a card.
 fn choose_reader(wanted: Option<&str>) -> anyhow::Result<String> {
-    let readers = transport::pcsc::list_readers().context("cannot list smart-card readers")?;
+    let readers =
+        transport::pcsc::list_readers().with_context(|| tr!("cli-cannot-list-readers"))?;
     if readers.is_empty() {
-        bail!("no smart-card reader found: plug a reader in (is pcscd running?)");
+        bail!(tr!("cli-no-reader"));
     }
     if let Some(w) = wanted {
         if let Some(r) = readers.iter().find(|r| r.name == w) {
@@ -181,22 +193,21 @@ fn choose_reader(wanted: Option<&str>) -> anyhow::Result<String> {
         let matches: Vec<_> = readers.iter().filter(|r| r.name.contains(w)).collect();
         return match matches.as_slice() {
             [one] => Ok(one.name.clone()),
-            [] => bail!("no reader named \"{w}\" (see `sello readers`)"),
-            _ => bail!(
-                "\"{w}\" matches several readers; give more of the name (see `sello readers`)"
-            ),
+            [] => bail!(tr!("cli-no-reader-named", wanted = w)),
+            _ => bail!(tr!("cli-several-readers-match", wanted = w)),
         };
     }
     let with_card: Vec<_> = readers.iter().filter(|r| r.card_present).collect();
     match with_card.as_slice() {
         [one] => Ok(one.name.clone()),
-        [] => bail!("no card in any reader: insert the card"),
-        _ => bail!("cards in several readers: choose one with --reader (see `sello readers`)"),
+        [] => bail!(tr!("cli-no-card")),
+        _ => bail!(tr!("cli-cards-in-several-readers")),
     }
 }
 
 fn readers(ctx: &Ctx) -> anyhow::Result<()> {
-    let readers = transport::pcsc::list_readers().context("cannot list smart-card readers")?;
+    let readers =
+        transport::pcsc::list_readers().with_context(|| tr!("cli-cannot-list-readers"))?;
     output::readers(ctx.json, &readers);
     Ok(())
 }
@@ -260,10 +271,11 @@ fn pin_change(ctx: &Ctx, args: &SecretArgs) -> anyhow::Result<()> {
     }
     let info = card.info()?;
     let mut src = SecretSource::from_flag(args.pin_stdin);
-    let old = Pin::new(&src.read("current PIN")?).context("the current PIN is not a valid PIN")?;
+    let old =
+        Pin::new(&src.read("current PIN")?).with_context(|| tr!("cli-current-pin-invalid"))?;
     let new = new_pin(&info, &src.read_new("new PIN")?)?;
     card.change_pin(&old, &new)?;
-    output::done(ctx.json, "pin-change", "PIN changed");
+    output::done(ctx.json, "pin-change", &crate::tr!("pin-changed"));
     Ok(())
 }
 
@@ -275,10 +287,10 @@ fn pin_unblock(ctx: &Ctx, args: &SecretArgs) -> anyhow::Result<()> {
     }
     let info = card.info()?;
     let mut src = SecretSource::from_flag(args.pin_stdin);
-    let puk = Puk::new(&src.read("PUK")?).context("the PUK is not a valid PUK")?;
+    let puk = Puk::new(&src.read("PUK")?).with_context(|| tr!("cli-puk-invalid"))?;
     let new = new_pin(&info, &src.read_new("new PIN")?)?;
     card.unblock_pin(&puk, &new)?;
-    output::done(ctx.json, "pin-unblock", "PIN unblocked and set");
+    output::done(ctx.json, "pin-unblock", &crate::tr!("pin-unblocked"));
     Ok(())
 }
 
@@ -287,9 +299,9 @@ fn pin_unblock(ctx: &Ctx, args: &SecretArgs) -> anyhow::Result<()> {
 fn new_pin(info: &crate::card::CardInfo, typed: &str) -> anyhow::Result<Pin> {
     if let Some(rule) = crate::profile::pin_rule_for(info.driver, &info.atr) {
         rule.check("new PIN", typed)
-            .map_err(|why| anyhow::anyhow!("the new PIN is not acceptable: {why}"))?;
+            .map_err(|why| anyhow::anyhow!(tr!("cli-new-pin-rule", why = why.to_string())))?;
     }
-    Pin::new(typed).context("the new PIN is not acceptable")
+    Pin::new(typed).with_context(|| tr!("cli-new-pin-invalid"))
 }
 
 fn time_now() -> i64 {

@@ -3,6 +3,7 @@
 use serde_json::{json, Value};
 
 use crate::card::{CardInfo, KeySlot, PinStatus, Retries};
+use crate::tr;
 use crate::transport::pcsc::ReaderInfo;
 
 /// Days before expiry from which `status` warns.
@@ -41,10 +42,45 @@ impl CertSummary {
     }
 }
 
+/// A date for `--json` (ISO 8601, language-neutral).
 pub(crate) fn date(ts: i64) -> String {
     x509_parser::time::ASN1Time::from_timestamp(ts)
         .map(|t| t.to_datetime().date().to_string())
         .unwrap_or_else(|_| ts.to_string())
+}
+
+/// Labels followed by their values, the values aligned two columns after the longest label.
+struct Labels {
+    width: usize,
+}
+
+impl Labels {
+    fn new(labels: &[&str]) -> Self {
+        let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) + 2;
+        Self { width }
+    }
+
+    fn line(&self, label: &str, value: &str) -> String {
+        let pad = self.width.saturating_sub(label.chars().count());
+        format!("{label}{}{value}", " ".repeat(pad))
+    }
+
+    fn indent(&self) -> String {
+        " ".repeat(self.width)
+    }
+}
+
+fn status_labels() -> Labels {
+    let all = [
+        tr!("status-reader"),
+        tr!("status-card"),
+        tr!("status-serial"),
+        tr!("status-version"),
+        tr!("status-pin"),
+        tr!("status-puk"),
+        tr!("status-keys"),
+    ];
+    Labels::new(&all.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 pub fn readers(json: bool, readers: &[ReaderInfo]) {
@@ -63,13 +99,20 @@ pub fn readers(json: bool, readers: &[ReaderInfo]) {
         return;
     }
     if readers.is_empty() {
-        println!("No smart-card reader found.");
+        println!("{}", tr!("readers-none"));
         return;
     }
     for r in readers {
         match &r.atr {
-            Some(atr) => println!("{}  card present (ATR {})", r.name, hex::encode_upper(atr)),
-            None => println!("{}  no card", r.name),
+            Some(atr) => println!(
+                "{}",
+                tr!(
+                    "reader-card-present",
+                    reader = r.name.as_str(),
+                    atr = hex::encode_upper(atr)
+                )
+            ),
+            None => println!("{}", tr!("reader-no-card", reader = r.name.as_str())),
         }
     }
 }
@@ -81,15 +124,15 @@ fn retries_json(r: Option<Retries>) -> Value {
     }
 }
 
-fn retries_text(r: Option<Retries>, what: &str) -> String {
+fn retries_text(r: Option<Retries>, secret: &str) -> String {
     match r {
-        Some(Retries { remaining: 0, .. }) => format!("blocked ({what} can no longer be used)"),
+        Some(Retries { remaining: 0, .. }) => tr!("secret-blocked", secret = secret),
         Some(Retries {
             remaining,
             total: Some(total),
-        }) => format!("{remaining} of {total} tries left"),
-        Some(Retries { remaining, .. }) => format!("{remaining} tries left"),
-        None => "unknown (the card does not report it)".to_owned(),
+        }) => tr!("tries-left-of", left = remaining, total = total),
+        Some(Retries { remaining, .. }) => tr!("tries-left", left = remaining),
+        None => tr!("secret-unknown"),
     }
 }
 
@@ -102,26 +145,20 @@ fn pins_json(p: &PinStatus) -> Value {
     })
 }
 
-fn print_pins(p: &PinStatus) {
+fn print_pins(labels: &Labels, p: &PinStatus) {
     let default = |d: Option<bool>| {
         if d == Some(true) {
-            " — still the factory default"
+            format!(" — {}", tr!("secret-factory-default"))
         } else {
-            ""
+            String::new()
         }
     };
-    println!(
-        "PIN:      {}{}",
-        retries_text(p.pin, "the PIN"),
-        default(p.pin_is_default)
-    );
-    println!(
-        "PUK:      {}{}",
-        retries_text(p.puk, "the PUK"),
-        default(p.puk_is_default)
-    );
+    let pin = retries_text(p.pin, "PIN") + &default(p.pin_is_default);
+    println!("{}", labels.line(&tr!("status-pin"), &pin));
+    let puk = retries_text(p.puk, "PUK") + &default(p.puk_is_default);
+    println!("{}", labels.line(&tr!("status-puk"), &puk));
     if p.pin_blocked() && !p.puk_blocked() {
-        println!("          The PIN is blocked: unblock it with `sello pin unblock`.");
+        println!("{}{}", labels.indent(), tr!("pin-blocked-hint"));
     }
 }
 
@@ -183,45 +220,63 @@ pub fn status(
         println!("{v}");
         return;
     }
-    println!("Reader:   {}", info.reader);
-    println!(
-        "Card:     {}{}",
+    let labels = status_labels();
+    let unknown = tr!("status-unknown");
+    println!("{}", labels.line(&tr!("status-reader"), &info.reader));
+    let card = format!(
+        "{}{}",
         info.driver,
         info.label
             .as_ref()
             .map(|l| format!(" ({l})"))
             .unwrap_or_default()
     );
-    println!("Serial:   {}", info.serial.as_deref().unwrap_or("unknown"));
-    println!("Version:  {}", info.version.as_deref().unwrap_or("unknown"));
-    print_pins(pins);
+    println!("{}", labels.line(&tr!("status-card"), &card));
+    let serial = info.serial.as_deref().unwrap_or(&unknown);
+    println!("{}", labels.line(&tr!("status-serial"), serial));
+    let version = info.version.as_deref().unwrap_or(&unknown);
+    println!("{}", labels.line(&tr!("status-version"), version));
+    print_pins(&labels, pins);
     if slots.is_empty() {
-        println!("Keys:     none (the card is empty)");
+        println!(
+            "{}",
+            labels.line(&tr!("status-keys"), &tr!("status-no-keys"))
+        );
     } else {
-        println!("Keys:");
+        println!("{}", tr!("status-keys"));
     }
     for (i, (s, c)) in slots.iter().zip(&certs).enumerate() {
-        let alg = s.algorithm.map(|a| a.name()).unwrap_or("unknown algorithm");
+        let alg = match s.algorithm {
+            Some(a) => a.name().to_owned(),
+            None => tr!("status-unknown-algorithm"),
+        };
         println!("  {:02X}  {:<28} {}", s.key.0, s.name, alg);
         match (c, &s.certificate) {
             (Some(c), _) => {
-                println!("      subject: {}", c.subject);
-                println!("      issuer:  {}", c.issuer);
+                println!(
+                    "      {}",
+                    tr!("status-subject", subject = c.subject.as_str())
+                );
+                println!("      {}", tr!("status-issuer", issuer = c.issuer.as_str()));
                 let left = c.days_left(now);
                 let note = if left < 0 {
-                    "  EXPIRED".to_owned()
+                    format!("  {}", tr!("status-expired"))
                 } else if c.expires_soon(now) {
-                    format!("  WARNING: expires in {left} days — renew it")
+                    format!("  {}", tr!("status-expires-soon", days = left))
                 } else {
                     String::new()
                 };
-                println!("      expires: {}{note}", date(c.not_after));
+                let expires = tr!("status-expires", date = crate::i18n::date(c.not_after));
+                println!("      {expires}{note}");
                 if let Some(r) = rev(i) {
-                    println!("      revocation: {}", r.line);
+                    println!(
+                        "      {}",
+                        tr!("status-revocation", status = r.line.as_str())
+                    );
                 }
             }
-            (None, Some(_)) => println!("      certificate: present but not readable as X.509"),
-            (None, None) => println!("      certificate: none"),
+            (None, Some(_)) => println!("      {}", tr!("status-cert-unreadable")),
+            (None, None) => println!("      {}", tr!("status-cert-none")),
         }
     }
 }
@@ -230,7 +285,7 @@ pub fn pin_status(json: bool, pins: &PinStatus) {
     if json {
         println!("{}", pins_json(pins));
     } else {
-        print_pins(pins);
+        print_pins(&status_labels(), pins);
     }
 }
 

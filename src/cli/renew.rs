@@ -24,6 +24,7 @@ use crate::enroll::renew::{
     DEFAULT_WINDOW_DAYS,
 };
 use crate::profile;
+use crate::tr;
 use crate::transport::{trace::Sink, Transport};
 
 /// `sello renew` arguments.
@@ -236,20 +237,23 @@ fn via_daemon(
                 })
             );
         } else {
-            println!("Card {} renewed.", r["serial"].as_str().unwrap_or("?"));
+            let serial = r["serial"].as_str().unwrap_or("?");
+            println!("{}", tr!("renew-complete", serial = serial));
             for c in r["certificates"].as_array().into_iter().flatten() {
+                let line = tr!(
+                    "renew-replaces",
+                    serial = c["serial"].as_str().unwrap_or("?"),
+                    old = c["old_serial"].as_str().unwrap_or("?")
+                );
                 println!(
-                    "  {} {}: certificate {} replaces {}",
+                    "  {} {}: {line}",
                     c["slot"].as_str().unwrap_or("?"),
-                    c["purpose"].as_str().unwrap_or("?"),
-                    c["serial"].as_str().unwrap_or("?"),
-                    c["old_serial"].as_str().unwrap_or("?")
+                    c["purpose"].as_str().unwrap_or("?")
                 );
             }
-            println!(
-                "These certificates were obtained by remote renewal: the next renewal needs a visit to a registration point."
-            );
-            println!("Journal: {}", r["journal"].as_str().unwrap_or("?"));
+            println!("{}", tr!("renew-next-in-person"));
+            let journal = r["journal"].as_str().unwrap_or("?");
+            println!("{}", tr!("journal-path", path = journal));
         }
         return Ok(());
     }
@@ -260,29 +264,23 @@ fn via_daemon(
         "renewal-refused" if err["needs_visit"] == false => (
             "refused",
             err["reason"].as_str().unwrap_or("refused"),
-            "Nothing was changed. Renew again when the window opens (the operator may use --force).",
+            tr!("renew-action-window"),
         ),
         "renewal-refused" => (
             "refused",
             err["reason"].as_str().unwrap_or("refused"),
-            "The holder must visit a registration point: the card and its current certificates were not changed.",
+            tr!("renew-action-visit"),
         ),
         "ca-refused" => (
             "refused-by-ca",
             "ca-refused",
-            "The CA refused the renewal; the current key and certificates are untouched. The holder must visit a registration point.",
+            tr!("renew-action-ca-refused"),
         ),
-        "card-changed" => (
-            "failed",
-            "card-changed",
-            "The card is not as the renewal journal expects; take it to a registration point with the journal.",
-        ),
-        "invalid" | "wrong-pin" | "pin-blocked" | "management-key" => ("failed", "error", ""),
-        _ => (
-            "interrupted",
-            "interrupted",
-            "Run the same command again to resume; the journal records what is done.",
-        ),
+        "card-changed" => ("failed", "card-changed", tr!("renew-action-card-changed")),
+        "invalid" | "wrong-pin" | "pin-blocked" | "management-key" => {
+            ("failed", "error", String::new())
+        }
+        _ => ("interrupted", "interrupted", tr!("renew-action-resume")),
     };
     if ctx.json {
         println!(
@@ -297,7 +295,14 @@ fn via_daemon(
             })
         );
     } else {
-        eprintln!("sello: renewal (sellod job {}): {message}", e["job"]);
+        eprintln!(
+            "sello: {}",
+            tr!(
+                "renew-failed-job",
+                job = e["job"].to_string(),
+                error = message
+            )
+        );
         if !action.is_empty() {
             eprintln!("{action}");
         }
@@ -313,35 +318,23 @@ fn report_error(
     e: RenewError,
 ) -> anyhow::Result<()> {
     let (status, code, action) = match &e {
-        RenewError::Refused { refusal, .. } if refusal.needs_visit() => (
-            "refused",
-            refusal.code(),
-            "The holder must visit a registration point: the card and its current certificates were not changed.",
-        ),
-        RenewError::Refused { refusal, .. } => (
-            "refused",
-            refusal.code(),
-            "Nothing was changed. Renew again when the window opens (the operator may use --force).",
-        ),
+        RenewError::Refused { refusal, .. } if refusal.needs_visit() => {
+            ("refused", refusal.code(), tr!("renew-action-visit"))
+        }
+        RenewError::Refused { refusal, .. } => {
+            ("refused", refusal.code(), tr!("renew-action-window"))
+        }
         RenewError::Enroll {
             source: crate::enroll::EnrollError::Rejected(_),
             ..
         } => (
             "refused-by-ca",
             "ca-refused",
-            "The CA refused the renewal; the current key and certificates are untouched. The holder must visit a registration point.",
+            tr!("renew-action-ca-refused"),
         ),
-        RenewError::CardChanged(_) => (
-            "failed",
-            "card-changed",
-            "The card is not as the renewal journal expects; take it to a registration point with the journal.",
-        ),
-        _ if e.resumable() => (
-            "interrupted",
-            "interrupted",
-            "Run the same command again to resume; the journal records what is done.",
-        ),
-        _ => ("failed", "error", ""),
+        RenewError::CardChanged(_) => ("failed", "card-changed", tr!("renew-action-card-changed")),
+        _ if e.resumable() => ("interrupted", "interrupted", tr!("renew-action-resume")),
+        _ => ("failed", "error", String::new()),
     };
     if json {
         println!(
@@ -357,11 +350,17 @@ fn report_error(
             })
         );
     } else {
-        eprintln!("sello: renewal of card {serial}: {e}");
+        eprintln!(
+            "sello: {}",
+            tr!("renew-failed", serial = serial, error = e.to_string())
+        );
         if !action.is_empty() {
             eprintln!("{action}");
         }
-        eprintln!("Journal: {}", journal.display());
+        eprintln!(
+            "{}",
+            tr!("journal-path", path = journal.display().to_string())
+        );
     }
     Err(Reported.into())
 }
@@ -392,10 +391,13 @@ impl RenewUi for CliUi {
             );
         } else {
             eprintln!(
-                "The CA has put the renewal on hold; asking again in {} s ({}/{}).",
-                n.wait.as_secs(),
-                n.attempt,
-                n.max_attempts
+                "{}",
+                tr!(
+                    "renew-pending",
+                    secs = n.wait.as_secs(),
+                    attempt = n.attempt,
+                    max = n.max_attempts
+                )
             );
         }
     }
@@ -414,9 +416,9 @@ impl RenewUi for CliUi {
             );
         } else {
             let mark = if s.status == "done" {
-                "done"
+                tr!("step-done")
             } else {
-                "already done"
+                tr!("step-already-done")
             };
             match &s.slot {
                 Some(slot) => println!("[{mark}] {} {slot}: {}", s.name, s.detail),
@@ -458,19 +460,22 @@ fn print_report(json: bool, r: &RenewReport) {
         );
         return;
     }
-    println!("Card {} renewed.", r.serial);
+    println!("{}", tr!("renew-complete", serial = r.serial.as_str()));
     for s in &r.journal.slots {
         if let Some(c) = &s.certificate_info {
-            println!(
-                "  {} {}: certificate {} replaces {}",
-                s.slot, s.purpose, c.serial, s.old_serial
+            let line = tr!(
+                "renew-replaces",
+                serial = c.serial.as_str(),
+                old = s.old_serial.as_str()
             );
+            println!("  {} {}: {line}", s.slot, s.purpose);
         }
     }
+    println!("{}", tr!("renew-next-in-person"));
     println!(
-        "These certificates were obtained by remote renewal: the next renewal needs a visit to a registration point."
+        "{}",
+        tr!("journal-path", path = r.journal_path.display().to_string())
     );
-    println!("Journal: {}", r.journal_path.display());
 }
 
 /// Test hook (debug builds only): `SELLO_TEST_NOW=<unix time>` is the renewal's "now", so tests

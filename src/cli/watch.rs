@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 
 use super::{Ctx, SecretSource};
 use crate::daemon::client::{Client, ClientError};
+use crate::tr;
 
 /// `sello watch` arguments.
 #[derive(Debug, Args)]
@@ -86,28 +87,34 @@ pub(crate) fn run(ctx: &Ctx, args: &WatchArgs) -> anyhow::Result<()> {
 fn describe_reader(r: &Value) -> String {
     let name = r["reader"].as_str().unwrap_or("?");
     match r.get("card").filter(|c| !c.is_null()) {
-        None => format!("{name}: empty"),
+        None => tr!("watch-reader-empty", reader = name),
         Some(c) => format!("{name}: {}", describe_card(c)),
     }
 }
 
 fn describe_card(c: &Value) -> String {
     if let Some(e) = c["error"].as_str() {
-        return format!("card not usable ({e})");
+        return tr!("watch-card-unusable", error = e);
     }
-    let mut s = format!(
-        "{} card {}",
-        c["driver"].as_str().unwrap_or("unknown"),
-        c["serial"].as_str().unwrap_or("(serial unknown)")
+    let unknown = tr!("watch-serial-unknown");
+    let mut s = tr!(
+        "watch-card",
+        driver = c["driver"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| tr!("status-unknown")),
+        serial = c["serial"].as_str().unwrap_or(&unknown)
     );
     if let Some(t) = c["pins"]["pin_tries"].as_u64() {
-        s.push_str(&format!(", PIN tries left {t}"));
+        s.push_str(", ");
+        s.push_str(&tr!("watch-pin-tries", left = t));
     }
     for cert in c["certificates"].as_array().into_iter().flatten() {
-        s.push_str(&format!(
-            ", {} expires in {} days",
-            cert["slot"].as_str().unwrap_or("?"),
-            cert["days_left"]
+        s.push_str(", ");
+        s.push_str(&tr!(
+            "watch-cert-expires",
+            slot = cert["slot"].as_str().unwrap_or("?"),
+            days = cert["days_left"].as_i64().unwrap_or(0)
         ));
     }
     for (what, e) in c["errors"].as_object().into_iter().flatten() {
@@ -121,24 +128,27 @@ fn describe_card(c: &Value) -> String {
 
 fn describe_event(e: &Value) -> String {
     let reader = e["reader"].as_str().unwrap_or("");
+    let job = e["job"].to_string();
     match e["event"].as_str().unwrap_or("") {
-        "card-inserted" => format!("{reader}: card inserted"),
-        "card-removed" => format!("{reader}: card removed"),
+        "card-inserted" => tr!("watch-card-inserted", reader = reader),
+        "card-removed" => tr!("watch-card-removed", reader = reader),
         "card-identified" => format!("{reader}: {}", describe_card(&e["card"])),
-        "reader-added" => format!("{reader}: reader connected"),
-        "reader-removed" => format!("{reader}: reader gone"),
-        "service-down" => "pcscd stopped; waiting for it to come back".into(),
-        "service-up" => "pcscd is running".into(),
-        "expiry-warning" => format!(
-            "{reader}: certificate {} of card {} expires in {} days: run `sello renew`",
-            e["slot"].as_str().unwrap_or("?"),
-            e["serial"].as_str().unwrap_or("?"),
-            e["days_left"]
+        "reader-added" => tr!("watch-reader-added", reader = reader),
+        "reader-removed" => tr!("watch-reader-removed", reader = reader),
+        "service-down" => tr!("watch-service-down"),
+        "service-up" => tr!("watch-service-up"),
+        "expiry-warning" => tr!(
+            "watch-expiry-warning",
+            reader = reader,
+            slot = e["slot"].as_str().unwrap_or("?"),
+            serial = e["serial"].as_str().unwrap_or("?"),
+            days = e["days_left"].as_i64().unwrap_or(0)
         ),
-        "job-started" => format!(
-            "{reader}: job {} ({}) started",
-            e["job"],
-            e["kind"].as_str().unwrap_or("?")
+        "job-started" => tr!(
+            "watch-job-started",
+            reader = reader,
+            job = job,
+            kind = e["kind"].as_str().unwrap_or("?")
         ),
         "job-progress" => format!(
             "{reader}: job {} {} {}{}",
@@ -152,7 +162,7 @@ fn describe_event(e: &Value) -> String {
         ),
         "job-finished" => match e["error"]["message"].as_str() {
             Some(m) => format!("{reader}: job {} {}: {m}", e["job"], e["state"]),
-            None => format!("{reader}: job {} done", e["job"]),
+            None => tr!("watch-job-done", reader = reader, job = job),
         },
         _ => e.to_string(),
     }
@@ -173,8 +183,8 @@ fn pick_reader(c: &mut Client, wanted: Option<&str>) -> anyhow::Result<String> {
         .collect();
     match with_card.as_slice() {
         [one] => Ok((*one).to_owned()),
-        [] => bail!("no card in any reader: insert the card"),
-        _ => bail!("cards in several readers: choose one with --reader (see `sello watch`)"),
+        [] => bail!(tr!("cli-no-card")),
+        _ => bail!(tr!("watch-cards-in-several-readers")),
     }
 }
 

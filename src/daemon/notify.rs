@@ -10,11 +10,21 @@ pub fn expiry(serial: &str, slot: &str, days_left: i64) {
     if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
         return;
     }
-    let body = if days_left < 0 {
-        format!("The certificate in slot {slot} of card {serial} has expired. Take the card to a registration point.")
+    // In the desktop user's language (sellod runs in their session, with their LANG).
+    let (title, body) = if days_left < 0 {
+        (
+            crate::tr!("notify-expired-title"),
+            crate::tr!("notify-expired-body", slot = slot, serial = serial),
+        )
     } else {
-        format!(
-            "The certificate in slot {slot} of card {serial} expires in {days_left} days. Renew it from home: insert the card and run `sello renew` (your PIN is all it needs)."
+        (
+            crate::tr!("notify-expiring-title"),
+            crate::tr!(
+                "notify-expiring-body",
+                slot = slot,
+                serial = serial,
+                days = days_left
+            ),
         )
     };
     let spawned = Command::new("gdbus")
@@ -30,7 +40,7 @@ pub fn expiry(serial: &str, slot: &str, days_left: i64) {
             "Sello",
             "0",
             "security-high",
-            "Certificate expiring",
+            &title,
             &body,
             "[]",
             "{}",

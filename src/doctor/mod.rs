@@ -18,7 +18,9 @@ use serde::Serialize;
 
 use crate::browser;
 use crate::card::{self, CardDriver, CardError, CardInfo, KeyRef, KeySlot, PinStatus, PublicKey};
+use crate::i18n::date;
 use crate::pkcs11::pinentry;
+use crate::tr;
 use crate::transport::{self, TransportError};
 
 /// Days before expiry from which a certificate is reported as expiring.
@@ -44,8 +46,8 @@ pub struct Check {
     /// Stable identifier ("pcscd", "reader", "card", "pin", "certificate", "validity", "chain",
     /// "revocation", "browser", "p11kit", "pinentry").
     pub id: &'static str,
-    /// Title for people.
-    pub title: &'static str,
+    /// Title for people (in the user's language).
+    pub title: String,
     /// Outcome.
     pub status: Status,
     /// What was found, in one line.
@@ -81,7 +83,7 @@ impl Check {
         Self::new(
             id,
             Status::Skipped,
-            format!("not checked: \"{}\" failed first", because.title),
+            tr!("doctor-skipped", cause = because.title.as_str()),
         )
     }
 
@@ -91,20 +93,20 @@ impl Check {
     }
 }
 
-fn title(id: &str) -> &'static str {
+fn title(id: &str) -> String {
     match id {
-        "pcscd" => "Smart-card service",
-        "reader" => "Card reader",
-        "card" => "Card",
-        "pin" => "PIN",
-        "certificate" => "Certificates on the card",
-        "validity" => "Certificate dates",
-        "chain" => "Certificate issuer",
-        "revocation" => "Certificate revocation",
-        "browser" => "Browsers",
-        "p11kit" => "p11-kit (GnuTLS and other applications)",
-        "pinentry" => "PIN dialog",
-        _ => "Check",
+        "pcscd" => tr!("doctor-title-pcscd"),
+        "reader" => tr!("doctor-title-reader"),
+        "card" => tr!("doctor-title-card"),
+        "pin" => tr!("doctor-title-pin"),
+        "certificate" => tr!("doctor-title-certificate"),
+        "validity" => tr!("doctor-title-validity"),
+        "chain" => tr!("doctor-title-chain"),
+        "revocation" => tr!("doctor-title-revocation"),
+        "browser" => tr!("doctor-title-browser"),
+        "p11kit" => tr!("doctor-title-p11kit"),
+        "pinentry" => tr!("doctor-title-pinentry"),
+        other => other.to_owned(),
     }
 }
 
@@ -154,7 +156,7 @@ pub fn recognise(info: &CardInfo) -> Option<Recognised> {
     let profiles = crate::profile::load_all().unwrap_or_default();
     match crate::profile::for_card(&profiles, info.driver, &info.atr) {
         Ok(p) => Some(Recognised {
-            application: format!("PIV (profile {})", p.name),
+            application: tr!("doctor-application-profile", profile = p.name.as_str()),
             required: (p.keys.iter().filter(|k| !k.optional))
                 .map(|k| KeyRef(k.slot.0))
                 .collect(),
@@ -170,52 +172,71 @@ pub fn recognise(info: &CardInfo) -> Option<Recognised> {
     }
 }
 
-const ADVICE_PCSCD: &str =
-    "Start it with `sudo systemctl start pcscd` (if that says it is not installed: \
-     `sudo apt install pcscd`), then run `sello doctor` again.";
-
-fn slot_name(k: KeyRef) -> &'static str {
+/// The stable key of a slot the messages select on.
+fn slot_key(k: KeyRef) -> &'static str {
     match k.0 {
         0x9A => "authentication",
         0x9C => "signature",
-        0x9D => "key management",
-        0x9E => "card authentication",
+        0x9D => "key-management",
+        0x9E => "card-authentication",
         _ => "other",
+    }
+}
+
+/// The slot's name for people ("authentication").
+fn slot_name(k: KeyRef) -> String {
+    tr!("doctor-slot", slot = slot_key(k))
+}
+
+/// The slot's certificate inside a sentence ("the authentication certificate").
+fn cert_phrase(k: KeyRef) -> String {
+    tr!("doctor-slot-cert", slot = slot_key(k))
+}
+
+/// The slot's certificate at the start of a sentence ("The authentication certificate").
+fn cert_subject(k: KeyRef) -> String {
+    let phrase = cert_phrase(k);
+    let mut chars = phrase.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => phrase,
     }
 }
 
 /// PIN check, from the card's counters (no try spent).
 pub fn check_pin(p: &PinStatus) -> Check {
-    let puk_note = if p.puk_blocked() {
-        " The PUK is blocked too."
-    } else {
-        ""
-    };
     match p.pin {
         Some(r) if r.remaining == 0 => {
-            let advice = if p.puk_blocked() {
-                "The PIN and the PUK are both blocked: the card can no longer be unblocked. Take it to a registration point."
+            if p.puk_blocked() {
+                Check::fail(
+                    "pin",
+                    tr!("doctor-pin-and-puk-blocked"),
+                    tr!("doctor-pin-and-puk-blocked-advice"),
+                )
             } else {
-                "Unblock it with the PUK from your activation letter: `sello pin unblock`. Without the PUK, go to a registration point."
-            };
-            Check::fail("pin", format!("The PIN is blocked.{puk_note}"), advice)
+                Check::fail(
+                    "pin",
+                    tr!("doctor-pin-blocked"),
+                    tr!("doctor-pin-blocked-advice"),
+                )
+            }
         }
         Some(r) if r.remaining == 1 => Check::warn(
             "pin",
-            "Only 1 PIN try left: one more wrong PIN blocks the card.",
-            "Enter the PIN carefully. If you are not sure of it, unblock with the PUK instead (`sello pin unblock`).",
+            tr!("doctor-pin-last-try"),
+            tr!("doctor-pin-last-try-advice"),
         ),
-        Some(r) => Check::ok(
-            "pin",
-            match r.total {
-                Some(t) => format!("The PIN is not blocked ({} of {t} tries left).", r.remaining),
-                None => format!("The PIN is not blocked ({} tries left).", r.remaining),
-            },
-        ),
+        Some(r) => {
+            let tries = match r.total {
+                Some(t) => tr!("tries-left-of", left = r.remaining, total = t),
+                None => tr!("tries-left", left = r.remaining),
+            };
+            Check::ok("pin", tr!("doctor-pin-ok", tries = tries))
+        }
         None => Check::warn(
             "pin",
-            "The card does not say how many PIN tries are left.",
-            "If the PIN is refused, do not guess: unblock with the PUK (`sello pin unblock`).",
+            tr!("doctor-pin-unknown"),
+            tr!("doctor-pin-unknown-advice"),
         ),
     }
 }
@@ -258,18 +279,15 @@ pub fn check_certificates(slots: &[KeySlot], r: &Recognised) -> Check {
     if !missing.is_empty() {
         return Check::fail(
             "certificate",
-            format!("No certificate in the {} slot.", list(&missing)),
-            "The card has not been activated (or its certificate was removed). Take it to a registration point to activate it.",
+            tr!("doctor-cert-missing", slots = list(&missing)),
+            tr!("doctor-cert-missing-advice"),
         );
     }
     if !unreadable.is_empty() {
         return Check::fail(
             "certificate",
-            format!(
-                "The certificate in the {} slot is damaged.",
-                list(&unreadable)
-            ),
-            "Take the card to a registration point to have a new certificate written.",
+            tr!("doctor-cert-damaged", slots = list(&unreadable)),
+            tr!("doctor-cert-damaged-advice"),
         );
     }
     // With key metadata the card reveals each slot's public key: a certificate for another key
@@ -291,24 +309,12 @@ pub fn check_certificates(slots: &[KeySlot], r: &Recognised) -> Check {
     if !mismatched.is_empty() {
         return Check::fail(
             "certificate",
-            format!(
-                "The certificate in the {} slot does not belong to the key on the card.",
-                list(&mismatched)
-            ),
-            "The card's activation was not completed: take it to a registration point.",
+            tr!("doctor-cert-wrong-key", slots = list(&mismatched)),
+            tr!("doctor-cert-wrong-key-advice"),
         );
     }
     let present: Vec<KeyRef> = certs.iter().map(|(k, _)| *k).collect();
-    Check::ok(
-        "certificate",
-        format!("Certificates found: {}.", list(&present)),
-    )
-}
-
-fn date(ts: i64) -> String {
-    x509_parser::time::ASN1Time::from_timestamp(ts)
-        .map(|t| t.to_datetime().date().to_string())
-        .unwrap_or_else(|_| ts.to_string())
+    Check::ok("certificate", tr!("doctor-cert-ok", slots = list(&present)))
 }
 
 /// Valid now, and not expiring within [`EXPIRY_WARNING_DAYS`].
@@ -323,38 +329,50 @@ pub fn check_validity(certs: &[(KeyRef, Vec<u8>)], now: i64) -> Check {
             c.validity().not_before.timestamp(),
             c.validity().not_after.timestamp(),
         );
-        let which = slot_name(*k);
         let days = (na - now).div_euclid(86_400);
         if now > na {
             worst = Check::fail(
                 "validity",
-                format!("The {which} certificate expired on {}.", date(na)),
-                "Expired certificates cannot be renewed at home: book an appointment at a registration point.",
+                tr!(
+                    "doctor-validity-expired",
+                    cert = cert_subject(*k),
+                    date = date(na)
+                ),
+                tr!("doctor-validity-expired-advice"),
             );
             break;
         } else if now < nb {
             worst = Check::fail(
                 "validity",
-                format!("The {which} certificate is not valid before {}.", date(nb)),
-                "Check that your computer's date and time are right; if they are, contact the registration point.",
+                tr!(
+                    "doctor-validity-not-yet",
+                    cert = cert_subject(*k),
+                    date = date(nb)
+                ),
+                tr!("doctor-validity-not-yet-advice"),
             );
             break;
         } else if days < EXPIRY_WARNING_DAYS && worst.status == Status::Ok {
             worst = Check::warn(
                 "validity",
-                format!(
-                    "The {which} certificate expires in {days} day{} ({}).",
-                    if days == 1 { "" } else { "s" },
-                    date(na)
+                tr!(
+                    "doctor-validity-soon",
+                    cert = cert_subject(*k),
+                    days = days,
+                    date = date(na)
                 ),
-                "Renew it before it expires (`sello renew`, or at a registration point); after it expires you must go in person.",
+                tr!("doctor-validity-soon-advice"),
             );
         } else {
-            notes.push(format!("{which} until {}", date(na)));
+            notes.push(tr!(
+                "doctor-validity-until",
+                slot = slot_name(*k),
+                date = date(na)
+            ));
         }
     }
     if worst.status == Status::Ok {
-        worst.finding = format!("Valid: {}.", notes.join(", "));
+        worst.finding = tr!("doctor-validity-ok", list = notes.join(", "));
     }
     worst
 }
@@ -368,51 +386,61 @@ pub fn check_chain(certs: &[(KeyRef, Vec<u8>)], anchors: &chain::Anchors) -> Che
         }
         return Check::warn(
             "chain",
-            format!("No CA certificates are configured, so the issuer cannot be checked{extra}."),
-            "Install your CA's certificate in /etc/sello/ca/ (or pass it with `--ca FILE`).",
+            tr!("doctor-chain-no-anchors", problems = extra),
+            tr!("doctor-chain-no-anchors-advice"),
         );
     }
     let mut trusted = Vec::new();
     for (k, der) in certs {
-        let which = slot_name(*k);
         let issuer = x509_parser::parse_x509_certificate(der)
             .map(|(_, c)| c.issuer().to_string())
             .unwrap_or_default();
         match chain::verify(der, &anchors.certs) {
-            chain::Verdict::Trusted(ca) => trusted.push(format!("{which} by {ca}")),
+            chain::Verdict::Trusted(ca) => trusted.push(tr!(
+                "doctor-chain-trusted-by",
+                slot = slot_name(*k),
+                ca = ca.to_string()
+            )),
             chain::Verdict::UnknownIssuer => {
                 return Check::fail(
                     "chain",
-                    format!("The {which} certificate was issued by an unknown CA ({issuer})."),
-                    "This card was not activated by your CA, or its CA certificate is not installed: contact the registration point.",
+                    tr!(
+                        "doctor-chain-unknown",
+                        cert = cert_subject(*k),
+                        issuer = issuer
+                    ),
+                    tr!("doctor-chain-unknown-advice"),
                 )
             }
             chain::Verdict::BadSignature(ca) => {
                 return Check::fail(
                     "chain",
-                    format!("The {which} certificate names {ca} as issuer, but its signature does not match."),
-                    "The certificate is not genuine: do not use the card and contact the registration point.",
+                    tr!(
+                        "doctor-chain-bad-signature",
+                        cert = cert_subject(*k),
+                        ca = ca.to_string()
+                    ),
+                    tr!("doctor-chain-bad-signature-advice"),
                 )
             }
             chain::Verdict::Unsupported(why) => {
                 return Check::warn(
                     "chain",
-                    format!("The issuer of the {which} certificate cannot be checked: {why}."),
-                    "Contact the registration point if websites refuse the card.",
+                    tr!(
+                        "doctor-chain-unsupported",
+                        cert = cert_phrase(*k),
+                        why = why.to_string()
+                    ),
+                    tr!("doctor-contact-if-refused-advice"),
                 )
             }
         }
     }
-    Check::ok(
-        "chain",
-        format!("Issued by a known CA: {}.", trusted.join(", ")),
-    )
+    Check::ok("chain", tr!("doctor-chain-ok", list = trusted.join(", ")))
 }
 
 /// Registered in every browser database found.
 pub fn check_browsers(s: &browser::Status) -> Check {
-    let reinstall =
-        "Run `sello browser install` (close Firefox first), then restart your browsers.";
     // A Chromium database that does not exist yet and no Firefox profile: no browser used yet.
     let used: Vec<&browser::DbStatus> = s
         .databases
@@ -422,8 +450,8 @@ pub fn check_browsers(s: &browser::Status) -> Check {
     if used.is_empty() {
         return Check::warn(
             "browser",
-            "No Firefox profile and no Chromium/Chrome certificate store were found.",
-            "Start your browser once, then run `sello browser install`.",
+            tr!("doctor-browser-none"),
+            tr!("doctor-browser-none-advice"),
         );
     }
     let missing: Vec<String> = used
@@ -434,8 +462,8 @@ pub fn check_browsers(s: &browser::Status) -> Check {
     if !missing.is_empty() {
         return Check::fail(
             "browser",
-            format!("Sello is not set up in: {}.", missing.join(", ")),
-            reinstall,
+            tr!("doctor-browser-missing", list = missing.join(", ")),
+            tr!("doctor-browser-missing-advice"),
         );
     }
     let broken: Vec<String> = used
@@ -446,15 +474,12 @@ pub fn check_browsers(s: &browser::Status) -> Check {
     if !broken.is_empty() {
         return Check::fail(
             "browser",
-            format!(
-                "Sello is set up in {}, but its module file is missing.",
-                broken.join(", ")
-            ),
-            "Reinstall Sello, then run `sello browser install`.",
+            tr!("doctor-browser-broken", list = broken.join(", ")),
+            tr!("doctor-reinstall-advice"),
         );
     }
     let names: Vec<String> = used.iter().map(|d| d.db.browser.label()).collect();
-    Check::ok("browser", format!("Set up in: {}.", names.join(", ")))
+    Check::ok("browser", tr!("doctor-browser-ok", list = names.join(", ")))
 }
 
 /// Registered with p11-kit, so GnuTLS tools and every application that reaches PKCS#11
@@ -462,7 +487,6 @@ pub fn check_browsers(s: &browser::Status) -> Check {
 /// install` writes, or a system one (`/etc/pkcs11/modules`, `/usr/share/p11-kit/modules`) given
 /// in `system` as (file, library it names).
 pub fn check_p11kit(p: &browser::P11KitStatus, system: &[(PathBuf, Option<PathBuf>)]) -> Check {
-    let reinstall = "Run `sello browser install`.";
     let registered: Vec<(&Path, &Path)> = std::iter::once((p.file.as_path(), p.library.as_deref()))
         .chain(system.iter().map(|(f, l)| (f.as_path(), l.as_deref())))
         .filter_map(|(f, l)| Some((f, l?)))
@@ -470,27 +494,27 @@ pub fn check_p11kit(p: &browser::P11KitStatus, system: &[(PathBuf, Option<PathBu
     if let Some((file, lib)) = registered.iter().find(|(_, l)| !l.exists()) {
         return Check::fail(
             "p11kit",
-            format!(
-                "{} names the module {}, which is missing.",
-                file.display(),
-                lib.display()
+            tr!(
+                "doctor-p11kit-broken",
+                file = file.display().to_string(),
+                library = lib.display().to_string()
             ),
-            "Reinstall Sello, then run `sello browser install`.",
+            tr!("doctor-reinstall-advice"),
         );
     }
     if let Some((file, _)) = registered.first() {
-        return Check::ok("p11kit", format!("Registered: {}.", file.display()));
-    }
-    if !p.present {
         return Check::ok(
             "p11kit",
-            "p11-kit is not installed: no application here reaches modules through it.",
+            tr!("doctor-p11kit-ok", file = file.display().to_string()),
         );
+    }
+    if !p.present {
+        return Check::ok("p11kit", tr!("doctor-p11kit-absent"));
     }
     Check::warn(
         "p11kit",
-        "Applications that use p11-kit (GnuTLS tools, and programs loading p11-kit-proxy.so) do not see Sello.",
-        reinstall,
+        tr!("doctor-p11kit-missing"),
+        tr!("doctor-p11kit-missing-advice"),
     )
 }
 
@@ -519,12 +543,14 @@ pub fn check_pinentry(
     match chosen {
         Ok(c) => Check::ok(
             "pinentry",
-            format!("PIN dialogs are shown with {}.", c.program.display()),
+            tr!(
+                "doctor-pinentry-ok",
+                program = c.program.display().to_string()
+            ),
         ),
         Err(e) => {
-            let finding = format!("No PIN dialog can be shown in this session: {e}.");
-            let advice = "Install the pinentry package named above (or set `pinentry` in the \
-                          [pkcs11] table of ~/.config/sello/sello.toml), then restart the browser.";
+            let finding = tr!("doctor-pinentry-missing", why = e.to_string());
+            let advice = tr!("doctor-pinentry-missing-advice");
             if pinentry_mode {
                 Check::fail("pinentry", finding, advice)
             } else {
@@ -593,29 +619,29 @@ fn card_error_check(e: &CardError) -> Check {
     match e {
         CardError::Transport(TransportError::NoCard | TransportError::CardRemoved) => Check::fail(
             "card",
-            "The card was taken out while it was being read.",
-            "Insert the card and leave it in the reader, then run `sello doctor` again.",
+            tr!("doctor-card-removed"),
+            tr!("doctor-card-removed-advice"),
         ),
         CardError::Transport(TransportError::SharingViolation) => Check::fail(
             "card",
-            "Another program is using the card exclusively.",
-            "Close other programs that use the card (signing tools, other middleware), then try again.",
+            tr!("doctor-card-busy"),
+            tr!("doctor-card-busy-advice"),
         ),
         CardError::UnsupportedCard => Check::fail(
             "card",
-            "This card is not one Sello recognises (no PIV application).",
-            "Check that you inserted your citizen card, not a bank or health card.",
+            tr!("doctor-card-unsupported"),
+            tr!("doctor-card-wrong-card-advice"),
         ),
         // Only a card that does not answer, or garbles the exchange, may have a contact problem.
         CardError::Transport(TransportError::Unresponsive) => Check::fail(
             "card",
-            format!("The card could not be read: {e}."),
-            ADVICE_CONTACT,
+            tr!("doctor-card-unreadable", error = e.to_string()),
+            tr!("doctor-card-unreadable-advice"),
         ),
         CardError::Transport(TransportError::CardReset) => Check::fail(
             "card",
-            format!("The card could not be read: {e}."),
-            "Another program reset the card while it was being read: close other programs that use the card, then run `sello doctor` again.",
+            tr!("doctor-card-unreadable", error = e.to_string()),
+            tr!("doctor-card-reset-advice"),
         ),
         CardError::Transport(
             TransportError::ReaderUnavailable
@@ -624,8 +650,8 @@ fn card_error_check(e: &CardError) -> Check {
             | TransportError::Pcsc { .. },
         ) => Check::fail(
             "card",
-            format!("The reader could not be used: {e}."),
-            "Unplug the reader, plug it in again and retry; if it keeps failing, restart the smart-card service (`sudo systemctl restart pcscd`).",
+            tr!("doctor-reader-unusable", error = e.to_string()),
+            tr!("doctor-reader-unusable-advice"),
         ),
         // The card answered, clearly, but not as Sello expects: a protocol matter, not dirt.
         CardError::Transport(TransportError::Protocol(_) | TransportError::Malformed(_))
@@ -634,23 +660,16 @@ fn card_error_check(e: &CardError) -> Check {
         | CardError::NotSupported(_)
         | CardError::NotFound(_) => Check::fail(
             "card",
-            format!("The card answered in a way Sello does not handle: {e}."),
-            ADVICE_PROTOCOL,
+            tr!("doctor-card-protocol", error = e.to_string()),
+            tr!("doctor-card-protocol-advice"),
         ),
         e => Check::fail(
             "card",
-            format!("The card could not be read: {e}."),
-            ADVICE_CONTACT,
+            tr!("doctor-card-unreadable", error = e.to_string()),
+            tr!("doctor-card-unreadable-advice"),
         ),
     }
 }
-
-/// Advice for a card that does not answer.
-const ADVICE_CONTACT: &str = "Take the card out, clean the chip gently, insert it again and retry. If it keeps failing, the card or reader may be faulty.";
-
-/// Advice for a card that answers but not as Sello expects (a card model Sello does not handle
-/// yet, or a defect in Sello): cleaning the chip would not help.
-const ADVICE_PROTOCOL: &str = "The card and the reader work, but this card model answers differently from what Sello expects. Cleaning or re-inserting the card will not help: report it to your support with the output of `sello status --verbose` (it holds no PIN). Tools such as OpenSC may still use the card meanwhile.";
 
 /// Runs pcscd → chain; returns the first failing check (already pushed), if any.
 fn probe_card(opts: &Options, checks: &mut Vec<Check>) -> Option<Check> {
@@ -661,10 +680,7 @@ fn probe_card(opts: &Options, checks: &mut Vec<Check>) -> Option<Check> {
     // 1. pcscd
     let readers = match transport::pcsc::list_readers() {
         Ok(r) => {
-            checks.push(Check::ok(
-                "pcscd",
-                "The smart-card service (pcscd) is running.",
-            ));
+            checks.push(Check::ok("pcscd", tr!("doctor-pcscd-ok")));
             r
         }
         Err(TransportError::NoService) => {
@@ -672,19 +688,21 @@ fn probe_card(opts: &Options, checks: &mut Vec<Check>) -> Option<Check> {
                 checks,
                 Check::fail(
                     "pcscd",
-                    "The smart-card service is not running.",
-                    ADVICE_PCSCD,
+                    tr!("doctor-pcscd-missing"),
+                    tr!("doctor-pcscd-missing-advice"),
                 ),
             )
         }
-        Err(e) => return push_fail(
-            checks,
-            Check::fail(
-                "pcscd",
-                format!("The smart-card service does not answer: {e}."),
-                "Restart it with `sudo systemctl restart pcscd`, then run `sello doctor` again.",
-            ),
-        ),
+        Err(e) => {
+            return push_fail(
+                checks,
+                Check::fail(
+                    "pcscd",
+                    tr!("doctor-pcscd-error", error = e.to_string()),
+                    tr!("doctor-pcscd-error-advice"),
+                ),
+            )
+        }
     };
     // 2. reader
     if readers.is_empty() {
@@ -692,8 +710,8 @@ fn probe_card(opts: &Options, checks: &mut Vec<Check>) -> Option<Check> {
             checks,
             Check::fail(
                 "reader",
-                "No card reader found.",
-                "Plug in your card reader (try another USB port). If it is plugged in, unplug it and plug it in again.",
+                tr!("doctor-reader-none"),
+                tr!("doctor-reader-none-advice"),
             ),
         );
     }
@@ -722,8 +740,8 @@ fn probe_card(opts: &Options, checks: &mut Vec<Check>) -> Option<Check> {
             checks,
             Check::fail(
                 "reader",
-                format!("No reader named \"{w}\"; found: {names}."),
-                "Give one of the names above with --reader, or leave --reader out.",
+                tr!("doctor-reader-not-named", wanted = w, names = names),
+                tr!("doctor-reader-not-named-advice"),
             ),
         );
     }
@@ -732,21 +750,14 @@ fn probe_card(opts: &Options, checks: &mut Vec<Check>) -> Option<Check> {
             checks,
             Check::fail(
                 "reader",
-                format!("Several readers match; found: {names}."),
-                "Give more of the reader's name with --reader.",
+                tr!("doctor-reader-several", names = names),
+                tr!("doctor-reader-several-advice"),
             ),
         );
     }
     checks.push(Check::ok(
         "reader",
-        format!(
-            "{} found: {names}.",
-            if readers.len() == 1 {
-                "Reader"
-            } else {
-                "Readers"
-            }
-        ),
+        tr!("doctor-reader-found", count = readers.len(), names = names),
     ));
     // 3. card
     let with_card: Vec<_> = candidates.iter().filter(|r| r.card_present).collect();
@@ -755,8 +766,8 @@ fn probe_card(opts: &Options, checks: &mut Vec<Check>) -> Option<Check> {
             checks,
             Check::fail(
                 "card",
-                "There is no card in the reader.",
-                "Insert your card into the reader, chip first and facing up, then run `sello doctor` again.",
+                tr!("doctor-card-none"),
+                tr!("doctor-card-none-advice"),
             ),
         );
     };
@@ -773,28 +784,32 @@ fn probe_card(opts: &Options, checks: &mut Vec<Check>) -> Option<Check> {
             checks,
             Check::fail(
                 "card",
-                format!("The card ({}) is not one Sello recognises.", info.driver),
-                "Check that you inserted your citizen card, not a bank or health card.",
+                tr!("doctor-card-unrecognised", driver = info.driver),
+                tr!("doctor-card-wrong-card-advice"),
             ),
         );
     };
-    let more = if with_card.len() > 1 {
-        " (cards in several readers: checking this one; choose another with --reader)"
+    let serial = info
+        .serial
+        .as_deref()
+        .map(|s| format!(" {s}"))
+        .unwrap_or_default();
+    let found = if with_card.len() > 1 {
+        tr!(
+            "doctor-card-ok-several",
+            application = recognised.application.as_str(),
+            serial = serial,
+            reader = reader.name.as_str()
+        )
     } else {
-        ""
+        tr!(
+            "doctor-card-ok",
+            application = recognised.application.as_str(),
+            serial = serial,
+            reader = reader.name.as_str()
+        )
     };
-    checks.push(Check::ok(
-        "card",
-        format!(
-            "{} card{} in \"{}\"{more}.",
-            recognised.application,
-            info.serial
-                .as_deref()
-                .map(|s| format!(" {s}"))
-                .unwrap_or_default(),
-            reader.name
-        ),
-    ));
+    checks.push(Check::ok("card", found));
     // 4. PIN (the certificate checks do not need it, so a blocked PIN does not skip them)
     match card.pin_status() {
         Ok(p) => checks.push(check_pin(&p)),
@@ -845,8 +860,12 @@ pub fn check_revocation(certs: &[(KeyRef, Vec<u8>)], anchors: &chain::Anchors, n
             st @ Rev::Revoked { .. } => {
                 return Check::fail(
                     "revocation",
-                    format!("The {which} certificate is {}.", st.describe()),
-                    "A revoked certificate can never be used or renewed again: go to a Registration Point with your identity document for a new activation of the card.",
+                    tr!(
+                        "doctor-revoked",
+                        cert = cert_subject(*k),
+                        status = st.describe()
+                    ),
+                    tr!("doctor-revoked-advice"),
                 );
             }
             Rev::Good { method, .. } => good.push(format!("{which} ({method})")),
@@ -856,14 +875,22 @@ pub fn check_revocation(certs: &[(KeyRef, Vec<u8>)], anchors: &chain::Anchors, n
                     unsure = Some(if offline {
                         Check::warn(
                             "revocation",
-                            format!("Whether the {which} certificate is revoked is unknown (offline: {why})."),
-                            "Connect to the Internet and run `sello doctor` again.",
+                            tr!(
+                                "doctor-revocation-offline",
+                                cert = cert_phrase(*k),
+                                why = why.to_string()
+                            ),
+                            tr!("doctor-revocation-offline-advice"),
                         )
                     } else {
                         Check::warn(
                             "revocation",
-                            format!("Whether the {which} certificate is revoked cannot be checked: {why}."),
-                            "Contact the registration point if websites refuse the card.",
+                            tr!(
+                                "doctor-revocation-unchecked",
+                                cert = cert_phrase(*k),
+                                why = why.to_string()
+                            ),
+                            tr!("doctor-contact-if-refused-advice"),
                         )
                     });
                 }
@@ -875,15 +902,12 @@ pub fn check_revocation(certs: &[(KeyRef, Vec<u8>)], anchors: &chain::Anchors, n
     }
     let mut finding = Vec::new();
     if !good.is_empty() {
-        finding.push(format!(
-            "Not revoked, according to the CA: {}.",
-            good.join(", ")
-        ));
+        finding.push(tr!("doctor-revocation-good", list = good.join(", ")));
     }
     if !unpublished.is_empty() {
-        finding.push(format!(
-            "The CA publishes no revocation list for: {}.",
-            unpublished.join(", ")
+        finding.push(tr!(
+            "doctor-revocation-unpublished",
+            list = unpublished.join(", ")
         ));
     }
     Check::ok("revocation", finding.join(" "))
@@ -895,7 +919,7 @@ pub fn check_revocation(_: &[(KeyRef, Vec<u8>)], _: &chain::Anchors, _: i64) -> 
     Check::new(
         "revocation",
         Status::Skipped,
-        "not checked: this build of Sello has no network client",
+        tr!("doctor-skipped-no-network"),
     )
 }
 

@@ -37,6 +37,7 @@ use crate::enroll::local::{pem_decode, pem_decode_all, pem_encode};
 use crate::enroll::{EnrollError, Enroller, EnrollmentCode};
 use crate::pin::{ManagementKey, Pin, Puk};
 use crate::profile::{Identity, KeySpec, ManagementKeyMode, Profile, SecretRule, Subject};
+use crate::tr;
 
 /// The operator's management-key secret, as the profile's mode needs it.
 pub enum OperatorSecret {
@@ -113,19 +114,22 @@ impl Step {
         }
     }
 
-    /// A label for people.
+    /// A label for people, in their language.
     pub fn label(self) -> String {
+        let slot_hex = |s: Slot| format!("{:02X}", s.0);
         match self {
-            Self::Identify => "Identify card and profile".into(),
-            Self::ManagementKey => "Authenticate with the management key".into(),
-            Self::Pin => "Holder PIN".into(),
-            Self::Puk => "PUK".into(),
-            Self::GenerateKey(s) => format!("Generate key {:02X} on the card", s.0),
-            Self::Csr(s) => format!("Certificate request for {:02X} (signed on card)", s.0),
-            Self::Enroll(s) => format!("Enroll {:02X} at the CA and check the certificate", s.0),
-            Self::WriteCertificate(s) => format!("Write certificate {:02X} and read it back", s.0),
+            Self::Identify => tr!("activate-step-identify"),
+            Self::ManagementKey => tr!("activate-step-management-key"),
+            Self::Pin => tr!("activate-step-pin"),
+            Self::Puk => tr!("activate-step-puk"),
+            Self::GenerateKey(s) => tr!("activate-step-generate-key", slot = slot_hex(s)),
+            Self::Csr(s) => tr!("activate-step-csr", slot = slot_hex(s)),
+            Self::Enroll(s) => tr!("activate-step-enroll", slot = slot_hex(s)),
+            Self::WriteCertificate(s) => {
+                tr!("activate-step-write-certificate", slot = slot_hex(s))
+            }
             Self::ContentsRecord => {
-                "Record of the card's contents (for a fast browser start)".into()
+                tr!("activate-step-contents-record")
             }
         }
     }

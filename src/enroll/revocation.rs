@@ -79,21 +79,24 @@ impl Status {
         }
     }
 
-    /// One line for people.
+    /// One line for people, in their language.
     pub fn describe(&self) -> String {
+        use crate::tr;
         match self {
-            Self::Good { method, .. } => format!("not revoked ({method})"),
-            Self::Revoked { at, reason, .. } => format!(
-                "REVOKED on {}{}",
-                date(*at),
-                reason
+            Self::Good { method, .. } => tr!("revocation-good", method = method.to_string()),
+            Self::Revoked { at, reason, .. } => tr!(
+                "revocation-revoked",
+                date = crate::i18n::date(*at),
+                reason = reason
                     .as_deref()
                     .map(|r| format!(" ({r})"))
                     .unwrap_or_default()
             ),
-            Self::NotPublished => "not published (the certificate names no CRL)".into(),
-            Self::Unknown { why, offline: true } => format!("unknown (offline: {why})"),
-            Self::Unknown { why, .. } => format!("unknown ({why})"),
+            Self::NotPublished => tr!("revocation-not-published"),
+            Self::Unknown { why, offline: true } => {
+                tr!("revocation-unknown-offline", why = why.as_str())
+            }
+            Self::Unknown { why, .. } => tr!("revocation-unknown", why = why.as_str()),
         }
     }
 

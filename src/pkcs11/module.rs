@@ -1220,18 +1220,21 @@ fn ask_pin(t: &Arc<Token>, program: &pinentry::Chosen, what: &str) -> Result<Pin
         (l.pin_tries.map(|r| r.remaining), l.pinentry_wrong)
     };
     let tries_text = match tries {
-        Some(1) => "1 try left before the PIN is blocked".to_owned(),
-        Some(n) => format!("{n} tries left"),
+        Some(1) => crate::tr!("pkcs11-last-try"),
+        Some(n) => crate::tr!("tries-left", left = n),
         None => String::new(),
     };
+    let description = crate::tr!(
+        "pkcs11-pinentry-description",
+        label = t.label.as_str(),
+        serial = t.serial.as_str(),
+        purpose = what
+    );
     let prompt = pinentry::Prompt {
-        title: "Sello".into(),
-        description: format!(
-            "Enter the PIN of {} (card {}) {what}.\n{tries_text}",
-            t.label, t.serial
-        ),
-        prompt: "PIN:".into(),
-        error: wrong.then(|| format!("Wrong PIN. {tries_text}")),
+        title: crate::tr!("pkcs11-pinentry-title"),
+        description: format!("{description}\n{tries_text}"),
+        prompt: crate::tr!("pkcs11-pinentry-prompt"),
+        error: wrong.then(|| crate::tr!("pkcs11-pinentry-wrong", tries = tries_text.as_str())),
     };
     match pinentry::get_pin(program, &prompt) {
         Ok(bytes) => pin_from(pin_range_of(t)?, &bytes),
@@ -1468,7 +1471,7 @@ fn authorize<'a>(
     let what = if key.always_authenticate {
         consent_text(key)
     } else {
-        "to use its keys".to_owned()
+        crate::tr!("pkcs11-purpose-login")
     };
     let chosen = session_pinentry(&what).map_err(|e| {
         if pinentry_mode {
@@ -1490,9 +1493,9 @@ fn authorize<'a>(
 /// 9C, "Digital Signature"), or one use of another always-authenticate key.
 fn consent_text(key: &super::object::KeyInfo) -> String {
     if key.key.0 == 0x9C {
-        "for one signature with its document-signing key (Digital Signature, slot 9C)".to_owned()
+        crate::tr!("pkcs11-purpose-signature")
     } else {
-        format!("for one use of its key in slot {:02X}", key.key.0)
+        crate::tr!("pkcs11-purpose-key", slot = format!("{:02X}", key.key.0))
     }
 }
 

@@ -109,7 +109,8 @@ fn counter_flags(tries: Option<Retries>, [locked, last, low]: [CK_FLAGS; 3]) -> 
 
 /// A card in a reader, read once.
 pub struct Token {
-    /// Label: the holder's CN from the authentication certificate, else "PIV Card <serial>".
+    /// Label: the holder's CN from the authentication certificate, else "PIV Card <serial>" in
+    /// the user's language.
     pub label: String,
     /// Card serial (decimal), or "0".
     pub serial: String,
@@ -182,7 +183,7 @@ impl Token {
             .find(|s| s.key.0 == 0x9A)
             .and_then(|s| s.certificate.as_deref())
             .and_then(object::certificate_cn)
-            .unwrap_or_else(|| format!("PIV Card {serial}"));
+            .unwrap_or_else(|| crate::tr!("pkcs11-token-label", serial = serial.as_str()));
         let firmware = info
             .version
             .as_deref()

@@ -1,0 +1,192 @@
+//! The message catalogue is complete and consistent: every language defines every message the
+//! code uses (Valencian may define only what differs from Catalan), every message defined is
+//! used, translations use the same placeholders, and every file under `locales/` is embedded.
+//! Parsed with fluent-syntax, the parser fluent-bundle itself uses.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use fluent_syntax::ast;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+/// Languages that must define every message.
+const COMPLETE: [&str; 3] = ["en", "es", "ca"];
+/// Languages that override another one, which must define everything they define.
+const OVERRIDES: [(&str, &str); 1] = [("ca-valencia", "ca")];
+
+/// id -> placeholders, for every message of one language.
+type Messages = BTreeMap<String, BTreeSet<String>>;
+
+fn placeholders_of_pattern(p: &ast::Pattern<&str>, out: &mut BTreeSet<String>) {
+    for el in &p.elements {
+        if let ast::PatternElement::Placeable { expression } = el {
+            placeholders_of_expression(expression, out);
+        }
+    }
+}
+
+fn placeholders_of_expression(e: &ast::Expression<&str>, out: &mut BTreeSet<String>) {
+    match e {
+        ast::Expression::Select { selector, variants } => {
+            placeholders_of_inline(selector, out);
+            for v in variants {
+                placeholders_of_pattern(&v.value, out);
+            }
+        }
+        ast::Expression::Inline(i) => placeholders_of_inline(i, out),
+    }
+}
+
+fn placeholders_of_inline(i: &ast::InlineExpression<&str>, out: &mut BTreeSet<String>) {
+    match i {
+        ast::InlineExpression::VariableReference { id } => {
+            out.insert(id.name.to_owned());
+        }
+        ast::InlineExpression::Placeable { expression } => {
+            placeholders_of_expression(expression, out)
+        }
+        ast::InlineExpression::FunctionReference { arguments, .. } => {
+            for a in &arguments.positional {
+                placeholders_of_inline(a, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn ftl_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn load(lang: &str) -> Messages {
+    let mut messages = Messages::new();
+    for path in ftl_files(&Path::new(ROOT).join("locales").join(lang)) {
+        let text = std::fs::read_to_string(&path).expect("read .ftl");
+        let res = fluent_syntax::parser::parse(text.as_str())
+            .unwrap_or_else(|(_, errs)| panic!("{}: {errs:?}", path.display()));
+        for entry in &res.body {
+            match entry {
+                ast::Entry::Message(m) => {
+                    let mut ph = BTreeSet::new();
+                    let value = m.value.as_ref().unwrap_or_else(|| {
+                        panic!("{}: {} has no value", path.display(), m.id.name)
+                    });
+                    placeholders_of_pattern(value, &mut ph);
+                    let dup = messages.insert(m.id.name.to_owned(), ph);
+                    assert!(
+                        dup.is_none(),
+                        "{lang}: {} defined twice ({})",
+                        m.id.name,
+                        path.display()
+                    );
+                }
+                ast::Entry::Junk { content } => {
+                    panic!("{}: cannot parse {content:?}", path.display())
+                }
+                _ => {}
+            }
+        }
+    }
+    messages
+}
+
+/// The ids the code looks up: the literal first argument of every `tr!(` in `src/`.
+fn used_ids() -> BTreeSet<String> {
+    fn walk(dir: &Path, out: &mut BTreeSet<String>) {
+        for e in std::fs::read_dir(dir).expect("read src") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).expect("read .rs");
+                for (i, _) in text.match_indices("tr!(") {
+                    // `tr!(`, not the end of another macro's name (`include_str!(`).
+                    let before = text[..i].chars().next_back();
+                    if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                        continue;
+                    }
+                    let rest = text[i + 4..].trim_start();
+                    if let Some(lit) = rest.strip_prefix('"') {
+                        let id = lit.split('"').next().expect("closing quote");
+                        out.insert(id.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(&Path::new(ROOT).join("src"), &mut out);
+    out
+}
+
+#[test]
+fn every_language_defines_what_the_code_uses_with_the_same_placeholders() {
+    let used = used_ids();
+    assert!(used.len() > 50, "the scan found too few ids: {used:?}");
+    let en = load("en");
+    let defined: BTreeSet<String> = en.keys().cloned().collect();
+    let missing: Vec<_> = used.difference(&defined).collect();
+    assert!(
+        missing.is_empty(),
+        "used in src/ but not defined in en: {missing:?}"
+    );
+    let unused: Vec<_> = defined.difference(&used).collect();
+    assert!(
+        unused.is_empty(),
+        "defined but used nowhere in src/: {unused:?}"
+    );
+    for lang in COMPLETE {
+        let msgs = load(lang);
+        let ids: BTreeSet<String> = msgs.keys().cloned().collect();
+        let missing: Vec<_> = defined.difference(&ids).collect();
+        assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        let extra: Vec<_> = ids.difference(&defined).collect();
+        assert!(extra.is_empty(), "{lang} defines unknown ids {extra:?}");
+        for (id, ph) in &msgs {
+            assert_eq!(ph, &en[id], "{lang}: placeholders of {id} differ from en");
+        }
+    }
+    for (lang, base) in OVERRIDES {
+        let msgs = load(lang);
+        let base_ids = load(base);
+        for (id, ph) in &msgs {
+            assert!(
+                base_ids.contains_key(id),
+                "{lang} defines {id}, which {base} lacks"
+            );
+            assert_eq!(ph, &en[id], "{lang}: placeholders of {id} differ from en");
+        }
+    }
+}
+
+#[test]
+fn every_message_file_is_embedded_in_the_binary() {
+    let mut on_disk = BTreeSet::new();
+    for e in std::fs::read_dir(Path::new(ROOT).join("locales")).expect("locales/") {
+        let dir = e.expect("entry").path();
+        let lang = dir
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        for f in ftl_files(&dir) {
+            let file = f.file_name().expect("name").to_string_lossy().into_owned();
+            on_disk.insert((lang.clone(), file));
+        }
+    }
+    let embedded: BTreeSet<(String, String)> = sello::i18n::CATALOGS
+        .iter()
+        .map(|c| (c.locale.to_owned(), c.file.to_owned()))
+        .collect();
+    assert_eq!(on_disk, embedded);
+    for c in sello::i18n::CATALOGS {
+        let path = Path::new(ROOT).join("locales").join(c.locale).join(c.file);
+        assert_eq!(std::fs::read_to_string(path).expect("read"), c.source);
+    }
+}
