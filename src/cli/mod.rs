@@ -5,6 +5,7 @@ mod activate;
 mod browser;
 mod cert;
 mod doctor;
+mod exit;
 mod input;
 mod mgmt_secret;
 mod output;
@@ -16,17 +17,24 @@ mod watch;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::card::{self, CardDriver, CardError};
 use crate::pin::{Pin, Puk};
 use crate::transport::{self, trace::Sink, Transport};
 
+pub use exit::Exit;
 pub use input::SecretSource;
 
 /// Sello: smart cards for citizen certificates.
 #[derive(Debug, Parser)]
-#[command(name = "sello", version, about, propagate_version = true)]
+#[command(
+    name = "sello",
+    version = crate::LONG_VERSION,
+    about,
+    propagate_version = true,
+    after_long_help = exit_table()
+)]
 pub struct Cli {
     /// Trace every APDU to standard error (PIN, PUK and key bytes redacted).
     #[arg(short, long, global = true)]
@@ -74,7 +82,25 @@ enum Command {
 /// the exit status remains to be set.
 #[derive(Debug, thiserror::Error)]
 #[error("failed (reported above)")]
-struct Reported;
+struct Reported(Exit);
+
+/// No reader, or no card in any reader: exit status [`Exit::NoCard`].
+#[derive(Debug, thiserror::Error)]
+enum NoCard {
+    #[error("no smart-card reader found: plug a reader in (is pcscd running?)")]
+    NoReader,
+    #[error("no card in any reader: insert the card")]
+    NoCardInserted,
+}
+
+fn exit_table() -> clap::builder::StyledStr {
+    Exit::table().into()
+}
+
+/// The clap definition of `sello` (for man pages and shell completions).
+pub fn command() -> clap::Command {
+    Cli::command()
+}
 
 #[derive(Debug, Subcommand)]
 enum PinCommand {
@@ -111,15 +137,15 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = cli.json;
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.is::<Reported>() => ExitCode::FAILURE,
+        Ok(()) => Exit::Ok.into(),
+        Err(e) if e.is::<Reported>() => Exit::of(&e).into(),
         Err(e) => {
             if json {
                 println!("{}", output::error_json(&e));
             } else {
                 eprintln!("sello: {}", output::error_chain(&e));
             }
-            ExitCode::FAILURE
+            Exit::of(&e).into()
         }
     }
 }
@@ -172,7 +198,7 @@ impl Ctx {
 fn choose_reader(wanted: Option<&str>) -> anyhow::Result<String> {
     let readers = transport::pcsc::list_readers().context("cannot list smart-card readers")?;
     if readers.is_empty() {
-        bail!("no smart-card reader found: plug a reader in (is pcscd running?)");
+        return Err(NoCard::NoReader.into());
     }
     if let Some(w) = wanted {
         if let Some(r) = readers.iter().find(|r| r.name == w) {
@@ -190,7 +216,7 @@ fn choose_reader(wanted: Option<&str>) -> anyhow::Result<String> {
     let with_card: Vec<_> = readers.iter().filter(|r| r.card_present).collect();
     match with_card.as_slice() {
         [one] => Ok(one.name.clone()),
-        [] => bail!("no card in any reader: insert the card"),
+        [] => Err(NoCard::NoCardInserted.into()),
         _ => bail!("cards in several readers: choose one with --reader (see `sello readers`)"),
     }
 }
