@@ -989,6 +989,7 @@ mod raw {
         pub pin_policy: Spanned<String>,
         #[serde(default)]
         pub certificate: Option<Certificate>,
+        #[serde(default)]
         pub optional: bool,
     }
 
