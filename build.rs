@@ -14,17 +14,27 @@ fn git(args: &[&str]) -> Option<String> {
 
 fn main() {
     let commit = git(&["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".into());
-    // Rebuild when HEAD moves: HEAD itself and the ref it points to (worktrees have their own HEAD).
+    // Rebuild when HEAD moves: HEAD itself (worktrees have their own), the branch's ref and
+    // packed-refs. Only files that exist: Cargo reruns the script on every build for a missing one.
+    let mut watched = Vec::new();
     if let Some(head) = git(&["rev-parse", "--git-path", "HEAD"]) {
-        println!("cargo:rerun-if-changed={head}");
+        watched.push(head);
     }
     if let Some(r) = git(&["symbolic-ref", "-q", "HEAD"]) {
         if let Some(path) = git(&["rev-parse", "--git-path", &r]) {
-            println!("cargo:rerun-if-changed={path}");
+            // A packed ref has no file yet; the first commit creates it in this directory.
+            let dir = std::path::Path::new(&path)
+                .parent()
+                .map(|d| d.display().to_string());
+            watched.push(path);
+            watched.extend(dir);
         }
     }
-    if let Some(packed) = git(&["rev-parse", "--git-path", "packed-refs"]) {
-        println!("cargo:rerun-if-changed={packed}");
+    watched.extend(git(&["rev-parse", "--git-path", "packed-refs"]));
+    for path in watched {
+        if std::path::Path::new(&path).exists() {
+            println!("cargo:rerun-if-changed={path}");
+        }
     }
     println!("cargo:rerun-if-changed=build.rs");
 
