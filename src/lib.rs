@@ -6,6 +6,17 @@
 //! depends on nothing but its own code, so it cannot mirror the driver's bugs.
 #![deny(unsafe_code)]
 
+/// `--version` of every Sello binary: the version, the commit it was built from ("unknown"
+/// outside a git tree) and the features built in (set by `build.rs`).
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("SELLO_GIT_COMMIT"),
+    "; features: ",
+    env!("SELLO_FEATURES"),
+    ")"
+);
+
 pub mod apdu;
 pub mod browser;
 #[cfg(feature = "ca")]

@@ -124,7 +124,11 @@ fn expired_code_is_refused_with_the_reason_then_a_new_code_completes() {
 
     let out = activate(&b, &ca, GIVEN, false, &format!("{PIN}\n{expired}\n"), &[]);
     let t = text(&out);
-    assert!(!out.status.success(), "{t}");
+    assert_eq!(
+        out.status.code(),
+        Some(6),
+        "exit status of a CA refusal: {t}"
+    );
     assert!(t.contains("enrollment code expired"), "{t}");
     assert!(t.contains("run the same command again to resume"), "{t}");
     assert!(!t.contains(&expired), "code echoed:\n{t}");

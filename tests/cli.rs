@@ -100,12 +100,38 @@ fn status_shows_keys_and_certificates_made_by_another_tool() {
 }
 
 #[test]
+fn no_card_has_its_own_exit_status() {
+    let mut b = Bench::start();
+    b.rig.remove_card(0).expect("card removed");
+    // No card in any reader.
+    let out = sello(&b, &["status"], "");
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(
+        text(&out).contains("no card in any reader"),
+        "{}",
+        text(&out)
+    );
+    // The named reader, empty.
+    let out = sello(&b, &["pin", "status", "--reader", "Virtual PCD 00 00"], "");
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    // A usage error is 2 (clap), a card present again is 0.
+    assert_eq!(sello(&b, &["status", "--bogus"], "").status.code(), Some(2));
+    b.rig.insert_card(0).expect("card inserted");
+    let out = sello(&b, &["status"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[test]
 fn pin_change_wrong_then_right_checked_by_yubico_piv_tool() {
     let b = Bench::start();
     // A wrong current PIN costs exactly one try and says so; nothing is retried.
     let out = sello(&b, &["pin", "change", "--pin-stdin"], "999999\n24681357\n");
     let t = text(&out);
-    assert!(!out.status.success());
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "exit status of a wrong PIN: {t}"
+    );
     assert!(t.contains("wrong PIN, 2 tries left"), "{t}");
     assert!(
         !t.contains("999999") && !t.contains("24681357"),
@@ -132,6 +158,7 @@ fn blocked_pin_is_unblocked_with_the_puk() {
     }
     let out = sello(&b, &["pin", "change", "--pin-stdin"], "000000\n11223344\n");
     assert!(text(&out).contains("PIN blocked"), "{}", text(&out));
+    assert_eq!(out.status.code(), Some(5), "exit status of a blocked PIN");
     let (ok, v) = sello_json(&b, &["pin", "change", "--pin-stdin"], "123456\n11223344\n");
     assert!(!ok);
     assert_eq!(v["code"], "pin-blocked", "{v}");
@@ -147,6 +174,7 @@ fn blocked_pin_is_unblocked_with_the_puk() {
         "{}",
         text(&out)
     );
+    assert_eq!(out.status.code(), Some(4), "exit status of a wrong PUK");
     let out = sello(
         &b,
         &["pin", "unblock", "--pin-stdin"],

@@ -5,6 +5,7 @@
 //! It exists so the whole activation flow runs on one machine and registration points can train;
 //! its names say "NOT FOR PRODUCTION" and its policy OIDs sit under the example arc 2.999.
 
+pub mod cli;
 pub mod config;
 mod der;
 pub mod http;

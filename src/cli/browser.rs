@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::browser::{self, Action, DbStatus, Env, NssDb, Outcome};
 
-use super::Reported;
+use super::{Exit, Reported};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum BrowserCommand {
@@ -142,7 +142,7 @@ fn finish(json: bool, what: &str, o: &Outcome) -> anyhow::Result<()> {
         if !json {
             eprintln!("sello: some registrations failed (see above)");
         }
-        return Err(Reported.into());
+        return Err(Reported(Exit::Error).into());
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use clap::Args;
 use crate::browser::Env;
 use crate::doctor::{self, Options, Status};
 
-use super::Reported;
+use super::{Exit, Reported};
 
 #[derive(Debug, Args)]
 pub(super) struct DoctorArgs {
@@ -60,6 +60,6 @@ pub(super) fn run(json: bool, args: &DoctorArgs) -> anyhow::Result<()> {
     if report.ok {
         Ok(())
     } else {
-        Err(Reported.into())
+        Err(Reported(Exit::Error).into())
     }
 }

@@ -5,6 +5,7 @@ mod activate;
 mod browser;
 mod cert;
 mod doctor;
+mod exit;
 mod input;
 mod mgmt_secret;
 mod output;
@@ -16,18 +17,25 @@ mod watch;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::card::{self, CardDriver, CardError};
 use crate::pin::{Pin, Puk};
 use crate::tr;
 use crate::transport::{self, trace::Sink, Transport};
 
+pub use exit::Exit;
 pub use input::SecretSource;
 
 /// Sello: smart cards for citizen certificates.
 #[derive(Debug, Parser)]
-#[command(name = "sello", version, about, propagate_version = true)]
+#[command(
+    name = "sello",
+    version = crate::LONG_VERSION,
+    about,
+    propagate_version = true,
+    after_long_help = exit_table()
+)]
 pub struct Cli {
     /// Trace every APDU to standard error (PIN, PUK and key bytes redacted).
     #[arg(short, long, global = true)]
@@ -79,7 +87,34 @@ enum Command {
 /// the exit status remains to be set.
 #[derive(Debug, thiserror::Error)]
 #[error("failed (reported above)")]
-struct Reported;
+struct Reported(Exit);
+
+/// No reader, or no card in any reader: exit status [`Exit::NoCard`].
+#[derive(Debug)]
+enum NoCard {
+    NoReader,
+    NoCardInserted,
+}
+
+impl std::fmt::Display for NoCard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self {
+            Self::NoReader => tr!("cli-no-reader"),
+            Self::NoCardInserted => tr!("cli-no-card"),
+        })
+    }
+}
+
+impl std::error::Error for NoCard {}
+
+fn exit_table() -> clap::builder::StyledStr {
+    Exit::table().into()
+}
+
+/// The clap definition of `sello` (for man pages and shell completions).
+pub fn command() -> clap::Command {
+    Cli::command()
+}
 
 #[derive(Debug, Subcommand)]
 enum PinCommand {
@@ -122,15 +157,15 @@ pub fn main() -> ExitCode {
     }
     let json = cli.json;
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.is::<Reported>() => ExitCode::FAILURE,
+        Ok(()) => Exit::Ok.into(),
+        Err(e) if e.is::<Reported>() => Exit::of(&e).into(),
         Err(e) => {
             if json {
                 println!("{}", output::error_json(&e));
             } else {
                 eprintln!("sello: {}", output::error_chain(&e));
             }
-            ExitCode::FAILURE
+            Exit::of(&e).into()
         }
     }
 }
@@ -184,7 +219,7 @@ fn choose_reader(wanted: Option<&str>) -> anyhow::Result<String> {
     let readers =
         transport::pcsc::list_readers().with_context(|| tr!("cli-cannot-list-readers"))?;
     if readers.is_empty() {
-        bail!(tr!("cli-no-reader"));
+        return Err(NoCard::NoReader.into());
     }
     if let Some(w) = wanted {
         if let Some(r) = readers.iter().find(|r| r.name == w) {
@@ -200,7 +235,7 @@ fn choose_reader(wanted: Option<&str>) -> anyhow::Result<String> {
     let with_card: Vec<_> = readers.iter().filter(|r| r.card_present).collect();
     match with_card.as_slice() {
         [one] => Ok(one.name.clone()),
-        [] => bail!(tr!("cli-no-card")),
+        [] => Err(NoCard::NoCardInserted.into()),
         _ => bail!(tr!("cli-cards-in-several-readers")),
     }
 }

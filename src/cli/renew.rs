@@ -13,7 +13,7 @@ use clap::Args;
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use super::{choose_reader, CardArgs, Ctx, Reported, SecretSource};
+use super::{choose_reader, CardArgs, Ctx, Exit, Reported, SecretSource};
 use crate::card::piv::{PivCard, Slot};
 use crate::enroll::activation::OperatorSecret;
 use crate::enroll::est::{EstClient, EstClientConfig, PendingNotice, TrustAnchor};
@@ -260,6 +260,12 @@ fn via_daemon(
     // The same statuses, codes and advice as a direct renewal's failure.
     let err = &e["error"];
     let message = err["message"].as_str().unwrap_or("the job failed");
+    let exit = match err["code"].as_str().unwrap_or_default() {
+        "ca-refused" => Exit::CaRefused,
+        "wrong-pin" => Exit::WrongPin,
+        "pin-blocked" => Exit::PinBlocked,
+        _ => Exit::Error,
+    };
     let (status, code, action) = match err["code"].as_str().unwrap_or_default() {
         "renewal-refused" if err["needs_visit"] == false => (
             "refused",
@@ -307,7 +313,7 @@ fn via_daemon(
             eprintln!("{action}");
         }
     }
-    Err(Reported.into())
+    Err(Reported(exit).into())
 }
 
 /// Prints the failure for the operator and the holder: what happened, and what to do.
@@ -362,7 +368,11 @@ fn report_error(
             tr!("journal-path", path = journal.display().to_string())
         );
     }
-    Err(Reported.into())
+    let exit = match code {
+        "ca-refused" => Exit::CaRefused,
+        _ => Exit::of_error(&e),
+    };
+    Err(Reported(exit).into())
 }
 
 struct CliUi {

@@ -222,11 +222,16 @@ pub fn default_socket_path() -> PathBuf {
 /// The system-wide socket (operators' group).
 pub const SYSTEM_SOCKET: &str = "/run/sello/sellod.sock";
 
+/// The clap definition of `sellod` (for man pages and shell completions).
+pub fn command() -> clap::Command {
+    <Args as clap::CommandFactory>::command()
+}
+
 /// `sellod` command line.
 #[derive(Debug, clap::Parser)]
 #[command(
     name = "sellod",
-    version,
+    version = crate::LONG_VERSION,
     about = "Sello daemon: watches readers, runs card jobs, serves the local API"
 )]
 pub struct Args {

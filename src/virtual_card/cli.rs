@@ -14,7 +14,7 @@ use super::{vpcd, CardState, Compat, VirtualCard};
 #[derive(Parser)]
 #[command(
     name = "sello-vcard",
-    version,
+    version = crate::LONG_VERSION,
     about = "A virtual PIV card for pcscd (vsmartcard vpcd)",
     after_help = "For tests and training only: the state file holds the card's PIN, PUK, \
 management key and private keys in the clear (hex in JSON). Keep it away from real secrets."
@@ -71,6 +71,11 @@ enum Sub {
         #[arg(trailing_var_arg = true, required = true, allow_hyphen_values = true)]
         command: Vec<OsString>,
     },
+}
+
+/// The clap definition of `sello-vcard` (for man pages and shell completions).
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
 }
 
 /// Entry point of the `sello-vcard` binary: runs [`run`] and prints the error chain once.
