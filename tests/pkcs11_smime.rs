@@ -195,9 +195,8 @@ fn smime_sign_encrypt_decrypt() {
         )
         .as_bytes(),
     );
-    // Sign with 9C through OpenSSL (NSS 3.87's cmsutil deadlocks inside NSS when signing with
-    // a CKA_ALWAYS_AUTHENTICATE key: PK11_SignWithMechanism -> PK11_IsLoggedIn takes the slot's
-    // session lock it already holds), check with NSS and with OpenSSL against the CA.
+    // Sign with 9C through OpenSSL (libp11 logs in CKU_CONTEXT_SPECIFIC), check with NSS and with
+    // OpenSSL against the CA.
     b.write(
         "mail.txt",
         b"Content-Type: text/plain\r\n\r\nSigned by a citizen card.\r\n",
@@ -262,6 +261,69 @@ fn smime_sign_encrypt_decrypt() {
     );
     assert!(verified.contains("Verification successful"), "{verified}");
     assert_eq!(b.read("verified.txt"), b.read("mail.txt"));
+
+    // And with NSS itself: cmsutil signs with the 9C key (NSS does the context-specific login
+    // of a CKA_ALWAYS_AUTHENTICATE key with the password file), NSS decodes and OpenSSL verifies.
+    let sign_nick = listed
+        .lines()
+        .find(|l| l.contains(":Certificate for Digital Signature"))
+        .and_then(|l| l.split("  ").next())
+        .map(str::trim)
+        .expect("the 9C certificate in NSS")
+        .to_owned();
+    run(
+        "cmsutil",
+        &[
+            "-S",
+            "-N",
+            &sign_nick,
+            "-H",
+            "SHA256",
+            "-d",
+            "sql:db",
+            "-f",
+            "pw",
+            "-i",
+            "mail.txt",
+            "-o",
+            "nss-signed.p7",
+        ],
+    );
+    let decoded = run(
+        "cmsutil",
+        &[
+            "-D",
+            "-d",
+            "sql:db",
+            "-f",
+            "pw",
+            "-i",
+            "nss-signed.p7",
+            "-o",
+            "nss-signed.out",
+            "-v",
+        ],
+    );
+    assert_eq!(b.read("nss-signed.out"), b.read("mail.txt"), "{decoded}");
+    let verified = run(
+        "openssl",
+        &[
+            "cms",
+            "-verify",
+            "-inform",
+            "DER",
+            "-in",
+            "nss-signed.p7",
+            "-CAfile",
+            "ca.crt",
+            "-purpose",
+            "smimesign",
+            "-out",
+            "nss-verified.txt",
+        ],
+    );
+    assert!(verified.contains("Verification successful"), "{verified}");
+    assert_eq!(b.read("nss-verified.txt"), b.read("mail.txt"));
 
     // Encrypt to the 9D certificate (a sender has it in its own database, as after receiving a
     // signed mail; cmsutil finds it by e-mail), decrypt with NSS on the card.
