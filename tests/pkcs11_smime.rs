@@ -226,41 +226,51 @@ fn smime_sign_encrypt_decrypt() {
             "signed.p7",
         ],
     );
-    let decoded = run(
-        "cmsutil",
-        &[
-            "-D",
-            "-d",
-            "sql:db",
-            "-f",
-            "pw",
-            "-i",
-            "signed.p7",
-            "-o",
-            "signed.out",
-            "-v",
-        ],
-    );
-    assert_eq!(b.read("signed.out"), b.read("mail.txt"), "{decoded}");
-    let verified = run(
-        "openssl",
-        &[
-            "cms",
-            "-verify",
-            "-inform",
-            "DER",
-            "-in",
-            "signed.p7",
-            "-CAfile",
-            "ca.crt",
-            "-purpose",
-            "smimesign",
-            "-out",
-            "verified.txt",
-        ],
-    );
-    assert!(verified.contains("Verification successful"), "{verified}");
-    assert_eq!(b.read("verified.txt"), b.read("mail.txt"));
+    // A signed mail (`{name}.p7`) is decoded by NSS and verified by OpenSSL against the CA; both
+    // must give back the mail.
+    let check_signed = |name: &str| {
+        let (p7, decoded_out, verified_out) = (
+            format!("{name}.p7"),
+            format!("{name}.out"),
+            format!("{name}-verified.txt"),
+        );
+        let decoded = run(
+            "cmsutil",
+            &[
+                "-D",
+                "-d",
+                "sql:db",
+                "-f",
+                "pw",
+                "-i",
+                &p7,
+                "-o",
+                &decoded_out,
+                "-v",
+            ],
+        );
+        assert_eq!(b.read(&decoded_out), b.read("mail.txt"), "{decoded}");
+        let verified = run(
+            "openssl",
+            &[
+                "cms",
+                "-verify",
+                "-inform",
+                "DER",
+                "-in",
+                &p7,
+                "-CAfile",
+                "ca.crt",
+                "-purpose",
+                "smimesign",
+                "-out",
+                &verified_out,
+            ],
+        );
+        assert!(verified.contains("Verification successful"), "{verified}");
+        assert_eq!(b.read(&verified_out), b.read("mail.txt"));
+    };
+    check_signed("signed");
 
     // And with NSS itself: cmsutil signs with the 9C key (NSS does the context-specific login
     // of a CKA_ALWAYS_AUTHENTICATE key with the password file), NSS decodes and OpenSSL verifies.
@@ -289,41 +299,7 @@ fn smime_sign_encrypt_decrypt() {
             "nss-signed.p7",
         ],
     );
-    let decoded = run(
-        "cmsutil",
-        &[
-            "-D",
-            "-d",
-            "sql:db",
-            "-f",
-            "pw",
-            "-i",
-            "nss-signed.p7",
-            "-o",
-            "nss-signed.out",
-            "-v",
-        ],
-    );
-    assert_eq!(b.read("nss-signed.out"), b.read("mail.txt"), "{decoded}");
-    let verified = run(
-        "openssl",
-        &[
-            "cms",
-            "-verify",
-            "-inform",
-            "DER",
-            "-in",
-            "nss-signed.p7",
-            "-CAfile",
-            "ca.crt",
-            "-purpose",
-            "smimesign",
-            "-out",
-            "nss-verified.txt",
-        ],
-    );
-    assert!(verified.contains("Verification successful"), "{verified}");
-    assert_eq!(b.read("nss-verified.txt"), b.read("mail.txt"));
+    check_signed("nss-signed");
 
     // Encrypt to the 9D certificate (a sender has it in its own database, as after receiving a
     // signed mail; cmsutil finds it by e-mail), decrypt with NSS on the card.
