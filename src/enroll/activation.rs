@@ -33,7 +33,7 @@ use crate::enroll::journal::{
     CertificateInfo, IdentityRecord, Journal, JournalError, JournalStore, KeyRecord,
     ManagementKeyRecord, PukRecord,
 };
-use crate::enroll::local::{pem_decode, pem_decode_all, pem_encode};
+use crate::enroll::local::{pem_decode, pem_decode_all, pem_encode, pem_public_key};
 use crate::enroll::{EnrollError, Enroller, EnrollmentCode};
 use crate::pin::{ManagementKey, Pin, Puk};
 use crate::profile::{Identity, KeySpec, ManagementKeyMode, Profile, SecretRule, Subject};
@@ -969,13 +969,11 @@ impl<'a> Activation<'a> {
             Err(e) => return Err(card_err("key metadata")(e)),
         };
         if let Some(rec) = self.journal.key(&name).cloned() {
-            let recorded = pem_decode(&rec.public_key)
-                .and_then(|d| PublicKey::from_spki_der(&d).ok())
-                .ok_or_else(|| {
-                    ActivationError::CardChanged(format!(
-                        "the journal's public key for slot {name} is unreadable"
-                    ))
-                })?;
+            let recorded = pem_public_key(&rec.public_key).ok_or_else(|| {
+                ActivationError::CardChanged(format!(
+                    "the journal's public key for slot {name} is unreadable"
+                ))
+            })?;
             let same = on_card.as_ref().is_none_or(|k| *k == recorded);
             if same && recorded.algorithm() == alg {
                 self.finish(
@@ -1052,8 +1050,7 @@ impl<'a> Activation<'a> {
             .iter()
             .filter(|r| r.slot != name)
             .filter_map(|r| {
-                let k =
-                    pem_decode(&r.public_key).and_then(|d| PublicKey::from_spki_der(&d).ok())?;
+                let k = pem_public_key(&r.public_key)?;
                 Some((format!("slot {} in this activation's journal", r.slot), k))
             })
             .collect();

@@ -364,6 +364,12 @@ pub fn pem_decode(text: &str) -> Option<Vec<u8>> {
     pem::parse(text).ok().map(|p| p.contents().to_vec())
 }
 
+/// The public key of a PEM `PUBLIC KEY` (SubjectPublicKeyInfo), as the journals record them;
+/// `None` when it does not parse.
+pub fn pem_public_key(text: &str) -> Option<crate::card::PublicKey> {
+    pem_decode(text).and_then(|d| crate::card::PublicKey::from_spki_der(&d).ok())
+}
+
 /// Every PEM block's DER, in order.
 pub fn pem_decode_all(text: &str) -> Vec<Vec<u8>> {
     pem::parse_many(text)

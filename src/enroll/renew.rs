@@ -59,7 +59,7 @@ use crate::enroll::csr::{self, CsrError};
 use crate::enroll::est::{EstClient, EstClientConfig, PendingNotice};
 use crate::enroll::est_enroller::classify;
 use crate::enroll::journal::{CertificateInfo, Event};
-use crate::enroll::local::{pem_decode, pem_decode_all, pem_encode};
+use crate::enroll::local::{pem_decode, pem_decode_all, pem_encode, pem_public_key};
 use crate::enroll::EnrollError;
 use crate::pin::{ManagementKey, Pin};
 use crate::profile::{
@@ -1061,11 +1061,7 @@ impl<'a> Renewal<'a> {
             Err(CardError::NotSupported(_)) => None,
             Err(e) => return Err(card_err("key metadata")(e)),
         };
-        let recorded = rec
-            .new_public_key
-            .as_deref()
-            .and_then(pem_decode)
-            .and_then(|d| PublicKey::from_spki_der(&d).ok());
+        let recorded = rec.new_public_key.as_deref().and_then(pem_public_key);
         if let (Some(r), Some(k)) = (&recorded, &on_card) {
             if r == k {
                 self.done(
@@ -1129,7 +1125,7 @@ impl<'a> Renewal<'a> {
                 Some(&r.old_public_key),
             ];
             for pem in keys.into_iter().flatten() {
-                if let Some(k) = pem_decode(pem).and_then(|d| PublicKey::from_spki_der(&d).ok()) {
+                if let Some(k) = pem_public_key(pem) {
                     others.push((format!("slot {} in this renewal's journal", r.slot), k));
                 }
             }
@@ -1315,8 +1311,7 @@ impl<'a> Renewal<'a> {
         let new_key = rec
             .new_public_key
             .as_deref()
-            .and_then(pem_decode)
-            .and_then(|d| PublicKey::from_spki_der(&d).ok())
+            .and_then(pem_public_key)
             .ok_or_else(|| {
                 RenewError::CardChanged(format!("no new key recorded for {}", t.name))
             })?;
