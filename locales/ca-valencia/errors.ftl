@@ -1,0 +1,1 @@
+# errors messages (ca-valencia).

@@ -1,0 +1,1 @@
+# enroll messages (ca).

@@ -1,0 +1,1 @@
+# daemon messages (en).
