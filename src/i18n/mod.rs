@@ -12,7 +12,9 @@
 //! that every id used is defined in every language, every id defined is used, and placeholders
 //! agree.
 
-use std::sync::OnceLock;
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
@@ -232,6 +234,9 @@ fn localizer() -> &'static Localizer {
 
 /// The tag of the language messages are shown in (the first of the chain).
 pub fn current() -> &'static str {
+    if let Some((tag, _)) = OVERRIDE.with(Cell::get) {
+        return tag;
+    }
     let wanted = REQUESTED.get_or_init(from_env);
     chain_for(wanted.as_ref())
         .first()
@@ -241,7 +246,45 @@ pub fn current() -> &'static str {
 
 /// The message `id` in the chosen language. Use [`tr!`](crate::tr) rather than this directly.
 pub fn message(id: &str, args: Option<&FluentArgs<'_>>) -> String {
-    localizer().format(id, args)
+    match OVERRIDE.with(Cell::get) {
+        Some((_, l)) => l.format(id, args),
+        None => localizer().format(id, args),
+    }
+}
+
+thread_local! {
+    /// The language of this thread while [`with_language`] runs: its first tag and its bundles.
+    static OVERRIDE: Cell<Option<(&'static str, &'static Localizer)>> = const { Cell::new(None) };
+}
+
+/// Bundles per fallback chain, built once each (there are only a handful of chains).
+static BY_CHAIN: OnceLock<Mutex<HashMap<Vec<&'static str>, &'static Localizer>>> = OnceLock::new();
+
+fn localizer_for(chain: Vec<&'static str>) -> &'static Localizer {
+    let map = BY_CHAIN.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = map
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    map.entry(chain)
+        .or_insert_with_key(|chain| Box::leak(Box::new(Localizer::new(chain))))
+}
+
+/// Runs `f` with this thread's messages in the language `tag` (a BCP 47 tag or POSIX locale name;
+/// unknown or unreadable ones give English), whatever the process language is: `sellod` answers
+/// each client in the client's language, and tests check translations in-process. Nests, and
+/// restores the previous language when `f` returns or panics.
+pub fn with_language<R>(tag: &str, f: impl FnOnce() -> R) -> R {
+    let chain = chain_for(parse_locale(tag).as_ref());
+    let first = chain.first().copied().unwrap_or(FALLBACK);
+    let localizer = localizer_for(chain);
+    struct Restore(Option<(&'static str, &'static Localizer)>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            OVERRIDE.with(|o| o.set(self.0));
+        }
+    }
+    let _restore = Restore(OVERRIDE.with(|o| o.replace(Some((first, localizer)))));
+    f()
 }
 
 /// A calendar date (UTC, from a Unix time) as the language writes it: "2026-12-05",
@@ -277,6 +320,29 @@ mod tests {
 
     fn chain(name: &str) -> Vec<&'static str> {
         chain_for(parse_locale(name).as_ref())
+    }
+
+    #[test]
+    fn with_language_overrides_this_thread_only_and_restores() {
+        let es = with_language("es_ES.UTF-8", || {
+            (current(), crate::tr!("card-pin-blocked"))
+        });
+        assert_eq!(es.0, "es");
+        let va = with_language("ca_ES.UTF-8@valencia", || {
+            let inner = with_language("en", || crate::tr!("card-pin-blocked"));
+            (current(), inner, crate::tr!("card-pin-blocked"))
+        });
+        assert_eq!(va.0, "ca-valencia");
+        assert_ne!(es.1, va.2, "Spanish and Valencian texts differ");
+        assert_eq!(va.1, with_language("C", || crate::tr!("card-pin-blocked")));
+        assert_ne!(
+            va.1, va.2,
+            "the inner English call was restored to Valencian"
+        );
+        let other = std::thread::spawn(|| with_language("en", current))
+            .join()
+            .expect("thread");
+        assert_eq!(other, "en");
     }
 
     #[test]
