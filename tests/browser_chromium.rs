@@ -177,6 +177,7 @@ impl Home {
         let out = std::process::Command::new(SELLO)
             .args(["browser", "install", "--module", module])
             .env("HOME", dir.path())
+            .env("LC_ALL", "C")
             .output()
             .expect("sello runs");
         let t = text(&out);

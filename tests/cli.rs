@@ -16,6 +16,7 @@ fn sello(b: &Bench, args: &[&str], stdin: &str) -> Output {
         .rig
         .command(SELLO)
         .args(args)
+        .env("LC_ALL", "C")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

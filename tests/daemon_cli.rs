@@ -76,6 +76,7 @@ fn watch_streams_events_and_activate_runs_as_a_daemon_job() {
         .command(SELLO)
         .current_dir(work.path())
         .env("SELLO_SOCKET", &d.socket)
+        .env("LC_ALL", "C")
         .args([
             "activate",
             "--via-daemon",

@@ -58,6 +58,7 @@ fn doctor(b: &Bench, env: &Env, extra: &[&str]) -> Output {
         .arg("doctor")
         .args(extra)
         .env("HOME", env.home.path())
+        .env("LC_ALL", "C")
         .env("SELLO_CA_DIR", &env.ca_dir)
         .env_remove("SELLO_READER")
         .env_remove("SELLO_CONFIG")

@@ -136,6 +136,43 @@ fn status_in_spanish_with_its_date_and_plurals() {
     assert!(h.contains("  Vàlid:   del "), "{h}");
     assert!(h.contains(" de 20") && !h.contains(iso), "{h}");
     assert!(h.contains("  Revocació: desconegut ("), "{h}");
+    // `sello cert export`'s errors in Valencian and Spanish.
+    let out = sello(
+        &b,
+        "ca_ES.UTF-8@valencia",
+        &[
+            "cert",
+            "export",
+            "--slot",
+            "9A",
+            "--out",
+            "/nonexistent/9a.pem",
+        ],
+    );
+    assert!(!out.status.success());
+    let h = text(&out);
+    assert!(
+        h.contains("sello: no es pot escriure /nonexistent/9a.pem"),
+        "{h}"
+    );
+    let h = text(&sello(
+        &b,
+        "es_ES.UTF-8",
+        &["cert", "export", "--slot", "9A", "--format", "der"],
+    ));
+    assert!(
+        h.contains("sello: DER es binario: indique --out FICHERO"),
+        "{h}"
+    );
+    let h = text(&sello(
+        &b,
+        "es_ES.UTF-8",
+        &["cert", "export", "--slot", "9Z"],
+    ));
+    assert!(
+        h.contains("sello: «9Z» no es una ranura de clave (9A, 9C, 9D, 9E)"),
+        "{h}"
+    );
     // --json stays language-neutral: English keys, ISO dates, numbers.
     assert_eq!(v["pins"]["pin"]["remaining"], 3, "{v}");
     assert_eq!(v["slots"][0]["certificate"]["expires_soon"], true, "{v}");

@@ -94,18 +94,23 @@ impl Browser {
         }
     }
 
-    /// A label for people: "Chromium/Chrome" or "Firefox profile \"default\"".
+    /// A label for people, in their language: "Chromium/Chrome" or "Firefox profile
+    /// \"default\"" ("Firefox, perfil «default»").
     pub fn label(&self) -> String {
         match self {
             Self::Chromium => "Chromium/Chrome".to_owned(),
             Self::Firefox {
                 profile,
                 package: None,
-            } => format!("Firefox profile \"{profile}\""),
+            } => crate::tr!("cmd-browser-firefox-profile", profile = profile.as_str()),
             Self::Firefox {
                 profile,
                 package: Some(p),
-            } => format!("Firefox ({p}) profile \"{profile}\""),
+            } => crate::tr!(
+                "cmd-browser-firefox-package-profile",
+                profile = profile.as_str(),
+                package = *p
+            ),
         }
     }
 }
@@ -605,19 +610,16 @@ fn install_one(env: &Env, db: &NssDb, library: &Path) -> Result<Action, BrowserE
     if matches!(db.browser, Browser::Firefox { .. }) && firefox_running(&db.dir) {
         return Err(BrowserError::FirefoxRunning(db.dir.clone()));
     }
-    let created =
-        match (&db.browser, db.exists) {
-            (_, true) => false,
-            (Browser::Chromium, false) => {
-                create_db(env, db)?;
-                true
-            }
-            (Browser::Firefox { .. }, false) => return Ok(Action::Skipped(
-                "no certificate database yet (profile never started); start Firefox with it once, \
-                 close it, and run `sello browser install` again to use the card there"
-                    .to_owned(),
-            )),
-        };
+    let created = match (&db.browser, db.exists) {
+        (_, true) => false,
+        (Browser::Chromium, false) => {
+            create_db(env, db)?;
+            true
+        }
+        (Browser::Firefox { .. }, false) => {
+            return Ok(Action::Skipped(crate::tr!("cmd-browser-skip-no-database")))
+        }
+    };
     let mut entries = read_entries(db)?
         .unwrap_or_else(|| vec![pkcs11txt::internal_entry(&db.dir.to_string_lossy())]);
     let lib = library.to_string_lossy();

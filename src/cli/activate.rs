@@ -14,7 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use super::{choose_reader, CardArgs, Ctx, SecretSource};
+use super::{choose_reader, CardArgs, Ctx, Secret, SecretSource};
 use crate::card::piv::{PivCard, Slot};
 #[cfg(feature = "est-client")]
 use crate::card::PublicKey;
@@ -492,7 +492,7 @@ fn operator_card_key(
         .map_err(|_| anyhow::anyhow!("the operator's certificate (slot 9A) does not parse"))?;
     let public = PublicKey::from_spki_der(parsed.public_key().raw)
         .context("the operator's certificate has an unsupported key")?;
-    let pin = Pin::new(&source.read("operator's PIN")?)
+    let pin = Pin::new(&source.read(Secret::OperatorPin)?)
         .context("the operator's PIN is not a valid PIN")?;
     let mut chain = vec![cert.der];
     chain.extend(intermediates);
@@ -678,7 +678,7 @@ impl CliUi {
         }
     }
 
-    fn read(&mut self, what: &str, new: bool) -> Result<Zeroizing<String>, ActivationError> {
+    fn read(&mut self, what: Secret, new: bool) -> Result<Zeroizing<String>, ActivationError> {
         let source = &mut self.source;
         let mut f = || {
             if new {
@@ -705,15 +705,15 @@ impl ActivationUi for CliUi {
                 rule.charset.name()
             ));
         }
-        self.read("new PIN", true)
+        self.read(Secret::NewPin, true)
     }
 
     fn current_pin(&mut self) -> Result<Zeroizing<String>, ActivationError> {
-        self.read("holder's PIN", false)
+        self.read(Secret::HolderPin, false)
     }
 
     fn new_puk(&mut self, _rule: &SecretRule) -> Result<Zeroizing<String>, ActivationError> {
-        self.read("new PUK", true)
+        self.read(Secret::NewPuk, true)
     }
 
     fn show_puk(&mut self, puk: &Puk) {
@@ -736,7 +736,9 @@ impl ActivationUi for CliUi {
     }
 
     fn enrollment_code(&mut self) -> Result<EnrollmentCode, ActivationError> {
-        Ok(EnrollmentCode::new(&self.read("enrollment code", false)?))
+        Ok(EnrollmentCode::new(
+            &self.read(Secret::EnrollmentCode, false)?,
+        ))
     }
 
     fn step_started(&mut self, step: Step) {

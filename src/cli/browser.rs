@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use crate::browser::{self, Action, DbStatus, Env, NssDb, Outcome};
 
 use super::{Exit, Reported};
+use crate::tr;
 
 #[derive(Debug, Subcommand)]
 pub(super) enum BrowserCommand {
@@ -30,10 +31,12 @@ pub(super) fn run(json: bool, cmd: &BrowserCommand) -> anyhow::Result<()> {
     let env = Env::from_process();
     if let Some(user) = std::env::var_os("SUDO_USER") {
         eprintln!(
-            "sello: warning: running under sudo, so this concerns the browsers of the account \
-             whose home is {} — not {}'s. Run it without sudo.",
-            env.home.display(),
-            user.to_string_lossy()
+            "sello: {}",
+            tr!(
+                "cmd-browser-sudo",
+                home = env.home.display().to_string(),
+                user = user.to_string_lossy().into_owned()
+            )
         );
     }
     match cmd {
@@ -76,14 +79,14 @@ fn action_json(a: &Action) -> (&'static str, Value) {
 
 fn action_text(a: &Action) -> String {
     match a {
-        Action::Added { created: true } => "registered (new database created)".to_owned(),
-        Action::Added { created: false } => "registered".to_owned(),
-        Action::Updated(old) => format!("registered (replaced the old path {})", old.display()),
-        Action::Unchanged => "already registered".to_owned(),
-        Action::Removed => "removed".to_owned(),
-        Action::NotRegistered => "was not registered".to_owned(),
-        Action::Skipped(why) => format!("skipped: {why}"),
-        Action::Failed(e) => format!("FAILED: {e}"),
+        Action::Added { created: true } => tr!("cmd-browser-added-new-db"),
+        Action::Added { created: false } => tr!("cmd-browser-added"),
+        Action::Updated(old) => tr!("cmd-browser-updated", old = old.display().to_string()),
+        Action::Unchanged => tr!("cmd-browser-unchanged"),
+        Action::Removed => tr!("cmd-browser-removed"),
+        Action::NotRegistered => tr!("cmd-browser-was-not-registered"),
+        Action::Skipped(why) => tr!("cmd-browser-skipped", why = why.as_str()),
+        Action::Failed(e) => tr!("cmd-browser-failed", error = e.as_str()),
     }
 }
 
@@ -121,7 +124,10 @@ fn finish(json: bool, what: &str, o: &Outcome) -> anyhow::Result<()> {
         println!("{v}");
     } else {
         if let Some(m) = &o.module {
-            println!("Module: {}", m.display());
+            println!(
+                "{}",
+                tr!("cmd-browser-module", path = m.display().to_string())
+            );
         }
         for d in &o.databases {
             println!(
@@ -135,12 +141,12 @@ fn finish(json: bool, what: &str, o: &Outcome) -> anyhow::Result<()> {
             println!("p11-kit: {}\n    {}", action_text(a), file.display());
         }
         if !o.failed() && o.module.is_some() {
-            println!("Restart your browsers to use the card.");
+            println!("{}", tr!("cmd-browser-restart"));
         }
     }
     if o.failed() {
         if !json {
-            eprintln!("sello: some registrations failed (see above)");
+            eprintln!("sello: {}", tr!("cmd-browser-some-failed"));
         }
         return Err(Reported(Exit::Error).into());
     }
@@ -178,21 +184,21 @@ fn print_status(json: bool, s: &browser::Status) {
     }
     for d in &s.databases {
         let what = match (&d.library, d.library_exists, &d.error) {
-            (_, _, Some(e)) => format!("cannot read: {e}"),
-            (Some(l), true, _) => format!("registered: {}", l.display()),
-            (Some(l), false, _) => format!(
-                "registered, but {} does not exist: run `sello browser install` again",
-                l.display()
-            ),
-            (None, _, _) if !d.db.exists => {
-                "not registered (no certificate database yet)".to_owned()
+            (_, _, Some(e)) => tr!("cmd-browser-cannot-read", error = e.as_str()),
+            (Some(l), true, _) => {
+                tr!("cmd-browser-registered", library = l.display().to_string())
             }
-            (None, _, _) => "not registered".to_owned(),
+            (Some(l), false, _) => tr!(
+                "cmd-browser-registered-missing",
+                library = l.display().to_string()
+            ),
+            (None, _, _) if !d.db.exists => tr!("cmd-browser-no-database"),
+            (None, _, _) => tr!("cmd-browser-not-registered"),
         };
         let lock = if d.locked {
-            " (Firefox is running)"
+            format!(" ({})", tr!("cmd-browser-firefox-running"))
         } else {
-            ""
+            String::new()
         };
         println!(
             "{}: {what}{lock}\n    {}",
@@ -202,17 +208,15 @@ fn print_status(json: bool, s: &browser::Status) {
     }
     let p = &s.p11kit;
     let what = match (&p.library, p.present) {
-        (Some(l), _) => format!(
-            "registered: {}{}",
-            l.display(),
-            if p.library_exists {
-                ""
-            } else {
-                " (file missing)"
-            }
+        (Some(l), _) if p.library_exists => {
+            tr!("cmd-browser-registered", library = l.display().to_string())
+        }
+        (Some(l), _) => tr!(
+            "cmd-browser-registered-file-missing",
+            library = l.display().to_string()
         ),
-        (None, true) => "not registered".to_owned(),
-        (None, false) => "not installed on this computer".to_owned(),
+        (None, true) => tr!("cmd-browser-not-registered"),
+        (None, false) => tr!("cmd-browser-p11kit-absent"),
     };
     println!("p11-kit: {what}\n    {}", p.file.display());
 }

@@ -53,7 +53,7 @@ pub(crate) struct ExportArgs {
 fn parse_slot(s: &str) -> anyhow::Result<KeyRef> {
     u8::from_str_radix(s.trim_start_matches("0x"), 16)
         .map(KeyRef)
-        .with_context(|| format!("\"{s}\" is not a key slot (9A, 9C, 9D, 9E)"))
+        .with_context(|| crate::tr!("cmd-cert-bad-slot", slot = s))
 }
 
 pub(crate) fn run(ctx: &Ctx, cmd: &CertCommand) -> anyhow::Result<()> {
@@ -149,10 +149,11 @@ pub(crate) fn run(ctx: &Ctx, cmd: &CertCommand) -> anyhow::Result<()> {
                 Format::Der => der,
             };
             match (&args.out, args.format) {
-                (Some(path), _) => std::fs::write(path, &bytes)
-                    .with_context(|| format!("cannot write {}", path.display()))?,
+                (Some(path), _) => std::fs::write(path, &bytes).with_context(|| {
+                    crate::tr!("cmd-cannot-write-file", path = path.display().to_string())
+                })?,
                 (None, Format::Pem) => print!("{}", String::from_utf8_lossy(&bytes)),
-                (None, Format::Der) => bail!("DER is binary: give --out FILE"),
+                (None, Format::Der) => bail!(crate::tr!("cmd-cert-der-needs-out")),
             }
             Ok(())
         }

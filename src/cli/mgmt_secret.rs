@@ -11,6 +11,8 @@ use clap::{Args, Subcommand};
 use rand_core::RngCore;
 use zeroize::Zeroizing;
 
+use crate::tr;
+
 /// `sello mgmt-secret ...`
 #[derive(Debug, Subcommand)]
 pub enum MgmtSecretCommand {
@@ -32,7 +34,7 @@ pub fn run(json: bool, cmd: &MgmtSecretCommand) -> anyhow::Result<()> {
     let mut raw = Zeroizing::new([0u8; 32]);
     rand_core::OsRng
         .try_fill_bytes(raw.as_mut())
-        .context("the operating system's random generator failed")?;
+        .with_context(|| tr!("cmd-mgmt-secret-rng-failed"))?;
     let mut text = Zeroizing::new(hex::encode(raw.as_ref()));
     text.push('\n');
     let mut f = std::fs::OpenOptions::new()
@@ -40,17 +42,29 @@ pub fn run(json: bool, cmd: &MgmtSecretCommand) -> anyhow::Result<()> {
         .create_new(true)
         .mode(0o600)
         .open(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
+        .with_context(|| {
+            tr!(
+                "cmd-cannot-create-file",
+                path = args.out.display().to_string()
+            )
+        })?;
     f.write_all(text.as_bytes())
         .and_then(|()| f.sync_all())
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+        .with_context(|| {
+            tr!(
+                "cmd-cannot-write-file",
+                path = args.out.display().to_string()
+            )
+        })?;
     if json {
         println!("{}", serde_json::json!({ "file": args.out, "bytes": 32 }));
     } else {
         println!(
-            "Wrote a new operator master secret to {} (mode 0600). Keep a copy offline: \
-             cards' management keys cannot be recovered without it.",
-            args.out.display()
+            "{}",
+            tr!(
+                "cmd-mgmt-secret-written",
+                path = args.out.display().to_string()
+            )
         );
     }
     Ok(())

@@ -25,7 +25,7 @@ use crate::tr;
 use crate::transport::{self, trace::Sink, Transport};
 
 pub use exit::Exit;
-pub use input::SecretSource;
+pub use input::{Secret, SecretSource};
 
 /// Sello: smart cards for citizen certificates.
 #[derive(Debug, Parser)]
@@ -86,7 +86,7 @@ enum Command {
 /// An error whose message the command has already printed (its output says what failed); only
 /// the exit status remains to be set.
 #[derive(Debug, thiserror::Error)]
-#[error("failed (reported above)")]
+#[error("{}", tr!("cmd-reported"))]
 struct Reported(Exit);
 
 /// No reader, or no card in any reader: exit status [`Exit::NoCard`].
@@ -307,8 +307,8 @@ fn pin_change(ctx: &Ctx, args: &SecretArgs) -> anyhow::Result<()> {
     let info = card.info()?;
     let mut src = SecretSource::from_flag(args.pin_stdin);
     let old =
-        Pin::new(&src.read("current PIN")?).with_context(|| tr!("cli-current-pin-invalid"))?;
-    let new = new_pin(&info, &src.read_new("new PIN")?)?;
+        Pin::new(&src.read(Secret::CurrentPin)?).with_context(|| tr!("cli-current-pin-invalid"))?;
+    let new = new_pin(&info, &src.read_new(Secret::NewPin)?)?;
     card.change_pin(&old, &new)?;
     output::done(ctx.json, "pin-change", &crate::tr!("pin-changed"));
     Ok(())
@@ -322,8 +322,8 @@ fn pin_unblock(ctx: &Ctx, args: &SecretArgs) -> anyhow::Result<()> {
     }
     let info = card.info()?;
     let mut src = SecretSource::from_flag(args.pin_stdin);
-    let puk = Puk::new(&src.read("PUK")?).with_context(|| tr!("cli-puk-invalid"))?;
-    let new = new_pin(&info, &src.read_new("new PIN")?)?;
+    let puk = Puk::new(&src.read(Secret::Puk)?).with_context(|| tr!("cli-puk-invalid"))?;
+    let new = new_pin(&info, &src.read_new(Secret::NewPin)?)?;
     card.unblock_pin(&puk, &new)?;
     output::done(ctx.json, "pin-unblock", &crate::tr!("pin-unblocked"));
     Ok(())

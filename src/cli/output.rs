@@ -50,17 +50,17 @@ pub(crate) fn date(ts: i64) -> String {
 }
 
 /// Labels followed by their values, the values aligned two columns after the longest label.
-struct Labels {
+pub(super) struct Labels {
     width: usize,
 }
 
 impl Labels {
-    fn new(labels: &[&str]) -> Self {
+    pub(super) fn new(labels: &[&str]) -> Self {
         let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) + 2;
         Self { width }
     }
 
-    fn line(&self, label: &str, value: &str) -> String {
+    pub(super) fn line(&self, label: &str, value: &str) -> String {
         let pad = self.width.saturating_sub(label.chars().count());
         format!("{label}{}{value}", " ".repeat(pad))
     }

@@ -3,7 +3,9 @@
 use clap::Subcommand;
 use serde_json::json;
 
+use super::output::Labels;
 use crate::profile::{self, Profile};
+use crate::tr;
 
 /// `sello profile ...`
 #[derive(Debug, Subcommand)]
@@ -35,7 +37,10 @@ pub(crate) fn run(json: bool, cmd: &ProfileCommand) -> anyhow::Result<()> {
                     println!("{:<20} {}  ({})", p.name, p.description, p.source);
                 }
                 if let Some(d) = profile::user_dir() {
-                    println!("User profile directory: {}", d.display());
+                    println!(
+                        "{}",
+                        tr!("cmd-profile-user-dir", dir = d.display().to_string())
+                    );
                 }
             }
         }
@@ -52,59 +57,85 @@ pub(crate) fn run(json: bool, cmd: &ProfileCommand) -> anyhow::Result<()> {
 }
 
 fn show(p: &Profile) {
-    println!("Profile:  {}", p.name);
-    println!("About:    {}", p.description);
-    println!("Source:   {}", p.source);
-    println!(
-        "Card:     driver {}{}",
-        p.card.driver,
-        p.card
-            .aid
-            .as_ref()
-            .map(|a| format!(", AID {}", hex::encode_upper(a)))
-            .unwrap_or_default()
-    );
+    let key_labels: Vec<String> = p
+        .keys
+        .iter()
+        .map(|k| tr!("cmd-profile-key-label", slot = format!("{:02X}", k.slot.0)))
+        .collect();
+    let labels = [
+        tr!("cmd-profile-name"),
+        tr!("cmd-profile-about"),
+        tr!("cmd-profile-source"),
+        tr!("cmd-profile-card-label"),
+        tr!("cmd-profile-mgmt-key-label"),
+        "PIN:".to_owned(),
+        "PUK:".to_owned(),
+        tr!("cmd-profile-subject"),
+        "SAN:".to_owned(),
+    ];
+    let all: Vec<&str> = labels
+        .iter()
+        .chain(&key_labels)
+        .map(String::as_str)
+        .collect();
+    let l = Labels::new(&all);
+    let [name, about, source, card, mgmt, pin, puk, subject, san] = &labels;
+    println!("{}", l.line(name, &p.name));
+    println!("{}", l.line(about, &p.description));
+    println!("{}", l.line(source, &p.source));
+    let driver = match &p.card.aid {
+        Some(aid) => tr!(
+            "cmd-profile-card-aid",
+            driver = p.card.driver.as_str(),
+            aid = hex::encode_upper(aid)
+        ),
+        None => tr!("cmd-profile-card", driver = p.card.driver.as_str()),
+    };
+    println!("{}", l.line(card, &driver));
     let m = &p.management_key;
-    println!(
-        "Mgmt key: {} ({}){}",
-        m.mode.name(),
-        m.algorithm,
-        if m.allow_default {
-            ", factory default allowed"
-        } else {
-            ""
-        }
+    let mut key = tr!(
+        "cmd-profile-mgmt-key",
+        mode = m.mode.name(),
+        algorithm = m.algorithm.to_string()
     );
+    if m.allow_default {
+        key.push_str(", ");
+        key.push_str(&tr!("cmd-profile-default-allowed"));
+    }
+    println!("{}", l.line(mgmt, &key));
     let rule = |r: &profile::SecretRule| {
-        format!(
-            "{}-{} {}, {} tries",
-            r.min_length,
-            r.max_length,
-            r.charset.name(),
-            r.retries
+        tr!(
+            "cmd-profile-rule",
+            min = r.min_length,
+            max = r.max_length,
+            charset = r.charset.name(),
+            retries = r.retries
         )
     };
-    println!("PIN:      {}", rule(&p.pin));
+    println!("{}", l.line(pin, &rule(&p.pin)));
+    let puk_origin = if p.puk_generate {
+        tr!("cmd-profile-puk-generated")
+    } else {
+        tr!("cmd-profile-puk-entered")
+    };
     println!(
-        "PUK:      {}, {}",
-        rule(&p.puk),
-        if p.puk_generate {
-            "generated and shown once"
-        } else {
-            "entered by the operator"
-        }
+        "{}",
+        l.line(puk, &format!("{}, {puk_origin}", rule(&p.puk)))
     );
-    for k in &p.keys {
+    for (k, label) in p.keys.iter().zip(&key_labels) {
         let allowed: Vec<_> = k.allowed_algorithms.iter().map(|a| a.name()).collect();
-        println!(
-            "Key {:02X}:   {}, {} (allowed: {}), PIN {}{}",
-            k.slot.0,
-            k.purpose,
-            k.algorithm,
-            allowed.join(", "),
-            k.pin_use.name(),
-            if k.optional { ", optional" } else { "" }
+        let mut line = tr!(
+            "cmd-profile-key",
+            purpose = k.purpose.name(),
+            algorithm = k.algorithm.to_string(),
+            allowed = allowed.join(", "),
+            pin = k.pin_use.name()
         );
+        if k.optional {
+            line.push_str(", ");
+            line.push_str(&tr!("cmd-profile-key-optional"));
+        }
+        println!("{}", l.line(label, &line));
     }
     let attrs: Vec<_> = p
         .subject
@@ -112,8 +143,8 @@ fn show(p: &Profile) {
         .iter()
         .map(|a| format!("{}={}", a.attribute.short_name(), a.value))
         .collect();
-    println!("Subject:  {}", attrs.join(", "));
+    println!("{}", l.line(subject, &attrs.join(", ")));
     if p.subject.email_san {
-        println!("SAN:      rfc822Name={{email}}");
+        println!("{}", l.line(san, "rfc822Name={email}"));
     }
 }

@@ -13,7 +13,7 @@ use clap::Args;
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use super::{choose_reader, CardArgs, Ctx, Exit, Reported, SecretSource};
+use super::{choose_reader, CardArgs, Ctx, Exit, Reported, Secret, SecretSource};
 use crate::card::piv::{PivCard, Slot};
 use crate::enroll::activation::OperatorSecret;
 use crate::enroll::est::{EstClient, EstClientConfig, PendingNotice, TrustAnchor};
@@ -222,7 +222,7 @@ fn via_daemon(
         mgmt_secret_stdin: args.mgmt_secret_stdin,
         source: SecretSource::from_flag(args.pin_stdin || args.mgmt_secret_stdin),
     };
-    let e = super::watch::run_job(ctx, &mut daemon_job, "Renewal")?;
+    let e = super::watch::run_job(ctx, &mut daemon_job)?;
     let r = &e["result"];
     if !r.is_null() {
         if ctx.json {
@@ -383,7 +383,7 @@ struct CliUi {
 impl RenewUi for CliUi {
     fn pin(&mut self) -> Result<Zeroizing<String>, RenewError> {
         self.source
-            .read("holder's PIN")
+            .read(Secret::HolderPin)
             .map_err(|e| RenewError::Input(format!("{e:#}")))
     }
 

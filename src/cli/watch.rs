@@ -9,7 +9,7 @@ use clap::Args;
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
-use super::{Ctx, SecretSource};
+use super::{Ctx, Secret, SecretSource};
 use crate::daemon::client::{Client, ClientError};
 use crate::tr;
 
@@ -56,15 +56,14 @@ pub(crate) fn connect_for_activation(required: bool) -> anyhow::Result<Option<Cl
 
 pub(crate) fn run(ctx: &Ctx, args: &WatchArgs) -> anyhow::Result<()> {
     let path = socket(args.socket.as_deref());
-    let mut c = Client::connect(&path)
-        .with_context(|| "is sellod running? (systemctl --user start sellod.socket)")?;
+    let mut c = Client::connect(&path).with_context(|| tr!("cmd-watch-no-daemon"))?;
     let cards = c.call(json!({"op": "list-cards"}))?;
     c.call(json!({"op": "subscribe"}))?;
     if ctx.json {
         println!("{}", json!({"event": "inventory", "inventory": cards}));
     } else {
         if cards["service"] == false {
-            println!("pcscd is not running");
+            println!("{}", tr!("cmd-watch-pcscd-not-running"));
         }
         for r in cards["readers"].as_array().into_iter().flatten() {
             println!("{}", describe_reader(r));
@@ -73,7 +72,7 @@ pub(crate) fn run(ctx: &Ctx, args: &WatchArgs) -> anyhow::Result<()> {
     loop {
         let e = match c.next_event() {
             Ok(e) => e,
-            Err(ClientError::Closed) => bail!("sellod closed the connection"),
+            Err(ClientError::Closed) => bail!(tr!("cmd-watch-closed")),
             Err(e) => return Err(e.into()),
         };
         if ctx.json {
@@ -118,9 +117,11 @@ fn describe_card(c: &Value) -> String {
         ));
     }
     for (what, e) in c["errors"].as_object().into_iter().flatten() {
-        s.push_str(&format!(
-            ", {what} unreadable ({})",
-            e.as_str().unwrap_or("?")
+        s.push_str(", ");
+        s.push_str(&tr!(
+            "cmd-watch-unreadable",
+            what = what.as_str(),
+            error = e.as_str().unwrap_or("?")
         ));
     }
     s
@@ -150,21 +151,33 @@ fn describe_event(e: &Value) -> String {
             job = job,
             kind = e["kind"].as_str().unwrap_or("?")
         ),
-        "job-progress" => format!(
-            "{reader}: job {} {} {}{}",
-            e["job"],
-            e["status"].as_str().unwrap_or(""),
-            e["step"].as_str().unwrap_or(""),
-            e["slot"]
-                .as_str()
-                .map(|s| format!(" {s}"))
-                .unwrap_or_default()
+        "job-progress" => tr!(
+            "cmd-watch-job-progress",
+            reader = reader,
+            job = job,
+            status = e["status"].as_str().unwrap_or(""),
+            step = step_with_slot(e)
         ),
         "job-finished" => match e["error"]["message"].as_str() {
-            Some(m) => format!("{reader}: job {} {}: {m}", e["job"], e["state"]),
+            Some(m) => tr!(
+                "cmd-watch-job-failed",
+                reader = reader,
+                job = job,
+                state = e["state"].as_str().unwrap_or(""),
+                error = m
+            ),
             None => tr!("watch-job-done", reader = reader, job = job),
         },
         _ => e.to_string(),
+    }
+}
+
+/// A progress event's step, with its slot when it has one ("generate-key 9A").
+fn step_with_slot(e: &Value) -> String {
+    let step = e["step"].as_str().unwrap_or("");
+    match e["slot"].as_str() {
+        Some(s) => format!("{step} {s}"),
+        None => step.to_owned(),
     }
 }
 
@@ -202,16 +215,16 @@ pub(crate) struct DaemonJob<'a> {
 
 /// Makes a path absolute for the daemon (it does not share our working directory).
 pub(crate) fn absolute(p: &Path) -> anyhow::Result<String> {
-    let a = std::path::absolute(p).with_context(|| format!("bad path {}", p.display()))?;
+    let a = std::path::absolute(p)
+        .with_context(|| tr!("cmd-bad-path", path = p.display().to_string()))?;
     a.to_str()
         .map(str::to_owned)
-        .with_context(|| format!("{} is not UTF-8", a.display()))
+        .with_context(|| tr!("cmd-path-not-utf8", path = a.display().to_string()))
 }
 
 /// Runs a job in sellod as its owner: answers its secret requests from the command line's
-/// sources, shows its progress; returns its `job-finished` event. `what` names the job for
-/// people ("Activation").
-pub(crate) fn run_job(ctx: &Ctx, a: &mut DaemonJob<'_>, what: &str) -> anyhow::Result<Value> {
+/// sources, shows its progress; returns its `job-finished` event.
+pub(crate) fn run_job(ctx: &Ctx, a: &mut DaemonJob<'_>) -> anyhow::Result<Value> {
     let reader = pick_reader(&mut a.client, a.reader)?;
     let started = a.client.call(json!({
         "op": "start-job",
@@ -221,8 +234,13 @@ pub(crate) fn run_job(ctx: &Ctx, a: &mut DaemonJob<'_>, what: &str) -> anyhow::R
     let id = started["job"].clone();
     if !ctx.json {
         eprintln!(
-            "{what} runs in sellod (job {id}, reader \"{}\").",
-            started["reader"].as_str().unwrap_or(&reader)
+            "{}",
+            tr!(
+                "cmd-job-runs-in-sellod",
+                kind = a.job["kind"].as_str().unwrap_or(""),
+                job = id.to_string(),
+                reader = started["reader"].as_str().unwrap_or(&reader)
+            )
         );
     }
     loop {
@@ -243,9 +261,11 @@ pub(crate) fn run_job(ctx: &Ctx, a: &mut DaemonJob<'_>, what: &str) -> anyhow::R
                 if ctx.json {
                     println!("{}", json!({ "event": "puk", "puk": puk.as_str() }));
                 } else {
+                    // The PUK is printed beside the message, never passed into one.
                     println!(
-                        "PUK: {}   (write it down for the holder: it is shown only this once)",
-                        puk.as_str()
+                        "PUK: {}   ({})",
+                        puk.as_str(),
+                        tr!("cmd-job-puk-shown-once")
                     );
                 }
             }
@@ -253,13 +273,9 @@ pub(crate) fn run_job(ctx: &Ctx, a: &mut DaemonJob<'_>, what: &str) -> anyhow::R
                 let status = e["status"].as_str().unwrap_or("");
                 if status != "started" {
                     println!(
-                        "[{}] {}{}: {}",
-                        status.replace('-', " "),
-                        e["step"].as_str().unwrap_or(""),
-                        e["slot"]
-                            .as_str()
-                            .map(|s| format!(" {s}"))
-                            .unwrap_or_default(),
+                        "[{}] {}: {}",
+                        tr!("cmd-job-status", status = status),
+                        step_with_slot(&e),
                         e["detail"].as_str().unwrap_or("")
                     );
                 }
@@ -272,29 +288,38 @@ pub(crate) fn run_job(ctx: &Ctx, a: &mut DaemonJob<'_>, what: &str) -> anyhow::R
 
 /// Runs the activation as a daemon job and shows its progress.
 pub(crate) fn activate(ctx: &Ctx, mut a: DaemonJob<'_>) -> anyhow::Result<()> {
-    let e = run_job(ctx, &mut a, "Activation")?;
+    let e = run_job(ctx, &mut a)?;
     if let Some(m) = e["error"]["message"].as_str() {
-        bail!("activation stopped: {m} (run the same command again to resume)");
+        bail!(tr!("cmd-job-activation-stopped", error = m));
     }
     let r = &e["result"];
     if ctx.json {
         println!("{r}");
     } else {
         println!(
-            "Card {} activated with profile {}.",
-            r["serial"].as_str().unwrap_or("?"),
-            r["profile"].as_str().unwrap_or("?")
+            "{}",
+            tr!(
+                "activate-complete",
+                serial = r["serial"].as_str().unwrap_or("?"),
+                profile = r["profile"].as_str().unwrap_or("?")
+            )
         );
         for c in r["certificates"].as_array().into_iter().flatten() {
+            let line = tr!(
+                "activate-complete-certificate",
+                serial = c["serial"].as_str().unwrap_or("?"),
+                subject = c["subject"].as_str().unwrap_or("?")
+            );
             println!(
-                "  {} {}: certificate {} for {}",
+                "  {} {}: {line}",
                 c["slot"].as_str().unwrap_or("?"),
-                c["purpose"].as_str().unwrap_or("?"),
-                c["serial"].as_str().unwrap_or("?"),
-                c["subject"].as_str().unwrap_or("?")
+                c["purpose"].as_str().unwrap_or("?")
             );
         }
-        println!("Journal: {}", r["journal"].as_str().unwrap_or("?"));
+        println!(
+            "{}",
+            tr!("journal-path", path = r["journal"].as_str().unwrap_or("?"))
+        );
     }
     Ok(())
 }
@@ -303,21 +328,21 @@ fn secret(a: &mut DaemonJob<'_>, name: &str, prompt: &str) -> anyhow::Result<Zer
     match name {
         "mgmt-secret" if !a.mgmt_secret_stdin => {
             let Some(f) = a.mgmt_secret_file else {
-                bail!("the profile needs the operator's management-key secret: --mgmt-secret-file FILE or --mgmt-secret-stdin");
+                bail!(tr!("cmd-job-needs-mgmt-secret"));
             };
             let bytes = super::input::read_secret_file(f)?;
             let text = std::str::from_utf8(&bytes)
-                .with_context(|| format!("{} is not UTF-8 text", f.display()))?;
+                .with_context(|| tr!("cmd-file-not-utf8", path = f.display().to_string()))?;
             Ok(Zeroizing::new(text.to_owned()))
         }
-        "mgmt-secret" => a.source.read("operator management-key secret"),
         "new-pin" => {
             eprintln!("{prompt}.");
-            a.source.read_new("new PIN")
+            a.source.read_new(Secret::NewPin)
         }
-        "new-puk" => a.source.read_new("new PUK"),
-        "current-pin" => a.source.read("holder's PIN"),
-        "enrollment-code" => a.source.read("enrollment code"),
-        other => a.source.read(other),
+        "new-puk" => a.source.read_new(Secret::NewPuk),
+        other => match Secret::from_daemon_name(other) {
+            Some(s) => a.source.read(s),
+            None => bail!(tr!("cmd-job-unknown-secret", name = other)),
+        },
     }
 }

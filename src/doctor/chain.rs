@@ -43,8 +43,10 @@ pub fn load_anchors(dir: &Path, files: &[PathBuf]) -> Anchors {
             Ok(bytes) => {
                 let found = certificates_in(&bytes);
                 if found.is_empty() {
-                    a.problems
-                        .push(format!("{}: no certificate in it", p.display()));
+                    a.problems.push(crate::tr!(
+                        "cmd-doctor-no-certificate-in-file",
+                        path = p.display().to_string()
+                    ));
                 }
                 a.certs.extend(found);
             }
@@ -82,7 +84,7 @@ pub enum Verdict {
 /// Checks `cert_der` against the anchors.
 pub fn verify(cert_der: &[u8], anchors: &[Vec<u8>]) -> Verdict {
     let Ok((_, cert)) = x509_parser::parse_x509_certificate(cert_der) else {
-        return Verdict::Unsupported("the certificate does not parse".to_owned());
+        return Verdict::Unsupported(crate::tr!("cmd-doctor-certificate-unparsable"));
     };
     let mut verdict = Verdict::UnknownIssuer;
     for der in anchors {
@@ -120,13 +122,18 @@ pub fn signed_by(cert: &X509Certificate<'_>, issuer: &X509Certificate<'_>) -> Re
     let sig: &[u8] = &cert.signature_value.data;
     let oid = cert.signature_algorithm.algorithm.to_id_string();
     let key = PublicKey::from_spki_der(issuer.public_key().raw)
-        .map_err(|e| format!("the CA's public key: {e}"))?;
+        .map_err(|e| crate::tr!("cmd-doctor-ca-key-unusable", error = e.to_string()))?;
     let digest: Vec<u8> = match oid.as_str() {
         ECDSA_SHA256 | RSA_SHA256 => Sha256::digest(tbs).to_vec(),
         ECDSA_SHA384 | RSA_SHA384 => Sha384::digest(tbs).to_vec(),
         ECDSA_SHA512 | RSA_SHA512 => Sha512::digest(tbs).to_vec(),
         ED25519 => Vec::new(),
-        other => return Err(format!("signature algorithm {other} is not supported")),
+        other => {
+            return Err(crate::tr!(
+                "cmd-doctor-signature-algorithm-unsupported",
+                oid = other
+            ))
+        }
     };
     let ecdsa = matches!(oid.as_str(), ECDSA_SHA256 | ECDSA_SHA384 | ECDSA_SHA512);
     let rsa = matches!(oid.as_str(), RSA_SHA256 | RSA_SHA384 | RSA_SHA512);

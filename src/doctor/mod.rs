@@ -1040,14 +1040,20 @@ mod tests {
         let c = check_browsers(&status(vec![db(Chromium, false, None)]));
         assert_eq!(c.status, Status::Warn);
         // An unused profile does not count; a used one without Sello fails.
-        let c = check_browsers(&status(vec![
+        let dbs = vec![
             db(Chromium, true, Some("/bin/sh")),
             db(ff("default"), false, None),
             db(ff("work"), true, None),
-        ]));
+        ];
+        let c = crate::i18n::with_language("en", || check_browsers(&status(dbs.clone())));
         assert_eq!(c.status, Status::Fail);
         assert!(c.finding.contains("Firefox profile \"work\""), "{c:?}");
         assert!(!c.finding.contains("\"default\""), "{c:?}");
+        // The profile is named in the reader's language too.
+        let c = crate::i18n::with_language("es", || check_browsers(&status(dbs.clone())));
+        assert!(c.finding.contains("Firefox, perfil «work»"), "{c:?}");
+        let c = crate::i18n::with_language("ca-valencia", || check_browsers(&status(dbs)));
+        assert!(c.finding.contains("Firefox, perfil «work»"), "{c:?}");
         // Registered, but the file is gone.
         let c = check_browsers(&status(vec![db(Chromium, true, Some("/gone.so"))]));
         assert_eq!(c.status, Status::Fail);
