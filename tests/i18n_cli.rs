@@ -173,6 +173,19 @@ fn status_in_spanish_with_its_date_and_plurals() {
         h.contains("sello: «9Z» no es una ranura de clave (9A, 9C, 9D, 9E)"),
         "{h}"
     );
+    // Input that ends too early names the missing secret in the language; no try is spent.
+    let out = sello_stdin(
+        &b,
+        "ca_ES.UTF-8@valencia",
+        &["pin", "change", "--pin-stdin"],
+        "123456\n",
+    );
+    assert!(!out.status.success());
+    let h = text(&out);
+    assert!(
+        h.contains("sello: l'entrada estàndard s'ha acabat abans de donar el PIN nou"),
+        "{h}"
+    );
     // --json stays language-neutral: English keys, ISO dates, numbers.
     assert_eq!(v["pins"]["pin"]["remaining"], 3, "{v}");
     assert_eq!(v["slots"][0]["certificate"]["expires_soon"], true, "{v}");

@@ -129,8 +129,12 @@ cmd-profile-key-optional = opcional
 cmd-watch-no-daemon = sellod està en marxa? (systemctl --user start sellod.socket)
 cmd-watch-pcscd-not-running = pcscd no està en marxa
 cmd-watch-closed = sellod ha tancat la connexió
-## $what és la part de la targeta que no s'ha pogut llegir (un codi).
-cmd-watch-unreadable = { $what } il·legible ({ $error })
+## $what és la part de la targeta que no s'ha pogut llegir: certificates o pins.
+cmd-watch-unreadable = { $what ->
+    [certificates] certificats il·legibles
+    [pins] intents de PIN il·legibles
+   *[other] { $what } il·legible
+} ({ $error })
 cmd-watch-job-progress = { $reader }: tasca { $job } { $status ->
     [started] iniciada
     [done] feta

@@ -108,7 +108,7 @@ cmd-profile-key-optional = optional
 cmd-watch-no-daemon = is sellod running? (systemctl --user start sellod.socket)
 cmd-watch-pcscd-not-running = pcscd is not running
 cmd-watch-closed = sellod closed the connection
-## $what is the part of the card that could not be read (a code).
+## $what is the part of the card that could not be read: certificates or pins.
 cmd-watch-unreadable = { $what } unreadable ({ $error })
 cmd-watch-job-progress = { $reader }: job { $job } { $status } { $step }
 cmd-watch-job-failed = { $reader }: job { $job } { $state }: { $error }

@@ -129,8 +129,12 @@ cmd-profile-key-optional = opcional
 cmd-watch-no-daemon = ¿está en marcha sellod? (systemctl --user start sellod.socket)
 cmd-watch-pcscd-not-running = pcscd no está en marcha
 cmd-watch-closed = sellod ha cerrado la conexión
-## $what es la parte de la tarjeta que no se ha podido leer (un código).
-cmd-watch-unreadable = { $what } ilegible ({ $error })
+## $what es la parte de la tarjeta que no se ha podido leer: certificates o pins.
+cmd-watch-unreadable = { $what ->
+    [certificates] certificados ilegibles
+    [pins] intentos de PIN ilegibles
+   *[other] { $what } ilegible
+} ({ $error })
 cmd-watch-job-progress = { $reader }: tarea { $job } { $status ->
     [started] iniciada
     [done] hecha

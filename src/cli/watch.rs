@@ -346,3 +346,43 @@ fn secret(a: &mut DaemonJob<'_>, name: &str, prompt: &str) -> anyhow::Result<Zer
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::with_language;
+
+    #[test]
+    fn job_lines_follow_the_language_and_keep_the_codes() {
+        let progress = json!({
+            "event": "job-progress", "reader": "Lector 1", "job": 3,
+            "status": "already-done", "step": "generate-key", "slot": "9A",
+        });
+        let failed = json!({
+            "event": "job-finished", "reader": "Lector 1", "job": 3, "state": "cancelled",
+            "error": { "code": "cancelled", "message": "x" },
+        });
+        let card = json!({
+            "event": "card-identified", "reader": "Lector 1",
+            "card": { "driver": "PIV", "serial": "10000001", "pins": { "pin_tries": 2 },
+                      "errors": { "certificates": "6A82" } },
+        });
+        let en = with_language("en", || [&progress, &failed, &card].map(describe_event));
+        assert_eq!(en[0], "Lector 1: job 3 already-done generate-key 9A");
+        assert_eq!(en[1], "Lector 1: job 3 cancelled: x");
+        assert_eq!(
+            en[2],
+            "Lector 1: PIV card 10000001, PIN tries left 2, certificates unreadable (6A82)"
+        );
+        let es = with_language("es", || [&progress, &failed, &card].map(describe_event));
+        assert_eq!(es[0], "Lector 1: tarea 3 ya hecha generate-key 9A");
+        assert_eq!(es[1], "Lector 1: tarea 3 cancelada: x");
+        assert_eq!(
+            es[2],
+            "Lector 1: tarjeta PIV 10000001, intentos de PIN: 2, certificados ilegibles (6A82)"
+        );
+        let va = with_language("ca-valencia", || [&progress, &failed].map(describe_event));
+        assert_eq!(va[0], "Lector 1: tasca 3 ja feta generate-key 9A");
+        assert_eq!(va[1], "Lector 1: tasca 3 cancel·lada: x");
+    }
+}
