@@ -146,7 +146,8 @@ fn profile_show_in_spanish_and_valencian_with_plurals() {
         .success());
 }
 
-/// A home with a Firefox profile never started (no NSS database yet) and no Chromium database.
+/// A home with Firefox profiles never started (no NSS database yet; one of the snap's Firefox)
+/// and no Chromium database.
 fn browser_home() -> (tempfile::TempDir, PathBuf) {
     let home = tempfile::tempdir().expect("home");
     let ff = home.path().join(".mozilla/firefox");
@@ -156,6 +157,14 @@ fn browser_home() -> (tempfile::TempDir, PathBuf) {
         "[Profile0]\nName=nou\nIsRelative=1\nPath=n.nou\n",
     )
     .expect("profiles.ini");
+    // And the snap's Firefox, with a profile never started either.
+    let snap = home.path().join("snap/firefox/common/.mozilla/firefox");
+    std::fs::create_dir_all(snap.join("s.snap")).expect("snap profile dir");
+    std::fs::write(
+        snap.join("profiles.ini"),
+        "[Profile0]\nName=snap\nIsRelative=1\nPath=s.snap\n",
+    )
+    .expect("snap profiles.ini");
     let module = home.path().join("lib/libsello.so");
     std::fs::create_dir_all(module.parent().expect("parent")).expect("lib dir");
     std::fs::copy(OPENSC_PKCS11, &module).expect("copy module");
@@ -179,9 +188,10 @@ fn browser_install_status_uninstall_in_spanish_and_valencian() {
         "{h}"
     );
     assert!(
-        h.contains("Firefox, perfil «nou»: omitido: todavía no hay base de datos de certificados"),
+        h.contains("Firefox (perfil «nou»): omitido: todavía no hay base de datos de certificados"),
         "{h}"
     );
+    assert!(h.contains("Firefox snap (perfil «snap»): omitido: "), "{h}");
     assert!(
         h.contains("Reinicie los navegadores para usar la tarjeta."),
         "{h}"
@@ -202,7 +212,7 @@ fn browser_install_status_uninstall_in_spanish_and_valencian() {
         "{h}"
     );
     assert!(
-        h.contains("Firefox, perfil «nou»: no registrat (encara no hi ha cap base de dades de certificats)"),
+        h.contains("Firefox (perfil «nou»): no registrat (encara no hi ha cap base de dades de certificats)"),
         "{h}"
     );
     let h = ok(&sello(
@@ -246,7 +256,7 @@ fn browser_install_status_uninstall_in_spanish_and_valencian() {
     let h = ok(&sello(home.path(), SPANISH, &["browser", "uninstall"]));
     assert!(h.contains("Chromium/Chrome: eliminado"), "{h}");
     assert!(
-        h.contains("Firefox, perfil «nou»: no estaba registrado"),
+        h.contains("Firefox (perfil «nou»): no estaba registrado"),
         "{h}"
     );
     let en = json(&sello(

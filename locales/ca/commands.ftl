@@ -56,9 +56,9 @@ cmd-mgmt-secret-written = S'ha escrit un secret mestre d'operador nou a { $path 
 ## sello browser install|status|uninstall
 cmd-browser-sudo = avís: s'està executant amb sudo, de manera que afecta els navegadors del compte la carpeta personal del qual és { $home }, no els de { $user }. Executeu-lo sense sudo.
 cmd-browser-module = Mòdul: { $path }
-cmd-browser-firefox-profile = Firefox, perfil «{ $profile }»
+cmd-browser-firefox-profile = Firefox (perfil «{ $profile }»)
 ## $package és snap o flatpak.
-cmd-browser-firefox-package-profile = Firefox ({ $package }), perfil «{ $profile }»
+cmd-browser-firefox-package-profile = Firefox { $package } (perfil «{ $profile }»)
 cmd-browser-added-new-db = registrat (s'ha creat una base de dades nova)
 cmd-browser-added = registrat
 cmd-browser-updated = registrat (substitueix el camí antic { $old })

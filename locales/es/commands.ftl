@@ -56,9 +56,9 @@ cmd-mgmt-secret-written = Se ha escrito un secreto maestro de operador nuevo en 
 ## sello browser install|status|uninstall
 cmd-browser-sudo = aviso: se está ejecutando con sudo, así que afecta a los navegadores de la cuenta cuya carpeta personal es { $home }, no a los de { $user }. Ejecútelo sin sudo.
 cmd-browser-module = Módulo: { $path }
-cmd-browser-firefox-profile = Firefox, perfil «{ $profile }»
+cmd-browser-firefox-profile = Firefox (perfil «{ $profile }»)
 ## $package es snap o flatpak.
-cmd-browser-firefox-package-profile = Firefox ({ $package }), perfil «{ $profile }»
+cmd-browser-firefox-package-profile = Firefox { $package } (perfil «{ $profile }»)
 cmd-browser-added-new-db = registrado (se ha creado una base de datos nueva)
 cmd-browser-added = registrado
 cmd-browser-updated = registrado (sustituye a la ruta antigua { $old })

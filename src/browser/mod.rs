@@ -95,7 +95,7 @@ impl Browser {
     }
 
     /// A label for people, in their language: "Chromium/Chrome" or "Firefox profile
-    /// \"default\"" ("Firefox, perfil «default»").
+    /// \"default\"" ("Firefox (perfil «default»)").
     pub fn label(&self) -> String {
         match self {
             Self::Chromium => "Chromium/Chrome".to_owned(),

@@ -1051,9 +1051,9 @@ mod tests {
         assert!(!c.finding.contains("\"default\""), "{c:?}");
         // The profile is named in the reader's language too.
         let c = crate::i18n::with_language("es", || check_browsers(&status(dbs.clone())));
-        assert!(c.finding.contains("Firefox, perfil «work»"), "{c:?}");
+        assert!(c.finding.contains("Firefox (perfil «work»)"), "{c:?}");
         let c = crate::i18n::with_language("ca-valencia", || check_browsers(&status(dbs)));
-        assert!(c.finding.contains("Firefox, perfil «work»"), "{c:?}");
+        assert!(c.finding.contains("Firefox (perfil «work»)"), "{c:?}");
         // Registered, but the file is gone.
         let c = check_browsers(&status(vec![db(Chromium, true, Some("/gone.so"))]));
         assert_eq!(c.status, Status::Fail);
