@@ -10,6 +10,8 @@ cmd-bad-path = camí no vàlid: { $path }
 cmd-path-not-utf8 = { $path } no està en UTF-8
 ## Un error el missatge del qual l'ordre ja ha mostrat.
 cmd-reported = ha fallat (vegeu més amunt)
+## Abans de llegir cap secret; $error és el motiu que dona el sistema.
+cmd-core-dumps = no es poden desactivar els bolcats de memòria ({ $error }); no es gestionaran secrets
 
 ## Secrets que demana la CLI: $secret és current-pin, new-pin, puk, new-puk, holder-pin,
 ## operator-pin, enrollment-code o mgmt-secret. Com a etiqueta de la petició:

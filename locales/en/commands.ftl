@@ -10,6 +10,8 @@ cmd-bad-path = bad path { $path }
 cmd-path-not-utf8 = { $path } is not UTF-8
 ## An error whose message the command already printed.
 cmd-reported = failed (reported above)
+## Before any secret is read; $error is the system's reason.
+cmd-core-dumps = cannot disable core dumps ({ $error }); refusing to handle secrets
 
 ## Secrets the CLI asks for: $secret is current-pin, new-pin, puk, new-puk, holder-pin,
 ## operator-pin, enrollment-code or mgmt-secret. As a prompt label:

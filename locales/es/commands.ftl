@@ -10,6 +10,8 @@ cmd-bad-path = ruta no válida: { $path }
 cmd-path-not-utf8 = { $path } no está en UTF-8
 ## Un error cuyo mensaje la orden ya ha mostrado.
 cmd-reported = ha fallado (véase arriba)
+## Antes de leer ningún secreto; $error es el motivo que da el sistema.
+cmd-core-dumps = no se pueden desactivar los volcados de memoria ({ $error }); no se manejarán secretos
 
 ## Secretos que pide la CLI: $secret es current-pin, new-pin, puk, new-puk, holder-pin,
 ## operator-pin, enrollment-code o mgmt-secret. Como etiqueta de la petición:

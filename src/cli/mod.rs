@@ -145,7 +145,7 @@ struct SecretArgs {
 /// Entry point of the `sello` binary: parses the command line, runs it, prints the error chain once.
 pub fn main() -> ExitCode {
     if let Err(e) = crate::pin::forbid_core_dumps() {
-        eprintln!("sello: cannot disable core dumps ({e}); refusing to handle secrets");
+        eprintln!("sello: {}", tr!("cmd-core-dumps", error = e.to_string()));
         return ExitCode::FAILURE;
     }
     let cli = Cli::parse();
