@@ -359,10 +359,15 @@ mod tests {
         let e = anyhow::Error::new(crate::card::CardError::WrongPin { tries_left: 2 })
             .context("cannot change the PIN");
         assert_eq!(
-            error_chain(&e),
+            crate::i18n::with_language("en", || error_chain(&e)),
             "cannot change the PIN: wrong PIN, 2 tries left"
         );
-        let v = error_json(&e);
+        // In another language the message changes, the JSON code does not.
+        let v = crate::i18n::with_language("ca-valencia", || error_json(&e));
         assert_eq!(v["code"], "wrong-pin");
+        assert_eq!(
+            v["error"],
+            "cannot change the PIN: PIN incorrecte; queden 2 intents"
+        );
     }
 }
