@@ -244,6 +244,24 @@ fn browser_install_status_uninstall_in_spanish_and_valencian() {
         )),
         "{h}"
     );
+    // Under sudo, the warning names whose browsers these are.
+    let out = Command::new(SELLO)
+        .args(["browser", "status"])
+        .env("LANG", SPANISH)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("HOME", home.path())
+        .env("SUDO_USER", "pepa")
+        .output()
+        .expect("sello runs");
+    let h = ok(&out);
+    assert!(
+        h.contains(&format!(
+            "sello: aviso: se está ejecutando con sudo, así que afecta a los navegadores de la cuenta cuya carpeta personal es {}, no a los de pepa. Ejecútelo sin sudo.",
+            home.path().display()
+        )),
+        "{h}"
+    );
     // --json keeps its keys and codes in every language.
     let es = json(&sello(
         home.path(),
