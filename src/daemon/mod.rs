@@ -16,11 +16,56 @@ pub mod server;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver, SendError, SyncSender, TrySendError};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use serde_json::Value;
 
 use crate::enroll::journal::JournalStore;
+use crate::tr;
+
+/// The daemon's own language, from its environment (`LC_ALL`, `LC_MESSAGES`, `LANG`): its log
+/// lines (read by administrators in the journal), its desktop notifications and the texts it
+/// keeps for every client (the inventory) are in it, whatever language a thread is answering a
+/// client in.
+pub fn daemon_language() -> &'static str {
+    static LANGUAGE: OnceLock<&'static str> = OnceLock::new();
+    LANGUAGE.get_or_init(|| {
+        crate::i18n::chain_for(crate::i18n::from_env().as_ref())
+            .first()
+            .copied()
+            .unwrap_or(crate::i18n::FALLBACK)
+    })
+}
+
+/// The language a client asks for in a request's `lang` (a BCP 47 tag or a POSIX locale name),
+/// as the tag of the messages it gets: `es_ES.UTF-8` gives `es`, anything unknown `en`. A
+/// `&'static str` from a short fixed list, so a connection can keep it at no cost.
+pub fn client_language(tag: &str) -> &'static str {
+    crate::i18n::chain_for(crate::i18n::parse_locale(tag).as_ref())
+        .first()
+        .copied()
+        .unwrap_or(crate::i18n::FALLBACK)
+}
+
+/// Runs `f` with this thread's messages in `lang` (a client's, from [`client_language`]); with
+/// `None` (a client that did not say) in the thread's current language, the daemon's.
+pub fn in_language<R>(lang: Option<&'static str>, f: impl FnOnce() -> R) -> R {
+    match lang {
+        Some(l) => crate::i18n::with_language(l, f),
+        None => f(),
+    }
+}
+
+/// Runs `f` in the daemon's own language ([`daemon_language`]).
+pub fn in_daemon_language<R>(f: impl FnOnce() -> R) -> R {
+    crate::i18n::with_language(daemon_language(), f)
+}
+
+/// Writes one log line (standard error: the journal under systemd) in the daemon's language,
+/// also from a thread that serves a client in another one.
+pub(crate) fn log(text: impl FnOnce() -> String) {
+    eprintln!("sellod: {}", in_daemon_language(text));
+}
 
 /// Per-connection outbound queue depth (lines the server's loop has not taken yet); a subscriber
 /// that falls this far behind is dropped and its connection closed.
@@ -62,7 +107,7 @@ impl Wake {
         };
         if first {
             if let Err(e) = self.waker.wake() {
-                eprintln!("sellod: cannot wake the server loop: {e}");
+                log(|| tr!("daemon-log-cannot-wake", error = e.to_string()));
             }
         }
     }
@@ -189,7 +234,7 @@ impl Daemon {
             match out.try_send(Arc::clone(&l)) {
                 Ok(()) => true,
                 Err(TrySendError::Full(_)) => {
-                    eprintln!("sellod: subscriber {c} too slow, dropped");
+                    log(|| tr!("daemon-log-subscriber-dropped", conn = c.to_string()));
                     out.close();
                     false
                 }
@@ -257,13 +302,13 @@ pub fn main() -> std::process::ExitCode {
     use clap::Parser;
     // Jobs hold PINs, PUKs and operator secrets: never in a core file.
     if let Err(e) = crate::pin::forbid_core_dumps() {
-        eprintln!("sellod: cannot disable core dumps ({e}); refusing to handle secrets");
+        log(|| tr!("daemon-log-core-dumps", error = e.to_string()));
         return std::process::ExitCode::FAILURE;
     }
     match run(Args::parse()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("sellod: {e:#}");
+            log(|| format!("{e:#}"));
             std::process::ExitCode::FAILURE
         }
     }
@@ -281,7 +326,7 @@ fn raise_open_files_limit() {
             maximum: limit.maximum,
         };
         if let Err(e) = setrlimit(Resource::Nofile, raised) {
-            eprintln!("sellod: cannot raise the open-files limit: {e}");
+            log(|| tr!("daemon-log-open-files", error = e.to_string()));
         }
     }
 }
@@ -293,7 +338,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     // systemd socket activation (LISTEN_FDS): systemd made the socket and set its permissions.
     let activated = listenfd::ListenFd::from_env()
         .take_unix_listener(0)
-        .context("the socket passed by systemd is not usable")?;
+        .with_context(|| tr!("daemon-systemd-socket-unusable"))?;
     let (listener, path) = match activated {
         Some(l) => (l, None),
         None => {
@@ -307,10 +352,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     std::thread::Builder::new()
         .name("sellod-monitor".into())
         .spawn(move || inventory::monitor(monitor))
-        .context("cannot start the reader monitor")?;
+        .with_context(|| tr!("daemon-cannot-start-monitor"))?;
     match &path {
-        Some(p) => eprintln!("sellod: listening on {}", p.display()),
-        None => eprintln!("sellod: listening on the socket from systemd"),
+        Some(p) => log(|| tr!("daemon-log-listening", path = p.display().to_string())),
+        None => log(|| tr!("daemon-log-listening-systemd")),
     }
     let access = server::Access {
         uid: rustix::process::geteuid().as_raw(),
@@ -320,5 +365,32 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         idle: std::time::Duration::from_secs(args.idle_timeout),
         request: std::time::Duration::from_secs(args.request_timeout),
     };
-    server::serve(d, listener, access, limits).context("the server loop failed")
+    server::serve(d, listener, access, limits).with_context(|| tr!("daemon-server-loop-failed"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_languages_are_the_message_files_tags() {
+        assert_eq!(client_language("ca_ES.UTF-8@valencia"), "ca-valencia");
+        assert_eq!(client_language("ca-ES-valencia"), "ca-valencia");
+        assert_eq!(client_language("es_MX"), "es");
+        assert_eq!(client_language("de_DE.UTF-8"), "en");
+        assert_eq!(client_language("C.UTF-8"), "en");
+        assert_eq!(client_language(&"x".repeat(10_000)), "en");
+        // No language asked: the thread's own.
+        let tag = crate::i18n::with_language("es", || in_language(None, crate::i18n::current));
+        assert_eq!(tag, "es");
+        let tag = crate::i18n::with_language("es", || {
+            in_language(Some("ca-valencia"), || {
+                (
+                    crate::i18n::current(),
+                    in_daemon_language(crate::i18n::current),
+                )
+            })
+        });
+        assert_eq!(tag, ("ca-valencia", daemon_language()));
+    }
 }
