@@ -178,6 +178,10 @@ fn pin_change_and_unblock_through_the_daemon_secrets_only_to_the_owner() {
     );
     // API errors too, with the job number; the code never changes. A client that does not
     // say its language (an older one) gets the daemon's: English here.
+    assert_eq!(
+        va.call(json!({"op": "hello"})).expect("hello")["lang"],
+        "ca-valencia"
+    );
     match va.call(json!({"op": "job-status", "job": 999})) {
         Err(ClientError::Api { code, message }) => {
             assert_eq!(
@@ -193,6 +197,8 @@ fn pin_change_and_unblock_through_the_daemon_secrets_only_to_the_owner() {
         .expect("answer");
     assert_eq!(old["error"]["code"], "no-job", "{old}");
     assert_eq!(old["error"]["message"], "no job 999", "{old}");
+    let old = d.client().raw(b"{\"op\":\"hello\"}\n").expect("hello");
+    assert_eq!(old["result"]["lang"], "en", "{old}");
 
     // The subscriber saw progress but no secret request and no secret.
     let mut seen = Vec::new();

@@ -70,7 +70,7 @@ daemon-prompt-choose-pin-digits = El titular tria un PIN: de { $min } a { $max }
 daemon-prompt-choose-pin-alphanumeric = El titular tria un PIN: de { $min } a { $max } lletres i xifres
 daemon-prompt-choose-pin-printable = El titular tria un PIN: de { $min } a { $max } caràcters imprimibles
 
-## L'`advice` d'un avís de caducitat (per a tots els subscriptors: l'idioma del servei).
+## L'`advice` d'un avís de caducitat (en l'idioma de cada subscriptor).
 daemon-expiry-advice = executeu `sello renew` abans que caduqui el certificat
 
 ## Errors del client (`sello watch`, `--via-daemon`).

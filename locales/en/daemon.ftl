@@ -71,7 +71,7 @@ daemon-prompt-choose-pin-digits = The holder chooses a PIN: { $min } to { $max }
 daemon-prompt-choose-pin-alphanumeric = The holder chooses a PIN: { $min } to { $max } letters and digits
 daemon-prompt-choose-pin-printable = The holder chooses a PIN: { $min } to { $max } printable characters
 
-## The `advice` of an expiry warning (sent to every subscriber: the daemon's language).
+## The `advice` of an expiry warning (in each subscriber's language).
 daemon-expiry-advice = run `sello renew` before the certificate expires
 
 ## The client's errors (`sello watch`, `--via-daemon`).

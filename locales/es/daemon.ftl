@@ -70,7 +70,7 @@ daemon-prompt-choose-pin-digits = El titular elige un PIN: de { $min } a { $max 
 daemon-prompt-choose-pin-alphanumeric = El titular elige un PIN: de { $min } a { $max } letras y dígitos
 daemon-prompt-choose-pin-printable = El titular elige un PIN: de { $min } a { $max } caracteres imprimibles
 
-## El `advice` de un aviso de caducidad (para todos los suscriptores: el idioma del servicio).
+## El `advice` de un aviso de caducidad (en el idioma de cada suscriptor).
 daemon-expiry-advice = ejecute `sello renew` antes de que caduque el certificado
 
 ## Errores del cliente (`sello watch`, `--via-daemon`).

@@ -251,21 +251,22 @@ pub fn record(d: &Arc<Daemon>, reader: &str, generation: u64, details: Value) {
         {
             continue;
         }
-        d.publish(json!({
-            "event": "expiry-warning",
-            "reader": reader,
-            "serial": serial,
-            "slot": slot,
-            "subject": c["subject"],
-            "not_after": not_after,
-            "days_left": days,
-            // Broadcast to every subscriber: in the daemon's language (`sello watch` words its
-            // own line from the fields).
-            "advice": super::in_daemon_language(|| tr!("daemon-expiry-advice")),
-            // The renewal on offer: the holder starts it as a job (`sello renew --via-daemon`,
-            // or `start-job` with this object), with the PIN alone when the card allows it.
-            "offer": if days >= 0 { renewal_offer(&slot) } else { Value::Null },
-        }));
+        d.publish_localized(|| {
+            json!({
+                "event": "expiry-warning",
+                "reader": reader,
+                "serial": serial,
+                "slot": slot,
+                "subject": c["subject"],
+                "not_after": not_after,
+                "days_left": days,
+                // In each subscriber's language (`sello watch` words its own line).
+                "advice": tr!("daemon-expiry-advice"),
+                // The renewal on offer: the holder starts it as a job (`sello renew --via-daemon`,
+                // or `start-job` with this object), with the PIN alone when the card allows it.
+                "offer": if days >= 0 { renewal_offer(&slot) } else { Value::Null },
+            })
+        });
         super::notify::expiry(&serial, &slot, days);
     }
 }

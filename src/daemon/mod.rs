@@ -164,10 +164,19 @@ pub fn line(v: &Value) -> Line {
     Arc::new(v.to_string())
 }
 
+/// A connection that asked for events.
+struct Subscriber {
+    conn: u64,
+    out: Outbox,
+    /// The language it subscribed in: events worded for people ([`Daemon::publish_localized`])
+    /// reach it in that language.
+    lang: &'static str,
+}
+
 /// The daemon's shared state.
 pub struct Daemon {
     inventory: Mutex<inventory::Inventory>,
-    subscribers: Mutex<Vec<(u64, Outbox)>>,
+    subscribers: Mutex<Vec<Subscriber>>,
     /// The job table.
     pub jobs: jobs::Jobs,
     /// The activation journal store, the CLI's (`$SELLO_STATE_DIR`, ...).
@@ -202,19 +211,20 @@ impl Daemon {
         lock(&self.inventory)
     }
 
-    /// Adds a subscriber.
+    /// Adds a subscriber, in the language this thread answers it in (its request's).
     pub fn subscribe(&self, conn: u64, out: Outbox) {
-        lock(&self.subscribers).push((conn, out));
+        let lang = crate::i18n::current();
+        lock(&self.subscribers).push(Subscriber { conn, out, lang });
     }
 
     /// Whether a connection subscribed to events (a silent subscriber is not idle).
     pub fn is_subscribed(&self, conn: u64) -> bool {
-        lock(&self.subscribers).iter().any(|(c, _)| *c == conn)
+        lock(&self.subscribers).iter().any(|s| s.conn == conn)
     }
 
     /// Removes a connection's subscription.
     pub fn unsubscribe(&self, conn: u64) {
-        lock(&self.subscribers).retain(|(c, _)| *c != conn);
+        lock(&self.subscribers).retain(|s| s.conn != conn);
     }
 
     /// Sends an event to every subscriber.
@@ -227,15 +237,40 @@ impl Daemon {
     /// cannot make the daemon's memory grow.
     pub fn publish_except(&self, event: Value, except: Option<u64>) {
         let l = line(&event);
-        lock(&self.subscribers).retain(|(c, out)| {
-            if Some(*c) == except {
+        self.send_to_subscribers(except, |_| Arc::clone(&l));
+    }
+
+    /// Sends an event worded for people to every subscriber in its own language: `make` builds
+    /// it once per language among the subscribers, with the messages in that language.
+    pub fn publish_localized(&self, make: impl Fn() -> Value) {
+        let mut made: Vec<(&'static str, Line)> = Vec::new();
+        self.send_to_subscribers(None, |lang| {
+            if let Some((_, l)) = made.iter().find(|(t, _)| *t == lang) {
+                return Arc::clone(l);
+            }
+            let l = line(&crate::i18n::with_language(lang, &make));
+            made.push((lang, Arc::clone(&l)));
+            l
+        });
+    }
+
+    /// Queues `line_for(subscriber's language)` for every subscriber but `except`; one whose
+    /// queue is full is dropped.
+    fn send_to_subscribers(
+        &self,
+        except: Option<u64>,
+        mut line_for: impl FnMut(&'static str) -> Line,
+    ) {
+        lock(&self.subscribers).retain(|s| {
+            if Some(s.conn) == except {
                 return true;
             }
-            match out.try_send(Arc::clone(&l)) {
+            match s.out.try_send(line_for(s.lang)) {
                 Ok(()) => true,
                 Err(TrySendError::Full(_)) => {
+                    let c = s.conn;
                     log(|| tr!("daemon-log-subscriber-dropped", conn = c.to_string()));
-                    out.close();
+                    s.out.close();
                     false
                 }
                 Err(TrySendError::Disconnected(_)) => false,

@@ -884,6 +884,9 @@ fn handle(
             "daemon": "sellod",
             "version": env!("CARGO_PKG_VERSION"),
             "protocol": protocol::PROTOCOL_VERSION,
+            // The language this connection's texts come in (absent from older daemons, which
+            // ignore `lang`).
+            "lang": crate::i18n::current(),
         })),
         Op::ListCards => {
             let inv = d.inventory();
