@@ -12,7 +12,7 @@ ca-error-internal = error intern: { $error }
 ca-init-failed = no s'ha pogut crear la CA
 ca-created = s'ha creat la CA a { $path }
 ca-trust-anchor = àncora de confiança per als clients: { $path }
-ca-dir-not-empty = { $path } no és buit; no se sobreescriu una CA
+ca-dir-not-empty = { $path } no és buit; no se sobreescriurà una CA existent
 
 ## sello-ca serve ($url és l'URL sencer: els scripts el llegeixen de la línia).
 ca-est-listening = EST escoltant a { $url }

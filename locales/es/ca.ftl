@@ -12,7 +12,7 @@ ca-error-internal = error interno: { $error }
 ca-init-failed = no se ha podido crear la CA
 ca-created = CA creada en { $path }
 ca-trust-anchor = ancla de confianza para los clientes: { $path }
-ca-dir-not-empty = { $path } no está vacío; no se sobrescribe una CA
+ca-dir-not-empty = { $path } no está vacío; no se sobrescribirá una CA existente
 
 ## sello-ca serve ($url es la URL entera: los scripts la leen de la línea).
 ca-est-listening = EST escuchando en { $url }
