@@ -20,6 +20,8 @@ ca-crl-listening = CRL escoltant a { $url }
 ca-cannot-listen = no es pot escoltar a { $address }: { $error }
 ca-no-pkcs8-key = { $path }: no conté cap clau PKCS#8
 ca-no-pem-certificate = { $path }: no conté cap certificat PEM
+ca-client-verifier = no es pot preparar la comprovació TLS de certificats de client: { $error }
+ca-listener = el sòcol d'escolta no té adreça: { $error }
 
 ## sello-ca enroll-code ($date és l'últim dia del codi; $expires, el mateix instant en hora Unix).
 ca-registered = s'ha registrat { $nif } ({ $name }); codi vàlid fins a: { $date } (hora Unix { $expires }), una vegada per a 'auth' i una altra per a 'sign'

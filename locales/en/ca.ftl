@@ -21,6 +21,8 @@ ca-crl-listening = CRL listening on { $url }
 ca-cannot-listen = cannot listen on { $address }: { $error }
 ca-no-pkcs8-key = { $path }: no PKCS#8 key
 ca-no-pem-certificate = { $path }: no PEM certificate
+ca-client-verifier = cannot set up the TLS client-certificate check: { $error }
+ca-listener = the listening socket has no address: { $error }
 
 ## sello-ca enroll-code ($date is the code's last day, $expires the same moment in Unix time).
 ca-registered = registered { $nif } ({ $name }); the code is valid until { $date } (Unix time { $expires }), once for 'auth' and once for 'sign'

@@ -20,6 +20,8 @@ ca-crl-listening = CRL escuchando en { $url }
 ca-cannot-listen = no se puede escuchar en { $address }: { $error }
 ca-no-pkcs8-key = { $path }: no contiene ninguna clave PKCS#8
 ca-no-pem-certificate = { $path }: no contiene ningún certificado PEM
+ca-client-verifier = no se puede preparar la comprobación TLS de certificados de cliente: { $error }
+ca-listener = el socket de escucha no tiene dirección: { $error }
 
 ## sello-ca enroll-code ($date es el último día del código; $expires, el mismo instante en hora Unix).
 ca-registered = { $nif } ({ $name }) registrado; el código es válido hasta el { $date } (hora Unix { $expires }), una vez para 'auth' y otra para 'sign'

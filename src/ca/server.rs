@@ -213,7 +213,9 @@ impl EstServer {
             WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
                 .allow_unauthenticated()
                 .build()
-                .map_err(|e| CaError::Config(format!("client verifier: {e}")))?;
+                .map_err(|e| {
+                    CaError::Config(crate::tr!("ca-client-verifier", error = e.to_string()))
+                })?;
         let tls = ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()?
             .with_client_cert_verifier(verifier)
@@ -293,7 +295,7 @@ impl EstServer {
     ) -> Result<(), CaError> {
         let addr = listener
             .local_addr()
-            .map_err(|e| CaError::Config(format!("listener: {e}")))?;
+            .map_err(|e| CaError::Config(crate::tr!("ca-listener", error = e.to_string())))?;
         listener
             .set_nonblocking(true)
             .map_err(|e| CaError::Config(format!("{addr}: {e}")))?;
