@@ -1075,3 +1075,120 @@ fn key_management_certificates_for_smime() {
     assert!(!text.contains("Key Encipherment"), "{text}");
     assert!(text.contains("E-mail Protection"), "{text}");
 }
+
+/// `sello-ca` in a language chosen the POSIX way (`LANG`, or `LC_ALL` over it), whatever the
+/// machine's locale.
+fn run_in(env: &[(&str, &str)], args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run sello-ca")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn the_operator_reads_sello_ca_in_their_language() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("ca");
+    let dir_s = dir.to_str().expect("utf8");
+    let va = [("LANG", "ca_ES.UTF-8@valencia")];
+    let es = [("LANG", "es_ES.UTF-8")];
+
+    let out = run_in(&va, &["init", "--dir", dir_s]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "s'ha creat la CA a {dir_s}\nàncora de confiança per als clients: {}\n",
+            dir.join("root.pem").display()
+        )
+    );
+
+    // The date the code runs out, as Spanish writes it, with the same moment in Unix time.
+    let out = run_in(
+        &es,
+        &[
+            "enroll-code",
+            "--dir",
+            dir_s,
+            "--nif",
+            "12345678Z",
+            "--given-name",
+            "Ana",
+            "--surnames",
+            "Ruiz Gil",
+            "--email",
+            "ana@example.org",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stderr(&out);
+    let unix: i64 = text
+        .split("(hora Unix ")
+        .nth(1)
+        .and_then(|t| t.split(')').next())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("no Unix time in {text:?}"));
+    let date = sello::i18n::with_language("es", || sello::i18n::date(unix));
+    assert!(date.contains(" de "), "{date}");
+    assert_eq!(
+        text,
+        format!(
+            "12345678Z (Ana Ruiz Gil - NIF:12345678Z) registrado; el código es válido hasta el \
+             {date} (hora Unix {unix}), una vez para 'auth' y otra para 'sign'\n"
+        )
+    );
+
+    // Errors: Valencian where it differs from Catalan; the reason names stay as RFC 5280 has them.
+    let out = run_in(&va, &["revoke", "--dir", dir_s, "--reason", "bogus", "AB"]);
+    assert!(!out.status.success());
+    assert_eq!(
+        stderr(&out),
+        "sello-ca: error: motiu desconegut 'bogus'; ha de ser un d'estos: unspecified, \
+         keyCompromise, caCompromise, affiliationChanged, superseded, cessationOfOperation, \
+         privilegeWithdrawn\n"
+    );
+    let out = run_in(&es, &["revoke", "--dir", dir_s, "ab:cd"]);
+    assert!(!out.status.success());
+    assert_eq!(
+        stderr(&out),
+        "sello-ca: error: no hay ningún certificado con el número de serie ABCD\n"
+    );
+
+    // A bad config.toml: the setting, its bounds as numbers, in each language; LC_ALL wins over
+    // LANG.
+    let config = dir.join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    assert!(text.contains("validity_months = 30"), "{text}");
+    std::fs::write(
+        &config,
+        text.replace("validity_months = 30", "validity_months = 0"),
+    )
+    .expect("write");
+    let list = ["revoke", "--dir", dir_s, "AB"];
+    let said = |env: &[(&str, &str)]| {
+        let out = run_in(env, &list);
+        assert!(!out.status.success());
+        stderr(&out)
+    };
+    let path = config.display();
+    assert_eq!(
+        said(&es),
+        format!("sello-ca: error: {path}: issuance.validity_months debe estar entre 1 y 60\n")
+    );
+    assert_eq!(
+        said(&va),
+        format!("sello-ca: error: {path}: issuance.validity_months ha d'estar entre 1 i 60\n")
+    );
+    assert_eq!(
+        said(&[("LANG", "es_ES.UTF-8"), ("LC_ALL", "C")]),
+        format!("sello-ca: error: {path}: issuance.validity_months must be between 1 and 60\n")
+    );
+}

@@ -25,6 +25,8 @@ fn sellod(rig: &Rig, socket: &Path, args: &[&str]) -> Child {
         .args(["--pdeathsig", "KILL", daemon_support::SELLOD, "--socket"])
         .arg(socket)
         .args(args)
+        // Its refusal is worded in its own language: English, whatever the machine's locale.
+        .env("LC_ALL", "C")
         .stderr(Stdio::null())
         .spawn()
         .expect("sellod");
@@ -47,6 +49,7 @@ fn watch_as_nobody(socket: &Path, groups: Option<&str>) -> Output {
     let mut child = cmd
         .args([SELLO, "--json", "watch", "--socket"])
         .arg(socket)
+        .env("LC_ALL", "C")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -127,6 +127,12 @@ fn two_activations_in_parallel_while_100_clients_ask_for_status_then_expiry_warn
     });
     let mut watcher = d.client();
     watcher.call(json!({"op": "subscribe"})).expect("subscribe");
+    // Another subscriber asks in Valencian; sellod itself runs in Spanish (LANG=es_ES).
+    let mut va_watcher = d.client();
+    va_watcher.set_language("ca_ES.UTF-8@valencia");
+    va_watcher
+        .call(json!({"op": "subscribe"}))
+        .expect("subscribe");
 
     let done = Arc::new(AtomicBool::new(false));
     let mut clients = Vec::new();
@@ -192,16 +198,26 @@ fn two_activations_in_parallel_while_100_clients_ask_for_status_then_expiry_warn
     }
 
     // After the jobs, the daemon reads the cards again: two certificates each, expiring within
-    // 30 days, announced once per certificate, naming `sello renew`.
+    // 30 days, announced once per certificate, naming `sello renew` in each subscriber's
+    // language.
     let mut warned = std::collections::HashSet::new();
     while warned.len() < 4 {
         let e = wait_event(&mut watcher, T, |e| e["event"] == "expiry-warning");
         assert!(e["days_left"].as_i64().is_some_and(|d| d <= 30), "{e}");
-        assert!(
-            e["advice"]
-                .as_str()
-                .is_some_and(|a| a.contains("sello renew")),
+        assert_eq!(
+            e["advice"], "run `sello renew` before the certificate expires",
             "{e}"
+        );
+        let va = wait_event(&mut va_watcher, T, |v| {
+            v["event"] == "expiry-warning" && v["serial"] == e["serial"] && v["slot"] == e["slot"]
+        });
+        assert_eq!(
+            va["advice"], "executeu `sello renew` abans que caduque el certificat",
+            "{va}"
+        );
+        assert_eq!(
+            (&va["days_left"], &va["offer"]),
+            (&e["days_left"], &e["offer"])
         );
         // The renewal is offered as a job the holder starts with the PIN alone.
         assert_eq!(e["offer"]["command"], "sello renew --via-daemon", "{e}");
@@ -252,6 +268,8 @@ fn two_activations_in_parallel_while_100_clients_ask_for_status_then_expiry_warn
         !log.contains(PIN) && !log.contains(MASTER),
         "secret in log:\n{log}"
     );
+    // Its own log lines are in its own language, for the administrator.
+    assert!(log.contains("sellod: escuchando en "), "{log}");
 }
 
 #[test]

@@ -71,6 +71,39 @@ fn pin_change_and_unblock_through_the_daemon_secrets_only_to_the_owner() {
     );
     assert!(!run.finished.to_string().contains("abcd1234"));
 
+    // A client that asks in Spanish gets its job in Spanish (progress, result), while sellod
+    // itself runs with LC_ALL=C and the subscriber asked in English.
+    let mut es = d.client();
+    es.set_language("es_ES.UTF-8");
+    let run = run_job(&mut es, R0, json!({"kind": "change-pin"}), |name| {
+        Some(
+            if name == "current-pin" {
+                "24681357"
+            } else {
+                "36925814"
+            }
+            .into(),
+        )
+    });
+    assert_eq!(run.finished["state"], "done", "{}", run.finished);
+    assert_eq!(run.finished["result"]["message"], "PIN cambiado");
+    let details: Vec<&str> = run
+        .progress
+        .iter()
+        .filter_map(|e| e["detail"].as_str())
+        .collect();
+    assert_eq!(
+        details,
+        [
+            "conectando con la tarjeta",
+            "tarjeta identificada",
+            "cambiando el PIN",
+            "PIN cambiado"
+        ],
+        "{:?}",
+        run.progress
+    );
+
     // A wrong PIN: a clear error with the tries left, never retried by the daemon.
     let run = run_job(&mut owner, R0, json!({"kind": "change-pin"}), |_| {
         Some("11112222".into())
@@ -88,13 +121,27 @@ fn pin_change_and_unblock_through_the_daemon_secrets_only_to_the_owner() {
         "{}",
         run.finished
     );
+    // The same refusal in Spanish: the code stays, the message says it in the singular.
+    let run = run_job(&mut es, R0, json!({"kind": "change-pin"}), |_| {
+        Some("11112222".into())
+    });
+    assert_eq!(
+        run.finished["error"]["code"], "wrong-pin",
+        "{}",
+        run.finished
+    );
+    assert!(
+        run.finished["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("le queda 1 intento")),
+        "{}",
+        run.finished
+    );
 
     // Block it, then unblock with the PUK.
-    for _ in 0..2 {
-        run_job(&mut owner, R0, json!({"kind": "change-pin"}), |_| {
-            Some("11112222".into())
-        });
-    }
+    run_job(&mut owner, R0, json!({"kind": "change-pin"}), |_| {
+        Some("11112222".into())
+    });
     let run = run_job(&mut owner, R0, json!({"kind": "change-pin"}), |_| {
         Some("24681357".into())
     });
@@ -103,7 +150,10 @@ fn pin_change_and_unblock_through_the_daemon_secrets_only_to_the_owner() {
         "{}",
         run.finished
     );
-    let run = run_job(&mut owner, R0, json!({"kind": "unblock"}), |name| {
+    // A client in Valencian unblocks it, and hears about it in Valencian.
+    let mut va = d.client();
+    va.set_language("ca_ES.UTF-8@valencia");
+    let run = run_job(&mut va, R0, json!({"kind": "unblock"}), |name| {
         Some(
             if name == "puk" {
                 "12345678"
@@ -114,6 +164,41 @@ fn pin_change_and_unblock_through_the_daemon_secrets_only_to_the_owner() {
         )
     });
     assert_eq!(run.finished["state"], "done", "{}", run.finished);
+    assert_eq!(
+        run.finished["result"]["message"], "PIN desbloquejat i canviat",
+        "{}",
+        run.finished
+    );
+    assert!(
+        run.progress
+            .iter()
+            .any(|e| e["detail"] == "s'està desbloquejant el PIN"),
+        "{:?}",
+        run.progress
+    );
+    // API errors too, with the job number; the code never changes. A client that does not
+    // say its language (an older one) gets the daemon's: English here.
+    assert_eq!(
+        va.call(json!({"op": "hello"})).expect("hello")["lang"],
+        "ca-valencia"
+    );
+    match va.call(json!({"op": "job-status", "job": 999})) {
+        Err(ClientError::Api { code, message }) => {
+            assert_eq!(
+                (code.as_str(), message.as_str()),
+                ("no-job", "no existeix la tasca 999")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let old = d
+        .client()
+        .raw(b"{\"id\":\"old\",\"op\":\"job-status\",\"job\":999}\n")
+        .expect("answer");
+    assert_eq!(old["error"]["code"], "no-job", "{old}");
+    assert_eq!(old["error"]["message"], "no job 999", "{old}");
+    let old = d.client().raw(b"{\"op\":\"hello\"}\n").expect("hello");
+    assert_eq!(old["result"]["lang"], "en", "{old}");
 
     // The subscriber saw progress but no secret request and no secret.
     let mut seen = Vec::new();
@@ -129,7 +214,9 @@ fn pin_change_and_unblock_through_the_daemon_secrets_only_to_the_owner() {
         "{all}"
     );
     assert!(!all.contains("secret-request"), "{all}");
-    for s in ["123456", "24681357", "11112222", "12345678", "13572468"] {
+    for s in [
+        "123456", "24681357", "36925814", "11112222", "12345678", "13572468",
+    ] {
         assert!(
             !all.contains(s),
             "secret {s} leaked to a subscriber:\n{all}"

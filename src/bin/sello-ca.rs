@@ -10,10 +10,12 @@ use sello::ca::cli::{Cli, Command};
 use sello::ca::issue::{files, parse_reason, REASONS};
 use sello::ca::server::EstServer;
 use sello::ca::{unix_now, Authority, CaConfig, Identity, Store};
+use sello::tr;
 
 fn main() {
+    // The operator's language (LC_ALL, LC_MESSAGES, LANG); what goes over HTTP stays English.
     if let Err(e) = run() {
-        eprintln!("sello-ca: error: {e:#}");
+        eprintln!("sello-ca: {}", tr!("ca-error", error = format!("{e:#}")));
         std::process::exit(1);
     }
 }
@@ -36,11 +38,14 @@ fn run() -> anyhow::Result<()> {
             if let Some(url) = crl_url {
                 config.issuance.crl_url = url;
             }
-            Authority::init(&dir, config).context("init failed")?;
-            println!("created CA in {}", dir.display());
+            Authority::init(&dir, config).with_context(|| tr!("ca-init-failed"))?;
+            println!("{}", tr!("ca-created", path = dir.display().to_string()));
             println!(
-                "trust anchor for clients: {}",
-                dir.join(files::ROOT_CERT).display()
+                "{}",
+                tr!(
+                    "ca-trust-anchor",
+                    path = dir.join(files::ROOT_CERT).display().to_string()
+                )
             );
         }
         Command::Serve {
@@ -50,14 +55,11 @@ fn run() -> anyhow::Result<()> {
         } => {
             let server = Arc::new(EstServer::open(&dir)?);
             let listeners = server.bind(listen.as_deref(), crl_listen.as_deref())?;
-            println!(
-                "EST listening on https://{}/.well-known/est/",
-                listeners.est.local_addr()?
-            );
-            println!(
-                "CRL listening on http://{}/crl",
-                listeners.crl.local_addr()?
-            );
+            // Tests and scripts read the URLs from these lines: each holds its URL whole.
+            let est = format!("https://{}/.well-known/est/", listeners.est.local_addr()?);
+            println!("{}", tr!("ca-est-listening", url = est));
+            let crl = format!("http://{}/crl", listeners.crl.local_addr()?);
+            println!("{}", tr!("ca-crl-listening", url = crl));
             server.run(listeners)?;
         }
         Command::EnrollCode {
@@ -79,9 +81,14 @@ fn run() -> anyhow::Result<()> {
                 Duration::from_secs(u64::from(days) * 86_400),
             )?;
             eprintln!(
-                "registered {} ({}); code valid until unix time {expires}, once for 'auth' and once for 'sign'",
-                identity.nif,
-                identity.common_name()
+                "{}",
+                tr!(
+                    "ca-registered",
+                    nif = identity.nif.as_str(),
+                    name = identity.common_name(),
+                    date = sello::i18n::date(expires),
+                    expires = expires
+                )
             );
             // The code goes to stdout only, so it can be captured without the log lines.
             println!("{}", code.expose());
@@ -92,17 +99,26 @@ fn run() -> anyhow::Result<()> {
             reason,
         } => {
             if parse_reason(&reason).is_none() {
-                bail!("unknown reason '{reason}'; one of: {}", REASONS.join(", "));
+                bail!(tr!(
+                    "ca-unknown-reason",
+                    reason = reason.as_str(),
+                    reasons = REASONS.join(", ")
+                ));
             }
             let authority = Authority::open(&dir)?;
             let mut store = open_store(&dir)?;
             let record = store.revoke(&serial.to_ascii_uppercase(), &reason, unix_now())?;
             authority
                 .write_crl(&mut store)
-                .context("CRL regeneration failed")?;
+                .with_context(|| tr!("ca-crl-failed"))?;
             println!(
-                "revoked {} ({}), reason {reason}; CRL regenerated",
-                record.serial, record.common_name
+                "{}",
+                tr!(
+                    "ca-revoked",
+                    serial = record.serial.as_str(),
+                    name = record.common_name.as_str(),
+                    reason = reason.as_str()
+                )
             );
         }
         Command::List { dir, json } => {
@@ -112,23 +128,27 @@ fn run() -> anyhow::Result<()> {
                 println!("{}", serde_json::to_string_pretty(&certs)?);
             } else {
                 println!(
-                    "{:<32}  {:<4}  {:<14}  {:<8}  SUBJECT CN",
-                    "SERIAL", "USE", "ORIGIN", "STATUS"
+                    "{:<32}  {:<4}  {:<18}  {:<8}  {}",
+                    tr!("ca-list-serial"),
+                    tr!("ca-list-use"),
+                    tr!("ca-list-origin"),
+                    tr!("ca-list-status"),
+                    tr!("ca-list-subject")
                 );
                 for c in certs {
                     let status = if c.revoked_at.is_some() {
-                        "revoked"
+                        tr!("ca-status-revoked")
                     } else if c.not_after <= unix_now() {
-                        "expired"
+                        tr!("ca-status-expired")
                     } else {
-                        "valid"
+                        tr!("ca-status-valid")
                     };
                     let origin = match c.origin {
-                        sello::ca::Origin::InPerson => "in-person",
-                        sello::ca::Origin::RemoteRenewal => "remote-renewal",
+                        sello::ca::Origin::InPerson => tr!("ca-origin-in-person"),
+                        sello::ca::Origin::RemoteRenewal => tr!("ca-origin-remote-renewal"),
                     };
                     println!(
-                        "{:<32}  {:<4}  {:<14}  {:<8}  {}",
+                        "{:<32}  {:<4}  {:<18}  {:<8}  {}",
                         c.serial,
                         c.purpose.label(),
                         origin,

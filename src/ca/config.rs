@@ -5,6 +5,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::CaError;
+use crate::tr;
 
 /// The whole configuration file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -225,44 +226,82 @@ impl CaConfig {
     pub fn validate(&self) -> Result<(), String> {
         let i = &self.issuance;
         if i.validity_months == 0 || i.validity_months > 60 {
-            return Err("issuance.validity_months must be 1..=60".into());
+            return Err(tr!(
+                "ca-config-range",
+                key = "issuance.validity_months",
+                min = 1,
+                max = 60
+            ));
         }
         if i.validity_days.is_some_and(|d| d == 0 || d > 1830) {
-            return Err("issuance.validity_days must be 1..=1830".into());
+            return Err(tr!(
+                "ca-config-range",
+                key = "issuance.validity_days",
+                min = 1,
+                max = 1830
+            ));
         }
         if i.code_valid_days > 365 {
-            return Err("issuance.code_valid_days must be at most 365".into());
+            return Err(tr!(
+                "ca-config-at-most",
+                key = "issuance.code_valid_days",
+                max = 365
+            ));
         }
         for oid in i.auth_policy_oids.iter().chain(&i.sign_policy_oids) {
             if super::der::parse_dotted_oid(oid).is_none() {
-                return Err(format!("policy OID '{oid}' is not a valid dotted OID"));
+                return Err(tr!("ca-config-bad-oid", oid = oid.as_str()));
             }
         }
         if !i.crl_url.starts_with("http://") {
-            return Err("issuance.crl_url must be an http:// URL (RFC 5280 §4.2.1.13)".into());
+            return Err(tr!(
+                "ca-config-http-url",
+                key = "issuance.crl_url",
+                url = i.crl_url.as_str(),
+                rfc = "RFC 5280 §4.2.1.13"
+            ));
         }
         let s = &self.server;
         if s.max_connections == 0 || s.max_connections > 65_536 {
-            return Err("server.max_connections must be 1..=65536".into());
+            return Err(tr!(
+                "ca-config-range",
+                key = "server.max_connections",
+                min = 1,
+                max = 65_536
+            ));
         }
         if s.attempt_delay_secs == 0 || s.attempt_delay_secs > 900 {
-            return Err("server.attempt_delay_secs must be 1..=900".into());
+            return Err(tr!(
+                "ca-config-range",
+                key = "server.attempt_delay_secs",
+                min = 1,
+                max = 900
+            ));
         }
         if s.header_timeout_secs == 0 || s.body_timeout_secs == 0 {
-            return Err("server.header_timeout_secs and body_timeout_secs must be positive".into());
+            let key = if s.header_timeout_secs == 0 {
+                "server.header_timeout_secs"
+            } else {
+                "server.body_timeout_secs"
+            };
+            return Err(tr!("ca-config-positive", key = key));
         }
         for url in [&i.ocsp_url, &i.aia_ca_issuers_url].into_iter().flatten() {
             if !url.starts_with("http://") {
-                return Err(format!(
-                    "issuance.ocsp_url / aia_ca_issuers_url '{url}' must be an http:// URL \
-                     (RFC 5280 §4.2.2.1)"
+                return Err(tr!(
+                    "ca-config-http-url",
+                    key = "issuance.ocsp_url / aia_ca_issuers_url",
+                    url = url.as_str(),
+                    rfc = "RFC 5280 §4.2.2.1"
                 ));
             }
         }
         for url in [&i.cps_url, &i.qc_pds_url].into_iter().flatten() {
             if !url.is_ascii() || !(url.starts_with("https://") || url.starts_with("http://")) {
-                return Err(format!(
-                    "issuance.cps_url / qc_pds_url '{url}' must be an ASCII http(s) URL"
+                return Err(tr!(
+                    "ca-config-ascii-url",
+                    key = "issuance.cps_url / qc_pds_url",
+                    url = url.as_str()
                 ));
             }
         }
@@ -270,10 +309,17 @@ impl CaConfig {
             .as_ref()
             .is_some_and(|t| t.chars().count() > 200)
         {
-            return Err("issuance.user_notice must be at most 200 characters (RFC 5280)".into());
+            return Err(tr!(
+                "ca-config-notice-too-long",
+                key = "issuance.user_notice",
+                max = 200
+            ));
         }
         if i.crl_validity_hours == 0 {
-            return Err("issuance.crl_validity_hours must be positive".into());
+            return Err(tr!(
+                "ca-config-positive",
+                key = "issuance.crl_validity_hours"
+            ));
         }
         Ok(())
     }

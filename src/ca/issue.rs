@@ -265,9 +265,9 @@ impl Authority {
                 .next()
                 .is_some()
         {
-            return Err(CaError::Config(format!(
-                "{} is not empty; refusing to overwrite a CA",
-                dir.display()
+            return Err(CaError::Config(crate::tr!(
+                "ca-dir-not-empty",
+                path = dir.display().to_string()
             )));
         }
         fs::DirBuilder::new()
@@ -372,8 +372,12 @@ impl Authority {
         let config = CaConfig::load(&dir.join(files::CONFIG))?;
         let cert = |name: &str| -> Result<Vec<u8>, CaError> {
             let path = dir.join(name);
-            pem_to_der(&read_text(&path)?, "CERTIFICATE")
-                .ok_or_else(|| CaError::Config(format!("{}: no PEM certificate", path.display())))
+            pem_to_der(&read_text(&path)?, "CERTIFICATE").ok_or_else(|| {
+                CaError::Config(crate::tr!(
+                    "ca-no-pem-certificate",
+                    path = path.display().to_string()
+                ))
+            })
         };
         let root_der = cert(files::ROOT_CERT)?;
         let issuing_der = cert(files::ISSUING_CERT)?;
@@ -441,7 +445,10 @@ impl Authority {
             Ok(ocsp::response(&data, &alg_der, &signature))
         };
         answer().unwrap_or_else(|e| {
-            eprintln!("sello-ca: OCSP response failed: {e}");
+            eprintln!(
+                "sello-ca: {}",
+                crate::tr!("ca-log-ocsp-failed", error = e.to_string())
+            );
             ocsp::Failure::InternalError.response()
         })
     }
@@ -763,7 +770,7 @@ fn check_san(csr: &X509CertificationRequest<'_>, identity: &Identity) -> Result<
 fn oid_der(dotted: &str) -> Result<Vec<u8>, CaError> {
     der::parse_dotted_oid(dotted)
         .and_then(|arcs| der::oid(&arcs))
-        .ok_or_else(|| CaError::Config(format!("invalid OID {dotted}")))
+        .ok_or_else(|| CaError::Config(crate::tr!("ca-config-bad-oid", oid = dotted)))
 }
 
 /// certificatePolicies (RFC 5280 §4.2.1.4). The first OID is the CA's own policy and carries

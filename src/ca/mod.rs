@@ -19,6 +19,8 @@ pub mod throttle;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::tr;
+
 pub use config::CaConfig;
 pub use identity::{validate_nif, EnrollmentCode, Identity};
 pub use issue::Authority;
@@ -111,12 +113,13 @@ impl fmt::Display for Rejection {
     }
 }
 
-/// Errors of the CA layer.
+/// Errors of the CA layer, worded for the operator in their language; a [`Rejection`]'s reason
+/// is the English text the HTTP client gets too.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CaError {
     /// A request refused by policy or authentication.
-    #[error("request refused: {0}")]
+    #[error("{}", tr!("ca-error-rejected", reason = .0.to_string()))]
     Rejected(Rejection),
     /// File system.
     #[error("{path}: {source}")]
@@ -134,16 +137,16 @@ pub enum CaError {
     #[error("{0}")]
     NotFound(String),
     /// The database.
-    #[error("CA database: {0}")]
+    #[error("{}", tr!("ca-error-store", error = .0.to_string()))]
     Store(#[from] rusqlite::Error),
     /// Certificate building / signing.
-    #[error("certificate building: {0}")]
+    #[error("{}", tr!("ca-error-certificate", error = .0.to_string()))]
     Certificate(#[from] rcgen::Error),
     /// TLS setup.
     #[error("TLS: {0}")]
     Tls(#[from] rustls::Error),
     /// A broken invariant.
-    #[error("internal error: {0}")]
+    #[error("{}", tr!("ca-error-internal", error = .0.as_str()))]
     Internal(String),
 }
 

@@ -193,8 +193,12 @@ impl EstServer {
         let key_text = Zeroizing::new(
             std::fs::read_to_string(&key_path).map_err(|e| CaError::io(&key_path, e))?,
         );
-        let key = pem_to_der(&key_text, "PRIVATE KEY")
-            .ok_or_else(|| CaError::Config(format!("{}: no PKCS#8 key", key_path.display())))?;
+        let key = pem_to_der(&key_text, "PRIVATE KEY").ok_or_else(|| {
+            CaError::Config(crate::tr!(
+                "ca-no-pkcs8-key",
+                path = key_path.display().to_string()
+            ))
+        })?;
         let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key));
 
         let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -209,7 +213,9 @@ impl EstServer {
             WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
                 .allow_unauthenticated()
                 .build()
-                .map_err(|e| CaError::Config(format!("client verifier: {e}")))?;
+                .map_err(|e| {
+                    CaError::Config(crate::tr!("ca-client-verifier", error = e.to_string()))
+                })?;
         let tls = ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()?
             .with_client_cert_verifier(verifier)
@@ -237,11 +243,21 @@ impl EstServer {
     ) -> Result<Listeners, CaError> {
         let cfg = &self.authority.config.server;
         let bind = |addr: &str| {
-            let listener = TcpListener::bind(addr)
-                .map_err(|e| CaError::Config(format!("cannot listen on {addr}: {e}")))?;
+            let listener = TcpListener::bind(addr).map_err(|e| {
+                CaError::Config(crate::tr!(
+                    "ca-cannot-listen",
+                    address = addr,
+                    error = e.to_string()
+                ))
+            })?;
             // listen(2) again on a listening socket only changes its backlog (Linux).
-            rustix::net::listen(&listener, LISTEN_BACKLOG)
-                .map_err(|e| CaError::Config(format!("cannot listen on {addr}: {e}")))?;
+            rustix::net::listen(&listener, LISTEN_BACKLOG).map_err(|e| {
+                CaError::Config(crate::tr!(
+                    "ca-cannot-listen",
+                    address = addr,
+                    error = e.to_string()
+                ))
+            })?;
             Ok::<_, CaError>(listener)
         };
         Ok(Listeners {
@@ -279,7 +295,7 @@ impl EstServer {
     ) -> Result<(), CaError> {
         let addr = listener
             .local_addr()
-            .map_err(|e| CaError::Config(format!("listener: {e}")))?;
+            .map_err(|e| CaError::Config(crate::tr!("ca-listener", error = e.to_string())))?;
         listener
             .set_nonblocking(true)
             .map_err(|e| CaError::Config(format!("{addr}: {e}")))?;
@@ -295,7 +311,14 @@ impl EstServer {
                 Err(e) => {
                     // Out of descriptors or similar: give finishing connections time to free
                     // theirs rather than spinning on accept.
-                    eprintln!("sello-ca: accept on {addr} failed: {e}");
+                    eprintln!(
+                        "sello-ca: {}",
+                        crate::tr!(
+                            "ca-log-accept-failed",
+                            address = addr.to_string(),
+                            error = e.to_string()
+                        )
+                    );
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
@@ -544,7 +567,11 @@ impl EstServer {
                 }
             }
             Err(e) => {
-                eprintln!("sello-ca: internal error: {e}");
+                // The client gets a fixed English text; the operator the details.
+                eprintln!(
+                    "sello-ca: {}",
+                    crate::tr!("ca-log-request-failed", error = e.to_string())
+                );
                 Response::text(500, "internal error in the CA; see its log")
             }
         }
@@ -561,7 +588,10 @@ impl EstServer {
         if stale {
             if let Ok(mut store) = self.store.lock() {
                 if let Err(e) = self.authority.write_crl(&mut store) {
-                    eprintln!("sello-ca: CRL regeneration failed: {e}");
+                    eprintln!(
+                        "sello-ca: {}",
+                        crate::tr!("ca-log-crl-failed", error = e.to_string())
+                    );
                 }
             }
         }
@@ -634,10 +664,13 @@ impl EstServer {
             authority.issue(identity, &checked, purpose, now)
         })?;
         eprintln!(
-            "sello-ca: issued {} certificate {} to {} (in person)",
-            purpose.label(),
-            issued.serial,
-            nif
+            "sello-ca: {}",
+            crate::tr!(
+                "ca-log-issued-in-person",
+                purpose = purpose.label(),
+                serial = issued.serial.as_str(),
+                nif = nif
+            )
         );
         Ok(pkcs7_response(&[issued.der]))
     }
@@ -688,13 +721,19 @@ impl EstServer {
         })?;
         // The renewal revoked the certificate it replaces: publish that at once.
         if let Err(e) = authority.write_crl(&mut store) {
-            eprintln!("sello-ca: CRL regeneration after renewal failed: {e}");
+            eprintln!(
+                "sello-ca: {}",
+                crate::tr!("ca-log-crl-failed-after-renewal", error = e.to_string())
+            );
         }
         eprintln!(
-            "sello-ca: issued {} certificate {} by remote renewal of {}",
-            purpose.label(),
-            issued.serial,
-            serial
+            "sello-ca: {}",
+            crate::tr!(
+                "ca-log-issued-renewal",
+                purpose = purpose.label(),
+                serial = issued.serial.as_str(),
+                old = serial.as_str()
+            )
         );
         Ok(pkcs7_response(&[issued.der]))
     }

@@ -401,13 +401,15 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let Some(record) = get_cert(&tx, serial)? else {
-            return Err(CaError::NotFound(format!(
-                "no certificate with serial {serial}"
+            return Err(CaError::NotFound(crate::tr!(
+                "ca-no-such-certificate",
+                serial = serial.as_str()
             )));
         };
         if record.revoked_at.is_some() {
-            return Err(CaError::Config(format!(
-                "certificate {serial} is already revoked (revocation is irreversible)"
+            return Err(CaError::Config(crate::tr!(
+                "ca-already-revoked",
+                serial = serial.as_str()
             )));
         }
         tx.execute(

@@ -8,12 +8,14 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
+use crate::tr;
+
 /// Errors of the client.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ClientError {
     /// Cannot reach the daemon.
-    #[error("cannot reach sellod at {path}: {source}")]
+    #[error("{}", tr!("daemon-client-cannot-reach", path = .path.as_str(), error = .source.to_string()))]
     Connect {
         /// Socket path.
         path: String,
@@ -22,15 +24,16 @@ pub enum ClientError {
         source: std::io::Error,
     },
     /// The connection broke.
-    #[error("connection to sellod lost: {0}")]
+    #[error("{}", tr!("daemon-client-connection-lost", error = .0.to_string()))]
     Io(#[from] std::io::Error),
     /// The daemon closed the connection.
-    #[error("sellod closed the connection")]
+    #[error("{}", tr!("daemon-client-closed"))]
     Closed,
     /// Not JSON from the daemon.
-    #[error("sellod sent something that is not JSON: {0}")]
+    #[error("{}", tr!("daemon-client-not-json", error = .0.as_str()))]
     Protocol(String),
-    /// The daemon answered with an error object.
+    /// The daemon answered with an error object (its message in the language the client
+    /// asked for, its code stable).
     #[error("{message} ({code})")]
     Api {
         /// `error.code`.
@@ -54,10 +57,14 @@ pub struct Client {
     writer: UnixStream,
     next_id: u64,
     events: VecDeque<Value>,
+    /// Sent as `lang` with every request: the daemon's texts come back in it.
+    lang: String,
 }
 
 impl Client {
-    /// Connects to the socket at `path`.
+    /// Connects to the socket at `path`. Requests carry this program's language
+    /// ([`crate::i18n::current`]: `--lang`, `LC_ALL`, `LC_MESSAGES`, `LANG`), so the daemon
+    /// answers, and runs the jobs this client starts, in it.
     pub fn connect(path: &Path) -> Result<Self, ClientError> {
         let s = UnixStream::connect(path).map_err(|source| ClientError::Connect {
             path: path.display().to_string(),
@@ -69,7 +76,14 @@ impl Client {
             writer,
             next_id: 1,
             events: VecDeque::new(),
+            lang: crate::i18n::current().to_owned(),
         })
+    }
+
+    /// Asks the daemon for its texts in `tag` (a BCP 47 tag or POSIX locale name) from now on,
+    /// instead of this program's language.
+    pub fn set_language(&mut self, tag: &str) {
+        tag.clone_into(&mut self.lang);
     }
 
     /// Limits how long a read waits (`None`: forever); a timeout gives [`ClientError::Io`].
@@ -94,6 +108,7 @@ impl Client {
         self.next_id += 1;
         if let Some(o) = request.as_object_mut() {
             o.insert("id".into(), json!(id));
+            o.entry("lang").or_insert_with(|| json!(self.lang));
         }
         if let Err(e) = writeln!(self.writer, "{request}") {
             // The daemon may have refused the connection (`forbidden`) and closed it before our

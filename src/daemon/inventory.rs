@@ -13,6 +13,7 @@ use super::{now, Daemon};
 use crate::card::{self, CardDriver, PinStatus};
 use crate::enroll::journal::JournalStore;
 use crate::profile;
+use crate::tr;
 use crate::transport::pcsc::{ReaderEvent, ReaderMonitor};
 use crate::transport::TransportError;
 
@@ -99,14 +100,16 @@ pub fn monitor(d: Arc<Daemon>) {
                             }
                         }
                         Err(e) => {
-                            eprintln!("sellod: reader monitor: {e}; reconnecting to pcscd");
+                            super::log(|| {
+                                tr!("daemon-log-monitor-reconnecting", error = e.to_string())
+                            });
                             break;
                         }
                     }
                 }
             }
             Err(TransportError::NoService) => {}
-            Err(e) => eprintln!("sellod: reader monitor: {e}"),
+            Err(e) => super::log(|| tr!("daemon-log-monitor-error", error = e.to_string())),
         }
         set_service(&d, false);
         std::thread::sleep(backoff);
@@ -202,7 +205,7 @@ pub fn spawn_probe(d: &Arc<Daemon>, reader: String, generation: u64) {
             record(&d, &reader, generation, details);
         });
     if let Err(e) = spawned {
-        eprintln!("sellod: cannot start a probe thread: {e}");
+        super::log(|| tr!("daemon-log-cannot-probe", error = e.to_string()));
     }
 }
 
@@ -248,31 +251,40 @@ pub fn record(d: &Arc<Daemon>, reader: &str, generation: u64, details: Value) {
         {
             continue;
         }
-        d.publish(json!({
-            "event": "expiry-warning",
-            "reader": reader,
-            "serial": serial,
-            "slot": slot,
-            "subject": c["subject"],
-            "not_after": not_after,
-            "days_left": days,
-            "advice": "run `sello renew` before the certificate expires",
-            // The renewal on offer: the holder starts it as a job (`sello renew --via-daemon`,
-            // or `start-job` with this object), with the PIN alone when the card allows it.
-            "offer": if days >= 0 { renewal_offer(&slot) } else { Value::Null },
-        }));
+        d.publish_localized(|| {
+            json!({
+                "event": "expiry-warning",
+                "reader": reader,
+                "serial": serial,
+                "slot": slot,
+                "subject": c["subject"],
+                "not_after": not_after,
+                "days_left": days,
+                // In each subscriber's language (`sello watch` words its own line).
+                "advice": tr!("daemon-expiry-advice"),
+                // The renewal on offer: the holder starts it as a job (`sello renew --via-daemon`,
+                // or `start-job` with this object), with the PIN alone when the card allows it.
+                "offer": if days >= 0 { renewal_offer(&slot) } else { Value::Null },
+            })
+        });
         super::notify::expiry(&serial, &slot, days);
     }
 }
 
 /// Reads what the inventory keeps of a card: driver, serial, version, profile, certificates
 /// with expiry, PIN/PUK tries, and the activation journal's state. Never spends a PIN try.
+///
+/// The texts it keeps (why a card or a part of it could not be read) are shown to every client
+/// until the card is read again, so they are in the daemon's language, whichever client's
+/// `card-status` request read the card.
 pub fn probe(d: &Daemon, reader: &str) -> Value {
-    let mut card = match card::open_reader(reader) {
-        Ok(c) => c,
-        Err(e) => return json!({ "error": e.to_string() }),
-    };
-    describe(d, card.as_mut())
+    super::in_daemon_language(|| {
+        let mut card = match card::open_reader(reader) {
+            Ok(c) => c,
+            Err(e) => return json!({ "error": e.to_string() }),
+        };
+        describe(d, card.as_mut())
+    })
 }
 
 /// [`probe`] on an open card.

@@ -29,7 +29,8 @@ use crate::enroll::activation::{
 use crate::enroll::local::{pem_decode_all, LocalIssuer};
 use crate::enroll::{EnrollError, Enroller, EnrollmentCode, Purpose};
 use crate::pin::{ManagementKey, Pin, Puk};
-use crate::profile::{self, Identity, ManagementKeyMode, Profile, SecretRule};
+use crate::profile::{self, Charset, Identity, ManagementKeyMode, Profile, SecretRule};
+use crate::tr;
 use crate::transport::Transport;
 
 /// Trust anchors for issued certificates, and the way to the CA.
@@ -131,7 +132,9 @@ impl Jobs {
             .1
             .get(&id)
             .map(|j| j.json(id))
-            .ok_or_else(|| ApiError::new(ErrorCode::NoJob, format!("no job {id}")))
+            .ok_or_else(|| {
+                ApiError::new(ErrorCode::NoJob, tr!("daemon-no-job", job = id.to_string()))
+            })
     }
 
     /// Whether connection `conn` owns a running job (a silent owner is waiting, not idle).
@@ -146,15 +149,13 @@ impl Jobs {
     /// the job, or root, may.
     pub fn cancel(&self, id: u64, uid: u32) -> Result<Value, ApiError> {
         let t = lock(&self.inner);
-        let j =
-            t.1.get(&id)
-                .ok_or_else(|| ApiError::new(ErrorCode::NoJob, format!("no job {id}")))?;
+        let j = t.1.get(&id).ok_or_else(|| {
+            ApiError::new(ErrorCode::NoJob, tr!("daemon-no-job", job = id.to_string()))
+        })?;
         if uid != 0 && uid != j.owner_uid {
             return Err(ApiError::new(
                 ErrorCode::Forbidden,
-                format!(
-                    "job {id} was started by another user; only that user or root may cancel it"
-                ),
+                tr!("daemon-cancel-forbidden", job = id.to_string()),
             ));
         }
         j.cancel.store(true, Ordering::SeqCst);
@@ -170,24 +171,28 @@ impl Jobs {
         value: Option<Zeroizing<String>>,
     ) -> Result<Value, ApiError> {
         let t = lock(&self.inner);
-        let j =
-            t.1.get(&id)
-                .ok_or_else(|| ApiError::new(ErrorCode::NoJob, format!("no job {id}")))?;
+        let j = t.1.get(&id).ok_or_else(|| {
+            ApiError::new(ErrorCode::NoJob, tr!("daemon-no-job", job = id.to_string()))
+        })?;
         if j.owner != conn {
             return Err(ApiError::new(
                 ErrorCode::Forbidden,
-                "only the connection that started a job may answer its secret requests",
+                tr!("daemon-secret-not-owner"),
             ));
         }
         if j.waiting_for.as_deref() != Some(name.as_str()) {
             return Err(ApiError::new(
                 ErrorCode::BadRequest,
-                format!("job {id} is not waiting for \"{name}\""),
+                tr!(
+                    "daemon-secret-not-waiting",
+                    job = id.to_string(),
+                    name = name.as_str()
+                ),
             ));
         }
-        j.secrets
-            .try_send((name, value))
-            .map_err(|_| ApiError::new(ErrorCode::BadRequest, "the job already has that answer"))?;
+        j.secrets.try_send((name, value)).map_err(|_| {
+            ApiError::new(ErrorCode::BadRequest, tr!("daemon-secret-already-answered"))
+        })?;
         Ok(json!({ "job": id, "accepted": true }))
     }
 
@@ -226,21 +231,30 @@ pub fn start(
     if let JobSpec::Renew(_) = spec {
         return Err(ApiError::new(
             ErrorCode::NotAvailable,
-            "this sellod has no EST client, so it cannot renew; renew at a registration point",
+            tr!("daemon-renew-not-available"),
         ));
     }
     let (reader, generation, serial) = {
         let inv = d.inventory();
         if !inv.service {
-            return Err(ApiError::new(ErrorCode::NoService, "pcscd is not running"));
+            return Err(ApiError::new(
+                ErrorCode::NoService,
+                tr!("daemon-no-service"),
+            ));
         }
-        let reader = inv
-            .resolve(reader)
-            .ok_or_else(|| ApiError::new(ErrorCode::NoReader, format!("no reader \"{reader}\"")))?;
+        let reader = inv.resolve(reader).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NoReader,
+                tr!("daemon-no-reader", reader = reader),
+            )
+        })?;
         let entry = inv.readers.get(&reader);
-        let card = entry
-            .and_then(|e| e.card.as_ref())
-            .ok_or_else(|| ApiError::new(ErrorCode::NoCard, format!("no card in \"{reader}\"")))?;
+        let card = entry.and_then(|e| e.card.as_ref()).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NoCard,
+                tr!("daemon-no-card", reader = reader.as_str()),
+            )
+        })?;
         (
             reader.clone(),
             entry.map(|e| e.generation).unwrap_or_default(),
@@ -258,7 +272,11 @@ pub fn start(
         {
             return Err(ApiError::new(
                 ErrorCode::Busy,
-                format!("job {id} is running on \"{reader}\"; one job per card at a time"),
+                tr!(
+                    "daemon-card-busy",
+                    job = id.to_string(),
+                    reader = reader.as_str()
+                ),
             ));
         }
         t.0 += 1;
@@ -304,6 +322,9 @@ pub fn start(
         secrets: rx,
     };
     let kind = spec.kind();
+    // The job speaks the language of the request that started it (its owner's), in every
+    // event and in its job-status record, whoever else is listening.
+    let lang = crate::i18n::current();
     let (go, wait) = sync_channel::<()>(1);
     let spawned = std::thread::Builder::new()
         .name(format!("sellod-job-{id}"))
@@ -311,14 +332,19 @@ pub fn start(
             // Sent or dropped: either way the response went out (or the owner is gone, which
             // cancels the job at its first check).
             let _ = wait.recv();
-            run(ctx, spec, serial, generation)
+            crate::i18n::with_language(lang, || run(ctx, spec, serial, generation));
         });
     if let Err(e) = spawned {
         d.jobs.update(id, |j| {
             j.state = JobState::Failed;
-            j.error = Some(json!({ "message": format!("cannot start the job thread: {e}") }));
+            j.error = Some(json!({
+                "message": tr!("daemon-cannot-start-job-thread", error = e.to_string())
+            }));
         });
-        return Err(ApiError::new(ErrorCode::Card, "cannot start the job"));
+        return Err(ApiError::new(
+            ErrorCode::Card,
+            tr!("daemon-cannot-start-job"),
+        ));
     }
     d.publish(json!({ "event": "job-started", "job": id, "reader": reader, "kind": kind }));
     Ok((json!({ "job": id, "reader": reader, "kind": kind }), go))
@@ -327,9 +353,9 @@ pub fn start(
 /// Why a job stopped.
 #[derive(Debug, thiserror::Error)]
 enum JobError {
-    #[error("cancelled")]
+    #[error("{}", tr!("daemon-job-cancelled"))]
     Cancelled,
-    #[error("the card was removed or replaced during the job; nothing more was done")]
+    #[error("{}", tr!("daemon-card-gone"))]
     CardGone,
     #[error("{0}")]
     Card(#[from] CardError),
@@ -473,9 +499,10 @@ impl JobCtx {
         let answer = loop {
             if asked.elapsed() > SECRET_TIMEOUT {
                 self.d.jobs.update(self.id, |j| j.waiting_for = None);
-                return Err(JobError::Invalid(format!(
-                    "no answer to the request for the {name} within {} minutes",
-                    SECRET_TIMEOUT.as_secs() / 60
+                return Err(JobError::Invalid(tr!(
+                    "daemon-secret-timeout",
+                    name = name,
+                    minutes = SECRET_TIMEOUT.as_secs() / 60
                 )));
             }
             match self.secrets.recv_timeout(Duration::from_millis(200)) {
@@ -513,7 +540,7 @@ fn run(ctx: JobCtx, spec: JobSpec, serial: Option<String>, generation: u64) {
         #[cfg(feature = "est-client")]
         JobSpec::Renew(r) => renew(&ctx, serial.as_deref(), r),
         #[cfg(not(feature = "est-client"))]
-        JobSpec::Renew(_) => Err(JobError::Invalid("this sellod has no EST client".into())),
+        JobSpec::Renew(_) => Err(JobError::Invalid(tr!("daemon-no-est-client"))),
     };
     // A secret-caused failure after removal reads better as "card gone".
     // An error caused by a removal or a cancellation (a refused secret, an enrollment not
@@ -531,7 +558,7 @@ fn run(ctx: JobCtx, spec: JobSpec, serial: Option<String>, generation: u64) {
         Ok(v) => (JobState::Done, json!({ "result": v })),
         Err(JobError::Cancelled) => (
             JobState::Cancelled,
-            json!({ "error": { "code": "cancelled", "message": "the job was cancelled" } }),
+            json!({ "error": { "code": "cancelled", "message": tr!("daemon-job-was-cancelled") } }),
         ),
         Err(e) => {
             let mut error = json!({ "code": e.code(), "message": e.to_string() });
@@ -581,58 +608,66 @@ fn same_card(expected: Option<&str>, actual: Option<String>) -> Result<(), JobEr
 
 fn pin_job(ctx: &JobCtx, serial: Option<&str>, unblock: bool) -> Result<Value, JobError> {
     ctx.check()?;
-    ctx.progress("open", None, "started", "connecting to the card");
+    ctx.progress("open", None, "started", &tr!("daemon-step-connecting"));
     let mut card = card::open_reader(&ctx.reader)?;
     let info = card.info()?;
     same_card(serial, info.serial.clone())?;
     let rule = crate::profile::pin_rule_for(info.driver, &info.atr);
     let status = card.pin_status()?;
-    ctx.progress("open", None, "done", "card identified");
+    ctx.progress("open", None, "done", &tr!("daemon-step-card-identified"));
     if unblock && status.puk_blocked() {
         return Err(CardError::PukBlocked.into());
     }
     if !unblock && status.pin_blocked() {
         return Err(CardError::PinBlocked.into());
     }
-    let bad = |what: &str| JobError::Invalid(format!("that is not a valid {what}"));
+    let bad_pin = || JobError::Invalid(tr!("daemon-invalid-pin"));
     // A new PIN follows the card profile's rule (as at activation) before the card sees it.
     let new_pin = |typed: &str| {
         if let Some(rule) = &rule {
             rule.check("new PIN", typed).map_err(JobError::Invalid)?;
         }
-        Pin::new(typed).map_err(|_| bad("PIN"))
+        Pin::new(typed).map_err(|_| bad_pin())
     };
     let (op, message) = if unblock {
-        let puk = Puk::new(&ctx.ask("puk", "PUK")?).map_err(|_| bad("PUK"))?;
-        let new = new_pin(&ctx.ask("new-pin", "New PIN")?)?;
+        let puk = Puk::new(&ctx.ask("puk", &tr!("daemon-prompt-puk"))?)
+            .map_err(|_| JobError::Invalid(tr!("daemon-invalid-puk")))?;
+        let new = new_pin(&ctx.ask("new-pin", &tr!("daemon-prompt-new-pin"))?)?;
         ctx.check()?;
-        ctx.progress("unblock", None, "started", "unblocking the PIN");
+        ctx.progress("unblock", None, "started", &tr!("daemon-step-unblocking"));
         card.unblock_pin(&puk, &new)?;
-        ("unblock", "PIN unblocked and set")
+        ("unblock", tr!("daemon-pin-unblocked"))
     } else {
-        let old = Pin::new(&ctx.ask("current-pin", "Current PIN")?).map_err(|_| bad("PIN"))?;
-        let new = new_pin(&ctx.ask("new-pin", "New PIN")?)?;
+        let old = Pin::new(&ctx.ask("current-pin", &tr!("daemon-prompt-current-pin"))?)
+            .map_err(|_| bad_pin())?;
+        let new = new_pin(&ctx.ask("new-pin", &tr!("daemon-prompt-new-pin"))?)?;
         ctx.check()?;
-        ctx.progress("change-pin", None, "started", "changing the PIN");
+        ctx.progress(
+            "change-pin",
+            None,
+            "started",
+            &tr!("daemon-step-changing-pin"),
+        );
         card.change_pin(&old, &new)?;
-        ("change-pin", "PIN changed")
+        ("change-pin", tr!("daemon-pin-changed"))
     };
-    ctx.progress(op, None, "done", message);
+    ctx.progress(op, None, "done", &message);
     Ok(json!({ "message": message }))
 }
 
 fn read_anchors(path: &Path) -> Result<Vec<Vec<u8>>, JobError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        JobError::Invalid(format!(
-            "cannot read the CA certificate {}: {e}",
-            path.display()
+        JobError::Invalid(tr!(
+            "daemon-cannot-read-ca-cert",
+            path = path.display().to_string(),
+            error = e.to_string()
         ))
     })?;
     let anchors = pem_decode_all(&text);
     if anchors.is_empty() {
-        return Err(JobError::Invalid(format!(
-            "{}: no PEM certificate in it",
-            path.display()
+        return Err(JobError::Invalid(tr!(
+            "daemon-no-pem-cert",
+            path = path.display().to_string()
         )));
     }
     Ok(anchors)
@@ -643,9 +678,9 @@ fn absolute(p: &str) -> Result<PathBuf, JobError> {
     if p.is_absolute() {
         Ok(p)
     } else {
-        Err(JobError::Invalid(format!(
-            "{} must be an absolute path (the daemon does not share the client's directory)",
-            p.display()
+        Err(JobError::Invalid(tr!(
+            "daemon-path-not-absolute",
+            path = p.display().to_string()
         )))
     }
 }
@@ -659,7 +694,10 @@ struct Checked<'a> {
 impl Enroller for Checked<'_> {
     fn enroll(&mut self, purpose: Purpose, csr_der: &[u8]) -> Result<Vec<Vec<u8>>, EnrollError> {
         if let Err(e) = self.ctx.check() {
-            return Err(EnrollError::Unreachable(format!("not sent: {e}")));
+            return Err(EnrollError::Unreachable(tr!(
+                "daemon-enrollment-not-sent",
+                reason = e.to_string()
+            )));
         }
         self.inner.enroll(purpose, csr_der)
     }
@@ -681,17 +719,20 @@ fn enrollment<'a>(
         return est(ctx, a, identity, profile, url);
     }
     let Some(dir) = &a.local_ca else {
-        return Err(JobError::Invalid(
-            "no CA configured: give est (with est_trust or est_pin) or local_ca".into(),
-        ));
+        return Err(JobError::Invalid(tr!("daemon-no-ca-configured")));
     };
     let dir = absolute(dir)?;
     let anchors = match &a.ca_cert {
         Some(c) => read_anchors(&absolute(c)?)?,
         None => read_anchors(&dir.join("ca.pem"))?,
     };
-    let ca = LocalIssuer::open(&dir)
-        .map_err(|e| JobError::Invalid(format!("local CA {}: {e}", dir.display())))?;
+    let ca = LocalIssuer::open(&dir).map_err(|e| {
+        JobError::Invalid(tr!(
+            "daemon-local-ca-error",
+            path = dir.display().to_string(),
+            error = e.to_string()
+        ))
+    })?;
     Ok((anchors, Box::new(ca)))
 }
 
@@ -709,16 +750,12 @@ fn est<'a>(
     let trust = match (&a.est_trust, &a.est_pin) {
         (Some(pem), _) => TrustAnchor::from_pem_file(&absolute(pem)?).map_err(inv)?,
         (None, Some(fp)) => TrustAnchor::from_fingerprint(fp).map_err(inv)?,
-        (None, None) => {
-            return Err(JobError::Invalid(
-                "how should the EST server be recognised? give est_trust or est_pin".into(),
-            ))
-        }
+        (None, None) => return Err(JobError::Invalid(tr!("daemon-est-trust-missing"))),
     };
     if profile.enrollment.client_certificate != crate::profile::EnrollClientCertificate::None {
-        return Err(JobError::Invalid(format!(
-            "profile {} authenticates the enrollment with the operator's card, which sellod does not hold: run `sello activate --direct --operator-reader NAME`",
-            profile.name
+        return Err(JobError::Invalid(tr!(
+            "daemon-operator-card-profile",
+            profile = profile.name.as_str()
         )));
     }
     let mut config = EstClientConfig::new(url, trust);
@@ -729,18 +766,21 @@ fn est<'a>(
     let anchors = match &a.ca_cert {
         Some(f) => read_anchors(&absolute(f)?)?,
         None => client.cacerts(None).map_err(|e| {
-            JobError::Invalid(format!(
-                "cannot fetch the CA certificates (EST /cacerts): {e}"
-            ))
+            JobError::Invalid(tr!("daemon-cannot-fetch-cacerts", error = e.to_string()))
         })?,
     };
     let d = Arc::clone(&ctx.d);
     let (owner, conn, id) = (ctx.owner.clone(), ctx.conn, ctx.id);
+    // The enroller calls back on this job's thread, so in the job's language.
     let on_wait = Box::new(move |n: &PendingNotice| {
         let v = json!({
             "event": "job-progress", "job": id, "step": "ca-pending", "status": "waiting",
-            "detail": format!("the CA has put the request on hold; asking again in {} s ({}/{})",
-                n.wait.as_secs(), n.attempt, n.max_attempts),
+            "detail": tr!(
+                "daemon-ca-pending",
+                seconds = n.wait.as_secs(),
+                attempt = n.attempt,
+                max = n.max_attempts
+            ),
         });
         let _ = owner.try_send(line(&v));
         d.publish_except(v, Some(conn));
@@ -764,16 +804,16 @@ fn est<'a>(
     _: &Profile,
     _: &str,
 ) -> Result<Enrollment<'a>, JobError> {
-    Err(JobError::Invalid("this sellod has no EST client".into()))
+    Err(JobError::Invalid(tr!("daemon-no-est-client")))
 }
 
 fn activate(ctx: &JobCtx, serial: Option<&str>, a: &ActivateSpec) -> Result<Value, JobError> {
     ctx.check()?;
-    let store = ctx.d.journal.clone().ok_or_else(|| {
-        JobError::Invalid(
-            "no state directory for the activation journal (set SELLO_STATE_DIR)".into(),
-        )
-    })?;
+    let store = ctx
+        .d
+        .journal
+        .clone()
+        .ok_or_else(|| JobError::Invalid(tr!("daemon-no-state-dir")))?;
     let transport = Transport::open_pcsc(&ctx.reader).map_err(CardError::from)?;
     let atr = transport.atr().to_vec();
     let mut card = PivCard::open(transport)?;
@@ -788,8 +828,9 @@ fn activate(ctx: &JobCtx, serial: Option<&str>, a: &ActivateSpec) -> Result<Valu
         .map_err(|e| JobError::Invalid(e.to_string()))?;
     let mut algorithms = HashMap::new();
     if let Some(alg) = &a.algorithm {
-        let alg = profile::parse_algorithm(alg)
-            .ok_or_else(|| JobError::Invalid(format!("unknown algorithm \"{alg}\"")))?;
+        let alg = profile::parse_algorithm(alg).ok_or_else(|| {
+            JobError::Invalid(tr!("daemon-unknown-algorithm", algorithm = alg.as_str()))
+        })?;
         for k in profile.keys.iter().filter(|k| !k.optional) {
             algorithms.insert(k.slot, alg);
         }
@@ -850,17 +891,14 @@ fn operator_secret(ctx: &JobCtx, profile: &profile::Profile) -> Result<OperatorS
     ) {
         return Ok(OperatorSecret::None);
     }
-    let raw = ctx.ask("mgmt-secret", "Operator management-key secret")?;
+    let raw = ctx.ask("mgmt-secret", &tr!("daemon-prompt-mgmt-secret"))?;
     Ok(match policy.mode {
         ManagementKeyMode::Derived => {
             OperatorSecret::Master(Zeroizing::new(raw.as_bytes().to_vec()))
         }
         _ => OperatorSecret::Explicit(
-            ManagementKey::from_hex(policy.algorithm, raw.trim()).map_err(|_| {
-                JobError::Invalid(
-                    "the management key is not valid hex of the profile's algorithm".into(),
-                )
-            })?,
+            ManagementKey::from_hex(policy.algorithm, raw.trim())
+                .map_err(|_| JobError::Invalid(tr!("daemon-invalid-mgmt-key")))?,
         ),
     })
 }
@@ -881,16 +919,18 @@ fn renew(
     use crate::enroll::est::{EstClient, EstClientConfig, TrustAnchor};
     use crate::enroll::renew::{RenewRequest, Renewal, RenewalStore, DEFAULT_WINDOW_DAYS};
     ctx.check()?;
-    let store = ctx.d.journal.clone().ok_or_else(|| {
-        JobError::Invalid("no state directory for the renewal journal (set SELLO_STATE_DIR)".into())
-    })?;
+    let store = ctx
+        .d
+        .journal
+        .clone()
+        .ok_or_else(|| JobError::Invalid(tr!("daemon-no-state-dir")))?;
     let store = RenewalStore::beside(store.dir());
-    ctx.progress("open", None, "started", "connecting to the card");
+    ctx.progress("open", None, "started", &tr!("daemon-step-connecting"));
     let transport = Transport::open_pcsc(&ctx.reader).map_err(CardError::from)?;
     let atr = transport.atr().to_vec();
     let mut card = PivCard::open(transport)?;
     same_card(serial, card.serial().ok().map(|s| s.to_string()))?;
-    ctx.progress("open", None, "done", "card identified");
+    ctx.progress("open", None, "done", &tr!("daemon-step-card-identified"));
     let profiles = profile::load_all().map_err(|e| JobError::Invalid(e.to_string()))?;
     let profile = match &r.profile {
         Some(name) => profile::find(&profiles, name),
@@ -912,17 +952,13 @@ fn renew(
             .collect(),
         Some(s) => vec![u8::from_str_radix(s.trim(), 16)
             .map(Slot)
-            .map_err(|_| JobError::Invalid(format!("\"{s}\" is not a slot (9A, 9C or all)")))?],
+            .map_err(|_| JobError::Invalid(tr!("daemon-not-a-slot", slot = s)))?],
     };
     let inv = |e: crate::enroll::est::EstError| JobError::Invalid(e.to_string());
     let trust = match (&r.est_trust, &r.est_pin) {
         (Some(pem), _) => TrustAnchor::from_pem_file(&absolute(pem)?).map_err(inv)?,
         (None, Some(fp)) => TrustAnchor::from_fingerprint(fp).map_err(inv)?,
-        (None, None) => {
-            return Err(JobError::Invalid(
-                "how should the EST server be recognised? give est_trust or est_pin".into(),
-            ))
-        }
+        (None, None) => return Err(JobError::Invalid(tr!("daemon-est-trust-missing"))),
     };
     let est = EstClientConfig::new(&r.est, trust);
     let anchors = match &r.ca_cert {
@@ -930,9 +966,7 @@ fn renew(
         None => EstClient::new(est.clone())
             .and_then(|c| c.cacerts(None))
             .map_err(|e| {
-                JobError::Invalid(format!(
-                    "cannot fetch the CA certificates (EST /cacerts): {e}"
-                ))
+                JobError::Invalid(tr!("daemon-cannot-fetch-cacerts", error = e.to_string()))
             })?,
     };
     // The holder at home: the card's PIN-protected key, no operator secret.
@@ -1005,7 +1039,10 @@ impl RenewJobUi<'_> {
 #[cfg(feature = "est-client")]
 impl crate::enroll::renew::RenewUi for RenewJobUi<'_> {
     fn pin(&mut self) -> Result<Zeroizing<String>, crate::enroll::renew::RenewError> {
-        match self.ctx.ask("current-pin", "Holder's PIN") {
+        match self
+            .ctx
+            .ask("current-pin", &tr!("daemon-prompt-holder-pin"))
+        {
             Ok(pin) => Ok(pin),
             Err(e) => Err(self.stop(e)),
         }
@@ -1016,11 +1053,11 @@ impl crate::enroll::renew::RenewUi for RenewJobUi<'_> {
             "ca-pending",
             None,
             "waiting",
-            &format!(
-                "the CA has put the renewal on hold; asking again in {} s ({}/{})",
-                n.wait.as_secs(),
-                n.attempt,
-                n.max_attempts
+            &tr!(
+                "daemon-ca-pending",
+                seconds = n.wait.as_secs(),
+                attempt = n.attempt,
+                max = n.max_attempts
             ),
         );
     }
@@ -1046,21 +1083,36 @@ fn input(e: JobError) -> ActivationError {
 
 impl ActivationUi for JobUi<'_> {
     fn new_pin(&mut self, rule: &SecretRule) -> Result<Zeroizing<String>, ActivationError> {
-        let prompt = format!(
-            "The holder chooses a PIN: {} to {} {}",
-            rule.min_length,
-            rule.max_length,
-            rule.charset.name()
-        );
+        let prompt = match rule.charset {
+            Charset::Digits => tr!(
+                "daemon-prompt-choose-pin-digits",
+                min = rule.min_length,
+                max = rule.max_length
+            ),
+            Charset::Alphanumeric => tr!(
+                "daemon-prompt-choose-pin-alphanumeric",
+                min = rule.min_length,
+                max = rule.max_length
+            ),
+            Charset::Printable => tr!(
+                "daemon-prompt-choose-pin-printable",
+                min = rule.min_length,
+                max = rule.max_length
+            ),
+        };
         self.ctx.ask("new-pin", &prompt).map_err(input)
     }
 
     fn current_pin(&mut self) -> Result<Zeroizing<String>, ActivationError> {
-        self.ctx.ask("current-pin", "Holder's PIN").map_err(input)
+        self.ctx
+            .ask("current-pin", &tr!("daemon-prompt-holder-pin"))
+            .map_err(input)
     }
 
     fn new_puk(&mut self, _rule: &SecretRule) -> Result<Zeroizing<String>, ActivationError> {
-        self.ctx.ask("new-puk", "New PUK").map_err(input)
+        self.ctx
+            .ask("new-puk", &tr!("daemon-prompt-new-puk"))
+            .map_err(input)
     }
 
     fn show_puk(&mut self, puk: &Puk) {
@@ -1074,7 +1126,7 @@ impl ActivationUi for JobUi<'_> {
     fn enrollment_code(&mut self) -> Result<EnrollmentCode, ActivationError> {
         let code = self
             .ctx
-            .ask("enrollment-code", "One-time enrollment code")
+            .ask("enrollment-code", &tr!("daemon-prompt-enrollment-code"))
             .map_err(input)?;
         Ok(EnrollmentCode::new(&code))
     }
@@ -1093,5 +1145,81 @@ impl ActivationUi for JobUi<'_> {
             result.outcome.status(),
             result.outcome.detail(),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::with_language;
+
+    #[test]
+    fn job_errors_speak_the_owners_language_with_plurals() {
+        let timeout = |lang: &str, minutes: u64| {
+            with_language(lang, || {
+                JobError::Invalid(tr!(
+                    "daemon-secret-timeout",
+                    name = "current-pin",
+                    minutes = minutes
+                ))
+                .to_string()
+            })
+        };
+        assert_eq!(
+            timeout("es", 1),
+            "nadie ha respondido a la petición de current-pin en 1 minuto"
+        );
+        assert_eq!(
+            timeout("es_ES.UTF-8", 10),
+            "nadie ha respondido a la petición de current-pin en 10 minutos"
+        );
+        assert_eq!(
+            timeout("ca_ES.UTF-8@valencia", 1),
+            "ningú no ha respost a la petició de current-pin en 1 minut"
+        );
+        assert_eq!(
+            timeout("ca-valencia", 10),
+            "ningú no ha respost a la petició de current-pin en 10 minuts"
+        );
+        assert_eq!(
+            timeout("C", 10),
+            "no answer to the request for the current-pin within 10 minutes"
+        );
+        // Valencian where it differs from Catalan, Catalan where it does not.
+        let va = with_language("ca-valencia", || {
+            (
+                JobError::Invalid(tr!("daemon-invalid-pin")).to_string(),
+                JobError::CardGone.to_string(),
+            )
+        });
+        assert_eq!(va.0, "açò no és un PIN vàlid");
+        assert_eq!(
+            with_language("ca", || tr!("daemon-invalid-pin")),
+            "això no és un PIN vàlid"
+        );
+        assert_eq!(
+            va.1,
+            "s'ha retirat o canviat la targeta durant la tasca; no s'ha fet res més"
+        );
+        // The codes never change with the language.
+        let code = |lang| with_language(lang, || JobError::CardGone.code());
+        assert_eq!(
+            (code("es"), code("ca-valencia")),
+            ("card-gone", "card-gone")
+        );
+    }
+
+    #[test]
+    fn api_errors_carry_numbers_in_the_clients_language() {
+        let jobs = Jobs::default();
+        let e = with_language("es", || jobs.status(42)).expect_err("no job");
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (ErrorCode::NoJob, "no existe la tarea 42")
+        );
+        let e = with_language("ca-valencia", || jobs.cancel(7, 1000)).expect_err("no job");
+        assert_eq!(e.message, "no existeix la tasca 7");
+        let e = with_language("en", || jobs.status(42)).expect_err("no job");
+        assert_eq!(e.message, "no job 42");
     }
 }

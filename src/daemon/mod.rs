@@ -16,11 +16,56 @@ pub mod server;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver, SendError, SyncSender, TrySendError};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use serde_json::Value;
 
 use crate::enroll::journal::JournalStore;
+use crate::tr;
+
+/// The daemon's own language, from its environment (`LC_ALL`, `LC_MESSAGES`, `LANG`): its log
+/// lines (read by administrators in the journal), its desktop notifications and the texts it
+/// keeps for every client (the inventory) are in it, whatever language a thread is answering a
+/// client in.
+pub fn daemon_language() -> &'static str {
+    static LANGUAGE: OnceLock<&'static str> = OnceLock::new();
+    LANGUAGE.get_or_init(|| {
+        crate::i18n::chain_for(crate::i18n::from_env().as_ref())
+            .first()
+            .copied()
+            .unwrap_or(crate::i18n::FALLBACK)
+    })
+}
+
+/// The language a client asks for in a request's `lang` (a BCP 47 tag or a POSIX locale name),
+/// as the tag of the messages it gets: `es_ES.UTF-8` gives `es`, anything unknown `en`. A
+/// `&'static str` from a short fixed list, so a connection can keep it at no cost.
+pub fn client_language(tag: &str) -> &'static str {
+    crate::i18n::chain_for(crate::i18n::parse_locale(tag).as_ref())
+        .first()
+        .copied()
+        .unwrap_or(crate::i18n::FALLBACK)
+}
+
+/// Runs `f` with this thread's messages in `lang` (a client's, from [`client_language`]); with
+/// `None` (a client that did not say) in the thread's current language, the daemon's.
+pub fn in_language<R>(lang: Option<&'static str>, f: impl FnOnce() -> R) -> R {
+    match lang {
+        Some(l) => crate::i18n::with_language(l, f),
+        None => f(),
+    }
+}
+
+/// Runs `f` in the daemon's own language ([`daemon_language`]).
+pub fn in_daemon_language<R>(f: impl FnOnce() -> R) -> R {
+    crate::i18n::with_language(daemon_language(), f)
+}
+
+/// Writes one log line (standard error: the journal under systemd) in the daemon's language,
+/// also from a thread that serves a client in another one.
+pub(crate) fn log(text: impl FnOnce() -> String) {
+    eprintln!("sellod: {}", in_daemon_language(text));
+}
 
 /// Per-connection outbound queue depth (lines the server's loop has not taken yet); a subscriber
 /// that falls this far behind is dropped and its connection closed.
@@ -62,7 +107,7 @@ impl Wake {
         };
         if first {
             if let Err(e) = self.waker.wake() {
-                eprintln!("sellod: cannot wake the server loop: {e}");
+                log(|| tr!("daemon-log-cannot-wake", error = e.to_string()));
             }
         }
     }
@@ -119,10 +164,19 @@ pub fn line(v: &Value) -> Line {
     Arc::new(v.to_string())
 }
 
+/// A connection that asked for events.
+struct Subscriber {
+    conn: u64,
+    out: Outbox,
+    /// The language it subscribed in: events worded for people ([`Daemon::publish_localized`])
+    /// reach it in that language.
+    lang: &'static str,
+}
+
 /// The daemon's shared state.
 pub struct Daemon {
     inventory: Mutex<inventory::Inventory>,
-    subscribers: Mutex<Vec<(u64, Outbox)>>,
+    subscribers: Mutex<Vec<Subscriber>>,
     /// The job table.
     pub jobs: jobs::Jobs,
     /// The activation journal store, the CLI's (`$SELLO_STATE_DIR`, ...).
@@ -157,19 +211,20 @@ impl Daemon {
         lock(&self.inventory)
     }
 
-    /// Adds a subscriber.
+    /// Adds a subscriber, in the language this thread answers it in (its request's).
     pub fn subscribe(&self, conn: u64, out: Outbox) {
-        lock(&self.subscribers).push((conn, out));
+        let lang = crate::i18n::current();
+        lock(&self.subscribers).push(Subscriber { conn, out, lang });
     }
 
     /// Whether a connection subscribed to events (a silent subscriber is not idle).
     pub fn is_subscribed(&self, conn: u64) -> bool {
-        lock(&self.subscribers).iter().any(|(c, _)| *c == conn)
+        lock(&self.subscribers).iter().any(|s| s.conn == conn)
     }
 
     /// Removes a connection's subscription.
     pub fn unsubscribe(&self, conn: u64) {
-        lock(&self.subscribers).retain(|(c, _)| *c != conn);
+        lock(&self.subscribers).retain(|s| s.conn != conn);
     }
 
     /// Sends an event to every subscriber.
@@ -182,15 +237,40 @@ impl Daemon {
     /// cannot make the daemon's memory grow.
     pub fn publish_except(&self, event: Value, except: Option<u64>) {
         let l = line(&event);
-        lock(&self.subscribers).retain(|(c, out)| {
-            if Some(*c) == except {
+        self.send_to_subscribers(except, |_| Arc::clone(&l));
+    }
+
+    /// Sends an event worded for people to every subscriber in its own language: `make` builds
+    /// it once per language among the subscribers, with the messages in that language.
+    pub fn publish_localized(&self, make: impl Fn() -> Value) {
+        let mut made: Vec<(&'static str, Line)> = Vec::new();
+        self.send_to_subscribers(None, |lang| {
+            if let Some((_, l)) = made.iter().find(|(t, _)| *t == lang) {
+                return Arc::clone(l);
+            }
+            let l = line(&crate::i18n::with_language(lang, &make));
+            made.push((lang, Arc::clone(&l)));
+            l
+        });
+    }
+
+    /// Queues `line_for(subscriber's language)` for every subscriber but `except`; one whose
+    /// queue is full is dropped.
+    fn send_to_subscribers(
+        &self,
+        except: Option<u64>,
+        mut line_for: impl FnMut(&'static str) -> Line,
+    ) {
+        lock(&self.subscribers).retain(|s| {
+            if Some(s.conn) == except {
                 return true;
             }
-            match out.try_send(Arc::clone(&l)) {
+            match s.out.try_send(line_for(s.lang)) {
                 Ok(()) => true,
                 Err(TrySendError::Full(_)) => {
-                    eprintln!("sellod: subscriber {c} too slow, dropped");
-                    out.close();
+                    let c = s.conn;
+                    log(|| tr!("daemon-log-subscriber-dropped", conn = c.to_string()));
+                    s.out.close();
                     false
                 }
                 Err(TrySendError::Disconnected(_)) => false,
@@ -257,13 +337,13 @@ pub fn main() -> std::process::ExitCode {
     use clap::Parser;
     // Jobs hold PINs, PUKs and operator secrets: never in a core file.
     if let Err(e) = crate::pin::forbid_core_dumps() {
-        eprintln!("sellod: cannot disable core dumps ({e}); refusing to handle secrets");
+        log(|| tr!("daemon-log-core-dumps", error = e.to_string()));
         return std::process::ExitCode::FAILURE;
     }
     match run(Args::parse()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("sellod: {e:#}");
+            log(|| format!("{e:#}"));
             std::process::ExitCode::FAILURE
         }
     }
@@ -281,7 +361,7 @@ fn raise_open_files_limit() {
             maximum: limit.maximum,
         };
         if let Err(e) = setrlimit(Resource::Nofile, raised) {
-            eprintln!("sellod: cannot raise the open-files limit: {e}");
+            log(|| tr!("daemon-log-open-files", error = e.to_string()));
         }
     }
 }
@@ -293,7 +373,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     // systemd socket activation (LISTEN_FDS): systemd made the socket and set its permissions.
     let activated = listenfd::ListenFd::from_env()
         .take_unix_listener(0)
-        .context("the socket passed by systemd is not usable")?;
+        .with_context(|| tr!("daemon-systemd-socket-unusable"))?;
     let (listener, path) = match activated {
         Some(l) => (l, None),
         None => {
@@ -307,10 +387,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     std::thread::Builder::new()
         .name("sellod-monitor".into())
         .spawn(move || inventory::monitor(monitor))
-        .context("cannot start the reader monitor")?;
+        .with_context(|| tr!("daemon-cannot-start-monitor"))?;
     match &path {
-        Some(p) => eprintln!("sellod: listening on {}", p.display()),
-        None => eprintln!("sellod: listening on the socket from systemd"),
+        Some(p) => log(|| tr!("daemon-log-listening", path = p.display().to_string())),
+        None => log(|| tr!("daemon-log-listening-systemd")),
     }
     let access = server::Access {
         uid: rustix::process::geteuid().as_raw(),
@@ -320,5 +400,32 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         idle: std::time::Duration::from_secs(args.idle_timeout),
         request: std::time::Duration::from_secs(args.request_timeout),
     };
-    server::serve(d, listener, access, limits).context("the server loop failed")
+    server::serve(d, listener, access, limits).with_context(|| tr!("daemon-server-loop-failed"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_languages_are_the_message_files_tags() {
+        assert_eq!(client_language("ca_ES.UTF-8@valencia"), "ca-valencia");
+        assert_eq!(client_language("ca-ES-valencia"), "ca-valencia");
+        assert_eq!(client_language("es_MX"), "es");
+        assert_eq!(client_language("de_DE.UTF-8"), "en");
+        assert_eq!(client_language("C.UTF-8"), "en");
+        assert_eq!(client_language(&"x".repeat(10_000)), "en");
+        // No language asked: the thread's own.
+        let tag = crate::i18n::with_language("es", || in_language(None, crate::i18n::current));
+        assert_eq!(tag, "es");
+        let tag = crate::i18n::with_language("es", || {
+            in_language(Some("ca-valencia"), || {
+                (
+                    crate::i18n::current(),
+                    in_daemon_language(crate::i18n::current),
+                )
+            })
+        });
+        assert_eq!(tag, ("ca-valencia", daemon_language()));
+    }
 }

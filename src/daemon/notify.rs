@@ -10,23 +10,27 @@ pub fn expiry(serial: &str, slot: &str, days_left: i64) {
     if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
         return;
     }
-    // In the desktop user's language (sellod runs in their session, with their LANG).
-    let (title, body) = if days_left < 0 {
-        (
-            crate::tr!("notify-expired-title"),
-            crate::tr!("notify-expired-body", slot = slot, serial = serial),
-        )
-    } else {
-        (
-            crate::tr!("notify-expiring-title"),
-            crate::tr!(
-                "notify-expiring-body",
-                slot = slot,
-                serial = serial,
-                days = days_left
-            ),
-        )
-    };
+    // In the desktop user's language: the notification goes to the session bus of the user
+    // sellod runs as (`systemctl --user`, whose environment carries the session's LANG), so it
+    // is the daemon's own language, never that of the client whose request read the card.
+    let (title, body) = super::in_daemon_language(|| {
+        if days_left < 0 {
+            (
+                crate::tr!("notify-expired-title"),
+                crate::tr!("notify-expired-body", slot = slot, serial = serial),
+            )
+        } else {
+            (
+                crate::tr!("notify-expiring-title"),
+                crate::tr!(
+                    "notify-expiring-body",
+                    slot = slot,
+                    serial = serial,
+                    days = days_left
+                ),
+            )
+        }
+    });
     let spawned = Command::new("gdbus")
         .args([
             "call",
@@ -55,6 +59,6 @@ pub fn expiry(serial: &str, slot: &str, days_left: i64) {
         Ok(mut child) => {
             std::thread::spawn(move || child.wait());
         }
-        Err(e) => eprintln!("sellod: no desktop notification (gdbus: {e})"),
+        Err(e) => super::log(|| crate::tr!("daemon-log-no-notification", error = e.to_string())),
     }
 }

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
+use crate::tr;
+
 /// The longest request line the daemon reads (bytes, without the newline).
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
 
@@ -21,6 +23,12 @@ pub struct Request {
     /// Echoed in the response.
     #[serde(default)]
     pub id: Value,
+    /// The client's language (a BCP 47 tag or a POSIX locale name: `es`, `ca-valencia`,
+    /// `ca_ES.UTF-8@valencia`) for the human texts of this answer, of the job a `start-job`
+    /// starts, and of later answers on the connection that do not say. Absent: the language
+    /// given earlier on the connection, else the daemon's. Codes never depend on it.
+    #[serde(default)]
+    pub lang: Option<String>,
     /// The operation and its arguments.
     #[serde(flatten)]
     pub op: Op,
@@ -279,23 +287,32 @@ pub fn parse(line: &[u8]) -> Result<Request, (Value, ApiError)> {
     let v: Value = serde_json::from_slice(line).map_err(|e| {
         (
             Value::Null,
-            ApiError::new(ErrorCode::BadRequest, format!("not JSON: {e}")),
+            ApiError::new(
+                ErrorCode::BadRequest,
+                tr!("daemon-not-json", error = e.to_string()),
+            ),
         )
     })?;
     let id = v.get("id").cloned().unwrap_or(Value::Null);
     if !v.is_object() {
         return Err((
             id,
-            ApiError::new(ErrorCode::BadRequest, "a request is a JSON object"),
+            ApiError::new(ErrorCode::BadRequest, tr!("daemon-not-an-object")),
         ));
     }
+    // The language the request asked for, if it can be read (its answer is an error too).
+    let lang = v
+        .get("lang")
+        .and_then(Value::as_str)
+        .map(super::client_language);
     // serde's messages can quote values ("invalid type: string \"1234\""): never for a secret.
-    let message = if v.get("op") == Some(&Value::from("secret")) {
-        "not a valid secret answer: expected job (number), name (string), value (string or null)"
-            .to_owned()
-    } else {
-        format!("not a valid request: {e}")
-    };
+    let message = super::in_language(lang, || {
+        if v.get("op") == Some(&Value::from("secret")) {
+            tr!("daemon-bad-secret-answer")
+        } else {
+            tr!("daemon-bad-request", error = e.to_string())
+        }
+    });
     Err((id, ApiError::new(ErrorCode::BadRequest, message)))
 }
 
@@ -338,6 +355,40 @@ mod tests {
         let (_, e) = parse(br#"{"op":"secret","job":"x","name":"pin","value":123456}"#)
             .expect_err("bad value");
         assert!(!e.message.contains("123456"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_bad_request_is_answered_in_the_language_it_asks_for() {
+        let (id, e) = parse(br#"{"id":3,"op":"nope","lang":"es_ES.UTF-8"}"#).expect_err("op");
+        assert_eq!((id, e.code), (json!(3), ErrorCode::BadRequest));
+        assert!(
+            e.message.starts_with("petición no válida: "),
+            "{}",
+            e.message
+        );
+        let (_, e) = parse(br#"{"op":"secret","lang":"ca-valencia","job":"x","value":"123456"}"#)
+            .expect_err("bad secret");
+        assert!(
+            e.message.starts_with("resposta de secret no vàlida"),
+            "{}",
+            e.message
+        );
+        assert!(!e.message.contains("123456"));
+        // A line that says nothing readable: the language the connection asked for before.
+        let e = crate::i18n::with_language("es", || parse(b"{").expect_err("not JSON").1);
+        assert!(e.message.starts_with("no es JSON: "), "{}", e.message);
+        // An unknown language is English; a request that parses keeps what it asked for.
+        let (_, e) = parse(br#"{"op":"nope","lang":"xx"}"#).expect_err("op");
+        assert!(
+            e.message.starts_with("not a valid request: "),
+            "{}",
+            e.message
+        );
+        let r = parse(br#"{"op":"hello","lang":"ca_ES@valencia"}"#).expect("valid");
+        assert_eq!(
+            r.lang.as_deref().map(super::super::client_language),
+            Some("ca-valencia")
+        );
     }
 
     #[test]

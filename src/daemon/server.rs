@@ -32,7 +32,8 @@ use serde_json::{json, Value};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::protocol::{self, ApiError, ErrorCode, Op, MAX_REQUEST_BYTES};
-use super::{inventory, jobs, line, lock, Daemon, Line, Notice, Outbox, Wake};
+use super::{in_language, inventory, jobs, line, lock, log, Daemon, Line, Notice, Outbox, Wake};
+use crate::tr;
 
 /// Who may connect.
 #[derive(Debug, Clone)]
@@ -48,13 +49,13 @@ pub struct Access {
 #[non_exhaustive]
 pub enum ServerError {
     /// Another daemon answers on the socket.
-    #[error("another sellod is already listening on {0}")]
+    #[error("{}", tr!("daemon-already-running", path = .0.display().to_string()))]
     AlreadyRunning(PathBuf),
     /// IO.
-    #[error("{what} {}: {source}", path.display())]
+    #[error("{}", io_text(*.what, .path, .source))]
     Io {
         /// What was being done.
-        what: &'static str,
+        what: SocketStep,
         /// Path.
         path: PathBuf,
         /// Error.
@@ -62,11 +63,40 @@ pub enum ServerError {
         source: std::io::Error,
     },
     /// No such group.
-    #[error("no group \"{0}\" in /etc/group")]
+    #[error("{}", tr!("daemon-no-group", group = .0.as_str()))]
     NoGroup(String),
 }
 
-fn io<'a>(what: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> ServerError + 'a {
+/// What [`bind`] was doing when the file system said no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SocketStep {
+    /// Creating the socket's directory.
+    CreateDir,
+    /// Setting the permissions of the directory or the socket.
+    SetPermissions,
+    /// Giving the directory or the socket to the operators' group.
+    Chown,
+    /// Removing a socket file nobody answers on.
+    RemoveStale,
+    /// Listening.
+    Listen,
+}
+
+fn io_text(what: SocketStep, path: &Path, source: &std::io::Error) -> String {
+    let (path, error) = (path.display().to_string(), source.to_string());
+    match what {
+        SocketStep::CreateDir => tr!("daemon-cannot-create-dir", path = path, error = error),
+        SocketStep::SetPermissions => {
+            tr!("daemon-cannot-set-permissions", path = path, error = error)
+        }
+        SocketStep::Chown => tr!("daemon-cannot-chown", path = path, error = error),
+        SocketStep::RemoveStale => tr!("daemon-cannot-remove-stale", path = path, error = error),
+        SocketStep::Listen => tr!("daemon-cannot-listen", path = path, error = error),
+    }
+}
+
+fn io(what: SocketStep, path: &Path) -> impl FnOnce(std::io::Error) -> ServerError + '_ {
     move |source| ServerError::Io {
         what,
         path: path.to_owned(),
@@ -92,26 +122,26 @@ pub fn group_id(name: &str) -> Result<u32, ServerError> {
 /// 0660 with the group). A stale socket file (nobody answering) is replaced.
 pub fn bind(path: &Path, gid: Option<u32>) -> Result<UnixListener, ServerError> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io("cannot create", dir))?;
+        std::fs::create_dir_all(dir).map_err(io(SocketStep::CreateDir, dir))?;
         let mode = if gid.is_some() { 0o750 } else { 0o700 };
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode))
-            .map_err(io("cannot set permissions of", dir))?;
+            .map_err(io(SocketStep::SetPermissions, dir))?;
         if let Some(g) = gid {
-            std::os::unix::fs::chown(dir, None, Some(g)).map_err(io("cannot chown", dir))?;
+            std::os::unix::fs::chown(dir, None, Some(g)).map_err(io(SocketStep::Chown, dir))?;
         }
     }
     if path.exists() {
         if UnixStream::connect(path).is_ok() {
             return Err(ServerError::AlreadyRunning(path.to_owned()));
         }
-        std::fs::remove_file(path).map_err(io("cannot remove the stale socket", path))?;
+        std::fs::remove_file(path).map_err(io(SocketStep::RemoveStale, path))?;
     }
-    let listener = UnixListener::bind(path).map_err(io("cannot listen on", path))?;
+    let listener = UnixListener::bind(path).map_err(io(SocketStep::Listen, path))?;
     let mode = if gid.is_some() { 0o660 } else { 0o600 };
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-        .map_err(io("cannot set permissions of", path))?;
+        .map_err(io(SocketStep::SetPermissions, path))?;
     if let Some(g) = gid {
-        std::os::unix::fs::chown(path, None, Some(g)).map_err(io("cannot chown", path))?;
+        std::os::unix::fs::chown(path, None, Some(g)).map_err(io(SocketStep::Chown, path))?;
     }
     Ok(listener)
 }
@@ -243,6 +273,8 @@ impl Lines {
 struct Conn {
     stream: mio::net::UnixStream,
     uid: u32,
+    /// The language the client last asked for (`lang`); `None`: the daemon's.
+    lang: Option<&'static str>,
     /// Jobs and the broadcaster push here; `rx` is the loop's end.
     out: Outbox,
     rx: Receiver<Line>,
@@ -300,6 +332,7 @@ impl Conn {
         Self {
             stream,
             uid,
+            lang: None,
             out,
             rx,
             lines: Lines::default(),
@@ -394,56 +427,66 @@ impl Conn {
         true
     }
 
-    /// Answers one request, or hands it to a worker when it reads a card.
+    /// Answers one request, or hands it to a worker when it reads a card. Its human texts are
+    /// in the language the request (or an earlier one on this connection) asked for.
     fn request(&mut self, input: Input, ctx: &Ctx<'_>) {
-        let answer = match input {
-            Input::TooLarge => protocol::err(
-                &Value::Null,
-                &ApiError::new(
-                    ErrorCode::TooLarge,
-                    format!("request longer than {MAX_REQUEST_BYTES} bytes"),
-                ),
-            ),
+        let mut bytes = match input {
+            Input::TooLarge => {
+                let e = in_language(self.lang, || {
+                    ApiError::new(
+                        ErrorCode::TooLarge,
+                        tr!("daemon-request-too-large", max = MAX_REQUEST_BYTES),
+                    )
+                });
+                self.push(line(&protocol::err(&Value::Null, &e)));
+                self.touch();
+                return;
+            }
             // A blank line (a keep-alive) restarts the idle period, nothing more.
             Input::Line(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => {
                 self.idle_from = Instant::now();
                 return;
             }
-            Input::Line(mut bytes) => match parse_and_wipe(&mut bytes) {
-                Err((id, e)) => protocol::err(&id, &e),
-                Ok(req) if reads_card(&req.op) => {
-                    let (d, conn, uid, out) =
-                        (Arc::clone(ctx.d), ctx.conn, self.uid, self.out.clone());
-                    let task = Box::new(move || {
-                        let a = answer(&d, conn, uid, &out, req, &mut None);
-                        out.answer(line(&a));
-                    });
-                    match ctx.workers.run(task) {
-                        Ok(()) => {
-                            self.at_worker = true;
-                            self.touch();
-                            return;
-                        }
-                        Err(_) => protocol::err(
-                            &Value::Null,
-                            &ApiError::new(ErrorCode::Busy, "no worker to read the card"),
-                        ),
-                    }
-                }
-                Ok(req) => {
-                    let mut go = None;
-                    let a = answer(ctx.d, ctx.conn, self.uid, &self.out, req, &mut go);
-                    self.push(line(&a));
-                    // A job just started may run now: its events queue up behind this response.
-                    if let Some(g) = go {
-                        let _ = g.send(());
-                    }
-                    self.touch();
-                    return;
-                }
-            },
+            Input::Line(bytes) => bytes,
         };
-        self.push(line(&answer));
+        let req = match in_language(self.lang, || parse_and_wipe(&mut bytes)) {
+            Ok(req) => req,
+            Err((id, e)) => {
+                self.push(line(&protocol::err(&id, &e)));
+                self.touch();
+                return;
+            }
+        };
+        if let Some(tag) = &req.lang {
+            self.lang = Some(super::client_language(tag));
+        }
+        let lang = self.lang;
+        if reads_card(&req.op) {
+            let (d, conn, uid, out) = (Arc::clone(ctx.d), ctx.conn, self.uid, self.out.clone());
+            let task = Box::new(move || {
+                let a = in_language(lang, || answer(&d, conn, uid, &out, req, &mut None));
+                out.answer(line(&a));
+            });
+            if ctx.workers.run(task).is_ok() {
+                self.at_worker = true;
+                self.touch();
+                return;
+            }
+            let e = in_language(lang, || {
+                ApiError::new(ErrorCode::Busy, tr!("daemon-no-worker"))
+            });
+            self.push(line(&protocol::err(&Value::Null, &e)));
+        } else {
+            let mut go = None;
+            let a = in_language(lang, || {
+                answer(ctx.d, ctx.conn, self.uid, &self.out, req, &mut go)
+            });
+            self.push(line(&a));
+            // A job just started may run now: its events queue up behind this response.
+            if let Some(g) = go {
+                let _ = g.send(());
+            }
+        }
         self.touch();
     }
 
@@ -549,7 +592,10 @@ fn answer(
     match r {
         Ok(Ok(v)) => protocol::ok(&id, v),
         Ok(Err(e)) => protocol::err(&id, &e),
-        Err(_) => protocol::err(&id, &ApiError::new(ErrorCode::BadRequest, "internal error")),
+        Err(_) => protocol::err(
+            &id,
+            &ApiError::new(ErrorCode::BadRequest, tr!("daemon-internal-error")),
+        ),
     }
 }
 
@@ -758,7 +804,7 @@ impl Server {
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(e) => {
                     // EMFILE and the like: try again a little later, from the loop's clock.
-                    eprintln!("sellod: accept: {e}");
+                    log(|| tr!("daemon-log-accept", error = e.to_string()));
                     self.accept_retry = Some(Instant::now() + ACCEPT_RETRY);
                     return;
                 }
@@ -768,18 +814,15 @@ impl Server {
 
     fn admit(&mut self, mut stream: mio::net::UnixStream) {
         let Some(uid) = allowed(&stream, &self.access) else {
-            refuse(
-                &stream,
-                ErrorCode::Forbidden,
-                "not allowed to use this daemon",
-            );
+            // Before any request, so in the daemon's language.
+            refuse(&stream, ErrorCode::Forbidden, &tr!("daemon-not-allowed"));
             return;
         };
         if self.conns.len() >= MAX_CONNECTIONS && !self.evict_idlest() {
             refuse(
                 &stream,
                 ErrorCode::Busy,
-                "too many connections; try again later",
+                &tr!("daemon-too-many-connections"),
             );
             return;
         }
@@ -792,7 +835,7 @@ impl Server {
             Interest::READABLE | Interest::WRITABLE,
         );
         if let Err(e) = registered {
-            eprintln!("sellod: cannot watch a connection: {e}");
+            log(|| tr!("daemon-log-cannot-watch", error = e.to_string()));
             return;
         }
         let (out, rx) = Outbox::new(conn, Arc::clone(&self.wake));
@@ -841,6 +884,9 @@ fn handle(
             "daemon": "sellod",
             "version": env!("CARGO_PKG_VERSION"),
             "protocol": protocol::PROTOCOL_VERSION,
+            // The language this connection's texts come in (absent from older daemons, which
+            // ignore `lang`).
+            "lang": crate::i18n::current(),
         })),
         Op::ListCards => {
             let inv = d.inventory();
@@ -855,13 +901,16 @@ fn handle(
             let (name, generation) = {
                 let inv = d.inventory();
                 let name = inv.resolve(&reader).ok_or_else(|| {
-                    ApiError::new(ErrorCode::NoReader, format!("no reader \"{reader}\""))
+                    ApiError::new(
+                        ErrorCode::NoReader,
+                        tr!("daemon-no-reader", reader = reader.as_str()),
+                    )
                 })?;
                 let e = inv.readers.get(&name);
                 if e.and_then(|e| e.card.as_ref()).is_none() {
                     return Err(ApiError::new(
                         ErrorCode::NoCard,
-                        format!("no card in \"{name}\""),
+                        tr!("daemon-no-card", reader = name.as_str()),
                     ));
                 }
                 (name, e.map(|e| e.generation).unwrap_or_default())

@@ -60,6 +60,9 @@ impl Sellod {
             .args(["--pdeathsig", "KILL", SELLOD, "--socket"])
             .arg(&self.socket)
             .env("SELLO_STATE_DIR", &self.state)
+            // The daemon's own language (its log, and answers to clients that do not say theirs)
+            // never depends on the machine running the tests; a test may override it.
+            .env("LC_ALL", "C")
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
@@ -92,11 +95,13 @@ impl Sellod {
         }
     }
 
-    /// A new client connection (reads time out after 60 s so a test cannot hang).
+    /// A new client connection (reads time out after 60 s so a test cannot hang) that asks for
+    /// English, whatever the machine's locale: [`Client::set_language`] asks for another.
     pub fn client(&self) -> Client {
-        let c = Client::connect(&self.socket).expect("connect to sellod");
+        let mut c = Client::connect(&self.socket).expect("connect to sellod");
         c.set_timeout(Some(Duration::from_secs(60)))
             .expect("timeout");
+        c.set_language("en");
         c
     }
 

@@ -24,9 +24,14 @@ impl Drop for LocalCa {
 }
 
 impl LocalCa {
-    /// Runs `sello-ca ARGS` and returns its output.
+    /// Runs `sello-ca ARGS` and returns its output (in English: `LC_ALL=C`, whatever the
+    /// machine's locale).
     pub fn run(bin: &str, args: &[&str]) -> Output {
-        Command::new(bin).args(args).output().expect("run sello-ca")
+        Command::new(bin)
+            .args(args)
+            .env("LC_ALL", "C")
+            .output()
+            .expect("run sello-ca")
     }
 
     /// Runs `sello-ca ARGS`, requires success, returns stdout.
@@ -82,6 +87,7 @@ impl LocalCa {
         let mut child = Command::new(bin)
             .args(["serve", "--dir"])
             .arg(&ca_dir)
+            .env("LC_ALL", "C")
             .args(["--listen", "127.0.0.1:0", "--crl-listen"])
             .arg(format!("127.0.0.1:{crl_port}"))
             .stdout(Stdio::piped())
