@@ -1518,7 +1518,8 @@ fn clone_pin_err(e: &CardError) -> CardError {
             tries_left: *tries_left,
         },
         CardError::PinBlocked => CardError::PinBlocked,
-        _ => CardError::NotSupported("other"),
+        // Not a PIN answer: note_pin_result ignores it.
+        _ => CardError::NotSupported(crate::card::Operation::Verify),
     }
 }
 
