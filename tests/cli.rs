@@ -11,11 +11,13 @@ use serde_json::Value;
 
 const SELLO: &str = env!("CARGO_BIN_EXE_sello");
 
+/// Runs `sello` in English (the tests read its messages), whatever the machine's locale.
 fn sello(b: &Bench, args: &[&str], stdin: &str) -> Output {
     let mut child = b
         .rig
         .command(SELLO)
         .args(args)
+        .env("LC_ALL", "C")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

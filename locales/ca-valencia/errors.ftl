@@ -29,3 +29,23 @@ err-invalid-peer-key-length = { $expected ->
     [one] la clau pública de l'altre extrem ha de tindre { $expected } byte per a { $algorithm }; en té { $got }
    *[other] la clau pública de l'altre extrem ha de tindre { $expected } bytes per a { $algorithm }; en té { $got }
 }
+err-rule-length = el { $what } ha de tindre entre { $min } i { $max } caràcters
+err-rule-length-exact = el { $what } ha de tindre { $len } caràcters
+err-rule-charset-digits = el { $what } només pot contindre xifres
+err-rule-charset-alphanumeric = el { $what } només pot contindre lletres i xifres
+err-rule-charset-printable = el { $what } només pot contindre caràcters imprimibles
+err-identity-nif-format = el NIF/NIE ha de tindre 8 xifres i una lletra (NIF) o X, Y o Z, 7 xifres i una lletra (NIE)
+err-identity-given-name = el nom està buit o conté caràcters de control
+err-identity-surnames = els cognoms estan buits o contenen caràcters de control
+err-profiles-no-match = cap perfil de targeta no s'aplica a esta targeta (controlador { $driver }, ATR { $atr }); trieu-ne un amb --profile
+err-profiles-ambiguous = a esta targeta se li apliquen diversos perfils ({ $names }); trieu-ne un amb --profile
+err-profile-name = no pot estar buit i només pot contindre lletres, xifres, «-» i «_»
+err-profile-aid = ha de tindre de 5 a 16 bytes en hexadecimal
+err-profile-basic-user-colon = un nom d'usuari d'HTTP Basic no pot contindre «:» (RFC 7617)
+err-profile-code-needs-user = utilitzar el codi com a contrasenya exigix un nom d'usuari d'HTTP Basic (basic_user)
+err-profile-needs-auth = sense HTTP Basic, l'emissió exigix client_certificate = "operator-card"
+err-profile-factory-key = la clau de fàbrica exigix allow_default_management_key = true
+err-profile-duplicate = un altre fitxer de { $dir } també definix «{ $name }»
+err-subject-needs-email = este perfil necessita l'adreça electrònica del titular
+err-master-secret-short = el secret mestre de l'operador ha de tindre almenys { $min } bytes; genereu-ne un amb `sello mgmt-secret generate --out FITXER`
+err-profile-length-range = ha de ser entre { $min } i { $max } (el que guarda una targeta PIV)

@@ -214,3 +214,68 @@ err-name-key-algorithm = algorisme de clau
 err-name-slot = ranura
 err-name-pin-policy = política de PIN
 err-name-touch-policy = política de pulsació
+
+## Regles del PIN i del PUK d'un perfil de targeta ($what és un dels missatges err-secret-*).
+err-rule-length = el { $what } ha de tenir entre { $min } i { $max } caràcters
+err-rule-length-exact = el { $what } ha de tenir { $len } caràcters
+err-rule-charset-digits = el { $what } només pot contenir xifres
+err-rule-charset-alphanumeric = el { $what } només pot contenir lletres i xifres
+err-rule-charset-printable = el { $what } només pot contenir caràcters imprimibles
+err-secret-pin = PIN
+err-secret-new-pin = PIN nou
+err-secret-puk = PUK
+
+## La identitat del titular (aquests missatges no repeteixen mai els valors).
+err-identity-nif-format = el NIF/NIE ha de tenir 8 xifres i una lletra (NIF) o X, Y o Z, 7 xifres i una lletra (NIE)
+err-identity-nif-check-letter = la lletra de control del NIF/NIE és incorrecta (hauria de ser { $expected })
+err-identity-given-name = el nom és buit o conté caràcters de control
+err-identity-surnames = els cognoms són buits o contenen caràcters de control
+err-identity-email = l'adreça electrònica no és una adreça ASCII vàlida (local@domini)
+
+## Cerca de perfils de targeta.
+err-profiles-directory = no es pot llegir la carpeta de perfils { $path }
+err-profiles-not-found = no hi ha cap perfil de targeta anomenat «{ $name }» (vegeu `sello profile list`)
+err-profiles-no-match = cap perfil de targeta no s'aplica a aquesta targeta (controlador { $driver }, ATR { $atr }); trieu-ne un amb --profile
+err-profiles-ambiguous = a aquesta targeta se li apliquen diversos perfils ({ $names }); trieu-ne un amb --profile
+
+## Un fitxer de perfil que no es pot carregar: «FITXER:LÍNIA: camp `pin.min_length`: MISSATGE».
+## Els noms de camp i els valors són els del fitxer i no es tradueixen.
+err-profile-field = camp `{ $field }`: { "" }
+err-profile-cannot-read = no es pot llegir: { $error }
+err-profile-duplicate = un altre fitxer de { $dir } també defineix «{ $name }»
+err-profile-unknown = valor desconegut «{ $value }» (s'admeten: { $known })
+err-profile-length-range = ha de ser entre { $min } i { $max } (el que desa una targeta PIV)
+err-profile-max-length = ha de ser entre min_length i { $max }
+err-profile-retries = ha de ser entre 1 i 15
+err-profile-name = no pot ser buit i només pot contenir lletres, xifres, «-» i «_»
+err-profile-aid = ha de tenir de 5 a 16 bytes en hexadecimal
+err-profile-atr = han de ser bytes en hexadecimal, amb «xx» per a qualsevol byte
+err-profile-factory-key = la clau de fàbrica exigeix allow_default_management_key = true
+err-profile-slot = ha de ser una ranura de clau PIV amb certificat (9A, 9C, 9D, 9E, 82-95)
+err-profile-slot-twice = ranura repetida
+err-profile-allowed-default = ha d'incloure l'algorisme predeterminat
+err-profile-signature-pin = una clau de signatura ha de demanar el PIN a cada ús («always»)
+err-profile-no-keys = cal almenys una clau
+err-profile-country = C ha de ser una PrintableString de dues lletres (RFC 5280 §A.1)
+err-profile-no-attributes = el titular necessita almenys un atribut
+err-profile-oid = «{ $value }» no és un OID amb punts (ni clientAuth, emailProtection, smartcardLogon...)
+err-profile-validity = no pot superar max_validity_days
+err-profile-basic-user-colon = un nom d'usuari d'HTTP Basic no pot contenir «:» (RFC 7617)
+err-profile-unclosed-brace = «{"{"}» sense tancar
+## $var és el marcador tal com està escrit, «{dni}»; $known enumera els coneguts.
+err-profile-unknown-variable = variable desconeguda { $var } (s'admeten: { $known })
+err-profile-ca-label = una etiqueta de CA té lletres, xifres, «-» i «_» (64 com a màxim), o és "" per a cap
+err-profile-code-needs-user = fer servir el codi com a contrasenya exigeix un nom d'usuari d'HTTP Basic (basic_user)
+err-profile-needs-auth = sense HTTP Basic, l'emissió exigeix client_certificate = "operator-card"
+
+## Construcció del titular d'un certificat a partir de la plantilla d'un perfil.
+err-subject-not-printable = el valor de { $attribute } té caràcters que no caben en una PrintableString
+err-subject-needs-email = aquest perfil necessita l'adreça electrònica del titular
+err-template-unclosed-brace = «{"{"}» sense tancar a la plantilla
+## $var és el marcador tal com està escrit, «{email}».
+err-template-no-value = la identitat no té cap valor per a { $var }
+err-template-unmatched-brace = «{"}"}» sense parella
+
+## El secret mestre de l'operador (no es mostra mai).
+err-master-secret-short = el secret mestre de l'operador ha de tenir almenys { $min } bytes; genereu-ne un amb `sello mgmt-secret generate --out FITXER`
+err-master-secret-weak = el secret mestre de l'operador té massa poca entropia (bytes repetits, pocs símbols diferents o un patró repetit); genereu-ne un amb `sello mgmt-secret generate --out FITXER`

@@ -213,3 +213,68 @@ err-name-key-algorithm = key algorithm
 err-name-slot = slot
 err-name-pin-policy = PIN policy
 err-name-touch-policy = touch policy
+
+## PIN and PUK rules of a card profile ($what is one of the err-secret-* messages).
+err-rule-length = the { $what } must be { $min } to { $max } characters long
+err-rule-length-exact = the { $what } must be { $len } characters long
+err-rule-charset-digits = the { $what } may contain only digits
+err-rule-charset-alphanumeric = the { $what } may contain only letters and digits
+err-rule-charset-printable = the { $what } may contain only printable characters
+err-secret-pin = PIN
+err-secret-new-pin = new PIN
+err-secret-puk = PUK
+
+## The holder's identity (values are never repeated in these messages).
+err-identity-nif-format = the NIF/NIE must be 8 digits and a letter (NIF) or X, Y or Z, 7 digits and a letter (NIE)
+err-identity-nif-check-letter = the NIF/NIE check letter is wrong (expected { $expected })
+err-identity-given-name = the given name is empty or contains control characters
+err-identity-surnames = the surnames are empty or contain control characters
+err-identity-email = the e-mail address is not a valid ASCII address (local@domain)
+
+## Finding card profiles.
+err-profiles-directory = cannot read the profile directory { $path }
+err-profiles-not-found = no card profile named "{ $name }" (see `sello profile list`)
+err-profiles-no-match = no card profile applies to this card (driver { $driver }, ATR { $atr }); choose one with --profile
+err-profiles-ambiguous = several card profiles apply to this card ({ $names }); choose one with --profile
+
+## A profile file that does not load: "FILE:LINE: field `pin.min_length`: MESSAGE".
+## Field names and values are the file's own and stay as they are.
+err-profile-field = field `{ $field }`: { "" }
+err-profile-cannot-read = cannot read: { $error }
+err-profile-duplicate = another file in { $dir } also defines "{ $name }"
+err-profile-unknown = unknown value "{ $value }" (known: { $known })
+err-profile-length-range = must be between { $min } and { $max } (what a PIV card stores)
+err-profile-max-length = must be between min_length and { $max }
+err-profile-retries = must be between 1 and 15
+err-profile-name = must be non-empty and use only letters, digits, '-' and '_'
+err-profile-aid = must be 5 to 16 bytes in hex
+err-profile-atr = must be hex bytes, with "xx" for any byte
+err-profile-factory-key = the factory-default key needs allow_default_management_key = true
+err-profile-slot = must be a PIV key slot with a certificate (9A, 9C, 9D, 9E, 82-95)
+err-profile-slot-twice = slot listed twice
+err-profile-allowed-default = must include the default algorithm
+err-profile-signature-pin = a signature key must need the PIN for every use ("always")
+err-profile-no-keys = at least one key is needed
+err-profile-country = C must be a two-letter PrintableString (RFC 5280 §A.1)
+err-profile-no-attributes = the subject needs at least one attribute
+err-profile-oid = "{ $value }" is not a dotted OID (or clientAuth, emailProtection, smartcardLogon...)
+err-profile-validity = must not exceed max_validity_days
+err-profile-basic-user-colon = an HTTP Basic user name cannot contain ':' (RFC 7617)
+err-profile-unclosed-brace = unclosed '{"{"}'
+## $var is the placeholder as written, "{dni}"; $known lists the known ones.
+err-profile-unknown-variable = unknown variable { $var } (known: { $known })
+err-profile-ca-label = a CA label is letters, digits, '-' and '_' (at most 64), or "" for none
+err-profile-code-needs-user = the code as password needs an HTTP Basic user name (basic_user)
+err-profile-needs-auth = without HTTP Basic, enrollment needs client_certificate = "operator-card"
+
+## Building a certificate subject from a profile's template.
+err-subject-not-printable = the { $attribute } value has characters a PrintableString cannot hold
+err-subject-needs-email = this profile needs the holder's e-mail address
+err-template-unclosed-brace = unclosed '{"{"}' in template
+## $var is the placeholder as written, "{email}".
+err-template-no-value = the identity has no value for { $var }
+err-template-unmatched-brace = unmatched '{"}"}'
+
+## The operator master secret (never shown).
+err-master-secret-short = the operator master secret must be at least { $min } bytes; generate one with `sello mgmt-secret generate --out FILE`
+err-master-secret-weak = the operator master secret has too little entropy (repeated bytes, few distinct symbols or a repeated pattern); generate one with `sello mgmt-secret generate --out FILE`

@@ -214,3 +214,68 @@ err-name-key-algorithm = algoritmo de clave
 err-name-slot = ranura
 err-name-pin-policy = política de PIN
 err-name-touch-policy = política de pulsación
+
+## Reglas del PIN y del PUK de un perfil de tarjeta ($what es uno de los mensajes err-secret-*).
+err-rule-length = el { $what } debe tener entre { $min } y { $max } caracteres
+err-rule-length-exact = el { $what } debe tener { $len } caracteres
+err-rule-charset-digits = el { $what } solo puede contener cifras
+err-rule-charset-alphanumeric = el { $what } solo puede contener letras y cifras
+err-rule-charset-printable = el { $what } solo puede contener caracteres imprimibles
+err-secret-pin = PIN
+err-secret-new-pin = PIN nuevo
+err-secret-puk = PUK
+
+## La identidad del titular (estos mensajes nunca repiten los valores).
+err-identity-nif-format = el NIF/NIE debe tener 8 cifras y una letra (NIF) o X, Y o Z, 7 cifras y una letra (NIE)
+err-identity-nif-check-letter = la letra de control del NIF/NIE es incorrecta (debería ser { $expected })
+err-identity-given-name = el nombre está vacío o contiene caracteres de control
+err-identity-surnames = los apellidos están vacíos o contienen caracteres de control
+err-identity-email = la dirección de correo electrónico no es una dirección ASCII válida (local@dominio)
+
+## Búsqueda de perfiles de tarjeta.
+err-profiles-directory = no se puede leer la carpeta de perfiles { $path }
+err-profiles-not-found = no hay ningún perfil de tarjeta llamado «{ $name }» (véase `sello profile list`)
+err-profiles-no-match = ningún perfil de tarjeta se aplica a esta tarjeta (controlador { $driver }, ATR { $atr }); elija uno con --profile
+err-profiles-ambiguous = a esta tarjeta se le aplican varios perfiles ({ $names }); elija uno con --profile
+
+## Un archivo de perfil que no se puede cargar: «ARCHIVO:LÍNEA: campo `pin.min_length`: MENSAJE».
+## Los nombres de campo y los valores son los del archivo y no se traducen.
+err-profile-field = campo `{ $field }`: { "" }
+err-profile-cannot-read = no se puede leer: { $error }
+err-profile-duplicate = otro archivo de { $dir } también define «{ $name }»
+err-profile-unknown = valor desconocido «{ $value }» (se admiten: { $known })
+err-profile-length-range = debe estar entre { $min } y { $max } (lo que guarda una tarjeta PIV)
+err-profile-max-length = debe estar entre min_length y { $max }
+err-profile-retries = debe estar entre 1 y 15
+err-profile-name = no puede estar vacío y solo puede contener letras, cifras, «-» y «_»
+err-profile-aid = debe tener de 5 a 16 bytes en hexadecimal
+err-profile-atr = deben ser bytes en hexadecimal, con «xx» para cualquier byte
+err-profile-factory-key = la clave de fábrica exige allow_default_management_key = true
+err-profile-slot = debe ser una ranura de clave PIV con certificado (9A, 9C, 9D, 9E, 82-95)
+err-profile-slot-twice = ranura repetida
+err-profile-allowed-default = debe incluir el algoritmo predeterminado
+err-profile-signature-pin = una clave de firma debe pedir el PIN en cada uso («always»)
+err-profile-no-keys = hace falta al menos una clave
+err-profile-country = C debe ser una PrintableString de dos letras (RFC 5280 §A.1)
+err-profile-no-attributes = el titular necesita al menos un atributo
+err-profile-oid = «{ $value }» no es un OID con puntos (ni clientAuth, emailProtection, smartcardLogon...)
+err-profile-validity = no puede superar max_validity_days
+err-profile-basic-user-colon = un nombre de usuario de HTTP Basic no puede contener «:» (RFC 7617)
+err-profile-unclosed-brace = «{"{"}» sin cerrar
+## $var es el marcador tal como está escrito, «{dni}»; $known enumera los conocidos.
+err-profile-unknown-variable = variable desconocida { $var } (se admiten: { $known })
+err-profile-ca-label = una etiqueta de CA tiene letras, cifras, «-» y «_» (64 como máximo), o es "" para ninguna
+err-profile-code-needs-user = usar el código como contraseña exige un nombre de usuario de HTTP Basic (basic_user)
+err-profile-needs-auth = sin HTTP Basic, la emisión exige client_certificate = "operator-card"
+
+## Construcción del titular de un certificado a partir de la plantilla de un perfil.
+err-subject-not-printable = el valor de { $attribute } tiene caracteres que no caben en una PrintableString
+err-subject-needs-email = este perfil necesita la dirección de correo electrónico del titular
+err-template-unclosed-brace = «{"{"}» sin cerrar en la plantilla
+## $var es el marcador tal como está escrito, «{email}».
+err-template-no-value = la identidad no tiene ningún valor para { $var }
+err-template-unmatched-brace = «{"}"}» sin pareja
+
+## El secreto maestro del operador (nunca se muestra).
+err-master-secret-short = el secreto maestro del operador debe tener al menos { $min } bytes; genere uno con `sello mgmt-secret generate --out ARCHIVO`
+err-master-secret-weak = el secreto maestro del operador tiene muy poca entropía (bytes repetidos, pocos símbolos distintos o un patrón repetido); genere uno con `sello mgmt-secret generate --out ARCHIVO`

@@ -921,7 +921,7 @@ fn new_pin_from(range: (usize, usize), rule: Option<&SecretRule>, bytes: &[u8]) 
     if let Some(rule) = rule {
         // Printable ASCII after `pin_from`.
         let text = std::str::from_utf8(bytes).map_err(|_| Error::Rv(CKR_PIN_INVALID))?;
-        if rule.check("PIN", text).is_err() {
+        if rule.check(crate::profile::SecretName::Pin, text).is_err() {
             let n = text.chars().count();
             return fail(if (rule.min_length..=rule.max_length).contains(&n) {
                 CKR_PIN_INVALID
