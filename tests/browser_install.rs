@@ -78,7 +78,8 @@ impl Home {
 
     fn sello_cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(SELLO);
-        c.args(args).env("HOME", self.dir.path());
+        // English messages (the tests read them), whatever the machine's locale.
+        c.args(args).env("HOME", self.dir.path()).env("LC_ALL", "C");
         c
     }
 

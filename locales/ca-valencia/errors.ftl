@@ -49,3 +49,7 @@ err-profile-duplicate = un altre fitxer de { $dir } també definix «{ $name }»
 err-subject-needs-email = este perfil necessita l'adreça electrònica del titular
 err-master-secret-short = el secret mestre de l'operador ha de tindre almenys { $min } bytes; genereu-ne un amb `sello mgmt-secret generate --out FITXER`
 err-profile-length-range = ha de ser entre { $min } i { $max } (el que guarda una targeta PIV)
+err-browser-module-not-found = el mòdul PKCS#11 de Sello ({ $library }) no està instal·lat; s'ha buscat en: { $places }
+err-browser-cannot-remove = no es pot eliminar { $path }: { $error }
+err-pinentry-no-graphical = no hi ha cap pinentry gràfic instal·lat per a esta sessió d'escriptori (s'ha buscat { $programs }); instal·leu el paquet de Debian pinentry-gnome3 (GNOME), pinentry-qt (KDE) o pinentry-gtk2
+err-pinentry-no-terminal = no hi ha cap pinentry de terminal instal·lat (s'ha buscat { $programs }); instal·leu el paquet de Debian pinentry-curses o pinentry-tty

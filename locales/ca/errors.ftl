@@ -279,3 +279,22 @@ err-template-unmatched-brace = «{"}"}» sense parella
 ## El secret mestre de l'operador (no es mostra mai).
 err-master-secret-short = el secret mestre de l'operador ha de tenir almenys { $min } bytes; genereu-ne un amb `sello mgmt-secret generate --out FITXER`
 err-master-secret-weak = el secret mestre de l'operador té massa poca entropia (bytes repetits, pocs símbols diferents o un patró repetit); genereu-ne un amb `sello mgmt-secret generate --out FITXER`
+
+## Configuració dels navegadors (bases de dades NSS). Els camins, l'error del sistema i la sortida de certutil no es tradueixen.
+err-browser-module-not-found = el mòdul PKCS#11 de Sello ({ $library }) no està instal·lat; s'ha cercat a: { $places }
+err-browser-module-missing = { $path }: no existeix
+err-browser-not-shared-object = { $path }: no és una biblioteca compartida (.so)
+err-browser-firefox-running = el Firefox està obert amb el perfil de { $path }: tanqueu el Firefox i torneu-ho a provar
+err-browser-cannot-read = no es pot llegir { $path }: { $error }
+err-browser-cannot-resolve = no es pot resoldre el camí { $path }: { $error }
+err-browser-cannot-write = no es pot escriure { $path }: { $error }
+err-browser-cannot-create = no es pot crear { $path }: { $error }
+err-browser-cannot-run = no es pot executar { $path }: { $error }
+err-browser-cannot-remove = no es pot suprimir { $path }: { $error }
+err-browser-create-db = no es pot crear la base de dades NSS { $path }: { $output }
+
+## Per què no es pot mostrar cap diàleg del PIN (pinentry); $programs enumera els programes cercats.
+err-pinentry-configured-missing = el programa pinentry configurat, { $program }, no està instal·lat (o no és executable); corregiu `pinentry` a la taula [pkcs11] del fitxer de configuració de Sello
+err-pinentry-no-graphical = no hi ha cap pinentry gràfic instal·lat per a aquesta sessió d'escriptori (s'ha cercat { $programs }); instal·leu el paquet de Debian pinentry-gnome3 (GNOME), pinentry-qt (KDE) o pinentry-gtk2
+err-pinentry-no-session = no es pot mostrar cap pinentry: la sessió no té pantalla (WAYLAND_DISPLAY/DISPLAY sense definir) ni terminal (GPG_TTY sense definir i l'entrada estàndard no és un terminal)
+err-pinentry-no-terminal = no hi ha cap pinentry de terminal instal·lat (s'ha cercat { $programs }); instal·leu el paquet de Debian pinentry-curses o pinentry-tty

@@ -278,3 +278,22 @@ err-template-unmatched-brace = unmatched '{"}"}'
 ## The operator master secret (never shown).
 err-master-secret-short = the operator master secret must be at least { $min } bytes; generate one with `sello mgmt-secret generate --out FILE`
 err-master-secret-weak = the operator master secret has too little entropy (repeated bytes, few distinct symbols or a repeated pattern); generate one with `sello mgmt-secret generate --out FILE`
+
+## Setting up browsers (NSS databases). Paths, the system's error and certutil's output stay as they are.
+err-browser-module-not-found = the Sello PKCS#11 module ({ $library }) is not installed; looked in: { $places }
+err-browser-module-missing = { $path }: no such file
+err-browser-not-shared-object = { $path }: not a shared library (.so)
+err-browser-firefox-running = Firefox is running with the profile in { $path }: close Firefox first, then try again
+err-browser-cannot-read = cannot read { $path }: { $error }
+err-browser-cannot-resolve = cannot resolve { $path }: { $error }
+err-browser-cannot-write = cannot write { $path }: { $error }
+err-browser-cannot-create = cannot create { $path }: { $error }
+err-browser-cannot-run = cannot run { $path }: { $error }
+err-browser-cannot-remove = cannot remove { $path }: { $error }
+err-browser-create-db = cannot create the NSS database { $path }: { $output }
+
+## Why no PIN dialog (pinentry) can be shown; $programs lists the programs looked for.
+err-pinentry-configured-missing = the configured pinentry program { $program } is not installed (or not executable); fix `pinentry` in the [pkcs11] table of Sello's config file
+err-pinentry-no-graphical = no graphical pinentry is installed for this desktop session (looked for { $programs }); install the Debian package pinentry-gnome3 (GNOME), pinentry-qt (KDE) or pinentry-gtk2
+err-pinentry-no-session = no pinentry can be shown: the session has no display (WAYLAND_DISPLAY/DISPLAY unset) and no terminal (GPG_TTY unset, standard input is not a terminal)
+err-pinentry-no-terminal = no terminal pinentry is installed (looked for { $programs }); install the Debian package pinentry-curses or pinentry-tty

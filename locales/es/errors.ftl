@@ -279,3 +279,22 @@ err-template-unmatched-brace = «{"}"}» sin pareja
 ## El secreto maestro del operador (nunca se muestra).
 err-master-secret-short = el secreto maestro del operador debe tener al menos { $min } bytes; genere uno con `sello mgmt-secret generate --out ARCHIVO`
 err-master-secret-weak = el secreto maestro del operador tiene muy poca entropía (bytes repetidos, pocos símbolos distintos o un patrón repetido); genere uno con `sello mgmt-secret generate --out ARCHIVO`
+
+## Configuración de los navegadores (bases de datos NSS). Las rutas, el error del sistema y la salida de certutil no se traducen.
+err-browser-module-not-found = el módulo PKCS#11 de Sello ({ $library }) no está instalado; se ha buscado en: { $places }
+err-browser-module-missing = { $path }: no existe
+err-browser-not-shared-object = { $path }: no es una biblioteca compartida (.so)
+err-browser-firefox-running = Firefox está abierto con el perfil de { $path }: cierre Firefox y vuelva a intentarlo
+err-browser-cannot-read = no se puede leer { $path }: { $error }
+err-browser-cannot-resolve = no se puede resolver la ruta { $path }: { $error }
+err-browser-cannot-write = no se puede escribir { $path }: { $error }
+err-browser-cannot-create = no se puede crear { $path }: { $error }
+err-browser-cannot-run = no se puede ejecutar { $path }: { $error }
+err-browser-cannot-remove = no se puede borrar { $path }: { $error }
+err-browser-create-db = no se puede crear la base de datos NSS { $path }: { $output }
+
+## Por qué no se puede mostrar ningún diálogo del PIN (pinentry); $programs enumera los programas buscados.
+err-pinentry-configured-missing = el programa pinentry configurado, { $program }, no está instalado (o no es ejecutable); corrija `pinentry` en la tabla [pkcs11] del archivo de configuración de Sello
+err-pinentry-no-graphical = no hay ningún pinentry gráfico instalado para esta sesión de escritorio (se ha buscado { $programs }); instale el paquete de Debian pinentry-gnome3 (GNOME), pinentry-qt (KDE) o pinentry-gtk2
+err-pinentry-no-session = no se puede mostrar ningún pinentry: la sesión no tiene pantalla (WAYLAND_DISPLAY/DISPLAY sin definir) ni terminal (GPG_TTY sin definir y la entrada estándar no es un terminal)
+err-pinentry-no-terminal = no hay ningún pinentry de terminal instalado (se ha buscado { $programs }); instale el paquete de Debian pinentry-curses o pinentry-tty
