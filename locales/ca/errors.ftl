@@ -97,8 +97,6 @@ err-tlv-too-large = més dades de les que caben a l'objecte
 err-card-transport = ha fallat la comunicació amb la targeta: { $error }
 err-card-management-key-auth-failed = ha fallat l'autenticació amb la clau de gestió (clau o algorisme incorrectes)
 err-card-security-status = la targeta ho ha rebutjat: abans cal autenticar-se (PIN o clau de gestió)
-## $what és un dels missatges err-missing-*.
-err-card-not-found = no es troba { $what } a la targeta
 err-card-unsupported-card = targeta no compatible: no té aplicació PIV
 ## $operation és un dels missatges err-op-*.
 err-card-not-supported = la targeta no admet { $operation }
@@ -165,10 +163,10 @@ err-data-public-key = una clau pública
 err-data-admin-data = l'objecte ADMIN DATA
 err-data-printed = la clau de gestió protegida pel PIN (PRINTED)
 
-## El que no és a la targeta.
-err-missing-piv-application = l'aplicació PIV
-err-missing-key = cap clau en aquesta ranura
-err-missing-protected-management-key = la clau de gestió protegida pel PIN
+## El que no és a la targeta (frases senceres).
+err-missing-piv-application = la targeta no té l'aplicació PIV
+err-missing-key = no hi ha cap clau en aquesta ranura
+err-missing-protected-management-key = la targeta no desa cap clau de gestió protegida pel PIN
 
 ## Per què no es restableix la targeta.
 err-reset-pin-not-blocked = el PIN no està bloquejat (bloquegeu abans el PIN i el PUK)

@@ -96,8 +96,6 @@ err-tlv-too-large = more data than the object may hold
 err-card-transport = card communication failed: { $error }
 err-card-management-key-auth-failed = management key authentication failed (wrong key or wrong algorithm)
 err-card-security-status = the card refused: authentication required first (PIN or management key)
-## $what is one of the err-missing-* messages.
-err-card-not-found = { $what } not found on the card
 err-card-unsupported-card = unsupported card: no PIV application
 ## $operation is one of the err-op-* messages.
 err-card-not-supported = the card does not support { $operation }
@@ -164,10 +162,10 @@ err-data-public-key = public key
 err-data-admin-data = ADMIN DATA
 err-data-printed = PIN-protected management key (PRINTED)
 
-## What is not on the card.
-err-missing-piv-application = PIV application
-err-missing-key = key in this slot
-err-missing-protected-management-key = PIN-protected management key
+## What is not on the card (whole sentences).
+err-missing-piv-application = PIV application not found on the card
+err-missing-key = no key in this slot
+err-missing-protected-management-key = no PIN-protected management key on the card
 
 ## Why a reset is refused.
 err-reset-pin-not-blocked = the PIN is not blocked (block PIN and PUK first)

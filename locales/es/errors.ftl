@@ -97,8 +97,6 @@ err-tlv-too-large = más datos de los que caben en el objeto
 err-card-transport = ha fallado la comunicación con la tarjeta: { $error }
 err-card-management-key-auth-failed = ha fallado la autenticación con la clave de gestión (clave o algoritmo incorrectos)
 err-card-security-status = la tarjeta lo ha rechazado: antes hay que autenticarse (PIN o clave de gestión)
-## $what es uno de los mensajes err-missing-*.
-err-card-not-found = no se encuentra { $what } en la tarjeta
 err-card-unsupported-card = tarjeta no compatible: no tiene aplicación PIV
 ## $operation es uno de los mensajes err-op-*.
 err-card-not-supported = la tarjeta no admite { $operation }
@@ -165,10 +163,10 @@ err-data-public-key = una clave pública
 err-data-admin-data = el objeto ADMIN DATA
 err-data-printed = la clave de gestión protegida por el PIN (PRINTED)
 
-## Lo que no está en la tarjeta.
-err-missing-piv-application = la aplicación PIV
-err-missing-key = ninguna clave en esta ranura
-err-missing-protected-management-key = la clave de gestión protegida por el PIN
+## Lo que no está en la tarjeta (frases completas).
+err-missing-piv-application = la tarjeta no tiene la aplicación PIV
+err-missing-key = no hay ninguna clave en esta ranura
+err-missing-protected-management-key = la tarjeta no guarda ninguna clave de gestión protegida por el PIN
 
 ## Por qué no se restablece la tarjeta.
 err-reset-pin-not-blocked = el PIN no está bloqueado (bloquee antes el PIN y el PUK)

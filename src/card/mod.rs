@@ -55,7 +55,7 @@ pub enum CardError {
     #[error("{}", crate::tr!("err-card-security-status"))]
     SecurityStatusNotSatisfied,
     /// The object, key or application does not exist on the card.
-    #[error("{}", crate::tr!("err-card-not-found", what = .0.to_string()))]
+    #[error("{0}")]
     NotFound(Missing),
     /// The card has no application this crate can drive.
     #[error("{}", crate::tr!("err-card-unsupported-card"))]
@@ -561,17 +561,11 @@ mod tests {
              condicions d'ús no satisfetes (6985)"
         );
         let missing = CardError::NotFound(Missing::Key);
-        assert_eq!(
-            text("es", &missing),
-            "no se encuentra ninguna clave en esta ranura en la tarjeta"
-        );
-        assert_eq!(
-            text("ca", &missing),
-            "no es troba cap clau en aquesta ranura a la targeta"
-        );
+        assert_eq!(text("es", &missing), "no hay ninguna clave en esta ranura");
+        assert_eq!(text("ca", &missing), "no hi ha cap clau en aquesta ranura");
         assert_eq!(
             text("ca-valencia", &missing),
-            "no es troba cap clau en esta ranura a la targeta"
+            "no hi ha cap clau en esta ranura"
         );
         let removed = CardError::Transport(TransportError::CardRemoved);
         assert_eq!(

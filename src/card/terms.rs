@@ -157,7 +157,7 @@ impl fmt::Display for CardData {
     }
 }
 
-/// What is not on the card ([`super::CardError::NotFound`]).
+/// What is not on the card ([`super::CardError::NotFound`]); its message is the whole sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Missing {
