@@ -1186,9 +1186,10 @@ fn pinentry_mode() -> Result<bool> {
 fn session_pinentry(what: &str) -> Result<pinentry::Chosen> {
     let (configured, log) = with(|m| Ok((m.config.pinentry.clone(), m.config.log.clone())))?;
     pinentry::select(configured.as_deref(), &pinentry::SessionEnv::current()).map_err(|e| {
+        // The debug log stays English (machine-facing), whatever the user's language.
         super::log::write(
             log.as_deref(),
-            &format!("cannot ask for the PIN {what}: {e}"),
+            &crate::i18n::with_language("en", || format!("cannot ask for the PIN {what}: {e}")),
         );
         Error::Rv(CKR_FUNCTION_FAILED)
     })
