@@ -54,3 +54,6 @@ err-browser-cannot-remove = no es pot eliminar { $path }: { $error }
 err-pinentry-no-graphical = no hi ha cap pinentry gràfic instal·lat per a esta sessió d'escriptori (s'ha buscat { $programs }); instal·leu el paquet de Debian pinentry-gnome3 (GNOME), pinentry-qt (KDE) o pinentry-gtk2
 err-pinentry-no-terminal = no hi ha cap pinentry de terminal instal·lat (s'ha buscat { $programs }); instal·leu el paquet de Debian pinentry-curses o pinentry-tty
 err-missing-protected-management-key = la targeta no guarda cap clau de gestió protegida pel PIN
+err-card-certificate-key-mismatch = la clau pública del certificat no coincidix amb la clau de la ranura { $slot }
+err-card-reset-refused = no es restablix la targeta: { $why }
+err-browser-module-missing = { $path }: no existix

@@ -649,7 +649,7 @@ mod tests {
         }
         assert_eq!(
             text("ca-valencia", &errors[4]),
-            "la clau pública del certificat no coincideix amb la clau de la ranura 9C"
+            "la clau pública del certificat no coincidix amb la clau de la ranura 9C"
         );
         assert_eq!(
             text("es", &errors[6]),
