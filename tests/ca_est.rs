@@ -535,20 +535,24 @@ fn refusals_give_the_reason() {
         .expect_err("superseded");
     assert!(matches!(err, EstError::Unauthorized { .. }), "{err}");
 
-    // Invalid NIF refused at registration, with the reason.
-    let out = run(&[
-        "enroll-code",
-        "--dir",
-        &ca.path(""),
-        "--nif",
-        "12345678A",
-        "--given-name",
-        "A",
-        "--surnames",
-        "B",
-        "--email",
-        "a@b.es",
-    ]);
+    // Invalid NIF refused at registration, with the reason (in English: LC_ALL=C).
+    let out = Command::new(BIN)
+        .env("LC_ALL", "C")
+        .args([
+            "enroll-code",
+            "--dir",
+            &ca.path(""),
+            "--nif",
+            "12345678A",
+            "--given-name",
+            "A",
+            "--surnames",
+            "B",
+            "--email",
+            "a@b.es",
+        ])
+        .output()
+        .expect("run sello-ca");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("check letter"));
 }

@@ -11,12 +11,18 @@ use serde_json::Value;
 
 const SELLO: &str = env!("CARGO_BIN_EXE_sello");
 
+/// Runs `sello` in English (the tests read its messages), whatever the machine's locale.
 fn sello(b: &Bench, args: &[&str], stdin: &str) -> Output {
+    sello_in(b, "C", args, stdin)
+}
+
+/// Runs `sello` with `LC_ALL=locale`.
+fn sello_in(b: &Bench, locale: &str, args: &[&str], stdin: &str) -> Output {
     let mut child = b
         .rig
         .command(SELLO)
         .args(args)
-        .env("LC_ALL", "C")
+        .env("LC_ALL", locale)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -215,6 +221,55 @@ fn bad_input_is_refused_before_the_card_is_touched() {
         assert!(!out.status.success(), "{t}");
         assert!(t.contains("the new PIN may contain only"), "{t}");
         assert!(!t.contains("abcd1234"), "secret echoed: {t}");
+    }
+    // The profile's rule in the holder's language, with its numbers; never the PIN typed; the
+    // --json code is the same in every language.
+    for (locale, rule) in [
+        (
+            "es_ES.UTF-8",
+            "el PIN nuevo debe tener entre 6 y 8 caracteres",
+        ),
+        (
+            "ca_ES.UTF-8@valencia",
+            "el PIN nou ha de tindre entre 6 i 8 caràcters",
+        ),
+        (
+            "ca_ES.UTF-8",
+            "el PIN nou ha de tenir entre 6 i 8 caràcters",
+        ),
+    ] {
+        let out = sello_in(
+            &b,
+            locale,
+            &["pin", "change", "--pin-stdin"],
+            "123456
+1357
+",
+        );
+        let t = text(&out);
+        assert!(!out.status.success(), "{t}");
+        assert!(t.contains(rule), "{locale}: {t}");
+        assert!(!t.contains("1357"), "secret echoed: {t}");
+        let out = sello_in(
+            &b,
+            locale,
+            &["pin", "change", "--pin-stdin", "--json"],
+            "123456
+abcd1234
+",
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let en = sello(
+            &b,
+            &["pin", "change", "--pin-stdin", "--json"],
+            "123456
+abcd1234
+",
+        );
+        let en: Value = serde_json::from_slice(&en.stdout).expect("JSON");
+        assert_eq!(v["code"], en["code"], "{v} / {en}");
+        assert_ne!(v["error"], en["error"], "{v} / {en}");
+        assert!(!v.to_string().contains("abcd1234"), "secret echoed: {v}");
     }
     let (_, v) = sello_json(&b, &["pin", "status"], "");
     assert_eq!(v["pin"]["remaining"], 3, "{v}");

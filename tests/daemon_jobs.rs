@@ -19,7 +19,8 @@ fn setup() -> (Rig, tempfile::TempDir, Sellod) {
     let rig = Rig::start(RigOptions::new(env!("CARGO_BIN_EXE_sello-vcard")).cards(2))
         .expect("rig starts");
     let dir = tempfile::tempdir().expect("tmp");
-    let d = Sellod::start(&rig, dir.path());
+    // English messages (the tests read them), whatever the machine's locale.
+    let d = Sellod::start_with_env(&rig, dir.path(), &[("LC_ALL", "C")]);
     wait_cards(&mut d.client(), T, |r| all_identified(r, 2));
     (rig, dir, d)
 }

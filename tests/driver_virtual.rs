@@ -88,7 +88,8 @@ fn card_removed_mid_operation() {
         .unwrap_err();
     assert!(e.is_card_removed(), "{e}");
     assert!(
-        e.to_string().contains("card removed during the operation"),
+        sello::i18n::with_language("en", || e.to_string())
+            .contains("card removed during the operation"),
         "{e}"
     );
     // While out: a clear error.

@@ -37,7 +37,8 @@ fn shipped_profile_renders_the_spanish_natural_person_subject() {
     );
     assert_eq!(s.email.as_deref(), Some("mj@example.es"));
     let no_mail = Identity::new("X1234567L", "Ana", "Pérez", None).unwrap();
-    assert!(p.subject.render(&no_mail).unwrap_err().contains("e-mail"));
+    let e = sello::i18n::with_language("en", || p.subject.render(&no_mail).unwrap_err());
+    assert!(e.contains("e-mail"), "{e}");
 }
 
 #[test]
@@ -108,9 +109,11 @@ fn user_directory_overrides_and_reports_bad_files() {
         "name = \"bad\"\n[card]\ndriver = 7\n",
     )
     .unwrap();
-    let e = profile::load_all_from(Some(dir.path()))
-        .unwrap_err()
-        .to_string();
+    let e = sello::i18n::with_language("en", || {
+        profile::load_all_from(Some(dir.path()))
+            .unwrap_err()
+            .to_string()
+    });
     assert!(e.contains("zz-bad.toml:3: field `card.driver`"), "{e}");
 }
 

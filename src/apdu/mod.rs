@@ -11,29 +11,78 @@ pub use status::StatusWord;
 use zeroize::Zeroizing;
 
 /// Errors of the APDU layer: malformed bytes from the card, or a command that cannot be encoded.
+/// Messages are in the user's language (`crate::i18n`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ApduError {
     /// A response shorter than the two status bytes.
-    #[error("card response too short ({0} bytes, at least 2 expected)")]
+    #[error("{}", crate::tr!("err-apdu-response-too-short", got = *.0))]
     ResponseTooShort(usize),
     /// Input ended before a field that its header announced.
-    #[error("truncated data: needed {needed} more bytes, {available} available")]
+    #[error("{}", crate::tr!("err-apdu-truncated", needed = *needed, available = *available))]
     Truncated {
         /// Bytes the field needed.
         needed: usize,
         /// Bytes left in the input.
         available: usize,
     },
-    /// A BER-TLV length or tag that is not well-formed.
-    #[error("malformed BER-TLV: {0}")]
-    BadTlv(&'static str),
+    /// A BER-TLV tag, length or value that is not well-formed.
+    #[error("{}", crate::tr!("err-apdu-bad-tlv", why = .0.to_string()))]
+    BadTlv(TlvFault),
+    /// A field of a fixed size that has another size.
+    #[error("{}", crate::tr!("err-apdu-field-length", expected = *expected, got = *got))]
+    FieldLength {
+        /// The size the field must have, in bytes.
+        expected: usize,
+        /// Its size, in bytes.
+        got: usize,
+    },
     /// An expected TLV tag was not present.
-    #[error("tag {0:X} missing from card data")]
+    #[error("{}", crate::tr!("err-apdu-missing-tag", tag = format!("{:X}", .0)))]
     MissingTag(u32),
     /// Command data longer than the chosen encoding can carry.
-    #[error("command data of {0} bytes does not fit the APDU encoding")]
+    #[error("{}", crate::tr!("err-apdu-data-too-long", got = *.0))]
     DataTooLong(usize),
+}
+
+/// What is wrong with card data in [`ApduError::BadTlv`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TlvFault {
+    /// A tag longer than three bytes.
+    LongTag,
+    /// The BER indefinite length (`80`), which card data never uses.
+    IndefiniteLength,
+    /// A length field longer than three bytes.
+    LongLength,
+    /// A format or version byte this crate does not know.
+    UnknownFormat,
+    /// A value outside the ones the field allows.
+    UnknownValue,
+    /// More entries than the object may hold.
+    TooManyEntries,
+    /// More data than the object may hold.
+    TooLarge,
+    /// The same entry twice.
+    RepeatedEntry,
+    /// Compressed data that does not decompress.
+    BadCompression,
+}
+
+impl std::fmt::Display for TlvFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self {
+            Self::LongTag => crate::tr!("err-tlv-long-tag"),
+            Self::IndefiniteLength => crate::tr!("err-tlv-indefinite-length"),
+            Self::LongLength => crate::tr!("err-tlv-long-length"),
+            Self::UnknownFormat => crate::tr!("err-tlv-unknown-format"),
+            Self::UnknownValue => crate::tr!("err-tlv-unknown-value"),
+            Self::TooManyEntries => crate::tr!("err-tlv-too-many-entries"),
+            Self::TooLarge => crate::tr!("err-tlv-too-large"),
+            Self::RepeatedEntry => crate::tr!("err-tlv-repeated-entry"),
+            Self::BadCompression => crate::tr!("err-tlv-bad-compression"),
+        })
+    }
 }
 
 /// Maximum data in a short command APDU (ISO 7816-4 §5.1).

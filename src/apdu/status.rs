@@ -127,33 +127,34 @@ impl StatusWord {
     }
 }
 
+/// The meaning in the user's language, then the code: "wrong length (6700)".
 impl std::fmt::Display for StatusWord {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let text = match self {
-            Self::Success => "success",
-            Self::BytesRemaining(_) => "more data available",
-            Self::WrongLe(_) => "wrong expected length",
-            Self::VerifyFail { .. } => "verification failed",
-            Self::MemoryFailure => "memory failure",
-            Self::WrongLength => "wrong length",
-            Self::SecureMessagingNotSupported => "secure messaging not supported",
-            Self::LastCommandOfChainExpected => "last command of chain expected",
-            Self::ChainingNotSupported => "command chaining not supported",
-            Self::SecurityStatusNotSatisfied => "security status not satisfied",
-            Self::AuthenticationBlocked => "authentication method blocked",
-            Self::ReferenceDataNotUsable => "reference data not usable",
-            Self::ConditionsNotSatisfied => "conditions of use not satisfied",
-            Self::CommandNotAllowed => "command not allowed",
-            Self::IncorrectData => "incorrect data",
-            Self::FunctionNotSupported => "function not supported",
-            Self::NotFound => "not found",
-            Self::NotEnoughMemory => "not enough memory",
-            Self::IncorrectP1P2 => "incorrect P1/P2",
-            Self::ReferenceDataNotFound => "referenced data not found",
-            Self::InsNotSupported => "instruction not supported",
-            Self::ClaNotSupported => "class not supported",
-            Self::NoPreciseDiagnosis => "no precise diagnosis",
-            Self::Other(_) => "unknown status",
+            Self::Success => crate::tr!("err-sw-success"),
+            Self::BytesRemaining(_) => crate::tr!("err-sw-bytes-remaining"),
+            Self::WrongLe(_) => crate::tr!("err-sw-wrong-le"),
+            Self::VerifyFail { .. } => crate::tr!("err-sw-verify-fail"),
+            Self::MemoryFailure => crate::tr!("err-sw-memory-failure"),
+            Self::WrongLength => crate::tr!("err-sw-wrong-length"),
+            Self::SecureMessagingNotSupported => crate::tr!("err-sw-no-secure-messaging"),
+            Self::LastCommandOfChainExpected => crate::tr!("err-sw-last-of-chain-expected"),
+            Self::ChainingNotSupported => crate::tr!("err-sw-no-chaining"),
+            Self::SecurityStatusNotSatisfied => crate::tr!("err-sw-security-status"),
+            Self::AuthenticationBlocked => crate::tr!("err-sw-authentication-blocked"),
+            Self::ReferenceDataNotUsable => crate::tr!("err-sw-reference-not-usable"),
+            Self::ConditionsNotSatisfied => crate::tr!("err-sw-conditions-not-satisfied"),
+            Self::CommandNotAllowed => crate::tr!("err-sw-command-not-allowed"),
+            Self::IncorrectData => crate::tr!("err-sw-incorrect-data"),
+            Self::FunctionNotSupported => crate::tr!("err-sw-function-not-supported"),
+            Self::NotFound => crate::tr!("err-sw-not-found"),
+            Self::NotEnoughMemory => crate::tr!("err-sw-not-enough-memory"),
+            Self::IncorrectP1P2 => crate::tr!("err-sw-incorrect-p1p2"),
+            Self::ReferenceDataNotFound => crate::tr!("err-sw-reference-not-found"),
+            Self::InsNotSupported => crate::tr!("err-sw-ins-not-supported"),
+            Self::ClaNotSupported => crate::tr!("err-sw-cla-not-supported"),
+            Self::NoPreciseDiagnosis => crate::tr!("err-sw-no-precise-diagnosis"),
+            Self::Other(_) => crate::tr!("err-sw-other"),
         };
         write!(f, "{text} ({:04X})", self.to_u16())
     }
@@ -187,6 +188,9 @@ mod tests {
             StatusWord::AuthenticationBlocked
         );
         assert_eq!(StatusWord::from_u16(0x6399), StatusWord::Other(0x6399));
-        assert_eq!(StatusWord::WrongLength.to_string(), "wrong length (6700)");
+        let en = crate::i18n::with_language("en", || StatusWord::WrongLength.to_string());
+        assert_eq!(en, "wrong length (6700)");
+        let es = crate::i18n::with_language("es", || StatusWord::WrongLength.to_string());
+        assert_eq!(es, "longitud incorrecta (6700)");
     }
 }

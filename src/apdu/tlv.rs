@@ -1,7 +1,7 @@
 //! BER-TLV (ISO/IEC 7816-4 §5.2, X.690 §8.1) as PIV uses it: tags of one to three bytes, definite
 //! lengths of up to three length bytes. Parsing borrows from the input and never panics.
 
-use super::{ApduError, Reader};
+use super::{ApduError, Reader, TlvFault};
 
 /// One TLV element borrowed from its input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,7 +105,7 @@ fn read_tag(r: &mut Reader<'_>) -> Result<u32, ApduError> {
             break;
         }
     }
-    Err(ApduError::BadTlv("tag longer than three bytes"))
+    Err(ApduError::BadTlv(TlvFault::LongTag))
 }
 
 fn read_len(r: &mut Reader<'_>) -> Result<usize, ApduError> {
@@ -118,8 +118,8 @@ fn read_len(r: &mut Reader<'_>) -> Result<usize, ApduError> {
             let b = r.take(3)?;
             Ok((b[0] as usize) << 16 | (b[1] as usize) << 8 | b[2] as usize)
         }
-        0x80 => Err(ApduError::BadTlv("indefinite length")),
-        _ => Err(ApduError::BadTlv("length longer than three bytes")),
+        0x80 => Err(ApduError::BadTlv(TlvFault::IndefiniteLength)),
+        _ => Err(ApduError::BadTlv(TlvFault::LongLength)),
     }
 }
 

@@ -33,27 +33,28 @@ pub const MODULE_NAME: &str = "Sello";
 /// File name of the PKCS#11 module.
 pub const LIBRARY_NAME: &str = "libsello.so";
 
-/// Errors of browser registration. Messages are meant for people.
+/// Errors of browser registration. Messages are meant for people, in their language
+/// (`crate::i18n`); paths, the OS error and `certutil`'s own output stay as they are.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BrowserError {
     /// No module given and none found at the usual places.
-    #[error("the Sello PKCS#11 module ({LIBRARY_NAME}) is not installed; looked in: {0}")]
+    #[error("{}", crate::tr!("err-browser-module-not-found", library = LIBRARY_NAME, places = .0.as_str()))]
     ModuleNotFound(String),
     /// The given module path does not exist.
-    #[error("{0}: no such file")]
+    #[error("{}", crate::tr!("err-browser-module-missing", path = .0.display().to_string()))]
     ModuleMissing(PathBuf),
     /// The given file is not an ELF shared object.
-    #[error("{0}: not a shared library (.so)")]
+    #[error("{}", crate::tr!("err-browser-not-shared-object", path = .0.display().to_string()))]
     NotSharedObject(PathBuf),
     /// Firefox is running with this profile and would overwrite our change.
-    #[error("Firefox is running with the profile in {0}: close Firefox first, then try again")]
+    #[error("{}", crate::tr!("err-browser-firefox-running", path = .0.display().to_string()))]
     FirefoxRunning(PathBuf),
     /// A file could not be read or written.
-    #[error("{what} {path}: {source}")]
+    #[error("{}", what.text(path, source))]
     Io {
         /// What we were doing.
-        what: &'static str,
+        what: FileAction,
         /// The file.
         path: PathBuf,
         /// The cause.
@@ -61,11 +62,45 @@ pub enum BrowserError {
         source: io::Error,
     },
     /// `certutil` failed to create a database.
-    #[error("cannot create the NSS database {0}: {1}")]
+    #[error("{}", crate::tr!("err-browser-create-db", path = .0.display().to_string(), output = .1.as_str()))]
     CreateDb(PathBuf, String),
 }
 
-fn io_err(what: &'static str, path: &Path) -> impl FnOnce(io::Error) -> BrowserError {
+/// What [`BrowserError::Io`] was doing with its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileAction {
+    /// Reading it.
+    Read,
+    /// Resolving its path.
+    Resolve,
+    /// Writing it.
+    Write,
+    /// Creating it (a directory).
+    Create,
+    /// Running it (`certutil`).
+    Run,
+    /// Removing it.
+    Remove,
+}
+
+impl FileAction {
+    /// "cannot read PATH: ERROR", in the user's language.
+    fn text(self, path: &Path, source: &io::Error) -> String {
+        let path = path.display().to_string();
+        let error = source.to_string();
+        match self {
+            Self::Read => crate::tr!("err-browser-cannot-read", path = path, error = error),
+            Self::Resolve => crate::tr!("err-browser-cannot-resolve", path = path, error = error),
+            Self::Write => crate::tr!("err-browser-cannot-write", path = path, error = error),
+            Self::Create => crate::tr!("err-browser-cannot-create", path = path, error = error),
+            Self::Run => crate::tr!("err-browser-cannot-run", path = path, error = error),
+            Self::Remove => crate::tr!("err-browser-cannot-remove", path = path, error = error),
+        }
+    }
+}
+
+fn io_err(what: FileAction, path: &Path) -> impl FnOnce(io::Error) -> BrowserError {
     let path = path.to_path_buf();
     move |source| BrowserError::Io { what, path, source }
 }
@@ -324,11 +359,11 @@ pub fn check_module(path: &Path) -> Result<PathBuf, BrowserError> {
     let mut header = [0u8; 18];
     let n = fs::File::open(path)
         .and_then(|mut f| io::Read::read(&mut f, &mut header))
-        .map_err(io_err("cannot read", path))?;
+        .map_err(io_err(FileAction::Read, path))?;
     if !is_shared_object(&header[..n]) {
         return Err(BrowserError::NotSharedObject(path.to_path_buf()));
     }
-    fs::canonicalize(path).map_err(io_err("cannot resolve", path))
+    fs::canonicalize(path).map_err(io_err(FileAction::Resolve, path))
 }
 
 /// The module to register: `given`, else the first existing candidate.
@@ -458,7 +493,7 @@ fn read_entries(db: &NssDb) -> Result<Option<Vec<pkcs11txt::Entry>>, BrowserErro
     match fs::read_to_string(&file) {
         Ok(t) => Ok(Some(pkcs11txt::parse(&t))),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(io_err("cannot read", &file)(e)),
+        Err(e) => Err(io_err(FileAction::Read, &file)(e)),
     }
 }
 
@@ -573,7 +608,7 @@ fn write_atomically(path: &Path, text: &str) -> Result<(), BrowserError> {
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
-    result.map_err(io_err("cannot write", path))
+    result.map_err(io_err(FileAction::Write, path))
 }
 
 /// Creates a missing Chromium database directory: with `certutil -N --empty-password` when
@@ -585,7 +620,7 @@ fn create_db(env: &Env, db: &NssDb) -> Result<(), BrowserError> {
         .recursive(true)
         .mode(0o700)
         .create(&db.dir)
-        .map_err(io_err("cannot create", &db.dir))?;
+        .map_err(io_err(FileAction::Create, &db.dir))?;
     if let Some(certutil) = &env.certutil {
         let out = std::process::Command::new(certutil)
             .arg("-N")
@@ -593,7 +628,7 @@ fn create_db(env: &Env, db: &NssDb) -> Result<(), BrowserError> {
             .arg("-d")
             .arg(format!("sql:{}", db.dir.display()))
             .output()
-            .map_err(io_err("cannot run", certutil))?;
+            .map_err(io_err(FileAction::Run, certutil))?;
         if !out.status.success() {
             return Err(BrowserError::CreateDb(
                 db.dir.clone(),
@@ -657,9 +692,9 @@ fn install_p11kit(env: &Env, library: &Path) -> Result<Action, BrowserError> {
         return Ok(Action::Unchanged);
     }
     if let Some(dir) = file.parent() {
-        fs::create_dir_all(dir).map_err(io_err("cannot create", dir))?;
+        fs::create_dir_all(dir).map_err(io_err(FileAction::Create, dir))?;
     }
-    fs::write(&file, text).map_err(io_err("cannot write", &file))?;
+    fs::write(&file, text).map_err(io_err(FileAction::Write, &file))?;
     Ok(match old.as_deref().and_then(p11kit_module_path) {
         Some(old) => Action::Updated(PathBuf::from(old)),
         None => Action::Added { created: false },
@@ -671,7 +706,7 @@ fn uninstall_p11kit(env: &Env) -> Result<Action, BrowserError> {
     match fs::remove_file(&file) {
         Ok(()) => Ok(Action::Removed),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Action::NotRegistered),
-        Err(e) => Err(io_err("cannot remove", &file)(e)),
+        Err(e) => Err(io_err(FileAction::Remove, &file)(e)),
     }
 }
 
@@ -785,11 +820,27 @@ mod tests {
 
     #[test]
     fn module_checks() {
+        let en = |e: &BrowserError| crate::i18n::with_language("en", || e.to_string());
         let e = check_module(Path::new("/nonexistent/libsello.so")).unwrap_err();
-        assert!(e.to_string().contains("no such file"), "{e}");
+        assert!(en(&e).contains("no such file"), "{e}");
         for not_so in ["/etc/hostname", "/etc"] {
             let e = check_module(Path::new(not_so)).unwrap_err();
-            assert!(e.to_string().contains("not a shared library"), "{e}");
+            assert!(en(&e).contains("not a shared library"), "{e}");
         }
+    }
+
+    #[test]
+    fn errors_in_the_users_language_keep_paths_as_they_are() {
+        let e = check_module(Path::new("/etc/hostname")).unwrap_err();
+        assert_eq!(
+            crate::i18n::with_language("es", || e.to_string()),
+            "/etc/hostname: no es una biblioteca compartida (.so)"
+        );
+        let e = BrowserError::FirefoxRunning("/home/ana/.mozilla/firefox/x.default".into());
+        assert_eq!(
+            crate::i18n::with_language("ca-valencia", || e.to_string()),
+            "el Firefox està obert amb el perfil de /home/ana/.mozilla/firefox/x.default: \
+             tanqueu el Firefox i torneu-ho a provar"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! driver for a card. PIV ([`piv`]) is the one implementation so far.
 
 pub mod piv;
+mod terms;
 
 use crate::apdu::{ApduError, StatusWord};
 use crate::pin::{Pin, PinError, Puk};
@@ -9,6 +10,7 @@ use crate::transport::{Transport, TransportError};
 use zeroize::Zeroizing;
 
 pub use piv::keys::PublicKey;
+pub use terms::{CardData, CryptoStep, Invalid, Missing, NameKind, Operation, ResetBlocker};
 
 /// "wrong PIN, 2 tries left", in the user's language.
 fn wrong_pin_text(left: u8) -> String {
@@ -20,13 +22,13 @@ fn wrong_puk_text(left: u8) -> String {
     crate::tr!("card-wrong-puk", left = left)
 }
 
-/// Errors of the card layer. Messages are for people and never contain a secret; the PIN and
-/// PUK ones are in the user's language (`crate::i18n`).
+/// Errors of the card layer. Messages are for people, in their language (`crate::i18n`), and
+/// never contain a secret.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CardError {
     /// Talking to the card failed (removed, reset, pcscd gone, ...).
-    #[error("card communication failed: {0}")]
+    #[error("{}", crate::tr!("err-card-transport", error = .0.to_string()))]
     Transport(#[source] TransportError),
     /// VERIFY failed; the PIN is not blocked yet.
     #[error("{}", wrong_pin_text(*.tries_left))]
@@ -47,61 +49,61 @@ pub enum CardError {
     #[error("{}", crate::tr!("card-puk-blocked"))]
     PukBlocked,
     /// Card management key authentication failed.
-    #[error("management key authentication failed (wrong key or wrong algorithm)")]
+    #[error("{}", crate::tr!("err-card-management-key-auth-failed"))]
     ManagementKeyAuthFailed,
     /// The operation needs a PIN or management-key authentication first.
-    #[error("the card refused: authentication required first (PIN or management key)")]
+    #[error("{}", crate::tr!("err-card-security-status"))]
     SecurityStatusNotSatisfied,
     /// The object, key or application does not exist on the card.
-    #[error("{0} not found on the card")]
-    NotFound(&'static str),
+    #[error("{0}")]
+    NotFound(Missing),
     /// The card has no application this crate can drive.
-    #[error("unsupported card: no PIV application")]
+    #[error("{}", crate::tr!("err-card-unsupported-card"))]
     UnsupportedCard,
     /// The card does not implement the operation.
-    #[error("the card does not support {0}")]
-    NotSupported(&'static str),
+    #[error("{}", crate::tr!("err-card-not-supported", operation = .0.to_string()))]
+    NotSupported(Operation),
     /// The card answered an operation with an unexpected status word.
-    #[error("the card refused {operation}: {status}")]
+    #[error("{}", crate::tr!("err-card-refused", operation = operation.to_string(), status = status.to_string()))]
     Refused {
         /// The operation.
-        operation: &'static str,
+        operation: Operation,
         /// The status word.
         status: StatusWord,
     },
     /// The card sent data we cannot parse.
-    #[error("malformed {what} from the card")]
+    #[error("{}", crate::tr!("err-card-malformed", what = what.to_string()))]
     Malformed {
         /// What was being parsed.
-        what: &'static str,
+        what: CardData,
         /// The parse error.
         #[source]
         source: ApduError,
     },
     /// The caller asked for something impossible (wrong data length, unsupported algorithm).
-    #[error("invalid request: {0}")]
-    InvalidInput(String),
+    #[error("{}", crate::tr!("err-card-invalid-input", why = .0.to_string()))]
+    InvalidInput(Invalid),
     /// A PIN, PUK or key refused before reaching the card.
-    #[error("invalid PIN, PUK or key")]
+    #[error("{}", crate::tr!("err-card-pin"))]
     Pin(#[from] PinError),
     /// The card answered the management-key challenge wrongly: it does not hold our key.
-    #[error("the card failed to prove it holds the management key")]
+    #[error("{}", crate::tr!("err-card-auth-failed"))]
     CardAuthFailed,
     /// A certificate's public key is not the key in the slot.
-    #[error("the certificate's public key does not match the key in slot {slot:02X}")]
+    #[error("{}", crate::tr!("err-card-certificate-key-mismatch", slot = format!("{:02X}", slot)))]
     CertificateKeyMismatch {
         /// Key reference.
         slot: u8,
     },
     /// A certificate that does not parse as X.509.
-    #[error("not a valid X.509 certificate")]
+    #[error("{}", crate::tr!("err-card-bad-certificate"))]
     BadCertificate,
     /// Reset refused on the host side.
-    #[error("reset refused: {0}")]
-    ResetRefused(&'static str),
+    #[error("{}", crate::tr!("err-card-reset-refused", why = .0.to_string()))]
+    ResetRefused(ResetBlocker),
     /// A host-side cryptographic step failed.
-    #[error("host cryptography failed: {0}")]
-    Crypto(&'static str),
+    #[error("{}", crate::tr!("err-card-crypto", step = .0.to_string()))]
+    Crypto(CryptoStep),
 }
 
 impl From<TransportError> for CardError {
@@ -124,7 +126,7 @@ impl CardError {
     }
 
     /// Builds the `Malformed` variant for a parse error (used with `map_err`).
-    pub(crate) fn malformed(what: &'static str) -> impl FnOnce(ApduError) -> Self {
+    pub(crate) fn malformed(what: CardData) -> impl FnOnce(ApduError) -> Self {
         move |source| Self::Malformed { what, source }
     }
 }
@@ -222,10 +224,10 @@ impl KeyAlgorithm {
 
 /// A name that does not denote a known value (for `FromStr` of CLI arguments).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} {given:?} (expected one of: {expected})")]
+#[error("{}", crate::tr!("err-unknown-name", what = what.to_string(), given = given.as_str(), expected = *expected))]
 pub struct UnknownName {
     /// What was being parsed.
-    pub what: &'static str,
+    pub what: NameKind,
     /// The input.
     pub given: String,
     /// The accepted names.
@@ -256,7 +258,7 @@ impl std::str::FromStr for KeyAlgorithm {
             "x25519" => Self::X25519,
             _ => {
                 return Err(UnknownName {
-                    what: "key algorithm",
+                    what: NameKind::KeyAlgorithm,
                     given: s.to_owned(),
                     expected: "RSA-2048, RSA-3072, RSA-4096, P-256, P-384, Ed25519, X25519",
                 })
@@ -433,12 +435,12 @@ pub trait CardDriver: Send {
         pin: Option<&Pin>,
     ) -> Result<Zeroizing<Vec<u8>>, CardError> {
         let _ = (key, algorithm, peer, pin);
-        Err(CardError::NotSupported("key agreement"))
+        Err(CardError::NotSupported(Operation::KeyAgreement))
     }
     /// Changes the PUK.
     fn change_puk(&mut self, old: &Puk, new: &Puk) -> Result<(), CardError> {
         let _ = (old, new);
-        Err(CardError::NotSupported("changing the PUK"))
+        Err(CardError::NotSupported(Operation::ChangePuk))
     }
     /// PIN tries left, learned without sending VERIFY (e.g. from key metadata); `None` when the
     /// card cannot tell that way. Never spends a try and never reveals another application's
@@ -524,7 +526,135 @@ mod tests {
             assert_eq!(KeyAlgorithm::from_piv_id(alg.piv_id()), Some(alg));
         }
         assert_eq!("eccp256".parse(), Ok(KeyAlgorithm::EccP256));
-        let e = "dsa".parse::<KeyAlgorithm>().unwrap_err().to_string();
-        assert!(e.contains("unknown key algorithm \"dsa\""), "{e}");
+        let e = "dsa".parse::<KeyAlgorithm>().unwrap_err();
+        let en = crate::i18n::with_language("en", || e.to_string());
+        assert!(en.contains("unknown key algorithm \"dsa\""), "{en}");
+        let es = crate::i18n::with_language("es", || e.to_string());
+        assert!(
+            es.starts_with("«dsa» no es un nombre válido de algoritmo de clave"),
+            "{es}"
+        );
+    }
+
+    fn text(lang: &str, e: &CardError) -> String {
+        crate::i18n::with_language(lang, || e.to_string())
+    }
+
+    #[test]
+    fn card_errors_in_the_users_language() {
+        let refused = CardError::Refused {
+            operation: Operation::GetData,
+            status: StatusWord::ConditionsNotSatisfied,
+        };
+        assert_eq!(
+            text("en", &refused),
+            "the card refused reading a data object (GET DATA): conditions of use not satisfied (6985)"
+        );
+        assert_eq!(
+            text("es", &refused),
+            "la tarjeta ha rechazado la lectura de un objeto de datos (GET DATA): \
+             condiciones de uso no satisfechas (6985)"
+        );
+        assert_eq!(
+            text("ca-valencia", &refused),
+            "la targeta ha rebutjat la lectura d'un objecte de dades (GET DATA): \
+             condicions d'ús no satisfetes (6985)"
+        );
+        let missing = CardError::NotFound(Missing::Key);
+        assert_eq!(text("es", &missing), "no hay ninguna clave en esta ranura");
+        assert_eq!(text("ca", &missing), "no hi ha cap clau en aquesta ranura");
+        assert_eq!(
+            text("ca-valencia", &missing),
+            "no hi ha cap clau en esta ranura"
+        );
+        let removed = CardError::Transport(TransportError::CardRemoved);
+        assert_eq!(
+            text("es", &removed),
+            "ha fallado la comunicación con la tarjeta: se ha retirado la tarjeta durante la operación"
+        );
+        let malformed = CardError::Malformed {
+            what: CardData::Response(Operation::GetSerial),
+            source: ApduError::FieldLength {
+                expected: 4,
+                got: 3,
+            },
+        };
+        assert_eq!(
+            text("ca-valencia", &malformed),
+            "la targeta ha enviat la resposta a la consulta del seu número de sèrie (GET SERIAL) \
+             amb un format incorrecte"
+        );
+    }
+
+    #[test]
+    fn numbers_and_plurals_follow_the_language() {
+        let ct = |expected| CardError::InvalidInput(Invalid::CiphertextLength { expected, got: 3 });
+        assert_eq!(
+            text("en", &ct(256)),
+            "invalid request: the ciphertext must be 256 bytes, got 3"
+        );
+        assert_eq!(
+            text("es", &ct(1)),
+            "petición no válida: el texto cifrado debe tener 1 byte; tiene 3"
+        );
+        assert_eq!(
+            text("ca-valencia", &ct(256)),
+            "petició no vàlida: el text xifrat ha de tindre 256 bytes; en té 3"
+        );
+        let short = ApduError::Truncated {
+            needed: 1,
+            available: 0,
+        };
+        assert_eq!(
+            crate::i18n::with_language("es", || short.to_string()),
+            "datos truncados: faltaba 1 byte y hay 0"
+        );
+        let short = ApduError::Truncated {
+            needed: 4,
+            available: 2,
+        };
+        assert_eq!(
+            crate::i18n::with_language("ca", || short.to_string()),
+            "dades truncades: en faltaven 4 bytes i n'hi ha 2"
+        );
+    }
+
+    /// Every variant a card driver builds renders in every language without falling back to a
+    /// message id (which would mean a missing or misspelt translation).
+    #[test]
+    fn no_card_message_falls_back_to_its_id() {
+        let errors = [
+            CardError::NotSupported(Operation::ContentsRecord),
+            CardError::ResetRefused(ResetBlocker::PukUnknown),
+            CardError::Crypto(CryptoStep::KeyImport),
+            CardError::InvalidInput(Invalid::CannotMove {
+                from: 0x9A,
+                to: 0x9B,
+            }),
+            CardError::CertificateKeyMismatch { slot: 0x9C },
+            CardError::Transport(TransportError::Protocol(
+                crate::transport::ProtocolFault::EndlessMoreData,
+            )),
+            CardError::Transport(TransportError::Pcsc {
+                context: crate::transport::PcscCall::BeginTransaction,
+                message: "Internal error.".into(),
+            }),
+            CardError::Pin(PinError::KeyHex),
+        ];
+        for lang in ["en", "es", "ca", "ca-valencia"] {
+            for e in &errors {
+                let t = text(lang, e);
+                assert!(!t.contains("err-"), "{lang}: {t}");
+            }
+        }
+        assert_eq!(
+            text("ca-valencia", &errors[4]),
+            "la clau pública del certificat no coincidix amb la clau de la ranura 9C"
+        );
+        assert_eq!(
+            text("es", &errors[6]),
+            "ha fallado la comunicación con la tarjeta: error de PC/SC al iniciar una \
+             transacción con la tarjeta: Internal error."
+        );
     }
 }

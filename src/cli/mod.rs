@@ -333,7 +333,7 @@ fn pin_unblock(ctx: &Ctx, args: &SecretArgs) -> anyhow::Result<()> {
 /// profile (as at activation), then PIV's own rule.
 fn new_pin(info: &crate::card::CardInfo, typed: &str) -> anyhow::Result<Pin> {
     if let Some(rule) = crate::profile::pin_rule_for(info.driver, &info.atr) {
-        rule.check("new PIN", typed)
+        rule.check(crate::profile::SecretName::NewPin, typed)
             .map_err(|why| anyhow::anyhow!(tr!("cli-new-pin-rule", why = why.to_string())))?;
     }
     Pin::new(typed).with_context(|| tr!("cli-new-pin-invalid"))

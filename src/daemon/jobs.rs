@@ -625,7 +625,8 @@ fn pin_job(ctx: &JobCtx, serial: Option<&str>, unblock: bool) -> Result<Value, J
     // A new PIN follows the card profile's rule (as at activation) before the card sees it.
     let new_pin = |typed: &str| {
         if let Some(rule) = &rule {
-            rule.check("new PIN", typed).map_err(JobError::Invalid)?;
+            rule.check(crate::profile::SecretName::NewPin, typed)
+                .map_err(JobError::Invalid)?;
         }
         Pin::new(typed).map_err(|_| bad_pin())
     };

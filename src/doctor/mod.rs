@@ -968,13 +968,15 @@ mod tests {
     #[test]
     fn advice_matches_the_cause() {
         let protocol = card_error_check(&CardError::Refused {
-            operation: "GET METADATA",
+            operation: crate::card::Operation::GetMetadata,
             status: crate::apdu::StatusWord::Other(0x6F42),
         });
         let advice = protocol.advice.unwrap_or_default();
         assert!(!advice.contains("clean"), "{advice}");
         assert!(advice.contains("sello status --verbose"), "{advice}");
-        let malformed = card_error_check(&CardError::Transport(TransportError::Protocol("T=1")));
+        let malformed = card_error_check(&CardError::Transport(TransportError::Protocol(
+            crate::transport::ProtocolFault::EndlessMoreData,
+        )));
         assert!(!malformed.advice.unwrap_or_default().contains("clean"));
         let mute = card_error_check(&CardError::Transport(TransportError::Unresponsive));
         assert!(mute.advice.unwrap_or_default().contains("clean the chip"));

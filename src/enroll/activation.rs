@@ -871,7 +871,7 @@ impl<'a> Activation<'a> {
             }
         }
         let typed = ui.new_pin(&rule)?;
-        rule.check("PIN", &typed)
+        rule.check(crate::profile::SecretName::Pin, &typed)
             .map_err(ActivationError::Invalid)?;
         let pin = Pin::new(&typed).map_err(|e| ActivationError::Invalid(e.to_string()))?;
         self.card
@@ -922,7 +922,7 @@ impl<'a> Activation<'a> {
             generate_puk(&rule)?
         } else {
             let typed = ui.new_puk(&rule)?;
-            rule.check("PUK", &typed)
+            rule.check(crate::profile::SecretName::Puk, &typed)
                 .map_err(ActivationError::Invalid)?;
             Puk::new(&typed).map_err(|e| ActivationError::Invalid(e.to_string()))?
         };
@@ -1268,7 +1268,7 @@ fn generate_puk(rule: &SecretRule) -> Result<Puk, ActivationError> {
             digits.push(char::from(b'0' + b[0] % 10));
         }
     }
-    rule.check("PUK", &digits)
+    rule.check(crate::profile::SecretName::Puk, &digits)
         .map_err(ActivationError::Invalid)?;
     Puk::new(&digits).map_err(|e| ActivationError::Invalid(e.to_string()))
 }

@@ -62,14 +62,14 @@ impl CardClientKey {
             | KeyAlgorithm::EccP256
             | KeyAlgorithm::EccP384 => {}
             other => {
-                return Err(CardError::InvalidInput(format!(
-                    "{other} keys cannot authenticate TLS here"
-                )))
+                return Err(CardError::InvalidInput(
+                    crate::card::Invalid::CannotAuthenticateTls(other),
+                ))
             }
         }
-        let leaf = chain
-            .first()
-            .ok_or_else(|| CardError::InvalidInput("no certificate for the client key".into()))?;
+        let leaf = chain.first().ok_or(CardError::InvalidInput(
+            crate::card::Invalid::NoClientCertificate,
+        ))?;
         let (_, cert) =
             x509_parser::parse_x509_certificate(leaf).map_err(|_| CardError::BadCertificate)?;
         if PublicKey::from_spki(cert.public_key())? != public {

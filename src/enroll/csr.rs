@@ -121,7 +121,9 @@ pub fn emsa_pkcs1_v15_sha256(msg: &[u8], k: usize) -> Result<Vec<u8>, CardError>
     ];
     let t_len = PREFIX.len() + 32;
     if k < t_len + 11 {
-        return Err(CardError::InvalidInput("RSA modulus too short".into()));
+        return Err(CardError::InvalidInput(
+            crate::card::Invalid::RsaModulusTooShort,
+        ));
     }
     let mut em = Vec::with_capacity(k);
     em.extend_from_slice(&[0x00, 0x01]);
@@ -134,7 +136,7 @@ pub fn emsa_pkcs1_v15_sha256(msg: &[u8], k: usize) -> Result<Vec<u8>, CardError>
 
 /// The card's ECDSA signature as DER: accepted as DER, or as `r‖s` of twice the field length.
 fn ecdsa_der(alg: KeyAlgorithm, sig: &[u8]) -> Result<Vec<u8>, CardError> {
-    let bad = || CardError::Crypto("the card returned a malformed ECDSA signature");
+    let bad = || CardError::Crypto(crate::card::CryptoStep::Signature);
     match alg {
         KeyAlgorithm::EccP256 => {
             let s = p256::ecdsa::Signature::from_der(sig)

@@ -23,14 +23,15 @@ pub fn forbid_core_dumps() -> std::io::Result<()> {
     Ok(())
 }
 
-/// Why a PIN, PUK or key was refused before reaching the card (no secret inside).
+/// Why a PIN, PUK or key was refused before reaching the card (no secret inside; the message is
+/// in the user's language, `crate::i18n`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PinError {
     /// Wrong number of characters.
-    #[error("{what} must be {min}–{max} characters long, got {got}")]
+    #[error("{}", length_text(what, *min, *max, *got))]
     Length {
-        /// "PIN" or "PUK".
+        /// "PIN" or "PUK" (the same word in every language).
         what: &'static str,
         /// Minimum length.
         min: usize,
@@ -40,10 +41,10 @@ pub enum PinError {
         got: usize,
     },
     /// A character outside printable ASCII (which would be ambiguous across keyboards).
-    #[error("{0} may contain only printable ASCII characters")]
+    #[error("{}", crate::tr!("err-pin-charset", what = *.0))]
     Charset(&'static str),
     /// A management key of the wrong length for its algorithm.
-    #[error("management key for {algorithm} must be {expected} bytes, got {got}")]
+    #[error("{}", crate::tr!("err-pin-key-length", algorithm = *algorithm, expected = *expected, got = *got))]
     KeyLength {
         /// Algorithm name.
         algorithm: &'static str,
@@ -53,11 +54,27 @@ pub enum PinError {
         got: usize,
     },
     /// A management-key algorithm name that is not known.
-    #[error("unknown management key algorithm (expected 3DES, AES-128, AES-192 or AES-256)")]
+    #[error("{}", crate::tr!("err-pin-unknown-algorithm"))]
     UnknownAlgorithm,
     /// A management key that is not valid hex.
-    #[error("management key must be given in hexadecimal")]
+    #[error("{}", crate::tr!("err-pin-key-hex"))]
     KeyHex,
+}
+
+/// "PIN must be 6–8 characters long, got 4" ("PUK must be 8 characters long, got 4" when the
+/// length is fixed), in the user's language.
+fn length_text(what: &str, min: usize, max: usize, got: usize) -> String {
+    if min == max {
+        crate::tr!("err-pin-length-exact", what = what, len = min, got = got)
+    } else {
+        crate::tr!(
+            "err-pin-length",
+            what = what,
+            min = min,
+            max = max,
+            got = got
+        )
+    }
 }
 
 /// Padded length of PIN and PUK reference data (SP 800-73-4 Part 2, 3.2.1).
@@ -342,13 +359,61 @@ mod tests {
     }
 
     #[test]
-    fn errors_carry_no_secret() {
-        let e = Pin::new("1234567890").unwrap_err().to_string();
-        assert!(!e.contains("1234567890"), "{e}");
-        let e = ManagementKey::from_hex(ManagementAlgorithm::Aes128, "00112233")
-            .unwrap_err()
-            .to_string();
-        assert!(!e.contains("00112233"), "{e}");
+    fn errors_carry_no_secret_in_any_language() {
+        for lang in ["en", "es", "ca", "ca-valencia"] {
+            crate::i18n::with_language(lang, || {
+                let e = Pin::new("1234567890").unwrap_err().to_string();
+                assert!(!e.contains("1234567890"), "{lang}: {e}");
+                let e = Puk::new("98765").unwrap_err().to_string();
+                assert!(!e.contains("98765"), "{lang}: {e}");
+                let e = ManagementKey::from_hex(ManagementAlgorithm::Aes128, "00112233")
+                    .unwrap_err()
+                    .to_string();
+                assert!(!e.contains("00112233"), "{lang}: {e}");
+            });
+        }
+    }
+
+    #[test]
+    fn length_rules_in_the_users_language_with_plurals() {
+        let short = Pin::new("12345").unwrap_err();
+        let one = Pin::new("1").unwrap_err();
+        let puk = Puk::new("1234567").unwrap_err();
+        let text = |lang, e: &PinError| crate::i18n::with_language(lang, || e.to_string());
+        assert_eq!(
+            text("en", &short),
+            "the PIN must be 6 to 8 characters long; it has 5"
+        );
+        assert_eq!(
+            text("es", &short),
+            "el PIN debe tener entre 6 y 8 caracteres; tiene 5"
+        );
+        assert_eq!(
+            text("es", &one),
+            "el PIN debe tener entre 6 y 8 caracteres; tiene 1"
+        );
+        assert_eq!(
+            text("ca-valencia", &short),
+            "el PIN ha de tindre entre 6 i 8 caràcters; en té 5"
+        );
+        assert_eq!(
+            text("ca", &short),
+            "el PIN ha de tenir entre 6 i 8 caràcters; en té 5"
+        );
+        assert_eq!(text("es", &puk), "el PUK debe tener 8 caracteres; tiene 7");
+        assert_eq!(
+            text("ca-valencia", &puk),
+            "el PUK ha de tindre 8 caràcters; en té 7"
+        );
+        let key = ManagementKey::from_hex(ManagementAlgorithm::Aes128, "00112233").unwrap_err();
+        assert_eq!(
+            text("es", &key),
+            "la clave de gestión AES-128 debe tener 16 bytes; tiene 4"
+        );
+        assert_eq!(
+            text("ca-valencia", &PinError::Charset("PIN")),
+            "el PIN només pot contindre caràcters ASCII imprimibles"
+        );
     }
 
     #[test]

@@ -921,7 +921,7 @@ fn new_pin_from(range: (usize, usize), rule: Option<&SecretRule>, bytes: &[u8]) 
     if let Some(rule) = rule {
         // Printable ASCII after `pin_from`.
         let text = std::str::from_utf8(bytes).map_err(|_| Error::Rv(CKR_PIN_INVALID))?;
-        if rule.check("PIN", text).is_err() {
+        if rule.check(crate::profile::SecretName::Pin, text).is_err() {
             let n = text.chars().count();
             return fail(if (rule.min_length..=rule.max_length).contains(&n) {
                 CKR_PIN_INVALID
@@ -1186,9 +1186,10 @@ fn pinentry_mode() -> Result<bool> {
 fn session_pinentry(what: &str) -> Result<pinentry::Chosen> {
     let (configured, log) = with(|m| Ok((m.config.pinentry.clone(), m.config.log.clone())))?;
     pinentry::select(configured.as_deref(), &pinentry::SessionEnv::current()).map_err(|e| {
+        // The debug log stays English (machine-facing), whatever the user's language.
         super::log::write(
             log.as_deref(),
-            &format!("cannot ask for the PIN {what}: {e}"),
+            &crate::i18n::with_language("en", || format!("cannot ask for the PIN {what}: {e}")),
         );
         Error::Rv(CKR_FUNCTION_FAILED)
     })
@@ -1518,7 +1519,8 @@ fn clone_pin_err(e: &CardError) -> CardError {
             tries_left: *tries_left,
         },
         CardError::PinBlocked => CardError::PinBlocked,
-        _ => CardError::NotSupported("other"),
+        // Not a PIN answer: note_pin_result ignores it.
+        _ => CardError::NotSupported(crate::card::Operation::Verify),
     }
 }
 

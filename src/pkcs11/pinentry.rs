@@ -16,7 +16,8 @@ use zeroize::Zeroizing;
 /// Longest line we accept from a pinentry (Assuan lines are at most 1000 bytes).
 const MAX_LINE: usize = 4096;
 
-/// What can go wrong talking to a pinentry.
+/// What can go wrong talking to a pinentry. Not shown to people (the module answers with a
+/// `CK_RV`), so the texts stay English, as Assuan's own.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PinentryError {
@@ -261,21 +262,22 @@ pub struct Chosen {
     pub tty: Option<PathBuf>,
 }
 
-/// Why no pinentry can be shown; the text says what to install or configure.
+/// Why no pinentry can be shown; the text, in the user's language (`sello doctor` shows it),
+/// says what to install or configure.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum NoPinentry {
     /// The configured program is not an executable file.
-    #[error("the configured pinentry program {0} is not installed (or not executable); fix `pinentry` in the [pkcs11] table of Sello's config file")]
+    #[error("{}", crate::tr!("err-pinentry-configured-missing", program = .0.as_str()))]
     ConfiguredMissing(String),
     /// A desktop session without a graphical pinentry.
-    #[error("no graphical pinentry is installed for this desktop session (looked for {}); install the Debian package pinentry-gnome3 (GNOME), pinentry-qt (KDE) or pinentry-gtk2", GRAPHICAL.join(", "))]
+    #[error("{}", crate::tr!("err-pinentry-no-graphical", programs = GRAPHICAL.join(", ")))]
     NoGraphical,
     /// Neither a display nor a terminal.
-    #[error("no pinentry can be shown: the session has no display (WAYLAND_DISPLAY/DISPLAY unset) and no terminal (GPG_TTY unset, standard input is not a terminal)")]
+    #[error("{}", crate::tr!("err-pinentry-no-session"))]
     NoSession,
     /// A terminal without a text pinentry.
-    #[error("no terminal pinentry is installed (looked for {}); install the Debian package pinentry-curses or pinentry-tty", TERMINAL.join(", "))]
+    #[error("{}", crate::tr!("err-pinentry-no-terminal", programs = TERMINAL.join(", ")))]
     NoTerminal,
 }
 
@@ -410,6 +412,19 @@ mod tests {
         let err = select(None, &e).unwrap_err();
         assert_eq!(err, NoPinentry::NoGraphical);
         assert!(err.to_string().contains("pinentry-gnome3"), "{err}");
+        // In the user's language, naming the same packages.
+        let es = crate::i18n::with_language("es", || err.to_string());
+        assert!(
+            es.starts_with("no hay ningún pinentry gráfico instalado para esta sesión")
+                && es.contains("instale el paquete de Debian pinentry-gnome3"),
+            "{es}"
+        );
+        let va = crate::i18n::with_language("ca-valencia", || err.to_string());
+        assert!(
+            va.starts_with("no hi ha cap pinentry gràfic instal·lat per a esta sessió")
+                && va.contains("pinentry-gnome3"),
+            "{va}"
+        );
         // ... but with a terminal, curses on it.
         let e = SessionEnv {
             tty: Some(PathBuf::from("/dev/tty1")),

@@ -11,28 +11,39 @@ use std::fmt;
 /// The 23 check letters, indexed by the number modulo 23.
 const CHECK_LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
 
-/// Why an identity field was refused. Messages name the field and never echo a secret (none of
-/// these fields is secret, but they are personal data: the value is not repeated either).
+/// Why an identity field was refused. Messages, in the user's language (`crate::i18n`), name the
+/// field and never echo a secret (none of these fields is secret, but they are personal data:
+/// the value is not repeated either).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum IdentityError {
     /// Not 8 digits + letter (NIF) nor X/Y/Z + 7 digits + letter (NIE).
-    #[error(
-        "the NIF/NIE must be 8 digits and a letter (NIF) or X, Y or Z, 7 digits and a letter (NIE)"
-    )]
+    #[error("{}", crate::tr!("err-identity-nif-format"))]
     NifFormat,
     /// The check letter does not match the number.
-    #[error("the NIF/NIE check letter is wrong (expected {expected})")]
+    #[error("{}", crate::tr!("err-identity-nif-check-letter", expected = expected.to_string()))]
     NifCheckLetter {
         /// The letter the number calls for.
         expected: char,
     },
     /// A name field is empty or holds control characters.
-    #[error("the {0} is empty or contains control characters")]
-    Name(&'static str),
+    #[error("{}", match .0 {
+        NameField::GivenName => crate::tr!("err-identity-given-name"),
+        NameField::Surnames => crate::tr!("err-identity-surnames"),
+    })]
+    Name(NameField),
     /// The e-mail address is not a plain ASCII `local@domain.tld`.
-    #[error("the e-mail address is not a valid ASCII address (local@domain)")]
+    #[error("{}", crate::tr!("err-identity-email"))]
     Email,
+}
+
+/// A name field of an [`Identity`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameField {
+    /// Given name(s).
+    GivenName,
+    /// Surname(s).
+    Surnames,
 }
 
 /// Which kind of Spanish identity number.
@@ -131,8 +142,8 @@ impl Identity {
     ) -> Result<Self, IdentityError> {
         Ok(Self {
             nif: Nif::parse(nif)?,
-            given_name: name(given_name, "given name")?,
-            surnames: name(surnames, "surnames")?,
+            given_name: name(given_name, NameField::GivenName)?,
+            surnames: name(surnames, NameField::Surnames)?,
             email: email.map(validate_email).transpose()?,
         })
     }
@@ -152,7 +163,7 @@ impl Identity {
 /// Template variables an identity provides.
 pub const VARIABLES: [&str; 4] = ["nif", "given_name", "surnames", "email"];
 
-fn name(value: &str, field: &'static str) -> Result<String, IdentityError> {
+fn name(value: &str, field: NameField) -> Result<String, IdentityError> {
     // Collapse runs of spaces: "María  José" and "María José" are the same name.
     let v = value.split_whitespace().collect::<Vec<_>>().join(" ");
     if v.is_empty() || v.chars().any(char::is_control) || v.chars().count() > 64 {
@@ -221,6 +232,33 @@ mod tests {
     }
 
     #[test]
+    fn messages_in_the_users_language_without_the_value() {
+        let letter = Nif::parse("12345678A").unwrap_err();
+        let text = |lang, e: &IdentityError| crate::i18n::with_language(lang, || e.to_string());
+        assert_eq!(
+            text("en", &letter),
+            "the NIF/NIE check letter is wrong (expected Z)"
+        );
+        assert_eq!(
+            text("es", &letter),
+            "la letra de control del NIF/NIE es incorrecta (debería ser Z)"
+        );
+        assert_eq!(
+            text("ca-valencia", &letter),
+            "la lletra de control del NIF/NIE és incorrecta (hauria de ser Z)"
+        );
+        let name = Identity::new("12345678Z", "A", "\u{7}", None).unwrap_err();
+        assert_eq!(
+            text("ca-valencia", &name),
+            "els cognoms estan buits o contenen caràcters de control"
+        );
+        for lang in ["en", "es", "ca", "ca-valencia"] {
+            let e = Identity::new("12345678Z", "A", "B", Some("ana@x")).unwrap_err();
+            assert!(!text(lang, &e).contains("ana@x"), "{lang}");
+        }
+    }
+
+    #[test]
     fn identity_fields() {
         let id = Identity::new(
             "12345678Z",
@@ -233,7 +271,7 @@ mod tests {
         assert_eq!(id.variable("nif"), Some("12345678Z"));
         assert_eq!(
             Identity::new("12345678Z", "", "X", None),
-            Err(IdentityError::Name("given name"))
+            Err(IdentityError::Name(NameField::GivenName))
         );
         for bad in [
             "a",

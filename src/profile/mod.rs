@@ -23,7 +23,7 @@ use zeroize::Zeroizing;
 use crate::card::piv::{PinPolicy, Slot};
 use crate::card::KeyAlgorithm;
 use crate::pin::{ManagementAlgorithm, ManagementKey};
-pub use identity::{Identity, IdentityError, Nif};
+pub use identity::{Identity, IdentityError, NameField, Nif};
 
 /// The profiles shipped with Sello: (file name, contents).
 pub const EMBEDDED: &[(&str, &str)] = &[(
@@ -33,7 +33,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[(
 
 /// A profile that failed to load: which file, where, which field, what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}{}: {}{message}", line.map(|l| format!(":{l}")).unwrap_or_default(), field.as_ref().map(|f| format!("field `{f}`: ")).unwrap_or_default())]
+#[error("{file}{}: {}{message}", line.map(|l| format!(":{l}")).unwrap_or_default(), field.as_ref().map(|f| crate::tr!("err-profile-field", field = f.as_str())).unwrap_or_default())]
 pub struct ProfileError {
     /// The file (path, or `embedded:<name>`).
     pub file: String,
@@ -41,7 +41,8 @@ pub struct ProfileError {
     pub line: Option<usize>,
     /// Dotted field path (`pin.min_length`, `keys[1].algorithm`), when known.
     pub field: Option<String>,
-    /// What is wrong.
+    /// What is wrong, in the language of the process (or thread, `crate::i18n::with_language`)
+    /// that loaded the profile; a TOML syntax error is the toml crate's (English) text.
     pub message: String,
 }
 
@@ -53,7 +54,7 @@ pub enum ProfilesError {
     #[error(transparent)]
     Invalid(#[from] ProfileError),
     /// The user profile directory cannot be read.
-    #[error("cannot read the profile directory {path}")]
+    #[error("{}", crate::tr!("err-profiles-directory", path = path.display().to_string()))]
     Directory {
         /// The directory.
         path: PathBuf,
@@ -62,10 +63,10 @@ pub enum ProfilesError {
         source: std::io::Error,
     },
     /// No profile of that name.
-    #[error("no card profile named \"{0}\" (see `sello profile list`)")]
+    #[error("{}", crate::tr!("err-profiles-not-found", name = .0.as_str()))]
     NotFound(String),
     /// No profile applies to the card.
-    #[error("no card profile applies to this card (driver {driver}, ATR {atr}); choose one with --profile")]
+    #[error("{}", crate::tr!("err-profiles-no-match", driver = driver.as_str(), atr = atr.as_str()))]
     NoMatch {
         /// Driver name.
         driver: String,
@@ -73,7 +74,7 @@ pub enum ProfilesError {
         atr: String,
     },
     /// Several profiles apply to the card.
-    #[error("several card profiles apply to this card ({0}); choose one with --profile")]
+    #[error("{}", crate::tr!("err-profiles-ambiguous", names = .0.as_str()))]
     Ambiguous(String),
 }
 
@@ -332,26 +333,53 @@ pub struct SecretRule {
 }
 
 impl SecretRule {
-    /// Checks a candidate value. The message describes the rule, never the value.
-    pub fn check(&self, what: &str, value: &str) -> Result<(), String> {
+    /// Checks a candidate value. The message, in the user's language, describes the rule, never
+    /// the value.
+    pub fn check(&self, what: SecretName, value: &str) -> Result<(), String> {
+        let what = what.to_string();
         let n = value.chars().count();
         if n < self.min_length || n > self.max_length {
             return Err(if self.min_length == self.max_length {
-                format!("the {what} must be {} characters long", self.min_length)
+                crate::tr!("err-rule-length-exact", what = what, len = self.min_length)
             } else {
-                format!(
-                    "the {what} must be {} to {} characters long",
-                    self.min_length, self.max_length
+                crate::tr!(
+                    "err-rule-length",
+                    what = what,
+                    min = self.min_length,
+                    max = self.max_length
                 )
             });
         }
         if !value.chars().all(|c| self.charset.allows(c)) {
-            return Err(format!(
-                "the {what} may contain only {}",
-                self.charset.name()
-            ));
+            return Err(match self.charset {
+                Charset::Digits => crate::tr!("err-rule-charset-digits", what = what),
+                Charset::Alphanumeric => crate::tr!("err-rule-charset-alphanumeric", what = what),
+                Charset::Printable => crate::tr!("err-rule-charset-printable", what = what),
+            });
         }
         Ok(())
+    }
+}
+
+/// Which secret a [`SecretRule`] checks, as its messages name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SecretName {
+    /// The PIN.
+    Pin,
+    /// The new PIN (when changing it).
+    NewPin,
+    /// The PUK.
+    Puk,
+}
+
+impl std::fmt::Display for SecretName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self {
+            Self::Pin => crate::tr!("err-secret-pin"),
+            Self::NewPin => crate::tr!("err-secret-new-pin"),
+            Self::Puk => crate::tr!("err-secret-puk"),
+        })
     }
 }
 
@@ -405,10 +433,10 @@ pub const MASTER_SECRET_MIN_LEN: usize = 32;
 /// (`abcabcabc…`). `sello mgmt-secret generate` writes one that passes (32 random bytes in hex).
 /// The message never shows the secret.
 pub fn check_master_secret(master: &[u8]) -> Result<(), String> {
-    const HINT: &str = "generate one with `sello mgmt-secret generate --out FILE`";
     if master.len() < MASTER_SECRET_MIN_LEN {
-        return Err(format!(
-            "the operator master secret must be at least {MASTER_SECRET_MIN_LEN} bytes; {HINT}"
+        return Err(crate::tr!(
+            "err-master-secret-short",
+            min = MASTER_SECRET_MIN_LEN
         ));
     }
     let mut counts = [0usize; 256];
@@ -421,10 +449,7 @@ pub fn check_master_secret(master: &[u8]) -> Result<(), String> {
         .filter(|p| master.len().is_multiple_of(*p))
         .any(|p| master.chunks(p).all(|c| c == &master[..p]));
     if distinct < 10 || most * 4 > master.len() || repeated_block {
-        return Err(format!(
-            "the operator master secret has too little entropy (repeated bytes, few distinct \
-             symbols or a repeated pattern); {HINT}"
-        ));
+        return Err(crate::tr!("err-master-secret-weak"));
     }
     Ok(())
 }
@@ -589,9 +614,9 @@ impl SubjectTemplate {
         for t in &self.attributes {
             let value = fill(&t.value, id)?;
             if t.encoding == Encoding::Printable && !printable_ok(&value) {
-                return Err(format!(
-                    "the {} value has characters a PrintableString cannot hold",
-                    t.attribute.short_name()
+                return Err(crate::tr!(
+                    "err-subject-not-printable",
+                    attribute = t.attribute.short_name()
                 ));
             }
             attributes.push(SubjectAttribute {
@@ -604,7 +629,7 @@ impl SubjectTemplate {
             Some(
                 id.email
                     .clone()
-                    .ok_or("this profile needs the holder's e-mail address")?,
+                    .ok_or_else(|| crate::tr!("err-subject-needs-email"))?,
             )
         } else {
             None
@@ -619,11 +644,13 @@ fn fill(template: &str, id: &Identity) -> Result<String, String> {
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
         let after = &rest[start + 1..];
-        let end = after.find('}').ok_or("unclosed `{` in template")?;
+        let end = after
+            .find('}')
+            .ok_or_else(|| crate::tr!("err-template-unclosed-brace"))?;
         let var = &after[..end];
         out.push_str(
             id.variable(var)
-                .ok_or_else(|| format!("the identity has no value for {{{var}}}"))?,
+                .ok_or_else(|| crate::tr!("err-template-no-value", var = format!("{{{var}}}")))?,
         );
         rest = &after[end + 1..];
     }
@@ -636,18 +663,21 @@ fn check_template(template: &str) -> Result<(), String> {
     let mut rest = template;
     while let Some(start) = rest.find('{') {
         let after = &rest[start + 1..];
-        let end = after.find('}').ok_or("unclosed `{`")?;
+        let end = after
+            .find('}')
+            .ok_or_else(|| crate::tr!("err-template-unclosed-brace"))?;
         let var = &after[..end];
         if !identity::VARIABLES.contains(&var) {
-            return Err(format!(
-                "unknown variable {{{var}}} (known: {})",
-                identity::VARIABLES.map(|v| format!("{{{v}}}")).join(", ")
+            return Err(crate::tr!(
+                "err-profile-unknown-variable",
+                var = format!("{{{var}}}"),
+                known = identity::VARIABLES.map(|v| format!("{{{v}}}")).join(", ")
             ));
         }
         rest = &after[end + 1..];
     }
     if rest.contains('}') {
-        return Err("unmatched `}`".into());
+        return Err(crate::tr!("err-template-unmatched-brace"));
     }
     Ok(())
 }
@@ -1048,14 +1078,14 @@ mod raw {
             return Err(c.err(
                 &format!("{name}.min_length"),
                 min.span(),
-                format!("must be between {lo} and {hi} (what a PIV card stores)"),
+                crate::tr!("err-profile-length-range", min = lo, max = hi),
             ));
         }
         if *max.get_ref() < *min.get_ref() || *max.get_ref() > hi {
             return Err(c.err(
                 &format!("{name}.max_length"),
                 max.span(),
-                format!("must be between min_length and {hi}"),
+                crate::tr!("err-profile-max-length", max = hi),
             ));
         }
         let cs = match charset.get_ref().as_str() {
@@ -1066,7 +1096,11 @@ mod raw {
                 return Err(c.err(
                     &format!("{name}.charset"),
                     charset.span(),
-                    format!("unknown charset \"{other}\" (digits, alphanumeric, printable)"),
+                    crate::tr!(
+                        "err-profile-unknown",
+                        value = other,
+                        known = "digits, alphanumeric, printable"
+                    ),
                 ))
             }
         };
@@ -1074,7 +1108,7 @@ mod raw {
             return Err(c.err(
                 &format!("{name}.retries"),
                 retries.span(),
-                "must be between 1 and 15",
+                crate::tr!("err-profile-retries"),
             ));
         }
         Ok(SecretRule {
@@ -1094,19 +1128,16 @@ mod raw {
                     .chars()
                     .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
             {
-                return Err(c.err(
-                    "name",
-                    self.name.span(),
-                    "must be non-empty and use only letters, digits, '-' and '_'",
-                ));
+                return Err(c.err("name", self.name.span(), crate::tr!("err-profile-name")));
             }
             if !self.card.driver.get_ref().eq_ignore_ascii_case("PIV") {
                 return Err(c.err(
                     "card.driver",
                     self.card.driver.span(),
-                    format!(
-                        "unknown driver \"{}\" (known: PIV)",
-                        self.card.driver.get_ref()
+                    crate::tr!(
+                        "err-profile-unknown",
+                        value = self.card.driver.get_ref().as_str(),
+                        known = "PIV"
                     ),
                 ));
             }
@@ -1117,7 +1148,7 @@ mod raw {
                         .ok()
                         .filter(|v| (5..=16).contains(&v.len()))
                         .ok_or_else(|| {
-                            c.err("card.aid", a.span(), "must be 5 to 16 bytes in hex")
+                            c.err("card.aid", a.span(), crate::tr!("err-profile-aid"))
                         })?,
                 ),
             };
@@ -1127,7 +1158,7 @@ mod raw {
                     c.err(
                         &format!("card.atr[{i}]"),
                         a.span(),
-                        "must be hex bytes, with \"xx\" for any byte",
+                        crate::tr!("err-profile-atr"),
                     )
                 })?);
             }
@@ -1140,8 +1171,10 @@ mod raw {
                     return Err(c.err(
                         "management_key.mode",
                         self.management_key.mode.span(),
-                        format!(
-                            "unknown mode \"{other}\" (derived, explicit, factory, pin-protected)"
+                        crate::tr!(
+                            "err-profile-unknown",
+                            value = other,
+                            known = "derived, explicit, factory, pin-protected"
                         ),
                     ))
                 }
@@ -1151,7 +1184,11 @@ mod raw {
                     c.err(
                         "management_key.algorithm",
                         self.management_key.algorithm.span(),
-                        "unknown algorithm (3DES, AES-128, AES-192, AES-256)",
+                        crate::tr!(
+                            "err-profile-unknown",
+                            value = self.management_key.algorithm.get_ref().as_str(),
+                            known = "3DES, AES-128, AES-192, AES-256"
+                        ),
                     )
                 })?;
             if mode == ManagementKeyMode::Factory
@@ -1160,7 +1197,7 @@ mod raw {
                 return Err(c.err(
                     "management_key.mode",
                     self.management_key.mode.span(),
-                    "the factory-default key needs allow_default_management_key = true",
+                    crate::tr!("err-profile-factory-key"),
                 ));
             }
             let pin = rule(
@@ -1189,14 +1226,14 @@ mod raw {
                     .map(Slot)
                     .filter(|s| s.is_key() && s.certificate_object().is_some() && s.0 != 0xF9)
                     .ok_or_else(|| {
-                        c.err(
-                            &f("slot"),
-                            k.slot.span(),
-                            "must be a PIV key slot with a certificate (9A, 9C, 9D, 9E, 82-95)",
-                        )
+                        c.err(&f("slot"), k.slot.span(), crate::tr!("err-profile-slot"))
                     })?;
                 if keys.iter().any(|x: &KeySpec| x.slot == slot) {
-                    return Err(c.err(&f("slot"), k.slot.span(), "slot listed twice"));
+                    return Err(c.err(
+                        &f("slot"),
+                        k.slot.span(),
+                        crate::tr!("err-profile-slot-twice"),
+                    ));
                 }
                 let purpose = match k.purpose.get_ref().as_str() {
                     "authentication" => Purpose::Authentication,
@@ -1206,9 +1243,11 @@ mod raw {
                         return Err(c.err(
                             &f("purpose"),
                             k.purpose.span(),
-                            format!(
-                            "unknown purpose \"{other}\" (authentication, signature, encryption)"
-                        ),
+                            crate::tr!(
+                                "err-profile-unknown",
+                                value = other,
+                                known = "authentication, signature, encryption"
+                            ),
                         ))
                     }
                 };
@@ -1217,7 +1256,11 @@ mod raw {
                     c.err(
                         &f("algorithm"),
                         k.algorithm.span(),
-                        format!("unknown algorithm \"{}\" ({algs})", k.algorithm.get_ref()),
+                        crate::tr!(
+                            "err-profile-unknown",
+                            value = k.algorithm.get_ref().as_str(),
+                            known = algs
+                        ),
                     )
                 })?;
                 let mut allowed = vec![algorithm];
@@ -1228,7 +1271,7 @@ mod raw {
                             c.err(
                                 &f("allowed_algorithms"),
                                 list.span(),
-                                format!("unknown algorithm \"{a}\" ({algs})"),
+                                crate::tr!("err-profile-unknown", value = a.as_str(), known = algs),
                             )
                         })?;
                         allowed.push(alg);
@@ -1237,7 +1280,7 @@ mod raw {
                         return Err(c.err(
                             &f("allowed_algorithms"),
                             list.span(),
-                            "must include the default algorithm",
+                            crate::tr!("err-profile-allowed-default"),
                         ));
                     }
                 }
@@ -1249,7 +1292,11 @@ mod raw {
                         return Err(c.err(
                             &f("pin_policy"),
                             k.pin_policy.span(),
-                            format!("unknown PIN policy \"{other}\" (never, once, always)"),
+                            crate::tr!(
+                                "err-profile-unknown",
+                                value = other,
+                                known = "never, once, always"
+                            ),
                         ))
                     }
                 };
@@ -1257,7 +1304,7 @@ mod raw {
                     return Err(c.err(
                         &f("pin_policy"),
                         k.pin_policy.span(),
-                        "a signature key must need the PIN for every use (\"always\")",
+                        crate::tr!("err-profile-signature-pin"),
                     ));
                 }
                 let certificate = certificate_rule(&c, &f, purpose, k.certificate.as_ref())?;
@@ -1272,13 +1319,17 @@ mod raw {
                 });
             }
             if keys.is_empty() {
-                return Err(c.err("keys", self.keys.span(), "at least one key is needed"));
+                return Err(c.err("keys", self.keys.span(), crate::tr!("err-profile-no-keys")));
             }
             if self.subject.identity.get_ref() != "es-nif" {
                 return Err(c.err(
                     "subject.identity",
                     self.subject.identity.span(),
-                    "unknown identity document (known: es-nif)",
+                    crate::tr!(
+                        "err-profile-unknown",
+                        value = self.subject.identity.get_ref().as_str(),
+                        known = "es-nif"
+                    ),
                 ));
             }
             let mut attributes = Vec::new();
@@ -1288,9 +1339,10 @@ mod raw {
                     c.err(
                         &f("type"),
                         a.kind.span(),
-                        format!(
-                            "unknown attribute \"{}\" (C, serialNumber, GN, SN, CN, O, OU, L, ST)",
-                            a.kind.get_ref()
+                        crate::tr!(
+                            "err-profile-unknown",
+                            value = a.kind.get_ref().as_str(),
+                            known = "C, serialNumber, GN, SN, CN, O, OU, L, ST"
                         ),
                     )
                 })?;
@@ -1308,7 +1360,11 @@ mod raw {
                         return Err(c.err(
                             &f("encoding"),
                             span,
-                            format!("unknown encoding \"{other}\" (printable, utf8)"),
+                            crate::tr!(
+                                "err-profile-unknown",
+                                value = other,
+                                known = "printable, utf8"
+                            ),
                         ));
                     }
                 };
@@ -1318,7 +1374,7 @@ mod raw {
                     return Err(c.err(
                         &f("value"),
                         a.value.span(),
-                        "C must be a two-letter PrintableString (RFC 5280 §A.1)",
+                        crate::tr!("err-profile-country"),
                     ));
                 }
                 attributes.push(AttributeTemplate {
@@ -1331,7 +1387,7 @@ mod raw {
                 return Err(c.err(
                     "subject.attributes",
                     self.subject.attributes.span(),
-                    "the subject needs at least one attribute",
+                    crate::tr!("err-profile-no-attributes"),
                 ));
             }
             Ok(super::Profile {
@@ -1404,9 +1460,10 @@ mod raw {
                     return Err(c.err(
                         &f("certificate.key_usage"),
                         ku.span(),
-                        format!(
-                            "unknown key usage \"{name}\" ({})",
-                            KEY_USAGE_NAMES.join(", ")
+                        crate::tr!(
+                            "err-profile-unknown",
+                            value = name.as_str(),
+                            known = KEY_USAGE_NAMES.join(", ")
                         ),
                     ));
                 }
@@ -1421,7 +1478,7 @@ mod raw {
                         c.err(
                             &f(field),
                             list.span(),
-                            format!("\"{text}\" is not a dotted OID (or clientAuth, emailProtection, smartcardLogon...)"),
+                            crate::tr!("err-profile-oid", value = text.as_str()),
                         )
                     })?);
                 }
@@ -1437,7 +1494,7 @@ mod raw {
                 return Err(c.err(
                     &f("certificate.min_validity_days"),
                     min.span(),
-                    "must not exceed max_validity_days",
+                    crate::tr!("err-profile-validity"),
                 ));
             }
         }
@@ -1456,21 +1513,29 @@ mod raw {
                 return Err(c.err(
                     "enrollment.basic_user",
                     user.span(),
-                    "an HTTP Basic user name cannot contain ':' (RFC 7617)",
+                    crate::tr!("err-profile-basic-user-colon"),
                 ));
             }
             let mut rest = text;
             while let Some(open) = rest.find('{') {
                 let after = &rest[open + 1..];
                 let close = after.find('}').ok_or_else(|| {
-                    c.err("enrollment.basic_user", user.span(), "unterminated '{'")
+                    c.err(
+                        "enrollment.basic_user",
+                        user.span(),
+                        crate::tr!("err-profile-unclosed-brace"),
+                    )
                 })?;
                 let var = &after[..close];
                 if var != "nif" && var != "code" {
                     return Err(c.err(
                         "enrollment.basic_user",
                         user.span(),
-                        format!("unknown variable {{{var}}} (known: {{nif}}, {{code}})"),
+                        crate::tr!(
+                            "err-profile-unknown-variable",
+                            var = format!("{{{var}}}"),
+                            known = "{nif}, {code}"
+                        ),
                     ));
                 }
                 rest = &after[close + 1..];
@@ -1485,7 +1550,7 @@ mod raw {
                     return Err(c.err(
                         "enrollment.password",
                         p.span(),
-                        format!("unknown password source \"{other}\" (code, none)"),
+                        crate::tr!("err-profile-unknown", value = other, known = "code, none"),
                     ))
                 }
             };
@@ -1498,7 +1563,11 @@ mod raw {
                     return Err(c.err(
                         "enrollment.client_certificate",
                         cc.span(),
-                        format!("unknown client certificate \"{other}\" (none, operator-card)"),
+                        crate::tr!(
+                            "err-profile-unknown",
+                            value = other,
+                            known = "none, operator-card"
+                        ),
                     ))
                 }
             };
@@ -1518,7 +1587,7 @@ mod raw {
                     return Err(c.err(
                         &format!("enrollment.ca_labels.{name}"),
                         v.span(),
-                        "a CA label is letters, digits, '-' and '_' (at most 64), or \"\" for none",
+                        crate::tr!("err-profile-ca-label"),
                     ));
                 }
                 Ok(Some(text.to_owned()))
@@ -1540,7 +1609,7 @@ mod raw {
             return Err(c.err(
                 "enrollment.password",
                 span,
-                "the code as password needs an HTTP Basic user name (basic_user)",
+                crate::tr!("err-profile-code-needs-user"),
             ));
         }
         if auth.basic_user.is_none() && auth.client_certificate == EnrollClientCertificate::None {
@@ -1548,7 +1617,7 @@ mod raw {
             return Err(c.err(
                 "enrollment.basic_user",
                 span,
-                "without HTTP Basic, enrollment needs client_certificate = \"operator-card\"",
+                crate::tr!("err-profile-needs-auth"),
             ));
         }
         Ok(auth)
@@ -1602,7 +1671,7 @@ pub fn load_all_from(dir: Option<&Path>) -> Result<Vec<Profile>, ProfilesError> 
             file: file.clone(),
             line: None,
             field: None,
-            message: format!("cannot read: {e}"),
+            message: crate::tr!("err-profile-cannot-read", error = e.to_string()),
         })?;
         let p = Profile::from_toml(&file, &text)?;
         if seen_user.contains(&p.name) {
@@ -1610,10 +1679,10 @@ pub fn load_all_from(dir: Option<&Path>) -> Result<Vec<Profile>, ProfilesError> 
                 file,
                 line: None,
                 field: Some("name".into()),
-                message: format!(
-                    "another file in {} also defines \"{}\"",
-                    dir.display(),
-                    p.name
+                message: crate::tr!(
+                    "err-profile-duplicate",
+                    dir = dir.display().to_string(),
+                    name = p.name.as_str()
                 ),
             }
             .into());
@@ -1698,6 +1767,63 @@ mod tests {
             "mode = \"factory\"\nalgorithm = \"AES-192\"\nallow_default_management_key = true",
         );
         assert!(!factory.pin_protected);
+    }
+
+    #[test]
+    fn pin_rules_speak_the_users_language_and_never_echo_the_value() {
+        let p = find(&load_all_from(None).unwrap(), "citizen-piv").unwrap();
+        let check = |lang, what, value: &str, rule: &SecretRule| {
+            crate::i18n::with_language(lang, || rule.check(what, value).unwrap_err())
+        };
+        assert_eq!(
+            check("es", SecretName::Pin, "12", &p.pin),
+            "el PIN debe tener entre 6 y 8 caracteres"
+        );
+        assert_eq!(
+            check("ca-valencia", SecretName::NewPin, "12", &p.pin),
+            "el PIN nou ha de tindre entre 6 i 8 caràcters"
+        );
+        assert_eq!(
+            check("ca", SecretName::NewPin, "abcd1234", &p.pin),
+            "el PIN nou només pot contenir xifres"
+        );
+        assert_eq!(
+            check("en", SecretName::Puk, "1234", &p.puk),
+            "the PUK must be 8 characters long"
+        );
+        assert_eq!(
+            check("es", SecretName::Puk, "1234", &p.puk),
+            "el PUK debe tener 8 caracteres"
+        );
+        for lang in ["en", "es", "ca", "ca-valencia"] {
+            let e = check(lang, SecretName::Pin, "abcd1234", &p.pin);
+            assert!(!e.contains("abcd1234"), "{lang}: {e}");
+        }
+    }
+
+    #[test]
+    fn broken_profiles_name_the_field_in_the_users_language() {
+        // The message is written when the file is checked, the frame when it is shown: both in
+        // the language of the thread that loads the profile.
+        let src = include_str!("../../card-profiles/citizen-piv.toml");
+        let broken = src.replace("min_length = 6", "min_length = 2");
+        let load = || Profile::from_toml("x.toml", &broken).unwrap_err();
+        let text = |lang| crate::i18n::with_language(lang, || load().to_string());
+        let line = load().line.unwrap_or_default();
+        assert_eq!(
+            text("es"),
+            format!(
+                "x.toml:{line}: campo `pin.min_length`: debe estar entre 4 y 8 \
+                 (lo que guarda una tarjeta PIV)"
+            )
+        );
+        assert_eq!(
+            text("ca-valencia"),
+            format!(
+                "x.toml:{line}: camp `pin.min_length`: ha de ser entre 4 i 8 \
+                 (el que guarda una targeta PIV)"
+            )
+        );
     }
 
     #[test]

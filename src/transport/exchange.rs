@@ -9,7 +9,7 @@
 //!
 //! Every loop is bounded: a card that announces more data forever gets an error, not a hang.
 
-use super::{RawTransaction, Tracer, TransportError};
+use super::{ProtocolFault, RawTransaction, Tracer, TransportError};
 use crate::apdu::{Command, Response, StatusWord, SHORT_MAX_DATA};
 
 /// Exchange rules for one connection.
@@ -124,7 +124,7 @@ impl<'a> Channel<'a> {
             }
         }
         // Unreachable for data above 255 bytes; kept total for safety.
-        Err(TransportError::Protocol("empty command chain"))
+        Err(TransportError::Protocol(ProtocolFault::EmptyChain))
     }
 
     /// Follows `61xx` with GET RESPONSE until the card is done.
@@ -140,16 +140,14 @@ impl<'a> Channel<'a> {
         while let StatusWord::BytesRemaining(n) = status {
             rounds += 1;
             if rounds > self.config.max_get_response {
-                return Err(TransportError::Protocol(
-                    "the card keeps announcing more data (61xx)",
-                ));
+                return Err(TransportError::Protocol(ProtocolFault::EndlessMoreData));
             }
             let get = Command::new(0xC0).cla(cla).le(n);
             let r = self.send(&get.to_bytes(false)?, secret)?;
             status = r.status();
             data.extend_from_slice(r.data());
             if data.len() > self.config.max_response_len {
-                return Err(TransportError::Protocol("card response too long"));
+                return Err(TransportError::Protocol(ProtocolFault::ResponseTooLong));
             }
         }
         Ok(Response::new(data, status))

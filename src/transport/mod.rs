@@ -20,55 +20,121 @@ pub use trace::{ApduCounter, Tracer};
 use crate::apdu::ApduError;
 use std::sync::Arc;
 
-/// Errors of the transport layer. Messages are meant for people; none contains APDU data.
+/// Errors of the transport layer. Messages are meant for people, in their language
+/// (`crate::i18n`); none contains APDU data.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TransportError {
     /// The PC/SC service is not reachable.
-    #[error("pcscd is not running (no PC/SC service)")]
+    #[error("{}", crate::tr!("err-transport-no-service"))]
     NoService,
     /// No reader is connected.
-    #[error("no smart-card reader found")]
+    #[error("{}", crate::tr!("err-transport-no-readers"))]
     NoReaders,
     /// A reader name that does not exist.
-    #[error("reader {0:?} not found")]
+    #[error("{}", crate::tr!("err-transport-reader-not-found", reader = .0.as_str()))]
     ReaderNotFound(String),
     /// The reader went away.
-    #[error("the reader is no longer available")]
+    #[error("{}", crate::tr!("err-transport-reader-unavailable"))]
     ReaderUnavailable,
     /// The reader is empty.
-    #[error("no card in the reader")]
+    #[error("{}", crate::tr!("err-transport-no-card"))]
     NoCard,
     /// The card was pulled out (possibly in the middle of an operation).
-    #[error("card removed during the operation")]
+    #[error("{}", crate::tr!("err-transport-card-removed"))]
     CardRemoved,
     /// Another application reset the card during the operation; its state (selected application,
     /// PIN status) is lost. The connection has been re-established.
-    #[error("the card was reset by another application; log in again")]
+    #[error("{}", crate::tr!("err-transport-card-reset"))]
     CardReset,
     /// Another application holds the card exclusively.
-    #[error("the card is in exclusive use by another application")]
+    #[error("{}", crate::tr!("err-transport-sharing-violation"))]
     SharingViolation,
     /// The card does not answer.
-    #[error("the card does not respond")]
+    #[error("{}", crate::tr!("err-transport-unresponsive"))]
     Unresponsive,
     /// A wait for a reader event timed out.
-    #[error("timed out waiting for the reader")]
+    #[error("{}", crate::tr!("err-transport-timeout"))]
     Timeout,
     /// The card broke the transmission protocol (e.g. announces more data forever).
-    #[error("card protocol error: {0}")]
-    Protocol(&'static str),
+    #[error("{}", crate::tr!("err-transport-protocol", why = .0.to_string()))]
+    Protocol(ProtocolFault),
     /// Malformed bytes from the card.
-    #[error("malformed card response")]
+    #[error("{}", crate::tr!("err-transport-malformed"))]
     Malformed(#[source] ApduError),
-    /// Any other PC/SC failure.
-    #[error("PC/SC error during {context}: {message}")]
+    /// Any other PC/SC failure. `message` is the PC/SC library's own (English) text.
+    #[error("{}", crate::tr!("err-transport-pcsc", call = context.to_string(), message = message.as_str()))]
     Pcsc {
         /// What we were doing.
-        context: &'static str,
+        context: PcscCall,
         /// The PC/SC error text.
         message: String,
     },
+}
+
+/// How a card broke the transmission rules ([`TransportError::Protocol`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProtocolFault {
+    /// A command chain with no block to send.
+    EmptyChain,
+    /// `61xx` again and again, beyond the configured number of GET RESPONSE rounds.
+    EndlessMoreData,
+    /// More response data than the configured maximum.
+    ResponseTooLong,
+}
+
+impl std::fmt::Display for ProtocolFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self {
+            Self::EmptyChain => crate::tr!("err-protocol-empty-chain"),
+            Self::EndlessMoreData => crate::tr!("err-protocol-endless-more-data"),
+            Self::ResponseTooLong => crate::tr!("err-protocol-response-too-long"),
+        })
+    }
+}
+
+/// The PC/SC call that failed ([`TransportError::Pcsc`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PcscCall {
+    /// `SCardEstablishContext`.
+    Establish,
+    /// `SCardListReaders`.
+    ListReaders,
+    /// `SCardGetStatusChange` without waiting.
+    ReaderStatus,
+    /// `SCardConnect`.
+    Connect,
+    /// `SCardStatus`.
+    CardStatus,
+    /// `SCardTransmit`.
+    Transmit,
+    /// `SCardReconnect`.
+    Reconnect,
+    /// `SCardBeginTransaction`.
+    BeginTransaction,
+    /// `SCardCancel`.
+    CancelWait,
+    /// `SCardGetStatusChange`, waiting.
+    WaitForChange,
+}
+
+impl std::fmt::Display for PcscCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&match self {
+            Self::Establish => crate::tr!("err-pcsc-establish"),
+            Self::ListReaders => crate::tr!("err-pcsc-list-readers"),
+            Self::ReaderStatus => crate::tr!("err-pcsc-reader-status"),
+            Self::Connect => crate::tr!("err-pcsc-connect"),
+            Self::CardStatus => crate::tr!("err-pcsc-card-status"),
+            Self::Transmit => crate::tr!("err-pcsc-transmit"),
+            Self::Reconnect => crate::tr!("err-pcsc-reconnect"),
+            Self::BeginTransaction => crate::tr!("err-pcsc-begin-transaction"),
+            Self::CancelWait => crate::tr!("err-pcsc-cancel-wait"),
+            Self::WaitForChange => crate::tr!("err-pcsc-wait-for-change"),
+        })
+    }
 }
 
 impl From<ApduError> for TransportError {

@@ -5,7 +5,7 @@
 //! `pcsc` crate would reset the card on drop, logging every other application out). libpcsclite
 //! honours `PCSCLITE_CSOCK_NAME`, so a private pcscd is reached without anything here.
 
-use super::{CardTransport, RawTransaction, TransportError};
+use super::{CardTransport, PcscCall, RawTransaction, TransportError};
 use pcsc::{Context, Disposition, Protocols, ReaderState, Scope, ShareMode, State};
 use std::ffi::{CStr, CString};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -19,10 +19,10 @@ const EMPTY_RESPONSE_POLLS: usize = 25;
 const EMPTY_RESPONSE_POLL_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Maps a PC/SC error to a transport error a person understands.
-fn map_err(context: &'static str, e: pcsc::Error) -> TransportError {
+fn map_err(context: PcscCall, e: pcsc::Error) -> TransportError {
     use pcsc::Error as E;
     match e {
-        E::NoService | E::ServiceStopped | E::InvalidHandle if context == "establish" => {
+        E::NoService | E::ServiceStopped | E::InvalidHandle if context == PcscCall::Establish => {
             TransportError::NoService
         }
         E::NoService | E::ServiceStopped | E::CommError => TransportError::NoService,
@@ -68,7 +68,7 @@ fn release<T>(x: T) {
 
 fn establish() -> Result<Context, TransportError> {
     let _g = context_gate();
-    Context::establish(Scope::User).map_err(|e| map_err("establish", e))
+    Context::establish(Scope::User).map_err(|e| map_err(PcscCall::Establish, e))
 }
 
 /// A reader and what is in it.
@@ -94,7 +94,7 @@ fn list_readers_in(ctx: &Context) -> Result<Vec<ReaderInfo>, TransportError> {
     let names = match ctx.list_readers_owned() {
         Ok(n) => n,
         Err(pcsc::Error::NoReadersAvailable) => return Ok(Vec::new()),
-        Err(e) => return Err(map_err("list readers", e)),
+        Err(e) => return Err(map_err(PcscCall::ListReaders, e)),
     };
     let mut states: Vec<ReaderState> = names
         .iter()
@@ -103,7 +103,7 @@ fn list_readers_in(ctx: &Context) -> Result<Vec<ReaderInfo>, TransportError> {
     ctx.get_status_change(Duration::ZERO, &mut states)
         .or_else(|e| match e {
             pcsc::Error::Timeout => Ok(()),
-            e => Err(map_err("reader status", e)),
+            e => Err(map_err(PcscCall::ReaderStatus, e)),
         })?;
     Ok(states
         .iter()
@@ -151,7 +151,7 @@ impl PcscTransport {
             .connect(&name, ShareMode::Shared, Protocols::ANY)
             .map_err(|e| match e {
                 pcsc::Error::UnknownReader => TransportError::ReaderNotFound(reader.into()),
-                e => map_err("connect", e),
+                e => map_err(PcscCall::Connect, e),
             })?;
         let (atr, t0) = match card_status(&card) {
             Ok(v) => v,
@@ -185,7 +185,7 @@ impl PcscTransport {
 fn card_status(card: &pcsc::Card) -> Result<(Vec<u8>, bool), TransportError> {
     let st = card
         .status2_owned()
-        .map_err(|e| map_err("card status", e))?;
+        .map_err(|e| map_err(PcscCall::CardStatus, e))?;
     Ok((
         st.atr().to_vec(),
         st.protocol2() == Some(pcsc::Protocol::T0),
@@ -225,7 +225,7 @@ impl RawTransaction for PcscTransaction<'_> {
                 | pcsc::Error::NoSmartcard
                 | pcsc::Error::UnknownError
                 | pcsc::Error::InvalidHandle),
-            ) => Err(self.diagnose(map_err("transmit", e))),
+            ) => Err(self.diagnose(map_err(PcscCall::Transmit, e))),
             Err(pcsc::Error::ResetCard) => {
                 // Reset by another application mid-operation: reconnect so the next
                 // transaction works, and report the loss of state.
@@ -235,7 +235,7 @@ impl RawTransaction for PcscTransaction<'_> {
                 self.was_reset = true;
                 Err(TransportError::CardReset)
             }
-            Err(e) => Err(map_err("transmit", e)),
+            Err(e) => Err(map_err(PcscCall::Transmit, e)),
         }
     }
 
@@ -302,7 +302,7 @@ impl CardTransport for PcscTransport {
                             (_, pcsc::Error::NoSmartcard | pcsc::Error::RemovedCard) => {
                                 TransportError::CardRemoved
                             }
-                            (_, re) => map_err("reconnect", re),
+                            (_, re) => map_err(PcscCall::Reconnect, re),
                         });
                     }
                     let (new_atr, new_t0) = card_status(c)?;
@@ -310,7 +310,7 @@ impl CardTransport for PcscTransport {
                     *t0 = new_t0;
                     card = c;
                 }
-                Err((_, e)) => return Err(map_err("begin transaction", e)),
+                Err((_, e)) => return Err(map_err(PcscCall::BeginTransaction, e)),
             }
         };
         Ok(Box::new(PcscTransaction {
@@ -363,7 +363,7 @@ impl MonitorCanceller {
     /// Makes the pending (or next) wait return at once with no events.
     pub fn cancel(&self) -> Result<(), TransportError> {
         match &self.0 {
-            Some(c) => c.cancel().map_err(|e| map_err("cancel wait", e)),
+            Some(c) => c.cancel().map_err(|e| map_err(PcscCall::CancelWait, e)),
             None => Ok(()),
         }
     }
@@ -439,7 +439,7 @@ impl ReaderMonitor {
                 // A reader vanished between listing and waiting: report it next round.
                 return Ok(events);
             }
-            Err(e) => return Err(map_err("wait for reader change", e)),
+            Err(e) => return Err(map_err(PcscCall::WaitForChange, e)),
         }
         self.initial = false;
         for s in &mut self.states {
@@ -474,7 +474,7 @@ impl ReaderMonitor {
         let names = match ctx.list_readers_owned() {
             Ok(n) => n,
             Err(pcsc::Error::NoReadersAvailable) => Vec::new(),
-            Err(e) => return Err(map_err("list readers", e)),
+            Err(e) => return Err(map_err(PcscCall::ListReaders, e)),
         };
         self.states.retain(|s| {
             let keep = Self::is_pnp(s.name()) || names.iter().any(|n| n.as_c_str() == s.name());

@@ -2,8 +2,8 @@
 //! 82 exponent }` or `7F49 { 86 point }`), converted to and from SubjectPublicKeyInfo DER, and
 //! private keys encoded for the YubiKey IMPORT KEY command.
 
-use crate::apdu::tlv;
-use crate::card::{CardError, KeyAlgorithm};
+use crate::apdu::{tlv, ApduError};
+use crate::card::{CardData, CardError, CryptoStep, Invalid, KeyAlgorithm};
 use zeroize::Zeroizing;
 
 /// A public key held by the card.
@@ -51,7 +51,7 @@ const OID_P384: &str = "1.3.132.0.34";
 impl PublicKey {
     /// Parses the contents of a `7F49` template (or the YubiKey metadata tag `04`) for `alg`.
     pub fn from_template(alg: KeyAlgorithm, data: &[u8]) -> Result<Self, CardError> {
-        let m = CardError::malformed("public key");
+        let m = CardError::malformed(CardData::PublicKey);
         match alg {
             KeyAlgorithm::Rsa1024
             | KeyAlgorithm::Rsa2048
@@ -59,15 +59,17 @@ impl PublicKey {
             | KeyAlgorithm::Rsa4096 => {
                 let n = strip_zeros(tlv::require(data, 0x81).map_err(m)?);
                 let e = strip_zeros(
-                    tlv::require(data, 0x82).map_err(CardError::malformed("public key"))?,
+                    tlv::require(data, 0x82).map_err(CardError::malformed(CardData::PublicKey))?,
                 );
                 let want = alg.rsa_len().unwrap_or(0);
                 if n.len() != want || e.is_empty() || e.len() > 8 {
-                    return Err(CardError::InvalidInput(format!(
-                        "card returned an RSA key of {} bits for {}",
-                        n.len() * 8,
-                        alg
-                    )));
+                    return Err(CardError::Malformed {
+                        what: CardData::PublicKey,
+                        source: ApduError::FieldLength {
+                            expected: want,
+                            got: n.len(),
+                        },
+                    });
                 }
                 Ok(Self::Rsa { n, e })
             }
@@ -75,10 +77,13 @@ impl PublicKey {
                 let point = tlv::require(data, 0x86).map_err(m)?;
                 let len = 1 + 2 * alg.field_len().unwrap_or(0);
                 if point.len() != len || point.first() != Some(&0x04) {
-                    return Err(CardError::InvalidInput(format!(
-                        "card returned an EC point of {} bytes for {alg}",
-                        point.len()
-                    )));
+                    return Err(CardError::Malformed {
+                        what: CardData::PublicKey,
+                        source: ApduError::FieldLength {
+                            expected: len,
+                            got: point.len(),
+                        },
+                    });
                 }
                 Ok(if alg == KeyAlgorithm::EccP256 {
                     Self::P256(point.to_vec())
@@ -88,11 +93,12 @@ impl PublicKey {
             }
             KeyAlgorithm::Ed25519 | KeyAlgorithm::X25519 => {
                 let point = tlv::require(data, 0x86).map_err(m)?;
-                let key: [u8; 32] = point.try_into().map_err(|_| {
-                    CardError::InvalidInput(format!(
-                        "card returned a {alg} key of {} bytes",
-                        point.len()
-                    ))
+                let key: [u8; 32] = point.try_into().map_err(|_| CardError::Malformed {
+                    what: CardData::PublicKey,
+                    source: ApduError::FieldLength {
+                        expected: 32,
+                        got: point.len(),
+                    },
                 })?;
                 Ok(if alg == KeyAlgorithm::Ed25519 {
                     Self::Ed25519(key)
@@ -105,7 +111,8 @@ impl PublicKey {
 
     /// Parses a GENERATE ASYMMETRIC KEY PAIR response: `7F49 L {...}`.
     pub fn from_generate_response(alg: KeyAlgorithm, resp: &[u8]) -> Result<Self, CardError> {
-        let inner = tlv::expect_single(resp, 0x7F49).map_err(CardError::malformed("public key"))?;
+        let inner =
+            tlv::expect_single(resp, 0x7F49).map_err(CardError::malformed(CardData::PublicKey))?;
         Self::from_template(alg, inner)
     }
 
@@ -134,20 +141,20 @@ impl PublicKey {
                     rsa::BigUint::from_bytes_be(n),
                     rsa::BigUint::from_bytes_be(e),
                 )
-                .map_err(|_| CardError::Crypto("invalid RSA public key"))?;
+                .map_err(|_| CardError::Crypto(CryptoStep::PublicKey))?;
                 Ok(rsa::pkcs8::EncodePublicKey::to_public_key_der(&key)
-                    .map_err(|_| CardError::Crypto("RSA key encoding"))?
+                    .map_err(|_| CardError::Crypto(CryptoStep::PublicKey))?
                     .into_vec())
             }
             Self::P256(p) => Ok(p256::PublicKey::from_sec1_bytes(p)
-                .map_err(|_| CardError::Crypto("invalid P-256 point"))?
+                .map_err(|_| CardError::Crypto(CryptoStep::PublicKey))?
                 .to_public_key_der()
-                .map_err(|_| CardError::Crypto("P-256 key encoding"))?
+                .map_err(|_| CardError::Crypto(CryptoStep::PublicKey))?
                 .into_vec()),
             Self::P384(p) => Ok(p384::PublicKey::from_sec1_bytes(p)
-                .map_err(|_| CardError::Crypto("invalid P-384 point"))?
+                .map_err(|_| CardError::Crypto(CryptoStep::PublicKey))?
                 .to_public_key_der()
-                .map_err(|_| CardError::Crypto("P-384 key encoding"))?
+                .map_err(|_| CardError::Crypto(CryptoStep::PublicKey))?
                 .into_vec()),
             // RFC 8410 §4: SEQUENCE { SEQUENCE { OID }, BIT STRING (0 unused bits) key }.
             Self::Ed25519(k) => Ok([&hex_lit::ED25519_PREFIX[..], k].concat()),
@@ -166,7 +173,7 @@ impl PublicKey {
     pub(crate) fn from_spki(
         spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>,
     ) -> Result<Self, CardError> {
-        let unsupported = || CardError::InvalidInput("unsupported public key type".into());
+        let unsupported = || CardError::InvalidInput(Invalid::UnsupportedPublicKey);
         let bits: &[u8] = &spki.subject_public_key.data;
         match spki.algorithm.algorithm.to_id_string().as_str() {
             OID_RSA => match spki.parsed() {
@@ -236,7 +243,7 @@ impl std::fmt::Debug for PrivateKey {
 fn left_pad(b: &[u8], len: usize) -> Result<Zeroizing<Vec<u8>>, CardError> {
     let b = &b[b.iter().position(|x| *x != 0).unwrap_or(b.len())..];
     if b.len() > len {
-        return Err(CardError::InvalidInput("key component too long".into()));
+        return Err(CardError::InvalidInput(Invalid::KeyComponentTooLong));
     }
     let mut out = Zeroizing::new(vec![0u8; len]);
     out[len - b.len()..].copy_from_slice(b);
@@ -290,18 +297,18 @@ impl PrivateKey {
             Self::Rsa(k) => {
                 let mut k = k.clone();
                 k.precompute()
-                    .map_err(|_| CardError::Crypto("RSA key precomputation"))?;
+                    .map_err(|_| CardError::Crypto(CryptoStep::KeyImport))?;
                 let primes = k.primes();
                 let (Some(p), Some(q)) = (primes.first(), primes.get(1)) else {
-                    return Err(CardError::InvalidInput("RSA key without two primes".into()));
+                    return Err(CardError::InvalidInput(Invalid::NotTwoPrimeRsa));
                 };
                 if primes.len() != 2 {
-                    return Err(CardError::InvalidInput("multi-prime RSA key".into()));
+                    return Err(CardError::InvalidInput(Invalid::NotTwoPrimeRsa));
                 }
                 let half = k.size() / 2;
-                let dp = k.dp().ok_or(CardError::Crypto("RSA dP"))?;
-                let dq = k.dq().ok_or(CardError::Crypto("RSA dQ"))?;
-                let qinv = k.qinv().ok_or(CardError::Crypto("RSA qInv"))?;
+                let dp = k.dp().ok_or(CardError::Crypto(CryptoStep::KeyImport))?;
+                let dq = k.dq().ok_or(CardError::Crypto(CryptoStep::KeyImport))?;
+                let qinv = k.qinv().ok_or(CardError::Crypto(CryptoStep::KeyImport))?;
                 let (_, qinv) = qinv.to_bytes_be();
                 let qinv = Zeroizing::new(qinv);
                 push(0x01, &left_pad(&Zeroizing::new(p.to_bytes_be()), half)?);

@@ -13,8 +13,8 @@
 //! The key's algorithm is not stored: the card's metadata for `9B` says it (YubiKey 5.3+);
 //! without metadata, the key length decides (24 bytes: 3DES, as those tools assume).
 
-use crate::apdu::tlv;
-use crate::card::CardError;
+use crate::apdu::{tlv, ApduError};
+use crate::card::{CardData, CardError, CryptoStep, Operation};
 use crate::pin::{ManagementAlgorithm, ManagementKey};
 use cipher::{BlockDecrypt, BlockEncrypt, KeyInit};
 use zeroize::Zeroizing;
@@ -24,14 +24,16 @@ fn run<C: BlockEncrypt + BlockDecrypt + KeyInit>(
     block: &[u8],
     encrypt: bool,
 ) -> Result<Zeroizing<Vec<u8>>, CardError> {
-    let c = C::new_from_slice(key).map_err(|_| CardError::Crypto("management key length"))?;
+    let c = C::new_from_slice(key).map_err(|_| CardError::Crypto(CryptoStep::ManagementKey))?;
     let mut b = cipher::Block::<C>::default();
     if block.len() != b.len() {
-        return Err(CardError::InvalidInput(format!(
-            "card sent a {}-byte block for a {}-byte cipher",
-            block.len(),
-            b.len()
-        )));
+        return Err(CardError::Malformed {
+            what: CardData::Response(Operation::ManagementKeyAuth),
+            source: ApduError::FieldLength {
+                expected: b.len(),
+                got: block.len(),
+            },
+        });
     }
     b.copy_from_slice(block);
     if encrypt {
@@ -83,21 +85,26 @@ pub struct AdminData {
 impl AdminData {
     /// Parses the value inside the `53` container.
     pub fn parse(data: &[u8]) -> Result<Self, CardError> {
-        let m = CardError::malformed("ADMIN DATA");
+        let m = CardError::malformed(CardData::AdminData);
         let inner = tlv::expect_single(data, 0x80).map_err(m)?;
-        let flags = match tlv::find(inner, 0x81).map_err(CardError::malformed("ADMIN DATA"))? {
-            Some([f]) => Some(*f),
-            Some(_) => {
-                return Err(CardError::InvalidInput(
-                    "the card's ADMIN DATA flags are not one byte".into(),
-                ))
-            }
-            None => None,
-        };
+        let flags =
+            match tlv::find(inner, 0x81).map_err(CardError::malformed(CardData::AdminData))? {
+                Some([f]) => Some(*f),
+                Some(f) => {
+                    return Err(CardError::Malformed {
+                        what: CardData::AdminData,
+                        source: ApduError::FieldLength {
+                            expected: 1,
+                            got: f.len(),
+                        },
+                    })
+                }
+                None => None,
+            };
         let field = |tag| {
             tlv::find(inner, tag)
                 .map(|v| v.map(<[u8]>::to_vec))
-                .map_err(CardError::malformed("ADMIN DATA"))
+                .map_err(CardError::malformed(CardData::AdminData))
         };
         Ok(Self {
             flags,
@@ -135,9 +142,9 @@ pub fn encode_protected(key: &ManagementKey) -> Zeroizing<Vec<u8>> {
 
 /// The key bytes from the PRINTED object's value (`None`: the object holds no `89` key).
 pub fn decode_protected(data: &[u8]) -> Result<Option<Zeroizing<Vec<u8>>>, CardError> {
-    let inner = tlv::expect_single(data, 0x88).map_err(CardError::malformed("PRINTED"))?;
+    let inner = tlv::expect_single(data, 0x88).map_err(CardError::malformed(CardData::Printed))?;
     Ok(tlv::find(inner, 0x89)
-        .map_err(CardError::malformed("PRINTED"))?
+        .map_err(CardError::malformed(CardData::Printed))?
         .map(|k| Zeroizing::new(k.to_vec())))
 }
 

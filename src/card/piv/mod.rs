@@ -43,8 +43,8 @@ pub use types::{ObjectId, PinPolicy, Slot, TouchPolicy, Version, PIV_AID};
 
 use crate::apdu::{tlv, Command, Response, StatusWord};
 use crate::card::{
-    CardContents, CardDriver, CardError, CardInfo, KeyAlgorithm, KeyRef, KeySlot, PinStatus,
-    Retries, Sealed,
+    CardContents, CardData, CardDriver, CardError, CardInfo, Invalid, KeyAlgorithm, KeyRef,
+    KeySlot, Missing, Operation, PinStatus, ResetBlocker, Retries, Sealed,
 };
 use crate::pin::{ManagementKey, Pin, Puk};
 use crate::transport::{Channel, Transport, TransportError};
@@ -138,7 +138,7 @@ impl std::fmt::Debug for PivCard {
     }
 }
 
-fn refused(operation: &'static str, status: StatusWord) -> CardError {
+fn refused(operation: Operation, status: StatusWord) -> CardError {
     match status {
         StatusWord::SecurityStatusNotSatisfied => CardError::SecurityStatusNotSatisfied,
         StatusWord::InsNotSupported | StatusWord::FunctionNotSupported => {
@@ -149,7 +149,7 @@ fn refused(operation: &'static str, status: StatusWord) -> CardError {
 }
 
 /// The data of a successful response, or the mapped error.
-fn ok(r: Response, operation: &'static str) -> Result<Vec<u8>, CardError> {
+fn ok(r: Response, operation: Operation) -> Result<Vec<u8>, CardError> {
     if r.is_success() {
         Ok(r.into_data())
     } else {
@@ -157,7 +157,7 @@ fn ok(r: Response, operation: &'static str) -> Result<Vec<u8>, CardError> {
     }
 }
 
-fn pin_result(status: StatusWord, puk: bool, op: &'static str) -> Result<(), CardError> {
+fn pin_result(status: StatusWord, puk: bool, op: Operation) -> Result<(), CardError> {
     match (status, puk) {
         (StatusWord::Success, _) => Ok(()),
         (StatusWord::VerifyFail { tries: 0 } | StatusWord::AuthenticationBlocked, false) => {
@@ -188,9 +188,9 @@ fn select(ch: &mut Channel<'_>) -> Result<ApplicationProperties, CardError> {
     match r.status() {
         StatusWord::Success => ApplicationProperties::parse(r.data()),
         StatusWord::NotFound | StatusWord::ReferenceDataNotFound => {
-            Err(CardError::NotFound("PIV application"))
+            Err(CardError::NotFound(Missing::PivApplication))
         }
-        s => Err(refused("SELECT", s)),
+        s => Err(refused(Operation::Select, s)),
     }
 }
 
@@ -214,17 +214,18 @@ fn mutual_auth(
     if !r.is_success() {
         return Err(match r.status() {
             StatusWord::AuthenticationBlocked => CardError::Refused {
-                operation: "management key authentication",
+                operation: Operation::ManagementKeyAuth,
                 status: r.status(),
             },
             _ => CardError::ManagementKeyAuthFailed,
         });
     }
     let data = Zeroizing::new(r.into_data());
-    let m = CardError::malformed("management key witness");
+    let m = CardError::malformed(CardData::Response(Operation::ManagementKeyAuth));
     let inner = tlv::expect_single(&data, 0x7C).map_err(m)?;
-    let witness =
-        tlv::require(inner, 0x80).map_err(CardError::malformed("management key witness"))?;
+    let witness = tlv::require(inner, 0x80).map_err(CardError::malformed(CardData::Response(
+        Operation::ManagementKeyAuth,
+    )))?;
     if witness.len() != alg.block_len() {
         // The card's key has another algorithm.
         return Err(CardError::ManagementKeyAuthFailed);
@@ -245,10 +246,12 @@ fn mutual_auth(
         return Err(CardError::ManagementKeyAuthFailed);
     }
     let data = Zeroizing::new(r.into_data());
-    let inner =
-        tlv::expect_single(&data, 0x7C).map_err(CardError::malformed("management key response"))?;
-    let answer =
-        tlv::require(inner, 0x82).map_err(CardError::malformed("management key response"))?;
+    let inner = tlv::expect_single(&data, 0x7C).map_err(CardError::malformed(
+        CardData::Response(Operation::ManagementKeyAuth),
+    ))?;
+    let answer = tlv::require(inner, 0x82).map_err(CardError::malformed(CardData::Response(
+        Operation::ManagementKeyAuth,
+    )))?;
     let expected = mgmt::ecb(key, &challenge, true)?;
     if !mgmt::ct_eq(answer, &expected) {
         return Err(CardError::CardAuthFailed);
@@ -281,7 +284,7 @@ fn get_data(
             s.unsupported.insert((ins::GET_DATA, id.0));
             Ok(None)
         }
-        _ => ok(r, "GET DATA").map(Some),
+        _ => ok(r, Operation::GetData).map(Some),
     }
 }
 
@@ -290,12 +293,12 @@ fn container(data: &[u8]) -> Result<&[u8], CardError> {
     if data.is_empty() {
         return Ok(data);
     }
-    tlv::expect_single(data, 0x53).map_err(CardError::malformed("data object"))
+    tlv::expect_single(data, 0x53).map_err(CardError::malformed(CardData::DataObject))
 }
 
 fn verify(ch: &mut Channel<'_>, s: &mut Session, pin: &Pin) -> Result<(), CardError> {
     let r = ch.transmit(&Command::new(ins::VERIFY).p2(0x80).secret_data(pin.padded()))?;
-    let res = pin_result(r.status(), false, "VERIFY");
+    let res = pin_result(r.status(), false, Operation::Verify);
     s.pin_verified = res.is_ok();
     res
 }
@@ -315,9 +318,7 @@ fn metadata_raw(
     slot: Slot,
 ) -> Result<Option<(Vec<u8>, Metadata)>, CardError> {
     if s.metadata_supported == Some(false) {
-        return Err(CardError::NotSupported(
-            "key metadata (YubiKey 5.3 or later)",
-        ));
+        return Err(CardError::NotSupported(Operation::KeyMetadata));
     }
     if s.is_unsupported(ins::GET_METADATA, slot.0.into()) {
         return Ok(None);
@@ -341,9 +342,7 @@ fn metadata_raw(
         | StatusWord::FunctionNotSupported
         | StatusWord::ClaNotSupported => {
             s.metadata_supported = Some(false);
-            Err(CardError::NotSupported(
-                "key metadata (YubiKey 5.3 or later)",
-            ))
+            Err(CardError::NotSupported(Operation::KeyMetadata))
         }
         StatusWord::NotFound | StatusWord::ReferenceDataNotFound => {
             s.metadata_supported = Some(true);
@@ -354,7 +353,7 @@ fn metadata_raw(
             s.unsupported.insert((ins::GET_METADATA, slot.0.into()));
             Ok(None)
         }
-        st => Err(refused("GET METADATA", st)),
+        st => Err(refused(Operation::GetMetadata, st)),
     }
 }
 
@@ -375,9 +374,11 @@ fn read_cert(
     s: &mut Session,
     slot: Slot,
 ) -> Result<Option<StoredCertificate>, CardError> {
-    let id = slot
-        .certificate_object()
-        .ok_or_else(|| CardError::InvalidInput(format!("slot {slot} holds no certificate")))?;
+    let id =
+        slot.certificate_object()
+            .ok_or(CardError::InvalidInput(Invalid::NoCertificateObject {
+                slot: slot.0,
+            }))?;
     match get_data(ch, s, id)? {
         None => Ok(None),
         Some(d) => objects::parse_cert_container(container(&d)?),
@@ -408,7 +409,7 @@ fn pin_status(ch: &mut Channel<'_>, s: &mut Session) -> Result<PinStatus, CardEr
         | StatusWord::IncorrectData
         | StatusWord::IncorrectP1P2
         | StatusWord::ConditionsNotSatisfied => (false, None),
-        st => return Err(refused("VERIFY (status)", st)),
+        st => return Err(refused(Operation::PinStatus, st)),
     };
     s.pin_verified = verified;
     let mut out = PinStatus {
@@ -447,14 +448,17 @@ fn sign_input(alg: KeyAlgorithm, data: &[u8]) -> Result<Vec<u8>, CardError> {
             }
         }
         KeyAlgorithm::Ed25519 => Ok(data.to_vec()),
-        KeyAlgorithm::X25519 => Err(CardError::InvalidInput("X25519 keys cannot sign".into())),
+        KeyAlgorithm::X25519 => Err(CardError::InvalidInput(Invalid::CannotSign(
+            KeyAlgorithm::X25519,
+        ))),
         rsa => {
             let n = rsa.rsa_len().unwrap_or(0);
             if data.len() != n {
-                return Err(CardError::InvalidInput(format!(
-                    "{rsa} input must be {n} bytes (padded by the host), got {}",
-                    data.len()
-                )));
+                return Err(CardError::InvalidInput(Invalid::SignInputLength {
+                    algorithm: rsa,
+                    expected: n,
+                    got: data.len(),
+                }));
             }
             Ok(data.to_vec())
         }
@@ -468,7 +472,7 @@ fn general_authenticate(
     tag: u32,
     data: &[u8],
     secret: bool,
-    op: &'static str,
+    op: Operation,
 ) -> Result<Zeroizing<Vec<u8>>, CardError> {
     let body = dynamic_auth(tag, data);
     let cmd = Command::new(ins::GENERAL_AUTHENTICATE)
@@ -484,15 +488,16 @@ fn general_authenticate(
     match r.status() {
         StatusWord::Success => {
             let data = Zeroizing::new(r.into_data());
-            let inner = tlv::expect_single(&data, 0x7C).map_err(CardError::malformed(op))?;
+            let inner = tlv::expect_single(&data, 0x7C)
+                .map_err(CardError::malformed(CardData::Response(op)))?;
             Ok(Zeroizing::new(
                 tlv::require(inner, 0x82)
-                    .map_err(CardError::malformed(op))?
+                    .map_err(CardError::malformed(CardData::Response(op)))?
                     .to_vec(),
             ))
         }
         StatusWord::NotFound | StatusWord::ReferenceDataNotFound => {
-            Err(CardError::NotFound("key in this slot"))
+            Err(CardError::NotFound(Missing::Key))
         }
         st => Err(refused(op, st)),
     }
@@ -500,7 +505,7 @@ fn general_authenticate(
 
 impl PivCard {
     /// SELECTs the PIV application on the card behind `transport`. A card without PIV gives
-    /// `CardError::NotFound("PIV application")`.
+    /// `CardError::NotFound(Missing::PivApplication)`.
     pub fn open(transport: Transport) -> Result<Self, CardError> {
         let mut card = Self {
             transport,
@@ -593,7 +598,7 @@ impl PivCard {
     /// GET VERSION (YubiKey `FD`). Cached for the connection.
     pub fn version(&mut self) -> Result<Version, CardError> {
         self.run(get_version)?
-            .ok_or(CardError::NotSupported("GET VERSION"))
+            .ok_or(CardError::NotSupported(Operation::GetVersion))
     }
 
     /// GET SERIAL (YubiKey 5 `F8`): the serial number printed on the device.
@@ -658,9 +663,9 @@ impl PivCard {
         compress: bool,
         expected: Option<&PublicKey>,
     ) -> Result<(), CardError> {
-        let id = slot
-            .certificate_object()
-            .ok_or_else(|| CardError::InvalidInput(format!("slot {slot} holds no certificate")))?;
+        let id = slot.certificate_object().ok_or(CardError::InvalidInput(
+            Invalid::NoCertificateObject { slot: slot.0 },
+        ))?;
         let (_, cert) =
             x509_parser::parse_x509_certificate(der).map_err(|_| CardError::BadCertificate)?;
         let cert_key = PublicKey::from_spki(cert.public_key())?;
@@ -681,9 +686,9 @@ impl PivCard {
 
     /// Deletes a key's certificate (empty container). Needs management-key authentication.
     pub fn delete_certificate(&mut self, slot: Slot) -> Result<(), CardError> {
-        let id = slot
-            .certificate_object()
-            .ok_or_else(|| CardError::InvalidInput(format!("slot {slot} holds no certificate")))?;
+        let id = slot.certificate_object().ok_or(CardError::InvalidInput(
+            Invalid::NoCertificateObject { slot: slot.0 },
+        ))?;
         self.run(|ch, s| {
             drop_record(ch, s)?;
             put_data(ch, id, &[])
@@ -705,7 +710,7 @@ impl PivCard {
     pub fn logout(&mut self) -> Result<(), CardError> {
         self.run(|ch, s| {
             let r = ch.transmit(&Command::new(ins::VERIFY).p1(0xFF).p2(0x80))?;
-            ok(r, "VERIFY (logout)")?;
+            ok(r, Operation::Logout)?;
             s.pin_verified = false;
             Ok(())
         })
@@ -722,7 +727,7 @@ impl PivCard {
         data.extend_from_slice(&new);
         self.run(|ch, _| {
             let r = ch.transmit(&Command::new(ins::CHANGE_REFERENCE).p2(p2).secret_data(data))?;
-            pin_result(r.status(), p2 == 0x81, "CHANGE REFERENCE DATA")
+            pin_result(r.status(), p2 == 0x81, Operation::ChangeReference)
         })
     }
 
@@ -744,7 +749,7 @@ impl PivCard {
         data.extend_from_slice(&new.padded());
         self.run(|ch, _| {
             let r = ch.transmit(&Command::new(ins::RESET_RETRY).p2(0x80).secret_data(data))?;
-            pin_result(r.status(), true, "RESET RETRY COUNTER")
+            pin_result(r.status(), true, Operation::ResetRetryCounter)
         })
     }
 
@@ -798,21 +803,22 @@ impl PivCard {
                 _ => mgmt::AdminData::default(),
             };
             if !admin.key_protected() {
-                return Err(CardError::NotFound("PIN-protected management key"));
+                return Err(CardError::NotFound(Missing::ProtectedManagementKey));
             }
             verify(ch, s, pin)?;
             let data = get_secret(ch, ObjectId::PRINTED)?
-                .ok_or(CardError::NotFound("PIN-protected management key"))?;
+                .ok_or(CardError::NotFound(Missing::ProtectedManagementKey))?;
             let raw = mgmt::decode_protected(container(&data)?)?
-                .ok_or(CardError::NotFound("PIN-protected management key"))?;
+                .ok_or(CardError::NotFound(Missing::ProtectedManagementKey))?;
             let algorithm = match metadata_opt(ch, s, Slot::CARD_MANAGEMENT)? {
                 Some(Metadata {
                     algorithm: Some(MetadataAlgorithm::Management(a)),
                     ..
                 }) => a,
-                _ => mgmt::algorithm_for_len(raw.len()).ok_or(CardError::InvalidInput(
-                    "the PIN-protected management key has an unknown length".into(),
-                ))?,
+                _ => mgmt::algorithm_for_len(raw.len()).ok_or(CardError::Malformed {
+                    what: CardData::Printed,
+                    source: crate::apdu::ApduError::BadTlv(crate::apdu::TlvFault::UnknownValue),
+                })?,
             };
             let key = ManagementKey::new(algorithm, &raw)?;
             mutual_auth(ch, s, &key)
@@ -829,9 +835,9 @@ impl PivCard {
         touch_policy: TouchPolicy,
     ) -> Result<PublicKey, CardError> {
         if !slot.is_key() {
-            return Err(CardError::InvalidInput(format!(
-                "slot {slot} cannot hold an asymmetric key"
-            )));
+            return Err(CardError::InvalidInput(Invalid::NotAKeySlot {
+                slot: slot.0,
+            }));
         }
         let mut inner = tlv::encode(0x80, &[alg.piv_id()]);
         if pin_policy != PinPolicy::Default {
@@ -846,10 +852,10 @@ impl PivCard {
             let r = ch.transmit(&Command::new(ins::GENERATE).p2(slot.0).data(body).le(0))?;
             match r.status() {
                 StatusWord::Success => PublicKey::from_generate_response(alg, r.data()),
-                StatusWord::IncorrectData | StatusWord::IncorrectP1P2 => Err(
-                    CardError::NotSupported("this algorithm or policy in this slot"),
-                ),
-                st => Err(refused("GENERATE ASYMMETRIC KEY PAIR", st)),
+                StatusWord::IncorrectData | StatusWord::IncorrectP1P2 => {
+                    Err(CardError::NotSupported(Operation::GenerateThisKey))
+                }
+                st => Err(refused(Operation::GenerateKey, st)),
             }
         })
     }
@@ -869,7 +875,8 @@ impl PivCard {
             if let Some(pin) = pin {
                 verify(ch, s, pin)?;
             }
-            general_authenticate(ch, slot, alg, 0x81, &input, false, "sign").map(|v| v.to_vec())
+            general_authenticate(ch, slot, alg, 0x81, &input, false, Operation::Sign)
+                .map(|v| v.to_vec())
         })
     }
 
@@ -881,20 +888,20 @@ impl PivCard {
         data: &[u8],
         pin: Option<&Pin>,
     ) -> Result<Zeroizing<Vec<u8>>, CardError> {
-        let n = alg.rsa_len().ok_or_else(|| {
-            CardError::InvalidInput(format!("{alg} keys cannot decrypt; use ECDH"))
-        })?;
+        let n = alg
+            .rsa_len()
+            .ok_or(CardError::InvalidInput(Invalid::CannotDecrypt(alg)))?;
         if data.len() != n {
-            return Err(CardError::InvalidInput(format!(
-                "ciphertext must be {n} bytes, got {}",
-                data.len()
-            )));
+            return Err(CardError::InvalidInput(Invalid::CiphertextLength {
+                expected: n,
+                got: data.len(),
+            }));
         }
         self.run(|ch, s| {
             if let Some(pin) = pin {
                 verify(ch, s, pin)?;
             }
-            general_authenticate(ch, slot, alg, 0x81, data, true, "decrypt")
+            general_authenticate(ch, slot, alg, 0x81, data, true, Operation::Decrypt)
         })
     }
 
@@ -912,23 +919,20 @@ impl PivCard {
             KeyAlgorithm::EccP256 => 65,
             KeyAlgorithm::EccP384 => 97,
             KeyAlgorithm::X25519 => 32,
-            other => {
-                return Err(CardError::InvalidInput(format!(
-                    "{other} keys cannot do key agreement"
-                )))
-            }
+            other => return Err(CardError::InvalidInput(Invalid::CannotAgree(other))),
         };
         if peer.len() != want {
-            return Err(CardError::InvalidInput(format!(
-                "peer public key must be {want} bytes for {alg}, got {}",
-                peer.len()
-            )));
+            return Err(CardError::InvalidInput(Invalid::PeerKeyLength {
+                algorithm: alg,
+                expected: want,
+                got: peer.len(),
+            }));
         }
         self.run(|ch, s| {
             if let Some(pin) = pin {
                 verify(ch, s, pin)?;
             }
-            general_authenticate(ch, slot, alg, 0x85, peer, true, "key agreement")
+            general_authenticate(ch, slot, alg, 0x85, peer, true, Operation::KeyAgreement)
         })
     }
 
@@ -962,9 +966,9 @@ impl PivCard {
                     Ok(())
                 }
                 StatusWord::IncorrectData | StatusWord::IncorrectP1P2 => {
-                    Err(CardError::NotSupported("this management key algorithm"))
+                    Err(CardError::NotSupported(Operation::ManagementKeyAlgorithm))
                 }
-                st => Err(refused("SET MANAGEMENT KEY", st)),
+                st => Err(refused(Operation::SetManagementKey, st)),
             }
         })
     }
@@ -973,7 +977,7 @@ impl PivCard {
     /// then resets PIN and PUK to their factory defaults.
     pub fn set_pin_retries(&mut self, pin_tries: u8, puk_tries: u8) -> Result<(), CardError> {
         if pin_tries == 0 || puk_tries == 0 {
-            return Err(CardError::InvalidInput("retry counts must be 1–255".into()));
+            return Err(CardError::InvalidInput(Invalid::RetryCounts));
         }
         self.run(|ch, s| {
             let r = ch.transmit(
@@ -981,7 +985,7 @@ impl PivCard {
                     .p1(pin_tries)
                     .p2(puk_tries),
             )?;
-            ok(r, "SET PIN RETRIES")?;
+            ok(r, Operation::SetRetries)?;
             s.pin_verified = false;
             Ok(())
         })
@@ -993,25 +997,17 @@ impl PivCard {
         self.run(|ch, s| {
             let status = pin_status(ch, s)?;
             if !status.pin_blocked() {
-                return Err(CardError::ResetRefused(
-                    "the PIN is not blocked (block PIN and PUK first)",
-                ));
+                return Err(CardError::ResetRefused(ResetBlocker::PinNotBlocked));
             }
             match status.puk {
-                None => {
-                    return Err(CardError::ResetRefused(
-                        "cannot confirm the PUK is blocked on this card",
-                    ))
-                }
+                None => return Err(CardError::ResetRefused(ResetBlocker::PukUnknown)),
                 Some(r) if r.remaining != 0 => {
-                    return Err(CardError::ResetRefused(
-                        "the PUK is not blocked (block it first)",
-                    ))
+                    return Err(CardError::ResetRefused(ResetBlocker::PukNotBlocked))
                 }
                 Some(_) => {}
             }
             let r = ch.transmit(&Command::new(ins::RESET))?;
-            ok(r, "RESET")?;
+            ok(r, Operation::Reset)?;
             s.pin_verified = false;
             s.mgmt_authenticated = false;
             s.selected = false;
@@ -1027,15 +1023,15 @@ impl PivCard {
             match r.status() {
                 StatusWord::Success => Ok(r.into_data()),
                 StatusWord::NotFound | StatusWord::ReferenceDataNotFound => {
-                    Err(CardError::NotFound("key in this slot"))
+                    Err(CardError::NotFound(Missing::Key))
                 }
                 StatusWord::IncorrectData | StatusWord::ConditionsNotSatisfied => {
                     Err(CardError::Refused {
-                        operation: "ATTEST (only keys generated on the card can be attested)",
+                        operation: Operation::AttestImported,
                         status: r.status(),
                     })
                 }
-                st => Err(refused("ATTEST", st)),
+                st => Err(refused(Operation::Attest, st)),
             }
         })
     }
@@ -1050,9 +1046,9 @@ impl PivCard {
         touch_policy: TouchPolicy,
     ) -> Result<PublicKey, CardError> {
         if !slot.is_key() {
-            return Err(CardError::InvalidInput(format!(
-                "slot {slot} cannot hold an asymmetric key"
-            )));
+            return Err(CardError::InvalidInput(Invalid::NotAKeySlot {
+                slot: slot.0,
+            }));
         }
         let public = key.public_key()?;
         let alg = public.algorithm();
@@ -1073,10 +1069,10 @@ impl PivCard {
             )?;
             match r.status() {
                 StatusWord::Success => Ok(public),
-                StatusWord::IncorrectData | StatusWord::IncorrectP1P2 => Err(
-                    CardError::NotSupported("importing this algorithm into this slot"),
-                ),
-                st => Err(refused("IMPORT KEY", st)),
+                StatusWord::IncorrectData | StatusWord::IncorrectP1P2 => {
+                    Err(CardError::NotSupported(Operation::ImportThisKey))
+                }
+                st => Err(refused(Operation::ImportKey, st)),
             }
         })
     }
@@ -1086,9 +1082,10 @@ impl PivCard {
     /// authentication. Certificates are data objects and do not move.
     pub fn move_key(&mut self, from: Slot, to: Slot) -> Result<(), CardError> {
         if !from.is_key() || !to.is_key() || from == to {
-            return Err(CardError::InvalidInput(format!(
-                "cannot move a key from slot {from} to slot {to}"
-            )));
+            return Err(CardError::InvalidInput(Invalid::CannotMove {
+                from: from.0,
+                to: to.0,
+            }));
         }
         self.move_or_delete(from, to.0)
     }
@@ -1097,9 +1094,9 @@ impl PivCard {
     /// management-key authentication. The slot's certificate is left as it is.
     pub fn delete_key(&mut self, slot: Slot) -> Result<(), CardError> {
         if !slot.is_key() {
-            return Err(CardError::InvalidInput(format!(
-                "slot {slot} holds no asymmetric key"
-            )));
+            return Err(CardError::InvalidInput(Invalid::NotAKeySlot {
+                slot: slot.0,
+            }));
         }
         self.move_or_delete(slot, 0xFF)
     }
@@ -1111,9 +1108,9 @@ impl PivCard {
             match r.status() {
                 StatusWord::Success => Ok(()),
                 StatusWord::NotFound | StatusWord::ReferenceDataNotFound => {
-                    Err(CardError::NotFound("key in this slot"))
+                    Err(CardError::NotFound(Missing::Key))
                 }
-                st => Err(refused("MOVE KEY", st)),
+                st => Err(refused(Operation::MoveKey, st)),
             }
         })
     }
@@ -1171,7 +1168,7 @@ impl PivCard {
     pub fn seal_contents(&mut self) -> Result<ContentsRecord, CardError> {
         self.run(|ch, s| {
             if s.is_unsupported(ins::PUT_DATA, ObjectId::SELLO_CONTENTS.0) {
-                return Err(CardError::NotSupported(RECORD));
+                return Err(CardError::NotSupported(Operation::ContentsRecord));
             }
             let serial = get_serial(ch)?;
             let version = get_version(ch, s)?;
@@ -1230,23 +1227,20 @@ fn drop_record(ch: &mut Channel<'_>, s: &mut Session) -> Result<(), CardError> {
 fn put_record(ch: &mut Channel<'_>, s: &mut Session, value: &[u8]) -> Result<(), CardError> {
     let key = (ins::PUT_DATA, ObjectId::SELLO_CONTENTS.0);
     if s.unsupported.contains(&key) {
-        return Err(CardError::NotSupported(RECORD));
+        return Err(CardError::NotSupported(Operation::ContentsRecord));
     }
     match put_data(ch, ObjectId::SELLO_CONTENTS, value) {
         Err(CardError::NotSupported(_)) => {
             s.unsupported.insert(key);
-            Err(CardError::NotSupported(RECORD))
+            Err(CardError::NotSupported(Operation::ContentsRecord))
         }
         Err(CardError::Refused { status, .. }) if not_applicable(status) => {
             s.unsupported.insert(key);
-            Err(CardError::NotSupported(RECORD))
+            Err(CardError::NotSupported(Operation::ContentsRecord))
         }
         other => other,
     }
 }
-
-/// What a card that will not keep the contents record lacks.
-const RECORD: &str = "Sello's contents record (object 5F5E10)";
 
 /// GET DATA of the contents record: the record and its raw value, or `None` when absent or not
 /// in a format this code reads.
@@ -1532,7 +1526,7 @@ fn get_version(ch: &mut Channel<'_>, s: &mut Session) -> Result<Option<Version>,
             }),
             _ => {
                 return Err(CardError::Malformed {
-                    what: "version",
+                    what: CardData::Response(Operation::GetVersion),
                     source: crate::apdu::ApduError::Truncated {
                         needed: 3,
                         available: r.data().len(),
@@ -1541,7 +1535,7 @@ fn get_version(ch: &mut Channel<'_>, s: &mut Session) -> Result<Option<Version>,
             }
         },
         st if not_applicable(st) => None,
-        st => return Err(refused("GET VERSION", st)),
+        st => return Err(refused(Operation::GetVersion, st)),
     };
     s.version = Some(v);
     Ok(v)
@@ -1549,12 +1543,15 @@ fn get_version(ch: &mut Channel<'_>, s: &mut Session) -> Result<Option<Version>,
 
 fn get_serial(ch: &mut Channel<'_>) -> Result<u32, CardError> {
     let r = ch.transmit(&Command::new(ins::GET_SERIAL).le(0))?;
-    let d = ok(r, "GET SERIAL")?;
+    let d = ok(r, Operation::GetSerial)?;
     match d.as_slice() {
         [a, b, c, e] => Ok(u32::from_be_bytes([*a, *b, *c, *e])),
         _ => Err(CardError::Malformed {
-            what: "serial number",
-            source: crate::apdu::ApduError::BadTlv("serial is not 4 bytes"),
+            what: CardData::Response(Operation::GetSerial),
+            source: crate::apdu::ApduError::FieldLength {
+                expected: 4,
+                got: d.len(),
+            },
         }),
     }
 }
@@ -1570,7 +1567,7 @@ fn put_secret(ch: &mut Channel<'_>, id: ObjectId, value: &[u8]) -> Result<(), Ca
             .p2(0xFF)
             .secret_data(body),
     )?;
-    ok(r, "PUT DATA").map(drop)
+    ok(r, Operation::PutData).map(drop)
 }
 
 /// GET DATA of an object holding a secret: traces redact the response; the data comes back in a
@@ -1586,14 +1583,14 @@ fn get_secret(ch: &mut Channel<'_>, id: ObjectId) -> Result<Option<Zeroizing<Vec
     )?;
     match r.status() {
         StatusWord::NotFound | StatusWord::ReferenceDataNotFound => Ok(None),
-        _ => ok(r, "GET DATA").map(|d| Some(Zeroizing::new(d))),
+        _ => ok(r, Operation::GetData).map(|d| Some(Zeroizing::new(d))),
     }
 }
 
 fn put_data(ch: &mut Channel<'_>, id: ObjectId, value: &[u8]) -> Result<(), CardError> {
     let body = [tlv::encode(0x5C, &id.tag_bytes()), tlv::encode(0x53, value)].concat();
     let r = ch.transmit(&Command::new(ins::PUT_DATA).p1(0x3F).p2(0xFF).data(body))?;
-    ok(r, "PUT DATA").map(drop)
+    ok(r, Operation::PutData).map(drop)
 }
 
 impl CardDriver for PivCard {
@@ -1769,37 +1766,46 @@ mod tests {
 
     #[test]
     fn pin_status_words() {
-        assert!(pin_result(StatusWord::Success, false, "x").is_ok());
+        let en = |e: CardError| crate::i18n::with_language("en", || e.to_string());
+        assert!(pin_result(StatusWord::Success, false, Operation::Verify).is_ok());
         assert!(matches!(
-            pin_result(StatusWord::VerifyFail { tries: 2 }, false, "x"),
+            pin_result(
+                StatusWord::VerifyFail { tries: 2 },
+                false,
+                Operation::Verify
+            ),
             Err(CardError::WrongPin { tries_left: 2 })
         ));
         assert!(matches!(
-            pin_result(StatusWord::VerifyFail { tries: 0 }, false, "x"),
+            pin_result(
+                StatusWord::VerifyFail { tries: 0 },
+                false,
+                Operation::Verify
+            ),
             Err(CardError::PinBlocked)
         ));
         assert!(matches!(
-            pin_result(StatusWord::AuthenticationBlocked, true, "x"),
+            pin_result(StatusWord::AuthenticationBlocked, true, Operation::Verify),
             Err(CardError::PukBlocked)
         ));
         assert!(matches!(
-            pin_result(StatusWord::VerifyFail { tries: 1 }, true, "x"),
+            pin_result(StatusWord::VerifyFail { tries: 1 }, true, Operation::Verify),
             Err(CardError::WrongPuk { tries_left: 1 })
         ));
         assert_eq!(
-            CardError::WrongPin { tries_left: 2 }.to_string(),
+            en(CardError::WrongPin { tries_left: 2 }),
             "wrong PIN, 2 tries left"
         );
         assert_eq!(
-            CardError::WrongPin { tries_left: 1 }.to_string(),
+            en(CardError::WrongPin { tries_left: 1 }),
             "wrong PIN, 1 try left"
         );
         assert_eq!(
-            CardError::PinBlocked.to_string(),
+            en(CardError::PinBlocked),
             "PIN blocked: use the PUK to unblock it"
         );
         assert_eq!(
-            CardError::from(TransportError::CardRemoved).to_string(),
+            en(CardError::from(TransportError::CardRemoved)),
             "card communication failed: card removed during the operation"
         );
     }

@@ -2,10 +2,15 @@
 //! object, certificate containers and the YubiKey metadata. All sans-IO, all bounds-checked.
 
 use super::types::{PinPolicy, TouchPolicy};
-use crate::apdu::tlv;
-use crate::card::{CardError, KeyAlgorithm, PublicKey, Retries};
+use crate::apdu::{tlv, ApduError, TlvFault};
+use crate::card::{CardData, CardError, CryptoStep, KeyAlgorithm, Operation, PublicKey, Retries};
 use crate::pin::ManagementAlgorithm;
 use std::io::Read;
+
+/// A fixed-size field of card data that has another size.
+fn field_length(expected: usize, got: usize) -> ApduError {
+    ApduError::FieldLength { expected, got }
+}
 
 /// Largest certificate accepted after decompression (a bound against gzip bombs).
 pub const MAX_CERT_LEN: usize = 64 * 1024;
@@ -26,7 +31,7 @@ pub struct ApplicationProperties {
 impl ApplicationProperties {
     /// Parses `61 L {...}` (or its contents, as some cards omit the wrapper).
     pub fn parse(data: &[u8]) -> Result<Self, CardError> {
-        let m = || CardError::malformed("application property template");
+        let m = || CardError::malformed(CardData::ApplicationTemplate);
         let body = match data.first() {
             Some(0x61) => tlv::expect_single(data, 0x61).map_err(m())?,
             _ => data,
@@ -78,7 +83,7 @@ pub struct Chuid {
 impl Chuid {
     /// Parses the value of the CHUID container (contents of `53`).
     pub fn parse(data: &[u8]) -> Result<Self, CardError> {
-        let m = || CardError::malformed("CHUID");
+        let m = || CardError::malformed(CardData::Chuid);
         let mut out = Self::default();
         for t in tlv::iter(data) {
             let t = t.map_err(m())?;
@@ -127,7 +132,7 @@ pub struct Ccc {
 impl Ccc {
     /// Parses the value of the CCC container.
     pub fn parse(data: &[u8]) -> Result<Self, CardError> {
-        let m = || CardError::malformed("CCC");
+        let m = || CardError::malformed(CardData::Ccc);
         let mut out = Self {
             raw: data.to_vec(),
             ..Self::default()
@@ -156,7 +161,7 @@ pub struct Discovery {
 impl Discovery {
     /// Parses `7E L { 4F aid, 5F2F policy }` (or its contents).
     pub fn parse(data: &[u8]) -> Result<Self, CardError> {
-        let m = || CardError::malformed("discovery object");
+        let m = || CardError::malformed(CardData::Discovery);
         let body = match data.first() {
             Some(0x7E) => tlv::expect_single(data, 0x7E).map_err(m())?,
             _ => data,
@@ -167,8 +172,11 @@ impl Discovery {
             [a, b, ..] => [*a, *b],
             _ => {
                 return Err(CardError::Malformed {
-                    what: "discovery object",
-                    source: crate::apdu::ApduError::BadTlv("PIN usage policy shorter than 2"),
+                    what: CardData::Discovery,
+                    source: ApduError::Truncated {
+                        needed: 2,
+                        available: policy.len(),
+                    },
                 })
             }
         };
@@ -238,17 +246,18 @@ impl ContentsRecord {
     /// Parses the value of the record's container (contents of `53`). A record of another
     /// format is an error (the reader then ignores it).
     pub fn parse(data: &[u8]) -> Result<Self, CardError> {
-        let bad = |why: &'static str| CardError::Malformed {
-            what: "contents record",
-            source: crate::apdu::ApduError::BadTlv(why),
+        let bad = |why: crate::apdu::ApduError| CardError::Malformed {
+            what: CardData::ContentsRecord,
+            source: why,
         };
-        let m = || CardError::malformed("contents record");
+        let m = || CardError::malformed(CardData::ContentsRecord);
         if tlv::require(data, 0x80).map_err(m())? != [Self::FORMAT] {
-            return Err(bad("unknown format"));
+            return Err(bad(ApduError::BadTlv(TlvFault::UnknownFormat)));
         }
-        let serial = <[u8; 4]>::try_from(tlv::require(data, 0x81).map_err(m())?)
+        let raw_serial = tlv::require(data, 0x81).map_err(m())?;
+        let serial = <[u8; 4]>::try_from(raw_serial)
             .map(u32::from_be_bytes)
-            .map_err(|_| bad("serial is not 4 bytes"))?;
+            .map_err(|_| bad(field_length(4, raw_serial.len())))?;
         let version = match tlv::find(data, 0x82).map_err(m())? {
             None => None,
             Some(&[major, minor, patch]) => Some(super::Version {
@@ -256,7 +265,7 @@ impl ContentsRecord {
                 minor,
                 patch,
             }),
-            Some(_) => return Err(bad("version is not 3 bytes")),
+            Some(v) => return Err(bad(field_length(3, v.len()))),
         };
         let mut slots = Vec::new();
         for t in tlv::iter(data) {
@@ -265,25 +274,27 @@ impl ContentsRecord {
                 continue;
             }
             if slots.len() == Self::MAX_SLOTS {
-                return Err(bad("too many slots"));
+                return Err(bad(ApduError::BadTlv(TlvFault::TooManyEntries)));
             }
             let body = t.value;
             let slot = match tlv::require(body, 0x83).map_err(m())? {
                 [s] => *s,
-                _ => return Err(bad("slot is not 1 byte")),
+                s => return Err(bad(field_length(1, s.len()))),
             };
             let certificate = match tlv::find(body, 0x84).map_err(m())? {
                 None => None,
-                Some(h) => Some(<[u8; 32]>::try_from(h).map_err(|_| bad("hash is not 32 bytes"))?),
+                Some(h) => {
+                    Some(<[u8; 32]>::try_from(h).map_err(|_| bad(field_length(32, h.len())))?)
+                }
             };
             let generated = match tlv::find(body, 0x85).map_err(m())? {
                 None => None,
                 Some([1]) => Some(true),
                 Some([2]) => Some(false),
-                Some(_) => return Err(bad("unknown key origin")),
+                Some(_) => return Err(bad(ApduError::BadTlv(TlvFault::UnknownValue))),
             };
             if slots.iter().any(|s: &RecordSlot| s.slot == slot) {
-                return Err(bad("slot listed twice"));
+                return Err(bad(ApduError::BadTlv(TlvFault::RepeatedEntry)));
             }
             slots.push(RecordSlot {
                 slot,
@@ -331,7 +342,7 @@ pub struct StoredCertificate {
 /// Parses a certificate container `{ 70 cert | 71 info | FE lrc }` (contents of `53`,
 /// SP 800-73-4 Part 1, Appendix A, Table 10). An empty container yields `None`.
 pub fn parse_cert_container(data: &[u8]) -> Result<Option<StoredCertificate>, CardError> {
-    let m = || CardError::malformed("certificate container");
+    let m = || CardError::malformed(CardData::CertificateContainer);
     if data.is_empty() {
         return Ok(None);
     }
@@ -349,13 +360,14 @@ pub fn parse_cert_container(data: &[u8]) -> Result<Option<StoredCertificate>, Ca
             .take(MAX_CERT_LEN as u64 + 1)
             .read_to_end(&mut out)
             .map_err(|_| CardError::Malformed {
-                what: "compressed certificate",
-                source: crate::apdu::ApduError::BadTlv("gzip data does not decompress"),
+                what: CardData::CompressedCertificate,
+                source: ApduError::BadTlv(TlvFault::BadCompression),
             })?;
         if out.len() > MAX_CERT_LEN {
-            return Err(CardError::InvalidInput(
-                "compressed certificate larger than 64 KiB".into(),
-            ));
+            return Err(CardError::Malformed {
+                what: CardData::CompressedCertificate,
+                source: ApduError::BadTlv(TlvFault::TooLarge),
+            });
         }
         out
     } else {
@@ -370,10 +382,10 @@ pub fn encode_cert_container(der: &[u8], compress: bool) -> Result<Vec<u8>, Card
         use std::io::Write;
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gz.write_all(der)
-            .map_err(|_| CardError::Crypto("gzip compression"))?;
+            .map_err(|_| CardError::Crypto(CryptoStep::Compression))?;
         (
             gz.finish()
-                .map_err(|_| CardError::Crypto("gzip compression"))?,
+                .map_err(|_| CardError::Crypto(CryptoStep::Compression))?,
             1u8,
         )
     } else {
@@ -437,7 +449,7 @@ impl Metadata {
     /// Parses the TLV list of a GET METADATA response; a tag that is missing (or empty) leaves
     /// its field `None`. Only a TLV list that does not parse is an error.
     pub fn parse(data: &[u8]) -> Result<Self, CardError> {
-        let m = || CardError::malformed("metadata");
+        let m = || CardError::malformed(CardData::Response(Operation::GetMetadata));
         let algorithm = tlv::find(data, 0x01)
             .map_err(m())?
             .and_then(|v| v.first().copied())

@@ -107,7 +107,7 @@ impl std::str::FromStr for Slot {
                     .filter(|s| s.is_key() || matches!(s.0, 0x9B | 0xF9))
             })
             .ok_or_else(|| crate::card::UnknownName {
-                what: "slot",
+                what: crate::card::NameKind::Slot,
                 given: s.to_owned(),
                 expected: "9a, 9c, 9d, 9e, 82-95, authentication, signature, key-management, \
                            card-authentication, retired1-retired20",
@@ -206,7 +206,7 @@ impl std::str::FromStr for PinPolicy {
             "matchalways" => Self::MatchAlways,
             _ => {
                 return Err(crate::card::UnknownName {
-                    what: "PIN policy",
+                    what: crate::card::NameKind::PinPolicy,
                     given: s.to_owned(),
                     expected: "default, never, once, always, match-once, match-always",
                 })
@@ -262,7 +262,7 @@ impl std::str::FromStr for TouchPolicy {
             "cached" => Self::Cached,
             _ => {
                 return Err(crate::card::UnknownName {
-                    what: "touch policy",
+                    what: crate::card::NameKind::TouchPolicy,
                     given: s.to_owned(),
                     expected: "default, never, always, cached",
                 })
