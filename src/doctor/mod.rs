@@ -946,40 +946,46 @@ mod tests {
 
     #[test]
     fn pin_states() {
-        assert_eq!(check_pin(&pins(3, 3)).status, Status::Ok);
-        let c = check_pin(&pins(1, 3));
-        assert_eq!(c.status, Status::Warn);
-        assert!(c.finding.contains("1 PIN try left"), "{c:?}");
-        let c = check_pin(&pins(0, 3));
-        assert_eq!(c.status, Status::Fail);
-        assert!(c
-            .advice
-            .as_deref()
-            .unwrap_or("")
-            .contains("sello pin unblock"));
-        let c = check_pin(&pins(0, 0));
-        assert!(c
-            .advice
-            .as_deref()
-            .unwrap_or("")
-            .contains("registration point"));
+        // The texts checked are English, whatever the machine's locale.
+        crate::i18n::with_language("en", || {
+            assert_eq!(check_pin(&pins(3, 3)).status, Status::Ok);
+            let c = check_pin(&pins(1, 3));
+            assert_eq!(c.status, Status::Warn);
+            assert!(c.finding.contains("1 PIN try left"), "{c:?}");
+            let c = check_pin(&pins(0, 3));
+            assert_eq!(c.status, Status::Fail);
+            assert!(c
+                .advice
+                .as_deref()
+                .unwrap_or("")
+                .contains("sello pin unblock"));
+            let c = check_pin(&pins(0, 0));
+            assert!(c
+                .advice
+                .as_deref()
+                .unwrap_or("")
+                .contains("registration point"));
+        });
     }
 
     #[test]
     fn advice_matches_the_cause() {
-        let protocol = card_error_check(&CardError::Refused {
-            operation: crate::card::Operation::GetMetadata,
-            status: crate::apdu::StatusWord::Other(0x6F42),
+        // The texts checked are English, whatever the machine's locale.
+        crate::i18n::with_language("en", || {
+            let protocol = card_error_check(&CardError::Refused {
+                operation: crate::card::Operation::GetMetadata,
+                status: crate::apdu::StatusWord::Other(0x6F42),
+            });
+            let advice = protocol.advice.unwrap_or_default();
+            assert!(!advice.contains("clean"), "{advice}");
+            assert!(advice.contains("sello status --verbose"), "{advice}");
+            let malformed = card_error_check(&CardError::Transport(TransportError::Protocol(
+                crate::transport::ProtocolFault::EndlessMoreData,
+            )));
+            assert!(!malformed.advice.unwrap_or_default().contains("clean"));
+            let mute = card_error_check(&CardError::Transport(TransportError::Unresponsive));
+            assert!(mute.advice.unwrap_or_default().contains("clean the chip"));
         });
-        let advice = protocol.advice.unwrap_or_default();
-        assert!(!advice.contains("clean"), "{advice}");
-        assert!(advice.contains("sello status --verbose"), "{advice}");
-        let malformed = card_error_check(&CardError::Transport(TransportError::Protocol(
-            crate::transport::ProtocolFault::EndlessMoreData,
-        )));
-        assert!(!malformed.advice.unwrap_or_default().contains("clean"));
-        let mute = card_error_check(&CardError::Transport(TransportError::Unresponsive));
-        assert!(mute.advice.unwrap_or_default().contains("clean the chip"));
     }
 
     #[test]
@@ -990,21 +996,24 @@ mod tests {
 
     #[test]
     fn piv_is_recognised() {
-        let info = CardInfo {
-            driver: "PIV",
-            reader: "r".into(),
-            atr: vec![],
-            label: None,
-            serial: None,
-            version: None,
-        };
-        // The embedded citizen-piv profile claims PIV cards and wants both of its keys.
-        let r = recognise(&info).expect("PIV");
-        assert_eq!(r.application, "PIV (profile citizen-piv)");
-        assert_eq!(r.required, vec![PIV_AUTHENTICATION, PIV_SIGNATURE]);
-        let c = check_certificates(&[], &r);
-        assert_eq!(c.status, Status::Fail);
-        assert!(c.finding.contains("authentication (9A)"), "{c:?}");
+        // The texts checked are English, whatever the machine's locale.
+        crate::i18n::with_language("en", || {
+            let info = CardInfo {
+                driver: "PIV",
+                reader: "r".into(),
+                atr: vec![],
+                label: None,
+                serial: None,
+                version: None,
+            };
+            // The embedded citizen-piv profile claims PIV cards and wants both of its keys.
+            let r = recognise(&info).expect("PIV");
+            assert_eq!(r.application, "PIV (profile citizen-piv)");
+            assert_eq!(r.required, vec![PIV_AUTHENTICATION, PIV_SIGNATURE]);
+            let c = check_certificates(&[], &r);
+            assert_eq!(c.status, Status::Fail);
+            assert!(c.finding.contains("authentication (9A)"), "{c:?}");
+        });
     }
 
     fn db(browser: browser::Browser, exists: bool, lib: Option<&str>) -> browser::DbStatus {
@@ -1023,45 +1032,48 @@ mod tests {
 
     #[test]
     fn browsers() {
-        use browser::Browser::{Chromium, Firefox};
-        let ff = |p: &str| Firefox {
-            profile: p.to_owned(),
-            package: None,
-        };
-        let p11kit = browser::P11KitStatus {
-            present: false,
-            file: PathBuf::from("/x"),
-            library: None,
-            library_exists: false,
-        };
-        let status = |databases| browser::Status {
-            databases,
-            p11kit: p11kit.clone(),
-        };
-        // Nothing used yet: a warning.
-        let c = check_browsers(&status(vec![db(Chromium, false, None)]));
-        assert_eq!(c.status, Status::Warn);
-        // An unused profile does not count; a used one without Sello fails.
-        let dbs = vec![
-            db(Chromium, true, Some("/bin/sh")),
-            db(ff("default"), false, None),
-            db(ff("work"), true, None),
-        ];
-        let c = crate::i18n::with_language("en", || check_browsers(&status(dbs.clone())));
-        assert_eq!(c.status, Status::Fail);
-        assert!(c.finding.contains("Firefox profile \"work\""), "{c:?}");
-        assert!(!c.finding.contains("\"default\""), "{c:?}");
-        // The profile is named in the reader's language too.
-        let c = crate::i18n::with_language("es", || check_browsers(&status(dbs.clone())));
-        assert!(c.finding.contains("Firefox (perfil «work»)"), "{c:?}");
-        let c = crate::i18n::with_language("ca-valencia", || check_browsers(&status(dbs)));
-        assert!(c.finding.contains("Firefox (perfil «work»)"), "{c:?}");
-        // Registered, but the file is gone.
-        let c = check_browsers(&status(vec![db(Chromium, true, Some("/gone.so"))]));
-        assert_eq!(c.status, Status::Fail);
-        assert!(c.finding.contains("missing"), "{c:?}");
-        let c = check_browsers(&status(vec![db(Chromium, true, Some("/bin/sh"))]));
-        assert_eq!(c.status, Status::Ok);
+        // The texts checked are English, whatever the machine's locale.
+        crate::i18n::with_language("en", || {
+            use browser::Browser::{Chromium, Firefox};
+            let ff = |p: &str| Firefox {
+                profile: p.to_owned(),
+                package: None,
+            };
+            let p11kit = browser::P11KitStatus {
+                present: false,
+                file: PathBuf::from("/x"),
+                library: None,
+                library_exists: false,
+            };
+            let status = |databases| browser::Status {
+                databases,
+                p11kit: p11kit.clone(),
+            };
+            // Nothing used yet: a warning.
+            let c = check_browsers(&status(vec![db(Chromium, false, None)]));
+            assert_eq!(c.status, Status::Warn);
+            // An unused profile does not count; a used one without Sello fails.
+            let dbs = vec![
+                db(Chromium, true, Some("/bin/sh")),
+                db(ff("default"), false, None),
+                db(ff("work"), true, None),
+            ];
+            let c = crate::i18n::with_language("en", || check_browsers(&status(dbs.clone())));
+            assert_eq!(c.status, Status::Fail);
+            assert!(c.finding.contains("Firefox profile \"work\""), "{c:?}");
+            assert!(!c.finding.contains("\"default\""), "{c:?}");
+            // The profile is named in the reader's language too.
+            let c = crate::i18n::with_language("es", || check_browsers(&status(dbs.clone())));
+            assert!(c.finding.contains("Firefox (perfil «work»)"), "{c:?}");
+            let c = crate::i18n::with_language("ca-valencia", || check_browsers(&status(dbs)));
+            assert!(c.finding.contains("Firefox (perfil «work»)"), "{c:?}");
+            // Registered, but the file is gone.
+            let c = check_browsers(&status(vec![db(Chromium, true, Some("/gone.so"))]));
+            assert_eq!(c.status, Status::Fail);
+            assert!(c.finding.contains("missing"), "{c:?}");
+            let c = check_browsers(&status(vec![db(Chromium, true, Some("/bin/sh"))]));
+            assert_eq!(c.status, Status::Ok);
+        });
     }
 
     #[test]
@@ -1122,9 +1134,12 @@ mod tests {
 
     #[test]
     fn skipped_names_the_cause() {
-        let cause = Check::fail("pcscd", "x", "y");
-        let s = Check::skipped("reader", &cause);
-        assert_eq!(s.status, Status::Skipped);
-        assert!(s.finding.contains("Smart-card service"));
+        // The texts checked are English, whatever the machine's locale.
+        crate::i18n::with_language("en", || {
+            let cause = Check::fail("pcscd", "x", "y");
+            let s = Check::skipped("reader", &cause);
+            assert_eq!(s.status, Status::Skipped);
+            assert!(s.finding.contains("Smart-card service"));
+        });
     }
 }
