@@ -333,7 +333,8 @@ fn a_certificate_for_another_key_is_refused_and_never_written() {
     let mut ui = ScriptUi::default();
     let e = activate(&mut s, &req, &mut bad, &mut ui).unwrap_err();
     assert!(matches!(e, ActivationError::Certificate { .. }), "{e}");
-    assert!(e.to_string().contains("nothing written"), "{e}");
+    let text = sello::i18n::with_language("en", || e.to_string());
+    assert!(text.contains("nothing written"), "{text}");
     assert!(s
         .card
         .read_certificate(Slot::AUTHENTICATION)
@@ -383,10 +384,21 @@ fn disallowed_algorithm_and_journal_of_another_holder_are_refused() {
     let ca = LocalIssuer::generate().unwrap();
     let req = request(&ca, Some(KeyAlgorithm::EccP384));
     let secret = secret();
-    let e = Activation::begin(&mut s.card, &req, &secret, &s.store)
-        .err()
-        .unwrap();
-    assert!(e.to_string().contains("does not allow P-384"), "{e}");
+    // The refusal in the user's language: the profile, algorithm and slot are data.
+    let refusal = |lang: &str, card: &mut PivCard| {
+        sello::i18n::with_language(lang, || {
+            Activation::begin(card, &req, &secret, &s.store)
+                .err()
+                .unwrap()
+                .to_string()
+        })
+    };
+    let text = refusal("en", &mut s.card);
+    assert!(text.contains("does not allow P-384"), "{text}");
+    let text = refusal("es_ES.UTF-8", &mut s.card);
+    assert!(text.contains(" no permite P-384 en la ranura 9"), "{text}");
+    let text = refusal("ca_ES.UTF-8@valencia", &mut s.card);
+    assert!(text.contains(" no permet P-384 a la ranura 9"), "{text}");
 
     let req = request(&ca, None);
     let mut ui = ScriptUi::default();

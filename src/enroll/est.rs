@@ -46,15 +46,29 @@ const MAX_RESPONSE_BODY: u64 = 1024 * 1024;
 /// Longest server text quoted in an error.
 const MAX_QUOTED: usize = 600;
 
+/// What the client was doing when a timeout fired ([`EstError::Timeout`]'s `during`, a fixed
+/// English key), in the user's language.
+fn phase_text(during: &str) -> String {
+    match during {
+        "connecting" => crate::tr!("enroll-est-phase-connecting"),
+        "overall request deadline" => crate::tr!("enroll-est-phase-deadline"),
+        "sending the request" => crate::tr!("enroll-est-phase-sending"),
+        "reading the response" => crate::tr!("enroll-est-phase-reading"),
+        "waiting for the response" => crate::tr!("enroll-est-phase-waiting"),
+        "talking to the CA" => crate::tr!("enroll-est-phase-talking"),
+        other => other.to_owned(),
+    }
+}
+
 /// Errors of the EST client. Server texts are quoted (truncated, control characters removed).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EstError {
     /// Bad client-side input (URL, label, trust anchor).
-    #[error("EST client configuration: {0}")]
+    #[error("{}", crate::tr!("enroll-est-config", reason = .0.as_str()))]
     Config(String),
     /// TCP connection failed.
-    #[error("cannot connect to the CA at {addr}: {source}")]
+    #[error("{}", crate::tr!("enroll-est-connect", addr = .addr.as_str(), error = .source.to_string()))]
     Connect {
         /// host:port.
         addr: String,
@@ -63,7 +77,7 @@ pub enum EstError {
         source: io::Error,
     },
     /// The CA did not answer in time.
-    #[error("the CA at {addr} did not answer within {after:?} ({during})")]
+    #[error("{}", crate::tr!("enroll-est-timeout", addr = .addr.as_str(), after = format!("{:?}", .after), during = phase_text(.during)))]
     Timeout {
         /// host:port.
         addr: String,
@@ -73,7 +87,7 @@ pub enum EstError {
         during: &'static str,
     },
     /// TLS failed (untrusted certificate, not a TLS server, client key failure...).
-    #[error("TLS with the CA at {addr} failed: {reason}")]
+    #[error("{}", crate::tr!("enroll-est-tls", addr = .addr.as_str(), reason = .reason.as_str()))]
     Tls {
         /// host:port.
         addr: String,
@@ -81,7 +95,7 @@ pub enum EstError {
         reason: String,
     },
     /// The CA answered something that is not the expected HTTP / EST content.
-    #[error("the CA at {addr} answered garbage: {reason}")]
+    #[error("{}", crate::tr!("enroll-est-protocol", addr = .addr.as_str(), reason = .reason.as_str()))]
     Protocol {
         /// host:port.
         addr: String,
@@ -89,7 +103,7 @@ pub enum EstError {
         reason: String,
     },
     /// The HTTP proxy did not open a `CONNECT` tunnel to the CA.
-    #[error("the HTTP proxy did not open a tunnel to the CA at {addr}: {reason}")]
+    #[error("{}", crate::tr!("enroll-est-proxy", addr = .addr.as_str(), reason = .reason.as_str()))]
     Proxy {
         /// host:port of the CA.
         addr: String,
@@ -97,13 +111,13 @@ pub enum EstError {
         reason: String,
     },
     /// 401: identity/code or client certificate refused.
-    #[error("the CA refused the credentials (401): {message}")]
+    #[error("{}", crate::tr!("enroll-est-unauthorized", message = .message.as_str()))]
     Unauthorized {
         /// The CA's text.
         message: String,
     },
     /// Another 4xx: the request was refused; the CA's text says why.
-    #[error("the CA refused the request ({status}): {message}")]
+    #[error("{}", crate::tr!("enroll-est-rejected", status = .status.to_string(), message = .message.as_str()))]
     Rejected {
         /// HTTP status.
         status: u16,
@@ -111,7 +125,7 @@ pub enum EstError {
         message: String,
     },
     /// 5xx.
-    #[error("the CA failed ({status}): {message}")]
+    #[error("{}", crate::tr!("enroll-est-server", status = .status.to_string(), message = .message.as_str()))]
     Server {
         /// HTTP status.
         status: u16,
@@ -119,13 +133,13 @@ pub enum EstError {
         message: String,
     },
     /// Still `202 Accepted` after the allowed number of polls.
-    #[error("the request is still waiting for approval after {polls} polls; try again later")]
+    #[error("{}", crate::tr!("enroll-est-still-pending", polls = *.polls))]
     StillPending {
         /// Polls made.
         polls: u32,
     },
     /// I/O error other than a timeout.
-    #[error("I/O with the CA at {addr}: {source}")]
+    #[error("{}", crate::tr!("enroll-est-io", addr = .addr.as_str(), error = .source.to_string()))]
     Io {
         /// host:port.
         addr: String,
@@ -1150,9 +1164,7 @@ impl EstClient {
             {
                 EstError::Tls {
                     addr,
-                    reason: format!(
-                        "the CA closed the connection right after the handshake ({io}): it did not accept the TLS client certificate"
-                    ),
+                    reason: crate::tr!("enroll-est-client-cert-refused", error = io.to_string()),
                 }
             }
             ureq::Error::Timeout(t) => {
@@ -1235,7 +1247,7 @@ impl EstClient {
             }
             io::ErrorKind::UnexpectedEof => EstError::Protocol {
                 addr,
-                reason: format!("connection closed while {during}"),
+                reason: crate::tr!("enroll-est-closed-while", during = phase_text(during)),
             },
             _ => EstError::Io { addr, source: e },
         }
@@ -1243,19 +1255,16 @@ impl EstClient {
 }
 
 fn tls_error(addr: String, tls: &rustls::Error) -> EstError {
-    let hint = match tls {
+    let reason = match tls {
         rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
-            " (the server does not speak TLS, or answered garbage)"
+            crate::tr!("enroll-est-tls-not-tls", error = tls.to_string())
         }
         rustls::Error::InvalidCertificate(_) => {
-            " (the server certificate is not trusted by the configured trust anchor)"
+            crate::tr!("enroll-est-tls-untrusted", error = tls.to_string())
         }
-        _ => "",
+        _ => tls.to_string(),
     };
-    EstError::Tls {
-        addr,
-        reason: format!("{tls}{hint}"),
-    }
+    EstError::Tls { addr, reason }
 }
 
 fn is_timeout(e: &io::Error) -> bool {

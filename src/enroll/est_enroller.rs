@@ -73,9 +73,9 @@ pub fn label(purpose: Purpose) -> &'static str {
 /// reason for the operator.
 pub fn classify(e: EstError) -> EnrollError {
     match e {
-        EstError::Unauthorized { message } => EnrollError::Rejected(format!(
-            "the enrollment code or identity was refused: {message}"
-        )),
+        EstError::Unauthorized { message } => {
+            EnrollError::Rejected(crate::tr!("enroll-est-code-refused", message = message))
+        }
         EstError::Rejected {
             status: 403,
             message,
