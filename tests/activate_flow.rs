@@ -168,9 +168,12 @@ fn complete_case(alg: KeyAlgorithm) {
     }
     assert!(text.contains("\"completed_at\""));
 
-    // Running again changes nothing: every step already done, nothing issued or written.
+    // Running again changes nothing: every step already done, nothing issued or written. This
+    // run is in Spanish: the steps are shown in Spanish, the journal goes on in English.
     let mut ui2 = ScriptUi::default();
-    let again = activate(&mut s, &req, &mut ca, &mut ui2).unwrap();
+    let again = sello::i18n::with_language("es_ES.UTF-8", || {
+        activate(&mut s, &req, &mut ca, &mut ui2).unwrap()
+    });
     assert_eq!(ca.issued(), 2);
     assert_eq!(ui2.asked_new_pin, 0);
     assert_eq!(ui2.asked_current_pin, 1);
@@ -183,6 +186,33 @@ fn complete_case(alg: KeyAlgorithm) {
             .all(|r| r.outcome.status() == "already-done"),
         "{:?}",
         again.steps
+    );
+    assert_eq!(
+        again.steps[0].outcome.detail(),
+        "tarjeta 10000042, perfil citizen-piv, se reanuda"
+    );
+    let written = |r: &&sello::enroll::activation::StepResult| {
+        r.step == sello::enroll::activation::Step::WriteCertificate(Slot::AUTHENTICATION)
+    };
+    let write = again.steps.iter().find(written).expect("write step");
+    assert_eq!(
+        write.outcome.detail(),
+        "el certificado ya está en la tarjeta, idéntico"
+    );
+    let events = &again.journal.events;
+    let resumed = events.iter().rev().find(|e| e.step == "identify").unwrap();
+    assert_eq!(
+        resumed.outcome,
+        "card 10000042, profile citizen-piv, resuming"
+    );
+    let rewritten = events
+        .iter()
+        .rev()
+        .find(|e| e.step == "write-certificate 9A")
+        .unwrap();
+    assert_eq!(
+        rewritten.outcome,
+        "already-done: certificate already on the card, identical"
     );
 }
 

@@ -23,3 +23,7 @@ enroll-pin-retries-fixed = { $tries ->
    *[other] esta targeta té { $tries } intents de PIN i no ho pot canviar; el perfil { $profile } en demana { $wanted } (amb pin.retries_required = false accepta estes targetes)
 }
 enroll-key-gone = la ranura { $slot } ja no conté la clau el certificat de la qual va gravar esta activació; la targeta s'ha modificat en un altre lloc
+enroll-est-url-bracket = falta el ']' de tancament en la URL del servidor
+enroll-est-url-after-bracket = caràcters sobrants després de ']' en la URL del servidor
+enroll-client-key-unsupported = les claus { $algorithm } no poden autenticar el TLS ací
+enroll-client-key-card-unusable = la targeta no es pot utilitzar (una operació anterior ha fallat greument)

@@ -183,3 +183,30 @@ enroll-revocation-ocsp-other-certificate = la resposta OCSP tracta d'un altre ce
 enroll-revocation-ocsp-future = la resposta OCSP té una data futura
 enroll-revocation-ocsp-outdated = la resposta OCSP no està actualitzada
 enroll-revocation-unreachable = no es pot accedir a { $url }: { $error }
+
+## La configuració del client EST (després de «configuració del client EST: »).
+enroll-est-file-error = { $path }: { $error }
+enroll-est-no-pem = { $path }: no s'ha trobat cap CERTIFICATE PEM
+enroll-est-fingerprint-not-hex = l'empremta no és en hexadecimal
+enroll-est-fingerprint-length = una empremta SHA-256 té 32 bytes
+enroll-est-anchor-rejected = s'ha rebutjat l'àncora de confiança: { $error }
+enroll-est-bad-proxy = servidor intermediari { $proxy }: { $why }
+enroll-est-proxy-http-only = només s'admeten servidors intermediaris http:// (HTTP CONNECT)
+enroll-est-bad-url = URL de servidor incorrecta '{ $url }'
+enroll-est-url-not-https = la URL del servidor ha de començar per https://
+enroll-est-url-has-path = la URL del servidor ha de ser https://host[:port] sense camí
+enroll-est-bad-port = port incorrecte '{ $port }'
+enroll-est-url-bracket = falta el ']' de tancament a la URL del servidor
+enroll-est-url-after-bracket = caràcters sobrants després de ']' a la URL del servidor
+enroll-est-url-no-host = la URL del servidor no té host
+enroll-est-basic-user-colon = el nom d'usuari d'HTTP Basic no pot contenir ':' (RFC 7617 §2)
+enroll-est-needs-client-key = simpleenroll sense autenticació HTTP necessita una clau de client TLS
+enroll-est-bad-label = una etiqueta de CA només té lletres, xifres, '-' i '_' (RFC 7030 §3.2.2)
+enroll-est-no-code = no s'ha facilitat cap codi de sol·licitud
+
+## La clau d'una targeta com a clau de client TLS d'una sol·licitud EST.
+enroll-client-key-unsupported = les claus { $algorithm } no poden autenticar el TLS aquí
+enroll-client-key-no-certificate = no hi ha cap certificat per a la clau de client
+enroll-client-key-card-unusable = la targeta no es pot fer servir (una operació anterior ha fallat greument)
+enroll-client-key-malformed-signature = la targeta ha retornat una signatura ECDSA mal formada
+enroll-client-key-signature-invalid = la signatura de la targeta no es verifica amb la clau del certificat

@@ -183,3 +183,30 @@ enroll-revocation-ocsp-other-certificate = the OCSP answer is about another cert
 enroll-revocation-ocsp-future = the OCSP answer is dated in the future
 enroll-revocation-ocsp-outdated = the OCSP answer is out of date
 enroll-revocation-unreachable = { $url } could not be reached: { $error }
+
+## The EST client's configuration (after "EST client configuration: ").
+enroll-est-file-error = { $path }: { $error }
+enroll-est-no-pem = { $path }: no PEM CERTIFICATE found
+enroll-est-fingerprint-not-hex = the fingerprint is not hex
+enroll-est-fingerprint-length = a SHA-256 fingerprint has 32 bytes
+enroll-est-anchor-rejected = trust anchor rejected: { $error }
+enroll-est-bad-proxy = proxy { $proxy }: { $why }
+enroll-est-proxy-http-only = only http:// proxies (HTTP CONNECT) are supported
+enroll-est-bad-url = bad server URL '{ $url }'
+enroll-est-url-not-https = the server URL must start with https://
+enroll-est-url-has-path = the server URL must be https://host[:port] without a path
+enroll-est-bad-port = bad port '{ $port }'
+enroll-est-url-bracket = unterminated '[' in the server URL
+enroll-est-url-after-bracket = garbage after ']' in the server URL
+enroll-est-url-no-host = the server URL has no host
+enroll-est-basic-user-colon = the HTTP Basic user name must not contain ':' (RFC 7617 §2)
+enroll-est-needs-client-key = simpleenroll without HTTP authentication needs a TLS client key
+enroll-est-bad-label = a CA label is letters, digits, '-' and '_' (RFC 7030 §3.2.2)
+enroll-est-no-code = no enrollment code was given
+
+## A card's key as the TLS client key of an EST request.
+enroll-client-key-unsupported = { $algorithm } keys cannot authenticate TLS here
+enroll-client-key-no-certificate = no certificate for the client key
+enroll-client-key-card-unusable = the card is unusable (a previous operation panicked)
+enroll-client-key-malformed-signature = the card returned a malformed ECDSA signature
+enroll-client-key-signature-invalid = the card's signature does not verify with the certificate's key

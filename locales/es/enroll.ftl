@@ -183,3 +183,30 @@ enroll-revocation-ocsp-other-certificate = la respuesta OCSP trata de otro certi
 enroll-revocation-ocsp-future = la respuesta OCSP tiene una fecha futura
 enroll-revocation-ocsp-outdated = la respuesta OCSP está desactualizada
 enroll-revocation-unreachable = no se puede acceder a { $url }: { $error }
+
+## La configuración del cliente EST (tras «configuración del cliente EST: »).
+enroll-est-file-error = { $path }: { $error }
+enroll-est-no-pem = { $path }: no se ha encontrado ningún CERTIFICATE PEM
+enroll-est-fingerprint-not-hex = la huella no está en hexadecimal
+enroll-est-fingerprint-length = una huella SHA-256 tiene 32 bytes
+enroll-est-anchor-rejected = se ha rechazado el ancla de confianza: { $error }
+enroll-est-bad-proxy = proxy { $proxy }: { $why }
+enroll-est-proxy-http-only = solo se admiten proxies http:// (HTTP CONNECT)
+enroll-est-bad-url = URL de servidor incorrecta '{ $url }'
+enroll-est-url-not-https = la URL del servidor debe empezar por https://
+enroll-est-url-has-path = la URL del servidor debe ser https://host[:puerto] sin ruta
+enroll-est-bad-port = puerto incorrecto '{ $port }'
+enroll-est-url-bracket = falta el ']' de cierre en la URL del servidor
+enroll-est-url-after-bracket = caracteres sobrantes tras ']' en la URL del servidor
+enroll-est-url-no-host = la URL del servidor no tiene host
+enroll-est-basic-user-colon = el nombre de usuario de HTTP Basic no puede contener ':' (RFC 7617 §2)
+enroll-est-needs-client-key = simpleenroll sin autenticación HTTP necesita una clave de cliente TLS
+enroll-est-bad-label = una etiqueta de CA solo tiene letras, dígitos, '-' y '_' (RFC 7030 §3.2.2)
+enroll-est-no-code = no se ha facilitado ningún código de solicitud
+
+## La clave de una tarjeta como clave de cliente TLS de una solicitud EST.
+enroll-client-key-unsupported = las claves { $algorithm } no pueden autenticar el TLS aquí
+enroll-client-key-no-certificate = no hay ningún certificado para la clave de cliente
+enroll-client-key-card-unusable = la tarjeta no se puede usar (una operación anterior ha fallado gravemente)
+enroll-client-key-malformed-signature = la tarjeta ha devuelto una firma ECDSA mal formada
+enroll-client-key-signature-invalid = la firma de la tarjeta no se verifica con la clave del certificado

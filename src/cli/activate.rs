@@ -289,11 +289,16 @@ fn reuse(
             ))
         })?;
         let na = cert.validity().not_after.timestamp();
-        let state = if na < now {
-            tr!("activate-reuse-expired-on", date = crate::i18n::date(na))
+        // The state for people, and for --json as it always was (English, language-neutral).
+        let (state, state_json) = if na < now {
+            let expired = || tr!("activate-reuse-expired-on", date = crate::i18n::date(na));
+            (expired(), crate::i18n::with_language("en", expired))
         } else {
             match checker.status(&c.der, &request.trust_anchors) {
-                st @ Status::Revoked { .. } => st.describe(),
+                st @ Status::Revoked { .. } => (
+                    st.describe(),
+                    crate::i18n::with_language("en", || st.describe()),
+                ),
                 other => bail!(tr!(
                     "activate-reuse-still-valid",
                     serial = serial.to_string(),
@@ -311,6 +316,7 @@ fn reuse(
             format!("{:02X}", k.slot.0),
             cert.raw_serial_as_string(),
             state,
+            state_json,
         ));
     }
     // The holder's PIN: kept when it works; a card whose PIN and PUK are both blocked is reset to
@@ -349,7 +355,7 @@ fn reuse(
             json!({
                 "event": "reuse",
                 "serial": serial.to_string(),
-                "replaced": found.iter().map(|(s, n, st)| json!({"slot": s, "serial": n, "state": st})).collect::<Vec<_>>(),
+                "replaced": found.iter().map(|(s, n, _, st)| json!({"slot": s, "serial": n, "state": st})).collect::<Vec<_>>(),
                 "journal_archived": archived,
                 "renewal_journal_archived": renewal_archived,
                 "pin": if reset { "reset" } else { "kept" },
@@ -360,7 +366,7 @@ fn reuse(
             "{}",
             tr!("activate-reuse-title", serial = serial.to_string())
         );
-        for (s, n, st) in &found {
+        for (s, n, st, _) in &found {
             let line = tr!(
                 "activate-reuse-replaced",
                 serial = n.as_str(),

@@ -340,6 +340,60 @@ fn slot_name(slot: Slot) -> String {
     format!("{:02X}", slot.0)
 }
 
+/// `f`'s text in English: what journals record (one language per record, whoever reads it).
+fn in_english<R>(f: impl FnOnce() -> R) -> R {
+    crate::i18n::with_language("en", f)
+}
+
+/// What another tool left in a profile's slot: a certificate (its subject, when it parses)
+/// and/or a key (its algorithm, when the card tells).
+#[derive(Debug, Clone)]
+struct Existing {
+    certificate: Option<Option<String>>,
+    key: Option<Option<String>>,
+}
+
+impl Existing {
+    /// "a certificate for CN=... and a P-256 key", in the user's language.
+    fn describe(&self) -> String {
+        let mut what = Vec::new();
+        if let Some(subject) = &self.certificate {
+            let subject = subject
+                .clone()
+                .unwrap_or_else(|| tr!("enroll-existing-unreadable-subject"));
+            what.push(tr!("enroll-existing-certificate", subject = subject));
+        }
+        match &self.key {
+            Some(Some(a)) => what.push(tr!("enroll-existing-key-of", algorithm = a.as_str())),
+            Some(None) => what.push(tr!("enroll-existing-key")),
+            None => {}
+        }
+        what.join(&tr!("enroll-existing-and"))
+    }
+}
+
+/// The holder's PIN-protected copy of the management key, as the management-key step found it.
+#[derive(Debug, Clone, Copy)]
+enum HolderCopy {
+    /// The profile keeps no copy.
+    NotAsked,
+    /// The copy is on the card.
+    Kept,
+    /// The card refuses the objects that keep it.
+    Refused,
+}
+
+impl HolderCopy {
+    /// The end of the step's detail, in the user's language (empty when there is no copy).
+    fn text(self) -> String {
+        match self {
+            Self::NotAsked => String::new(),
+            Self::Kept => tr!("activate-detail-holder-copy"),
+            Self::Refused => tr!("activate-detail-no-holder-copy"),
+        }
+    }
+}
+
 fn card_err(step: &'static str) -> impl FnOnce(CardError) -> ActivationError {
     move |source| ActivationError::Card { step, source }
 }
@@ -358,7 +412,7 @@ pub struct Activation<'a> {
     /// `pin-protected`, resumed), so the PIN step does not ask again.
     known_pin: Option<Pin>,
     /// What each slot held before, from another tool, when `replace_existing` allows it.
-    replacing: HashMap<Slot, String>,
+    replacing: HashMap<Slot, Existing>,
 }
 
 impl<'a> Activation<'a> {
@@ -442,24 +496,26 @@ impl<'a> Activation<'a> {
             known_pin: None,
             replacing: HashMap::new(),
         };
-        let detail = if resumed {
-            tr!(
-                "activate-detail-identify-resuming",
-                serial = serial.as_str(),
-                profile = profile.name.as_str()
-            )
-        } else {
-            tr!(
-                "activate-detail-identify",
-                serial = serial.as_str(),
-                profile = profile.name.as_str()
-            )
+        let detail = || {
+            if resumed {
+                tr!(
+                    "activate-detail-identify-resuming",
+                    serial = serial.as_str(),
+                    profile = profile.name.as_str()
+                )
+            } else {
+                tr!(
+                    "activate-detail-identify",
+                    serial = serial.as_str(),
+                    profile = profile.name.as_str()
+                )
+            }
         };
-        a.journal.event(t, "identify", detail.clone());
+        a.journal.event(t, "identify", in_english(detail));
         a.save()?;
         a.steps.push(StepResult {
             step: Step::Identify,
-            outcome: Outcome::Done(detail),
+            outcome: Outcome::Done(detail()),
         });
         Ok(a)
     }
@@ -484,23 +540,30 @@ impl<'a> Activation<'a> {
         Ok(())
     }
 
+    /// Records a finished step in the journal (in English: a journal is one record, whoever
+    /// reads it and in whatever language the activation was resumed) and shows it in the
+    /// user's language.
     fn finish(
         &mut self,
         ui: &mut dyn ActivationUi,
         step: Step,
-        outcome: Outcome,
+        outcome: impl Fn() -> Outcome,
     ) -> Result<(), ActivationError> {
         let label = match step.slot() {
             Some(s) => format!("{} {}", step.name(), slot_name(s)),
             None => step.name().to_owned(),
         };
+        let recorded = in_english(&outcome);
         self.journal.event(
             now(),
             &label,
-            format!("{}: {}", outcome.status(), outcome.detail()),
+            format!("{}: {}", recorded.status(), recorded.detail()),
         );
         self.save()?;
-        let r = StepResult { step, outcome };
+        let r = StepResult {
+            step,
+            outcome: outcome(),
+        };
         ui.step_finished(&r);
         self.steps.push(r);
         Ok(())
@@ -544,26 +607,27 @@ impl<'a> Activation<'a> {
         // operator is told.
         ui.step_started(Step::ContentsRecord);
         let completed = self.journal.completed_at.is_some();
-        let outcome = if completed && matches!(self.card.contents_record(), Ok(Some(_))) {
-            Outcome::AlreadyDone(tr!("activate-detail-record-written-earlier"))
+        let sealed = if completed && matches!(self.card.contents_record(), Ok(Some(_))) {
+            None
         } else {
-            match self.card.seal_contents() {
-                Ok(_) => Outcome::Done(tr!("activate-detail-record-written")),
-                Err(CardError::NotSupported(_)) => {
-                    let d = tr!("activate-detail-record-not-kept");
-                    if completed {
-                        Outcome::AlreadyDone(d)
-                    } else {
-                        Outcome::Done(d)
-                    }
-                }
-                Err(e) => Outcome::Done(tr!(
-                    "activate-detail-record-not-written",
-                    error = e.to_string()
-                )),
-            }
+            Some(self.card.seal_contents())
         };
-        self.finish(ui, Step::ContentsRecord, outcome)?;
+        self.finish(ui, Step::ContentsRecord, || match &sealed {
+            None => Outcome::AlreadyDone(tr!("activate-detail-record-written-earlier")),
+            Some(Ok(_)) => Outcome::Done(tr!("activate-detail-record-written")),
+            Some(Err(CardError::NotSupported(_))) => {
+                let d = tr!("activate-detail-record-not-kept");
+                if completed {
+                    Outcome::AlreadyDone(d)
+                } else {
+                    Outcome::Done(d)
+                }
+            }
+            Some(Err(e)) => Outcome::Done(tr!(
+                "activate-detail-record-not-written",
+                error = e.to_string()
+            )),
+        })?;
         // Leave the card as the holder will find it: not logged in.
         let _ = self.card.logout();
         if self.journal.completed_at.is_none() {
@@ -590,53 +654,51 @@ impl<'a> Activation<'a> {
             if self.journal.key(&name).is_some() {
                 continue;
             }
-            let mut what = Vec::new();
             let cert = self
                 .card
                 .read_certificate(spec.slot)
                 .map_err(card_err("read existing certificate"))?;
-            if let Some(c) = &cert {
-                let subject = x509_parser::parse_x509_certificate(&c.der)
+            let certificate = cert.as_ref().map(|c| {
+                x509_parser::parse_x509_certificate(&c.der)
                     .map(|(_, x)| x.subject().to_string())
-                    .unwrap_or_else(|_| tr!("enroll-existing-unreadable-subject"));
-                what.push(tr!("enroll-existing-certificate", subject = subject));
-            }
-            match self.card.metadata(spec.slot) {
-                Ok(Some(m)) => what.push(match m.algorithm {
-                    Some(MetadataAlgorithm::Key(a)) => {
-                        tr!("enroll-existing-key-of", algorithm = a.to_string())
-                    }
-                    _ => tr!("enroll-existing-key"),
+                    .ok()
+            });
+            let key = match self.card.metadata(spec.slot) {
+                Ok(Some(m)) => Some(match m.algorithm {
+                    Some(MetadataAlgorithm::Key(a)) => Some(a.to_string()),
+                    _ => None,
                 }),
-                Ok(None) | Err(CardError::NotSupported(_)) => {}
+                Ok(None) | Err(CardError::NotSupported(_)) => None,
                 Err(e) => return Err(card_err("key metadata")(e)),
-            }
-            if !what.is_empty() {
-                found.push((spec.slot, what.join(&tr!("enroll-existing-and"))));
+            };
+            if certificate.is_some() || key.is_some() {
+                found.push((spec.slot, Existing { certificate, key }));
             }
         }
         if found.is_empty() {
             return Ok(());
         }
-        let list = found
-            .iter()
-            .map(|(s, w)| {
-                tr!(
-                    "enroll-existing-slot",
-                    slot = slot_name(*s),
-                    what = w.as_str()
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
+        let list = || {
+            found
+                .iter()
+                .map(|(s, w)| {
+                    tr!(
+                        "enroll-existing-slot",
+                        slot = slot_name(*s),
+                        what = w.describe()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
         if !self.request.replace_existing {
             return Err(ActivationError::Invalid(tr!(
                 "enroll-existing-refused",
-                list = list.as_str()
+                list = list()
             )));
         }
-        self.journal
-            .event(now(), "replace-existing", format!("replacing {list}"));
+        let replacing = format!("replacing {}", in_english(list));
+        self.journal.event(now(), "replace-existing", replacing);
         self.save()?;
         self.replacing = found.into_iter().collect();
         Ok(())
@@ -681,20 +743,22 @@ impl<'a> Activation<'a> {
                         holder_copy_at: None,
                     });
                 }
-                let copy = self.holder_copy(&target)?;
-                already &= !copy.1;
-                let detail = tr!(
-                    "activate-detail-management-key",
-                    mode = policy.mode.name(),
-                    algorithm = target.algorithm().to_string(),
-                    copy = copy.0
-                );
-                let outcome = if already {
-                    Outcome::AlreadyDone(detail)
-                } else {
-                    Outcome::Done(detail)
-                };
-                return self.finish(ui, Step::ManagementKey, outcome);
+                let (copy, written) = self.holder_copy(&target)?;
+                already &= !written;
+                let algorithm = target.algorithm().to_string();
+                return self.finish(ui, Step::ManagementKey, || {
+                    let detail = tr!(
+                        "activate-detail-management-key",
+                        mode = policy.mode.name(),
+                        algorithm = algorithm.as_str(),
+                        copy = copy.text()
+                    );
+                    if already {
+                        Outcome::AlreadyDone(detail)
+                    } else {
+                        Outcome::Done(detail)
+                    }
+                });
             }
             Err(CardError::ManagementKeyAuthFailed | CardError::CardAuthFailed) => {}
             Err(e) => return Err(card_err("management key")(e)),
@@ -741,24 +805,23 @@ impl<'a> Activation<'a> {
             holder_copy_at: None,
         });
         let (copy, _) = self.holder_copy(&target)?;
-        self.finish(
-            ui,
-            Step::ManagementKey,
+        let algorithm = target.algorithm().to_string();
+        self.finish(ui, Step::ManagementKey, || {
             Outcome::Done(tr!(
                 "activate-detail-factory-key-replaced",
                 mode = policy.mode.name(),
-                algorithm = target.algorithm().to_string(),
-                copy = copy
-            )),
-        )
+                algorithm = algorithm.as_str(),
+                copy = copy.text()
+            ))
+        })
     }
 
     /// Profiles with a PIN-protected copy ("both"): writes the copy of `key` (the card's key,
     /// authenticated) unless the journal has it. Returns the detail to show and whether it was
     /// written now.
-    fn holder_copy(&mut self, key: &ManagementKey) -> Result<(String, bool), ActivationError> {
+    fn holder_copy(&mut self, key: &ManagementKey) -> Result<(HolderCopy, bool), ActivationError> {
         if !self.request.profile.management_key.pin_protected {
-            return Ok((String::new(), false));
+            return Ok((HolderCopy::NotAsked, false));
         }
         let done = self
             .journal
@@ -780,14 +843,14 @@ impl<'a> Activation<'a> {
                             | StatusWord::InsNotSupported,
                         ..
                     },
-                ) => return Ok((tr!("activate-detail-no-holder-copy"), false)),
+                ) => return Ok((HolderCopy::Refused, false)),
                 Err(e) => return Err(card_err("PIN-protected management key")(e)),
             }
             if let Some(r) = self.journal.management_key.as_mut() {
                 r.holder_copy_at = Some(now());
             }
         }
-        Ok((tr!("activate-detail-holder-copy"), !done))
+        Ok((HolderCopy::Kept, !done))
     }
 
     /// Mode `pin-protected`: a factory-fresh card gets a random key, stored PIN-protected on the
@@ -816,14 +879,12 @@ impl<'a> Activation<'a> {
                     at: now(),
                     holder_copy_at: Some(now()),
                 });
-                self.finish(
-                    ui,
-                    Step::ManagementKey,
+                self.finish(ui, Step::ManagementKey, || {
                     Outcome::Done(tr!(
                         "activate-detail-random-key",
                         algorithm = key.algorithm().to_string()
-                    )),
-                )
+                    ))
+                })
             }
             Err(CardError::ManagementKeyAuthFailed | CardError::CardAuthFailed) => {
                 let status = self.card.pin_status().map_err(card_err("PIN status"))?;
@@ -855,11 +916,9 @@ impl<'a> Activation<'a> {
                         holder_copy_at: Some(now()),
                     });
                 }
-                self.finish(
-                    ui,
-                    Step::ManagementKey,
-                    Outcome::AlreadyDone(tr!("activate-detail-protected-key-opened")),
-                )
+                self.finish(ui, Step::ManagementKey, || {
+                    Outcome::AlreadyDone(tr!("activate-detail-protected-key-opened"))
+                })
             }
             Err(e) => Err(card_err("management key")(e)),
         }
@@ -890,11 +949,9 @@ impl<'a> Activation<'a> {
             if self.journal.pin_set_at.is_none() {
                 self.journal.pin_set_at = Some(now());
             }
-            self.finish(
-                ui,
-                Step::Pin,
-                Outcome::AlreadyDone(tr!("activate-detail-pin-already-set")),
-            )?;
+            self.finish(ui, Step::Pin, || {
+                Outcome::AlreadyDone(tr!("activate-detail-pin-already-set"))
+            })?;
             return Ok(pin);
         }
         let default_pin =
@@ -952,7 +1009,7 @@ impl<'a> Activation<'a> {
         let enforced = after.pin.map(|r| r.total.unwrap_or(r.remaining));
         self.card.verify_pin(&pin).map_err(card_err("PIN"))?;
         self.journal.pin_set_at = Some(now());
-        let detail = match enforced {
+        let detail = || match enforced {
             Some(n) if n == rule.retries => tr!("activate-detail-pin-set", tries = n),
             Some(n) => tr!(
                 "activate-detail-pin-set-card-count",
@@ -961,7 +1018,7 @@ impl<'a> Activation<'a> {
             ),
             None => tr!("activate-detail-pin-set-unknown-count"),
         };
-        self.finish(ui, Step::Pin, Outcome::Done(detail))?;
+        self.finish(ui, Step::Pin, || Outcome::Done(detail()))?;
         Ok(pin)
     }
 
@@ -973,12 +1030,14 @@ impl<'a> Activation<'a> {
             None => self.journal.puk.is_none(),
         };
         if !factory {
-            let detail = if self.journal.puk.is_some() {
-                tr!("activate-detail-puk-already-set")
-            } else {
-                tr!("activate-detail-puk-changed-before")
-            };
-            return self.finish(ui, Step::Puk, Outcome::AlreadyDone(detail));
+            let recorded = self.journal.puk.is_some();
+            return self.finish(ui, Step::Puk, || {
+                Outcome::AlreadyDone(if recorded {
+                    tr!("activate-detail-puk-already-set")
+                } else {
+                    tr!("activate-detail-puk-changed-before")
+                })
+            });
         }
         let rule = self.request.profile.puk;
         let generated = self.request.profile.puk_generate;
@@ -1002,12 +1061,13 @@ impl<'a> Activation<'a> {
             generated,
             at: now(),
         });
-        let detail = if generated {
-            tr!("activate-detail-puk-generated")
-        } else {
-            tr!("activate-detail-puk-set")
-        };
-        self.finish(ui, Step::Puk, Outcome::Done(detail))
+        self.finish(ui, Step::Puk, || {
+            Outcome::Done(if generated {
+                tr!("activate-detail-puk-generated")
+            } else {
+                tr!("activate-detail-puk-set")
+            })
+        })
     }
 
     fn algorithm_for(&self, spec: &KeySpec) -> KeyAlgorithm {
@@ -1041,14 +1101,12 @@ impl<'a> Activation<'a> {
             })?;
             let same = on_card.as_ref().is_none_or(|k| *k == recorded);
             if same && recorded.algorithm() == alg {
-                self.finish(
-                    ui,
-                    step,
+                self.finish(ui, step, || {
                     Outcome::AlreadyDone(tr!(
                         "activate-detail-key-earlier",
                         algorithm = alg.to_string()
-                    )),
-                )?;
+                    ))
+                })?;
                 return Ok(recorded);
             }
             if rec.written_at.is_some() {
@@ -1074,7 +1132,7 @@ impl<'a> Activation<'a> {
             self.journal.event(
                 now(),
                 &format!("generate-key {name}"),
-                format!("refused: {fault}"),
+                format!("refused: {}", in_english(|| fault.to_string())),
             );
             self.save()?;
             return Err(ActivationError::FaultyKeyGenerator { slot: name, fault });
@@ -1091,21 +1149,21 @@ impl<'a> Activation<'a> {
             certificate_info: None,
             written_at: None,
         });
-        let replaced = self
-            .replacing
-            .remove(&spec.slot)
-            .map(|w| tr!("activate-detail-replaced", what = w))
-            .unwrap_or_default();
-        self.finish(
-            ui,
-            step,
+        let replaced = self.replacing.remove(&spec.slot);
+        let replaced = || {
+            replaced
+                .as_ref()
+                .map(|w| tr!("activate-detail-replaced", what = w.describe()))
+                .unwrap_or_default()
+        };
+        self.finish(ui, step, || {
             Outcome::Done(tr!(
                 "activate-detail-key-generated",
                 algorithm = alg.to_string(),
                 pin_use = spec.pin_use.name(),
-                replaced = replaced
-            )),
-        )?;
+                replaced = replaced()
+            ))
+        })?;
         Ok(pk)
     }
 
@@ -1148,11 +1206,9 @@ impl<'a> Activation<'a> {
                 .and_then(|d| csr::check_csr(&d).ok())
                 .is_some_and(|c| c.public_key == *pk);
             if ok {
-                return self.finish(
-                    ui,
-                    step,
-                    Outcome::AlreadyDone(tr!("activate-detail-csr-earlier")),
-                );
+                return self.finish(ui, step, || {
+                    Outcome::AlreadyDone(tr!("activate-detail-csr-earlier"))
+                });
             }
         }
         let der = csr::build_csr(self.card, spec.slot, pk, &self.subject, Some(pin)).map_err(
@@ -1164,14 +1220,10 @@ impl<'a> Activation<'a> {
         if let Some(rec) = self.journal.key_mut(&name) {
             rec.csr = Some(pem_encode("CERTIFICATE REQUEST", &der));
         }
-        self.finish(
-            ui,
-            step,
-            Outcome::Done(tr!(
-                "activate-detail-csr",
-                subject = self.subject.display().to_string()
-            )),
-        )
+        let subject = self.subject.display().to_string();
+        self.finish(ui, step, || {
+            Outcome::Done(tr!("activate-detail-csr", subject = subject.as_str()))
+        })
     }
 
     fn enroll(
@@ -1197,11 +1249,9 @@ impl<'a> Activation<'a> {
                     slot: name.clone(),
                     source,
                 })?;
-            return self.finish(
-                ui,
-                step,
-                Outcome::AlreadyDone(tr!("activate-detail-certificate-earlier")),
-            );
+            return self.finish(ui, step, || {
+                Outcome::AlreadyDone(tr!("activate-detail-certificate-earlier"))
+            });
         }
         let csr_der = rec.csr.as_deref().and_then(pem_decode).ok_or_else(|| {
             ActivationError::CardChanged(tr!("enroll-no-request-recorded", slot = name.as_str()))
@@ -1239,15 +1289,13 @@ impl<'a> Activation<'a> {
                 not_after: accepted.not_after,
             });
         }
-        self.finish(
-            ui,
-            step,
+        self.finish(ui, step, || {
             Outcome::Done(tr!(
                 "activate-detail-certificate",
                 serial = accepted.serial.as_str(),
                 issuer = accepted.issuer.as_str()
-            )),
-        )
+            ))
+        })
     }
 
     fn write(
@@ -1281,12 +1329,13 @@ impl<'a> Activation<'a> {
             if let Some(r) = self.journal.key_mut(&name) {
                 r.written_at.get_or_insert(now());
             }
-            let outcome = if already {
-                Outcome::AlreadyDone(tr!("activate-detail-certificate-on-card"))
-            } else {
-                Outcome::Done(tr!("activate-detail-certificate-on-card-interrupted"))
-            };
-            return self.finish(ui, step, outcome);
+            return self.finish(ui, step, || {
+                if already {
+                    Outcome::AlreadyDone(tr!("activate-detail-certificate-on-card"))
+                } else {
+                    Outcome::Done(tr!("activate-detail-certificate-on-card-interrupted"))
+                }
+            });
         }
         test_abort_at("before-write");
         self.card
@@ -1305,11 +1354,9 @@ impl<'a> Activation<'a> {
         if let Some(r) = self.journal.key_mut(&name) {
             r.written_at = Some(now());
         }
-        self.finish(
-            ui,
-            step,
-            Outcome::Done(tr!("enroll-detail-written", bytes = leaf.len())),
-        )
+        self.finish(ui, step, || {
+            Outcome::Done(tr!("enroll-detail-written", bytes = leaf.len()))
+        })
     }
 }
 

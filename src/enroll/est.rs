@@ -174,13 +174,18 @@ impl fmt::Debug for TrustAnchor {
 impl TrustAnchor {
     /// Reads every `CERTIFICATE` block of a PEM file.
     pub fn from_pem_file(path: &std::path::Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| EstError::Config(format!("{}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            EstError::Config(crate::tr!(
+                "enroll-est-file-error",
+                path = path.display().to_string(),
+                error = e.to_string()
+            ))
+        })?;
         let certs = pem_certificates(&text);
         if certs.is_empty() {
-            return Err(EstError::Config(format!(
-                "{}: no PEM CERTIFICATE found",
-                path.display()
+            return Err(EstError::Config(crate::tr!(
+                "enroll-est-no-pem",
+                path = path.display().to_string()
             )));
         }
         Ok(TrustAnchor::Certificates(certs))
@@ -194,10 +199,10 @@ impl TrustAnchor {
             .filter(|c| *c != ':' && !c.is_whitespace())
             .collect();
         let bytes = hex::decode(&hex_only)
-            .map_err(|_| EstError::Config("fingerprint is not hex".into()))?;
+            .map_err(|_| EstError::Config(crate::tr!("enroll-est-fingerprint-not-hex")))?;
         let pin: [u8; 32] = bytes
             .try_into()
-            .map_err(|_| EstError::Config("a SHA-256 fingerprint has 32 bytes".into()))?;
+            .map_err(|_| EstError::Config(crate::tr!("enroll-est-fingerprint-length")))?;
         Ok(TrustAnchor::PinnedSha256(pin))
     }
 }
@@ -626,9 +631,12 @@ fn tls_builder(
         TrustAnchor::Certificates(certs) => {
             let mut roots = RootCertStore::empty();
             for c in certs {
-                roots
-                    .add(CertificateDer::from(c.clone()))
-                    .map_err(|e| EstError::Config(format!("trust anchor rejected: {e}")))?;
+                roots.add(CertificateDer::from(c.clone())).map_err(|e| {
+                    EstError::Config(crate::tr!(
+                        "enroll-est-anchor-rejected",
+                        error = e.to_string()
+                    ))
+                })?;
             }
             builder.with_root_certificates(roots)
         }
@@ -751,12 +759,16 @@ fn proxy_for(setting: &ProxySetting, server: &str) -> Result<Option<ureq::Proxy>
             }
         }
     };
-    let bad = |why: String| EstError::Config(format!("proxy {}: {why}", redact_userinfo(&url)));
+    let bad = |why: String| {
+        EstError::Config(crate::tr!(
+            "enroll-est-bad-proxy",
+            proxy = redact_userinfo(&url),
+            why = why
+        ))
+    };
     let parsed = ureq::Proxy::new(&url).map_err(|e| bad(e.to_string()))?;
     if parsed.protocol() != ureq::ProxyProtocol::Http {
-        return Err(bad(
-            "only http:// proxies (HTTP CONNECT) are supported".into()
-        ));
+        return Err(bad(crate::tr!("enroll-est-proxy-http-only")));
     }
     let mut builder = ureq::Proxy::builder(ureq::ProxyProtocol::Http)
         .host(parsed.host())
@@ -775,7 +787,7 @@ fn proxy_for(setting: &ProxySetting, server: &str) -> Result<Option<ureq::Proxy>
     let proxy = builder.build().map_err(|e| bad(e.to_string()))?;
     let uri: ureq::http::Uri = server
         .parse()
-        .map_err(|_| EstError::Config(format!("bad server URL '{}'", sanitize(server))))?;
+        .map_err(|_| EstError::Config(crate::tr!("enroll-est-bad-url", url = sanitize(server))))?;
     Ok((!proxy.is_no_proxy(&uri)).then_some(proxy))
 }
 
@@ -827,26 +839,24 @@ impl EstClient {
         let rest = config
             .server
             .strip_prefix("https://")
-            .ok_or_else(|| EstError::Config("server URL must start with https://".into()))?;
+            .ok_or_else(|| EstError::Config(crate::tr!("enroll-est-url-not-https")))?;
         let authority = rest.trim_end_matches('/');
         if authority.contains('/') || authority.contains('@') || authority.is_empty() {
-            return Err(EstError::Config(
-                "server URL must be https://host[:port] without a path".into(),
-            ));
+            return Err(EstError::Config(crate::tr!("enroll-est-url-has-path")));
         }
         let parse_port = |p: &str| {
             p.parse::<u16>()
-                .map_err(|_| EstError::Config(format!("bad port '{p}'")))
+                .map_err(|_| EstError::Config(crate::tr!("enroll-est-bad-port", port = p)))
         };
         let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
             // [IPv6]:port or [IPv6]
             let (h, after) = v6
                 .split_once(']')
-                .ok_or_else(|| EstError::Config("unterminated '[' in server URL".into()))?;
+                .ok_or_else(|| EstError::Config(crate::tr!("enroll-est-url-bracket")))?;
             match after.strip_prefix(':') {
                 Some(p) => (h.to_string(), parse_port(p)?),
                 None if after.is_empty() => (h.to_string(), 443),
-                None => return Err(EstError::Config("garbage after ']' in server URL".into())),
+                None => return Err(EstError::Config(crate::tr!("enroll-est-url-after-bracket"))),
             }
         } else {
             match authority.split_once(':') {
@@ -855,7 +865,7 @@ impl EstClient {
             }
         };
         if host.is_empty() {
-            return Err(EstError::Config("server URL has no host".into()));
+            return Err(EstError::Config(crate::tr!("enroll-est-url-no-host")));
         }
         let addr = if host.contains(':') {
             format!("[{host}]:{port}")
@@ -956,9 +966,7 @@ impl EstClient {
         let (authorization, secret) = match auth {
             HttpAuth::Basic { user, password } => {
                 if user.contains(':') {
-                    return Err(EstError::Config(
-                        "the HTTP Basic user name must not contain ':' (RFC 7617 §2)".into(),
-                    ));
+                    return Err(EstError::Config(crate::tr!("enroll-est-basic-user-colon")));
                 }
                 let mut credentials = Zeroizing::new(String::with_capacity(64));
                 credentials.push_str(user);
@@ -974,9 +982,7 @@ impl EstClient {
             }
             HttpAuth::None => {
                 if self.agent_with_key.is_none() {
-                    return Err(EstError::Config(
-                        "simpleenroll without HTTP authentication needs a TLS client key".into(),
-                    ));
+                    return Err(EstError::Config(crate::tr!("enroll-est-needs-client-key")));
                 }
                 (None, None)
             }
@@ -1285,9 +1291,7 @@ fn est_path(label: Option<&str>, op: &str) -> Result<String> {
         {
             Ok(format!("/.well-known/est/{l}/{op}"))
         }
-        Some(_) => Err(EstError::Config(
-            "a CA label is letters, digits, '-' and '_' (RFC 7030 §3.2.2)".into(),
-        )),
+        Some(_) => Err(EstError::Config(crate::tr!("enroll-est-bad-label"))),
     }
 }
 

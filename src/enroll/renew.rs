@@ -698,9 +698,11 @@ impl<'a> Renewal<'a> {
         name: &'static str,
         slot: Option<&str>,
         already: bool,
-        detail: String,
+        detail: impl Fn() -> String,
     ) -> Result<(), RenewError> {
         let status = if already { "already-done" } else { "done" };
+        // The journal records English (one language per record); the user reads theirs.
+        let recorded = crate::i18n::with_language("en", &detail);
         let label = match slot {
             Some(s) => format!("renew {name} {s}"),
             None => format!("renew {name}"),
@@ -708,14 +710,14 @@ impl<'a> Renewal<'a> {
         self.journal.events.push(Event {
             at: now_secs(),
             step: label,
-            outcome: format!("{status}: {detail}"),
+            outcome: format!("{status}: {recorded}"),
         });
         self.save()?;
         let step = RenewStep {
             name,
             slot: slot.map(str::to_owned),
             status,
-            detail,
+            detail: detail(),
         };
         ui.step(&step);
         self.steps.push(step);
@@ -815,7 +817,10 @@ impl<'a> Renewal<'a> {
             self.journal.events.push(Event {
                 at: now_secs(),
                 step: "renew contents record".into(),
-                outcome: format!("not written: {e}"),
+                outcome: format!(
+                    "not written: {}",
+                    crate::i18n::with_language("en", || e.to_string())
+                ),
             });
         }
         let _ = lock(&self.card)?.logout();
@@ -981,25 +986,23 @@ impl<'a> Renewal<'a> {
             .map(|t| t.name.clone())
             .collect::<Vec<_>>()
             .join(", ");
-        self.done(
-            ui,
-            "check",
-            None,
-            false,
-            if self.request.force {
+        let serial = self.journal.card_serial.clone();
+        let forced = self.request.force;
+        self.done(ui, "check", None, false, || {
+            if forced {
                 tr!(
                     "renew-detail-check-forced",
-                    serial = self.journal.card_serial.as_str(),
-                    slots = detail
+                    serial = serial.as_str(),
+                    slots = detail.as_str()
                 )
             } else {
                 tr!(
                     "renew-detail-check",
-                    serial = self.journal.card_serial.as_str(),
-                    slots = detail
+                    serial = serial.as_str(),
+                    slots = detail.as_str()
                 )
-            },
-        )?;
+            }
+        })?;
         Ok(targets)
     }
 
@@ -1072,16 +1075,12 @@ impl<'a> Renewal<'a> {
         let recorded = rec.new_public_key.as_deref().and_then(pem_public_key);
         if let (Some(r), Some(k)) = (&recorded, &on_card) {
             if r == k {
-                self.done(
-                    ui,
-                    "generate-key",
-                    Some(&t.name),
-                    true,
+                self.done(ui, "generate-key", Some(&t.name), true, || {
                     tr!(
                         "renew-detail-key-earlier",
                         staging = format!("{:02X}", t.staging.0)
-                    ),
-                )?;
+                    )
+                })?;
                 return Ok(r.clone());
             }
         }
@@ -1145,7 +1144,10 @@ impl<'a> Renewal<'a> {
             self.journal.events.push(Event {
                 at: now_secs(),
                 step: format!("renew generate-key {}", t.name),
-                outcome: format!("refused: {fault}"),
+                outcome: format!(
+                    "refused: {}",
+                    crate::i18n::with_language("en", || fault.to_string())
+                ),
             });
             self.save()?;
             return Err(RenewError::FaultyKeyGenerator {
@@ -1157,18 +1159,14 @@ impl<'a> Renewal<'a> {
         if let Some(r) = self.journal.slot_mut(&t.name) {
             r.new_public_key = Some(pem_encode("PUBLIC KEY", &spki));
         }
-        self.done(
-            ui,
-            "generate-key",
-            Some(&t.name),
-            false,
+        self.done(ui, "generate-key", Some(&t.name), false, || {
             tr!(
                 "renew-detail-key-generated",
                 algorithm = alg.to_string(),
                 staging = format!("{:02X}", t.staging.0),
                 slot = t.name.as_str()
-            ),
-        )?;
+            )
+        })?;
         Ok(pk)
     }
 
@@ -1191,13 +1189,9 @@ impl<'a> Renewal<'a> {
                 .and_then(|d| csr::check_csr(&d).ok())
                 .is_some_and(|c| c.public_key == *pk)
             {
-                return self.done(
-                    ui,
-                    "csr",
-                    Some(&t.name),
-                    true,
-                    tr!("activate-detail-csr-earlier"),
-                );
+                return self.done(ui, "csr", Some(&t.name), true, || {
+                    tr!("activate-detail-csr-earlier")
+                });
             }
         }
         let der = {
@@ -1212,16 +1206,12 @@ impl<'a> Renewal<'a> {
         if let Some(r) = self.journal.slot_mut(&t.name) {
             r.csr = Some(pem_encode("CERTIFICATE REQUEST", &der));
         }
-        self.done(
-            ui,
-            "csr",
-            Some(&t.name),
-            false,
+        self.done(ui, "csr", Some(&t.name), false, || {
             tr!(
                 "renew-detail-csr",
                 subject = t.subject.display().to_string()
-            ),
-        )
+            )
+        })
     }
 
     fn est_client(
@@ -1261,13 +1251,9 @@ impl<'a> Renewal<'a> {
                 slot: t.name.clone(),
                 source,
             })?;
-            return self.done(
-                ui,
-                "reenroll",
-                Some(&t.name),
-                true,
-                tr!("activate-detail-certificate-earlier"),
-            );
+            return self.done(ui, "reenroll", Some(&t.name), true, || {
+                tr!("activate-detail-certificate-earlier")
+            });
         }
         let csr_der = rec.csr.as_deref().and_then(pem_decode).ok_or_else(|| {
             RenewError::CardChanged(tr!("enroll-no-request-recorded", slot = t.name.as_str()))
@@ -1302,18 +1288,14 @@ impl<'a> Renewal<'a> {
                 not_after: accepted.not_after,
             });
         }
-        self.done(
-            ui,
-            "reenroll",
-            Some(&t.name),
-            false,
+        self.done(ui, "reenroll", Some(&t.name), false, || {
             tr!(
                 "renew-detail-certificate",
                 serial = accepted.serial.as_str(),
                 issuer = accepted.issuer.as_str(),
                 until = crate::i18n::date(accepted.not_after)
-            ),
-        )
+            )
+        })
     }
 
     /// Replaces the slot's key by the staging key and writes the certificate (see the module
@@ -1352,13 +1334,9 @@ impl<'a> Renewal<'a> {
             if let Some(r) = self.journal.slot_mut(&t.name) {
                 r.key_moved_at.get_or_insert(now_secs());
             }
-            self.done(
-                ui,
-                "replace-key",
-                Some(&t.name),
-                already,
-                tr!("renew-detail-key-in-slot", slot = t.name.as_str()),
-            )?;
+            self.done(ui, "replace-key", Some(&t.name), already, || {
+                tr!("renew-detail-key-in-slot", slot = t.name.as_str())
+            })?;
         } else {
             let staged = key_of(&mut *lock(&self.card)?, t.staging)?;
             if staged.as_ref() != Some(&new_key) {
@@ -1393,17 +1371,13 @@ impl<'a> Renewal<'a> {
             if let Some(r) = self.journal.slot_mut(&t.name) {
                 r.key_moved_at = Some(now_secs());
             }
-            self.done(
-                ui,
-                "replace-key",
-                Some(&t.name),
-                false,
+            self.done(ui, "replace-key", Some(&t.name), false, || {
                 tr!(
                     "renew-detail-key-moved",
                     staging = format!("{:02X}", t.staging.0),
                     slot = t.name.as_str()
-                ),
-            )?;
+                )
+            })?;
         }
         ui.checkpoint("before-write");
         let mut card = lock(&self.card)?;
@@ -1416,13 +1390,9 @@ impl<'a> Renewal<'a> {
             if let Some(r) = self.journal.slot_mut(&t.name) {
                 r.written_at.get_or_insert(now_secs());
             }
-            return self.done(
-                ui,
-                "write-certificate",
-                Some(&t.name),
-                already,
-                tr!("renew-detail-certificate-on-card"),
-            );
+            return self.done(ui, "write-certificate", Some(&t.name), already, || {
+                tr!("renew-detail-certificate-on-card")
+            });
         }
         card.write_certificate(slot, &leaf, false, Some(&new_key))
             .map_err(card_err("write certificate"))?;
@@ -1439,13 +1409,9 @@ impl<'a> Renewal<'a> {
         if let Some(r) = self.journal.slot_mut(&t.name) {
             r.written_at = Some(now_secs());
         }
-        self.done(
-            ui,
-            "write-certificate",
-            Some(&t.name),
-            false,
-            tr!("enroll-detail-written", bytes = leaf.len()),
-        )
+        self.done(ui, "write-certificate", Some(&t.name), false, || {
+            tr!("enroll-detail-written", bytes = leaf.len())
+        })
     }
 }
 
