@@ -45,9 +45,13 @@ activate-detail-puk-changed-before = el PUK ja s'havia canviat abans que aquesta
 activate-detail-puk-generated = PUK generat, establert i mostrat una sola vegada
 activate-detail-puk-set = PUK establert
 activate-detail-key-earlier = clau { $algorithm } generada abans, la mateixa clau a la targeta
-## $pin_use és la política de PIN de la clau al perfil (once, always, never); $replaced és
+## $pin_use és un dels activate-pin-use-*; $replaced és
 ## activate-detail-replaced o res.
-activate-detail-key-generated = clau { $algorithm } generada a la targeta (PIN { $pin_use }){ $replaced }
+activate-detail-key-generated = clau { $algorithm } generada a la targeta ({ $pin_use }){ $replaced }
+## $pin_use: quan demana el PIN la clau.
+activate-pin-use-never = sense PIN
+activate-pin-use-once = PIN una vegada per sessió
+activate-pin-use-always = PIN a cada ús
 activate-detail-replaced = ; substitueix { $what }
 activate-detail-csr-earlier = sol·licitud construïda abans
 activate-detail-csr = signada a la targeta i comprovada a l'ordinador: { $subject }
@@ -62,8 +66,10 @@ activate-what-holder-pin = PIN del titular
 activate-what-new-puk = PUK nou
 activate-what-enrollment-code = codi de sol·licitud
 activate-what-operator-pin = PIN de l'operador
-## $charset és el joc de caràcters del PIN al perfil (digits, alphanumeric, ...).
-activate-choose-pin = El titular tria un PIN: de { $min } a { $max } caràcters ({ $charset }).
+## La regla del PIN del perfil, mostrada abans que el titular escrigui un PIN nou.
+activate-choose-pin-digits = El titular tria un PIN: de { $min } a { $max } xifres.
+activate-choose-pin-alphanumeric = El titular tria un PIN: de { $min } a { $max } lletres o xifres.
+activate-choose-pin-printable = El titular tria un PIN: de { $min } a { $max } caràcters imprimibles.
 activate-puk-shown-once = anoteu-lo per al titular: només es mostra aquesta vegada
 activate-pending = La CA ha deixat la sol·licitud en espera; es tornarà a preguntar d'aquí a { $secs } s ({ $attempt }/{ $max }).
 ## $message és el text de la mateixa CA.

@@ -45,9 +45,13 @@ activate-detail-puk-changed-before = PUK already changed before this activation 
 activate-detail-puk-generated = PUK generated, set and shown once
 activate-detail-puk-set = PUK set
 activate-detail-key-earlier = { $algorithm } key generated earlier, same key on the card
-## $pin_use is the profile's PIN policy of the key (once, always, never); $replaced is
+## $pin_use is one of activate-pin-use-*; $replaced is
 ## activate-detail-replaced or empty.
-activate-detail-key-generated = { $algorithm } key generated on the card (PIN { $pin_use }){ $replaced }
+activate-detail-key-generated = { $algorithm } key generated on the card ({ $pin_use }){ $replaced }
+## $pin_use: when the key asks for the PIN.
+activate-pin-use-never = no PIN
+activate-pin-use-once = PIN once per session
+activate-pin-use-always = PIN for every use
 activate-detail-replaced = ; replaced { $what }
 activate-detail-csr-earlier = request built earlier
 activate-detail-csr = signed on the card, checked on the host: { $subject }
@@ -62,8 +66,10 @@ activate-what-holder-pin = holder's PIN
 activate-what-new-puk = new PUK
 activate-what-enrollment-code = enrollment code
 activate-what-operator-pin = operator's PIN
-## $charset is the profile's PIN character set (digits, alphanumeric, ...).
-activate-choose-pin = The holder chooses a PIN: { $min } to { $max } { $charset }.
+## The PIN rule of the profile, shown before the holder types a new PIN.
+activate-choose-pin-digits = The holder chooses a PIN: { $min } to { $max } digits.
+activate-choose-pin-alphanumeric = The holder chooses a PIN: { $min } to { $max } letters or digits.
+activate-choose-pin-printable = The holder chooses a PIN: { $min } to { $max } printable characters.
 activate-puk-shown-once = write it down for the holder: it is shown only this once
 activate-pending = The CA has put the request on hold; asking again in { $secs } s ({ $attempt }/{ $max }).
 ## $message is the CA's own text.

@@ -45,9 +45,13 @@ activate-detail-puk-changed-before = el PUK ya se había cambiado antes de que e
 activate-detail-puk-generated = PUK generado, establecido y mostrado una sola vez
 activate-detail-puk-set = PUK establecido
 activate-detail-key-earlier = clave { $algorithm } generada antes, la misma clave en la tarjeta
-## $pin_use es la política de PIN de la clave en el perfil (once, always, never); $replaced es
+## $pin_use es uno de los activate-pin-use-*; $replaced es
 ## activate-detail-replaced o nada.
-activate-detail-key-generated = clave { $algorithm } generada en la tarjeta (PIN { $pin_use }){ $replaced }
+activate-detail-key-generated = clave { $algorithm } generada en la tarjeta ({ $pin_use }){ $replaced }
+## $pin_use: cuándo pide el PIN la clave.
+activate-pin-use-never = sin PIN
+activate-pin-use-once = PIN una vez por sesión
+activate-pin-use-always = PIN en cada uso
 activate-detail-replaced = ; sustituye a { $what }
 activate-detail-csr-earlier = solicitud construida antes
 activate-detail-csr = firmada en la tarjeta y comprobada en el equipo: { $subject }
@@ -62,8 +66,10 @@ activate-what-holder-pin = PIN del titular
 activate-what-new-puk = PUK nuevo
 activate-what-enrollment-code = código de solicitud
 activate-what-operator-pin = PIN del operador
-## $charset es el juego de caracteres del PIN en el perfil (digits, alphanumeric, ...).
-activate-choose-pin = El titular elige un PIN: de { $min } a { $max } caracteres ({ $charset }).
+## La regla del PIN del perfil, mostrada antes de que el titular escriba un PIN nuevo.
+activate-choose-pin-digits = El titular elige un PIN: de { $min } a { $max } dígitos.
+activate-choose-pin-alphanumeric = El titular elige un PIN: de { $min } a { $max } letras o dígitos.
+activate-choose-pin-printable = El titular elige un PIN: de { $min } a { $max } caracteres imprimibles.
 activate-puk-shown-once = anótelo para el titular: solo se muestra esta vez
 activate-pending = La CA ha dejado la solicitud en espera; se volverá a preguntar dentro de { $secs } s ({ $attempt }/{ $max }).
 ## $message es el texto de la propia CA.

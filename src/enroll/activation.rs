@@ -36,7 +36,7 @@ use crate::enroll::journal::{
 use crate::enroll::local::{pem_decode, pem_decode_all, pem_encode, pem_public_key};
 use crate::enroll::{EnrollError, Enroller, EnrollmentCode};
 use crate::pin::{ManagementKey, Pin, Puk};
-use crate::profile::{Identity, KeySpec, ManagementKeyMode, Profile, SecretRule, Subject};
+use crate::profile::{Identity, KeySpec, ManagementKeyMode, PinUse, Profile, SecretRule, Subject};
 use crate::tr;
 
 /// The operator's management-key secret, as the profile's mode needs it.
@@ -338,6 +338,15 @@ fn now() -> i64 {
 
 fn slot_name(slot: Slot) -> String {
     format!("{:02X}", slot.0)
+}
+
+/// When a key asks for the PIN, in the user's language.
+fn pin_use_text(pin_use: PinUse) -> String {
+    match pin_use {
+        PinUse::Never => tr!("activate-pin-use-never"),
+        PinUse::Once => tr!("activate-pin-use-once"),
+        PinUse::Always => tr!("activate-pin-use-always"),
+    }
 }
 
 /// `f`'s text in English: what journals record (one language per record, whoever reads it).
@@ -1160,7 +1169,7 @@ impl<'a> Activation<'a> {
             Outcome::Done(tr!(
                 "activate-detail-key-generated",
                 algorithm = alg.to_string(),
-                pin_use = spec.pin_use.name(),
+                pin_use = pin_use_text(spec.pin_use),
                 replaced = replaced()
             ))
         })?;
