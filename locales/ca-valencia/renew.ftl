@@ -18,3 +18,4 @@ renew-no-protected-key = esta targeta no guarda cap clau d'administració proteg
 renew-staging-occupied = la ranura retirada { $staging }, que s'utilitza per a preparar la clau nova, conté una clau que Sello no hi va posar; buideu-la abans
 renew-key-in-renewal-journal = la ranura { $slot } en el diari d'esta renovació
 renew-card-unusable = la targeta no es pot utilitzar després d'un error intern
+renew-replaces = el certificat { $serial } substituïx { $old }
