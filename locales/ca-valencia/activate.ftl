@@ -12,3 +12,4 @@ activate-daemon-no-slot-algorithm = --slot-algorithm no s'admet a través de sel
 activate-no-est-client = esta compilació de sello no té client EST (funcionalitat "est-client")
 activate-operator-not-piv = no es pot utilitzar la targeta de l'operador a «{ $reader }» (no té aplicació PIV?)
 activate-reuse-replaced = certificat { $serial }: { $state }; una clau i un certificat nous el substituïxen
+activate-entries-differ = les dues entrades del { $what } no coincidixen; no s'ha canviat res

@@ -66,6 +66,9 @@ activate-what-holder-pin = PIN del titular
 activate-what-new-puk = PUK nou
 activate-what-enrollment-code = codi de sol·licitud
 activate-what-operator-pin = PIN de l'operador
+## Un secret nou es demana dues vegades al terminal; $what és un dels activate-what-* anteriors.
+activate-what-again = { $what } (una altra vegada)
+activate-entries-differ = les dues entrades del { $what } no coincideixen; no s'ha canviat res
 ## La regla del PIN del perfil, mostrada abans que el titular escrigui un PIN nou.
 activate-choose-pin-digits = El titular tria un PIN: de { $min } a { $max } xifres.
 activate-choose-pin-alphanumeric = El titular tria un PIN: de { $min } a { $max } lletres o xifres.

@@ -66,6 +66,9 @@ activate-what-holder-pin = holder's PIN
 activate-what-new-puk = new PUK
 activate-what-enrollment-code = enrollment code
 activate-what-operator-pin = operator's PIN
+## A new secret is asked twice on a terminal; $what is one of the activate-what-* above.
+activate-what-again = { $what } again
+activate-entries-differ = the two entries of the { $what } differ; nothing was changed
 ## The PIN rule of the profile, shown before the holder types a new PIN.
 activate-choose-pin-digits = The holder chooses a PIN: { $min } to { $max } digits.
 activate-choose-pin-alphanumeric = The holder chooses a PIN: { $min } to { $max } letters or digits.

@@ -66,6 +66,9 @@ activate-what-holder-pin = PIN del titular
 activate-what-new-puk = PUK nuevo
 activate-what-enrollment-code = código de solicitud
 activate-what-operator-pin = PIN del operador
+## Un secreto nuevo se pide dos veces en el terminal; $what es uno de los activate-what-* anteriores.
+activate-what-again = { $what } (otra vez)
+activate-entries-differ = las dos entradas del { $what } no coinciden; no se ha cambiado nada
 ## La regla del PIN del perfil, mostrada antes de que el titular escriba un PIN nuevo.
 activate-choose-pin-digits = El titular elige un PIN: de { $min } a { $max } dígitos.
 activate-choose-pin-alphanumeric = El titular elige un PIN: de { $min } a { $max } letras o dígitos.

@@ -741,12 +741,17 @@ impl CliUi {
 
     fn read(&mut self, what: &str, new: bool) -> Result<Zeroizing<String>, ActivationError> {
         let source = &mut self.source;
-        let mut f = || {
-            if new {
-                source.read_new(what)
-            } else {
-                source.read(what)
+        let mut f = || -> anyhow::Result<Zeroizing<String>> {
+            let first = source.read(what)?;
+            // A new secret is typed twice on a terminal, and both must match (asked in the
+            // user's language; from standard input it is read once).
+            if new && matches!(source, SecretSource::Terminal) {
+                let again = source.read(&tr!("activate-what-again", what = what))?;
+                if *first != *again {
+                    bail!(tr!("activate-entries-differ", what = what));
+                }
             }
+            Ok(first)
         };
         let r = match &self.bar {
             Some(b) => b.suspend(f),
