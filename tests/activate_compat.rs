@@ -26,6 +26,8 @@ fn sello(b: &Bench, args: &[&str], stdin: &str) -> Output {
         .args(args)
         .current_dir(b.dir())
         .env("SELLO_STATE_DIR", b.path("state"))
+        // English messages whatever the machine's locale (tests may override it).
+        .env("LC_ALL", "C")
         .env("SELLO_PROFILE_DIR", b.path("profiles"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -299,6 +301,23 @@ fn yubikey_4_needs_a_3des_profile_and_a_plain_card_without_serial_is_refused() {
     let t = text(&out);
     assert!(
         t.contains("cannot take an AES-192 management key") && t.contains("3DES"),
+        "{t}"
+    );
+    // The same refusal for an operator reading Spanish, then Valencian (the algorithm is data).
+    let out = activate_with(&b, false, &["--lang", "es"]);
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(
+        t.contains("esta tarjeta no admite una clave de administración AES-192")
+            && t.contains("se ha detenido la activación de la tarjeta "),
+        "{t}"
+    );
+    let out = activate_with(&b, false, &["--lang", "ca-valencia"]);
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(
+        t.contains("esta targeta no admet una clau d'administració AES-192")
+            && t.contains("s'ha aturat l'activació de la targeta "),
         "{t}"
     );
     // Nothing changed: the factory management key still works.

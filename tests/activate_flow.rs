@@ -168,9 +168,12 @@ fn complete_case(alg: KeyAlgorithm) {
     }
     assert!(text.contains("\"completed_at\""));
 
-    // Running again changes nothing: every step already done, nothing issued or written.
+    // Running again changes nothing: every step already done, nothing issued or written. This
+    // run is in Spanish: the steps are shown in Spanish, the journal goes on in English.
     let mut ui2 = ScriptUi::default();
-    let again = activate(&mut s, &req, &mut ca, &mut ui2).unwrap();
+    let again = sello::i18n::with_language("es_ES.UTF-8", || {
+        activate(&mut s, &req, &mut ca, &mut ui2).unwrap()
+    });
     assert_eq!(ca.issued(), 2);
     assert_eq!(ui2.asked_new_pin, 0);
     assert_eq!(ui2.asked_current_pin, 1);
@@ -183,6 +186,33 @@ fn complete_case(alg: KeyAlgorithm) {
             .all(|r| r.outcome.status() == "already-done"),
         "{:?}",
         again.steps
+    );
+    assert_eq!(
+        again.steps[0].outcome.detail(),
+        "tarjeta 10000042, perfil citizen-piv, se reanuda"
+    );
+    let written = |r: &&sello::enroll::activation::StepResult| {
+        r.step == sello::enroll::activation::Step::WriteCertificate(Slot::AUTHENTICATION)
+    };
+    let write = again.steps.iter().find(written).expect("write step");
+    assert_eq!(
+        write.outcome.detail(),
+        "el certificado ya está en la tarjeta, idéntico"
+    );
+    let events = &again.journal.events;
+    let resumed = events.iter().rev().find(|e| e.step == "identify").unwrap();
+    assert_eq!(
+        resumed.outcome,
+        "card 10000042, profile citizen-piv, resuming"
+    );
+    let rewritten = events
+        .iter()
+        .rev()
+        .find(|e| e.step == "write-certificate 9A")
+        .unwrap();
+    assert_eq!(
+        rewritten.outcome,
+        "already-done: certificate already on the card, identical"
     );
 }
 
@@ -333,7 +363,8 @@ fn a_certificate_for_another_key_is_refused_and_never_written() {
     let mut ui = ScriptUi::default();
     let e = activate(&mut s, &req, &mut bad, &mut ui).unwrap_err();
     assert!(matches!(e, ActivationError::Certificate { .. }), "{e}");
-    assert!(e.to_string().contains("nothing written"), "{e}");
+    let text = sello::i18n::with_language("en", || e.to_string());
+    assert!(text.contains("nothing written"), "{text}");
     assert!(s
         .card
         .read_certificate(Slot::AUTHENTICATION)
@@ -383,10 +414,21 @@ fn disallowed_algorithm_and_journal_of_another_holder_are_refused() {
     let ca = LocalIssuer::generate().unwrap();
     let req = request(&ca, Some(KeyAlgorithm::EccP384));
     let secret = secret();
-    let e = Activation::begin(&mut s.card, &req, &secret, &s.store)
-        .err()
-        .unwrap();
-    assert!(e.to_string().contains("does not allow P-384"), "{e}");
+    // The refusal in the user's language: the profile, algorithm and slot are data.
+    let refusal = |lang: &str, card: &mut PivCard| {
+        sello::i18n::with_language(lang, || {
+            Activation::begin(card, &req, &secret, &s.store)
+                .err()
+                .unwrap()
+                .to_string()
+        })
+    };
+    let text = refusal("en", &mut s.card);
+    assert!(text.contains("does not allow P-384"), "{text}");
+    let text = refusal("es_ES.UTF-8", &mut s.card);
+    assert!(text.contains(" no permite P-384 en la ranura 9"), "{text}");
+    let text = refusal("ca_ES.UTF-8@valencia", &mut s.card);
+    assert!(text.contains(" no permet P-384 a la ranura 9"), "{text}");
 
     let req = request(&ca, None);
     let mut ui = ScriptUi::default();

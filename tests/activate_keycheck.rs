@@ -75,6 +75,8 @@ fn activate(b: &Bench, ca: &LocalCa, secret_file: &str, stdin: &str) -> Output {
         ])
         .current_dir(b.dir())
         .env("SELLO_STATE_DIR", b.path("state"))
+        // English messages whatever the machine's locale (tests may override it).
+        .env("LC_ALL", "C")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -204,6 +206,8 @@ fn renewal_on_a_card_that_repeats_its_keys_is_refused_before_the_ca_is_asked() {
         ])
         .current_dir(b.dir())
         .env("SELLO_STATE_DIR", b.path("state"))
+        // English messages whatever the machine's locale (tests may override it).
+        .env("LC_ALL", "C")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

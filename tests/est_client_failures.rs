@@ -8,6 +8,11 @@ use std::time::{Duration, Instant};
 
 use sello::enroll::est::{EstClient, EstClientConfig, EstError, TrustAnchor};
 
+/// Runs `f` with English messages, whatever the machine's locale.
+fn en<R>(f: impl FnOnce() -> R) -> R {
+    sello::i18n::with_language("en", f)
+}
+
 fn client(port: u16, io_timeout: Duration) -> EstClient {
     let mut config = EstClientConfig::new(
         &format!("https://127.0.0.1:{port}"),
@@ -30,11 +35,10 @@ fn garbage_answering_server_is_a_clear_error() {
         std::thread::sleep(Duration::from_millis(200));
     });
     let started = Instant::now();
-    let err = client(port, Duration::from_secs(5))
-        .cacerts(None)
-        .expect_err("garbage");
+    // English messages, whatever the machine's locale (the TLS hint is written when it fails).
+    let err = en(|| client(port, Duration::from_secs(5)).cacerts(None)).expect_err("garbage");
     assert!(started.elapsed() < Duration::from_secs(5));
-    let text = err.to_string();
+    let text = en(|| err.to_string());
     assert!(
         matches!(err, EstError::Tls { .. } | EstError::Protocol { .. }),
         "{text}"
@@ -63,7 +67,7 @@ fn hanging_server_times_out() {
     );
     assert!(matches!(err, EstError::Timeout { .. }), "{err}");
     assert!(
-        err.to_string().contains("did not answer within 1s"),
+        en(|| err.to_string()).contains("did not answer within 1s"),
         "{err}"
     );
     server.join().expect("server thread");
@@ -79,7 +83,7 @@ fn absent_server_is_a_connect_error() {
         .cacerts(None)
         .expect_err("nothing listening");
     assert!(matches!(err, EstError::Connect { .. }), "{err}");
-    assert!(err.to_string().contains("cannot connect"), "{err}");
+    assert!(en(|| err.to_string()).contains("cannot connect"), "{err}");
 }
 
 /// A TLS server (rcgen certificate, rustls) that reads the request and answers canned bytes, or
@@ -144,7 +148,10 @@ mod over_tls {
         let (port, pin, h) = serve(Some(b"\x00\x01 this is not HTTP at all, sorry\r\n\r\n"));
         let err = pinned(port, pin).cacerts(None).expect_err("garbage");
         assert!(matches!(err, EstError::Protocol { .. }), "{err}");
-        assert!(err.to_string().contains("not an HTTP response"), "{err}");
+        assert!(
+            en(|| err.to_string()).contains("not an HTTP response"),
+            "{err}"
+        );
         h.join().expect("server");
     }
 
@@ -179,7 +186,7 @@ mod over_tls {
         assert!(started.elapsed() < Duration::from_secs(3));
         assert!(matches!(err, EstError::Timeout { .. }), "{err}");
         assert!(
-            err.to_string().contains("waiting for the response"),
+            en(|| err.to_string()).contains("waiting for the response"),
             "{err}"
         );
         h.join().expect("server");

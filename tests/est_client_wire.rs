@@ -405,9 +405,19 @@ fn ca_errors_are_reported_as_what_they_are() {
             message: "Invalid or corrupted pkcs10 request".into()
         }
     );
+    // The wrapper is in the user's language; the CA's own text is shown as the CA sent it.
+    let in_lang = |tag: &str| sello::i18n::with_language(tag, || bad.to_string());
     assert_eq!(
-        bad.to_string(),
+        in_lang("en"),
         "the CA reported an error (HTTP 400): Invalid or corrupted pkcs10 request"
+    );
+    assert_eq!(
+        in_lang("es_ES.UTF-8"),
+        "la CA ha informado de un error (HTTP 400): Invalid or corrupted pkcs10 request"
+    );
+    assert_eq!(
+        in_lang("ca_ES.UTF-8@valencia"),
+        "la CA ha informat d'un error (HTTP 400): Invalid or corrupted pkcs10 request"
     );
     let refused = enroller
         .enroll(Purpose::Authentication, &csr())

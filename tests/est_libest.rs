@@ -202,6 +202,8 @@ fn sello(b: &Bench, args: &[&str], stdin: &str) -> Output {
         .args(args)
         .current_dir(b.dir())
         .env("SELLO_STATE_DIR", b.path("state"))
+        // English messages whatever the machine's locale (tests may override it).
+        .env("LC_ALL", "C")
         .env("SELLO_PROFILE_DIR", b.path("profiles"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -223,7 +223,8 @@ fn a_proxy_refusing_the_tunnel_is_reported_as_such() {
         .cacerts(None)
         .expect_err("refused tunnel");
     assert!(matches!(err, EstError::Proxy { .. }), "{err}");
-    assert!(err.to_string().contains("proxy"), "{err}");
+    let text = sello::i18n::with_language("en", || err.to_string());
+    assert!(text.contains("proxy"), "{text}");
 
     // The same CA through a proxy that allows it: /cacerts answers.
     let open = Proxy::start("");

@@ -24,6 +24,8 @@ fn sello(b: &Bench, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output 
     cmd.args(args)
         .current_dir(b.dir())
         .env("SELLO_STATE_DIR", b.path("state"))
+        // English messages whatever the machine's locale (tests may override it).
+        .env("LC_ALL", "C")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -254,7 +256,7 @@ fn rsa_renewal_inside_the_window_interrupted_during_key_replacement_then_resumed
     let out = renew(&b, &ca, &["--slot", "9A"], &[("SELLO_TEST_NOW", &now)]);
     let t = text(&out);
     assert!(out.status.success(), "resume failed:\n{t}");
-    assert!(t.contains("[done] replace-key 9A"), "{t}");
+    assert!(t.contains("[done] Replace the key of 9A"), "{t}");
     assert_eq!(renewals(&ca), 1, "enrolled twice");
     let new_9a = cert_pem(&b, "9a");
     assert_ne!(new_9a, old_9a);
@@ -285,8 +287,8 @@ fn expired_and_revoked_certificates_are_refused_and_revocation_shows_in_the_crl(
         t.contains("expired on") && t.contains("renewal needs a visit to a registration point"),
         "{t}"
     );
-    // The same refusal in Spanish: the summary and what to do follow LANG (the reason itself is
-    // still English).
+    // The same refusal in Spanish: the summary, the reason (with the date as Spanish writes it)
+    // and what to do follow LANG.
     let out = renew(
         &b,
         &ca,
@@ -302,10 +304,39 @@ fn expired_and_revoked_certificates_are_refused_and_revocation_shows_in_the_crl(
     assert!(!out.status.success(), "{t}");
     assert!(t.contains("sello: renovación de la tarjeta "), "{t}");
     assert!(
+        t.contains("no se puede renovar: su certificado caducó el ")
+            && t.contains(" de 20")
+            && t.contains(": para renovarlo hay que acudir a un punto de registro"),
+        "{t}"
+    );
+    assert!(!t.contains("expired on"), "{t}");
+    assert!(
         t.contains("El titular debe acudir a un punto de registro: no se han cambiado ni la tarjeta ni sus certificados actuales."),
         "{t}"
     );
     assert!(t.contains("Diario: "), "{t}");
+    // And in Valencian, chosen by --lang over LANG.
+    let out = renew(
+        &b,
+        &ca,
+        &["--lang", "ca-valencia"],
+        &[
+            ("SELLO_TEST_NOW", &later),
+            ("LANG", "es_ES.UTF-8"),
+            ("LC_ALL", ""),
+        ],
+    );
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(
+        t.contains("no es pot renovar: el vostre certificat va caducar el dia ")
+            && t.contains(": per a renovar-lo cal anar a un punt de registre"),
+        "{t}"
+    );
+    assert!(
+        t.contains("El titular ha d'anar a un punt de registre"),
+        "{t}"
+    );
 
     // A wrong PIN: one VERIFY, never retried; nothing generated, nothing asked of the CA.
     let root = ca.path("root.pem");

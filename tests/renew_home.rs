@@ -32,6 +32,8 @@ fn sello(b: &Bench, state: &Path, args: &[&str], stdin: &str, env: &[(&str, &str
     cmd.args(args)
         .current_dir(b.dir())
         .env("SELLO_STATE_DIR", state)
+        // English messages whatever the machine's locale (tests may override it).
+        .env("LC_ALL", "C")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -142,7 +142,7 @@ fn a_card_without_move_key_is_refused_before_anything_changes() {
         ),
         other => panic!("not refused for the card: {other}"),
     }
-    let msg = err.to_string();
+    let msg = sello::i18n::with_language("en", || err.to_string());
     assert!(msg.contains("renew at a registration point"), "{msg}");
     // Refused before the PIN was asked; nothing staged, the certificate and key unchanged.
     assert_eq!(ui.pins_asked, 0);

@@ -32,7 +32,8 @@ use crate::enroll::journal::JournalStore;
 use crate::enroll::local::{pem_decode_all, LocalIssuer};
 use crate::enroll::{EnrollError, Enroller, EnrollmentCode, Purpose};
 use crate::pin::{Pin, Puk};
-use crate::profile::{self, EnrollClientCertificate, Identity, Profile, SecretRule};
+use crate::profile::{self, Charset, EnrollClientCertificate, Identity, Profile, SecretRule};
+use crate::tr;
 use crate::transport::{trace::Sink, Transport};
 #[cfg(feature = "est-client")]
 use std::sync::{Arc, Mutex};
@@ -148,7 +149,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
     let store = JournalStore::default_location()?;
     let reader = choose_reader(args.card.reader.as_deref())?;
     let transport = Transport::open_pcsc(&reader)
-        .with_context(|| format!("cannot connect to the card in \"{reader}\""))?;
+        .with_context(|| tr!("cli-cannot-connect", reader = reader.as_str()))?;
     if ctx.verbose {
         transport
             .tracer()
@@ -156,7 +157,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
     }
     let atr = transport.atr().to_vec();
     let mut card = PivCard::open(transport)
-        .with_context(|| format!("cannot use the card in \"{reader}\" (no PIV application?)"))?;
+        .with_context(|| tr!("activate-not-piv", reader = reader.as_str()))?;
 
     if args.show_journal {
         return show_journal(ctx, &store, &mut card);
@@ -176,7 +177,7 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
     let mut algorithms = HashMap::new();
     if let Some(a) = &args.algorithm {
         let alg = profile::parse_algorithm(a)
-            .with_context(|| format!("unknown algorithm \"{a}\" (RSA-2048, P-256, ...)"))?;
+            .with_context(|| tr!("activate-unknown-algorithm-hint", algorithm = a.as_str()))?;
         for k in profile.keys.iter().filter(|k| !k.optional) {
             algorithms.insert(k.slot, alg);
         }
@@ -184,12 +185,12 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
     for sa in &args.slot_algorithms {
         let (slot, alg) = sa
             .split_once('=')
-            .with_context(|| format!("--slot-algorithm wants SLOT=ALG, got \"{sa}\""))?;
+            .with_context(|| tr!("activate-slot-algorithm-syntax", given = sa.as_str()))?;
         let slot = u8::from_str_radix(slot.trim(), 16)
             .map(Slot)
-            .with_context(|| format!("\"{slot}\" is not a slot (9A, 9C, ...)"))?;
+            .with_context(|| tr!("activate-not-a-slot", slot = slot))?;
         let alg = profile::parse_algorithm(alg)
-            .with_context(|| format!("unknown algorithm \"{alg}\""))?;
+            .with_context(|| tr!("activate-unknown-algorithm", algorithm = alg))?;
         algorithms.insert(slot, alg);
     }
 
@@ -200,7 +201,10 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
         args.mgmt_secret_stdin,
         &mut source,
         || {
-            format!("profile {} needs the operator's management-key secret: --mgmt-secret-file FILE (or SELLO_MGMT_SECRET_FILE) or --mgmt-secret-stdin", profile.name)
+            tr!(
+                "activate-needs-mgmt-secret",
+                profile = profile.name.as_str()
+            )
         },
     )?;
     let (anchors, mut enroller) = enrollment(ctx, args, &identity, &profile, &reader, &mut source)?;
@@ -229,11 +233,25 @@ pub(crate) fn run(ctx: &Ctx, args: &ActivateArgs) -> anyhow::Result<()> {
         }
         Err(e) => {
             ui.clear();
-            let hint = resume_hint(&e);
-            Err(anyhow::Error::new(e).context(format!(
-                "activation of card {serial} stopped{hint} (journal: {})",
-                journal_path.display()
-            )))
+            let journal = journal_path.display().to_string();
+            let stopped = match resume_hint(&e) {
+                Hint::Refused => tr!(
+                    "activate-stopped-refused",
+                    serial = serial.as_str(),
+                    journal = journal
+                ),
+                Hint::None => tr!(
+                    "activate-stopped",
+                    serial = serial.as_str(),
+                    journal = journal
+                ),
+                Hint::Resume => tr!(
+                    "activate-stopped-resume",
+                    serial = serial.as_str(),
+                    journal = journal
+                ),
+            };
+            Err(anyhow::Error::new(e).context(stopped))
         }
     }
 }
@@ -251,7 +269,9 @@ fn reuse(
 ) -> anyhow::Result<()> {
     use crate::enroll::revocation::{Checker, Status};
     let now = super::time_now();
-    let serial = card.serial().context("the card reports no serial number")?;
+    let serial = card
+        .serial()
+        .with_context(|| tr!("activate-reuse-no-serial"))?;
     // A decision that destroys keys: always a fresh answer from the CA, never a cached one.
     let checker = Checker {
         cache_dir: None,
@@ -263,46 +283,55 @@ fn reuse(
             continue;
         };
         let (_, cert) = x509_parser::parse_x509_certificate(&c.der).map_err(|_| {
-            anyhow::anyhow!("the certificate in slot {:02X} does not parse", k.slot.0)
+            anyhow::anyhow!(tr!(
+                "activate-reuse-unparsable",
+                slot = format!("{:02X}", k.slot.0)
+            ))
         })?;
         let na = cert.validity().not_after.timestamp();
-        let state = if na < now {
-            format!("expired on {}", super::output::date(na))
+        // The state for people, and for --json as it always was (English, language-neutral).
+        let (state, state_json) = if na < now {
+            let expired = || tr!("activate-reuse-expired-on", date = crate::i18n::date(na));
+            (expired(), crate::i18n::with_language("en", expired))
         } else {
             match checker.status(&c.der, &request.trust_anchors) {
-                st @ Status::Revoked { .. } => st.describe(),
-                other => bail!(
-                    "card {serial} cannot be reused: its {:02X} certificate (serial {}) is valid until {} and {}; revoke it at the CA first",
-                    k.slot.0,
-                    cert.raw_serial_as_string(),
-                    super::output::date(na),
-                    match other {
-                        Status::Good { .. } => "not revoked".to_owned(),
-                        o => format!("its revocation status is {}", o.describe()),
-                    }
+                st @ Status::Revoked { .. } => (
+                    st.describe(),
+                    crate::i18n::with_language("en", || st.describe()),
                 ),
+                other => bail!(tr!(
+                    "activate-reuse-still-valid",
+                    serial = serial.to_string(),
+                    slot = format!("{:02X}", k.slot.0),
+                    certificate = cert.raw_serial_as_string(),
+                    date = crate::i18n::date(na),
+                    status = match other {
+                        Status::Good { .. } => tr!("activate-reuse-not-revoked"),
+                        o => tr!("activate-reuse-revocation-status", status = o.describe()),
+                    }
+                )),
             }
         };
         found.push((
             format!("{:02X}", k.slot.0),
             cert.raw_serial_as_string(),
             state,
+            state_json,
         ));
     }
     // The holder's PIN: kept when it works; a card whose PIN and PUK are both blocked is reset to
     // its factory state where the card allows it (YubiKey RESET), so the holder chooses a new PIN
     // and gets a new PUK; a blocked PIN with a usable PUK is unblocked by the holder first.
-    let pins = card.pin_status().context("cannot read the PIN status")?;
+    let pins = card
+        .pin_status()
+        .with_context(|| tr!("activate-reuse-pin-status"))?;
     let reset = match (pins.pin_blocked(), pins.puk_blocked()) {
         (true, true) => {
-            card.reset().context(
-                "the PIN and PUK are blocked and the card refused a factory reset: it cannot be reused",
-            )?;
+            card.reset()
+                .with_context(|| tr!("activate-reuse-reset-refused"))?;
             true
         }
-        (true, false) => bail!(
-            "the holder's PIN is blocked: the holder unblocks it with the PUK first (`sello pin unblock`), then run --reuse again"
-        ),
+        (true, false) => bail!(tr!("activate-reuse-pin-blocked")),
         _ => false,
     };
     let archived = store.archive(&serial.to_string())?;
@@ -310,8 +339,12 @@ fn reuse(
         crate::enroll::renew::RenewalStore::beside(store.dir()).path(&serial.to_string());
     let renewal_archived = if renewals.exists() {
         let to = renewals.with_extension(format!("{now}.json"));
-        std::fs::rename(&renewals, &to)
-            .with_context(|| format!("cannot archive {}", renewals.display()))?;
+        std::fs::rename(&renewals, &to).with_context(|| {
+            tr!(
+                "activate-reuse-cannot-archive",
+                path = renewals.display().to_string()
+            )
+        })?;
         Some(to)
     } else {
         None
@@ -322,32 +355,43 @@ fn reuse(
             json!({
                 "event": "reuse",
                 "serial": serial.to_string(),
-                "replaced": found.iter().map(|(s, n, st)| json!({"slot": s, "serial": n, "state": st})).collect::<Vec<_>>(),
+                "replaced": found.iter().map(|(s, n, _, st)| json!({"slot": s, "serial": n, "state": st})).collect::<Vec<_>>(),
                 "journal_archived": archived,
                 "renewal_journal_archived": renewal_archived,
                 "pin": if reset { "reset" } else { "kept" },
             })
         );
     } else {
-        println!("Reusing card {serial}:");
-        for (s, n, st) in &found {
-            println!("  {s}: certificate {n} is {st}; a new key and certificate replace it");
+        println!(
+            "{}",
+            tr!("activate-reuse-title", serial = serial.to_string())
+        );
+        for (s, n, st, _) in &found {
+            let line = tr!(
+                "activate-reuse-replaced",
+                serial = n.as_str(),
+                state = st.as_str()
+            );
+            println!("  {s}: {line}");
         }
         if let Some(a) = &archived {
-            println!(
-                "  the earlier activation journal is kept as {}",
-                a.display()
+            let line = tr!(
+                "activate-reuse-journal-kept",
+                path = a.display().to_string()
             );
+            println!("  {line}");
         }
         if let Some(a) = &renewal_archived {
-            println!("  the earlier renewal journal is kept as {}", a.display());
+            let line = tr!(
+                "activate-reuse-renewal-journal-kept",
+                path = a.display().to_string()
+            );
+            println!("  {line}");
         }
         if reset {
-            println!("  the PIN and PUK were both blocked: the card was reset to its factory state (keys, certificates, PIN, PUK and management key erased); the holder chooses a new PIN and gets a new PUK");
+            println!("  {}", tr!("activate-reuse-was-reset"));
         } else {
-            println!(
-                "  the holder's PIN and PUK stay as they are: the holder types the current PIN"
-            );
+            println!("  {}", tr!("activate-reuse-pin-kept"));
         }
     }
     Ok(())
@@ -360,11 +404,11 @@ fn via_daemon(
     client: crate::daemon::client::Client,
 ) -> anyhow::Result<()> {
     if args.operator_reader.is_some() {
-        bail!("sellod does not hold the operator's card: run with --direct and --operator-reader");
+        bail!(tr!("activate-daemon-no-operator-card"));
     }
     use super::watch::absolute;
     if !args.slot_algorithms.is_empty() {
-        bail!("--slot-algorithm is not supported through sellod; use --direct");
+        bail!(tr!("activate-daemon-no-slot-algorithm"));
     }
     let path = |p: &Option<PathBuf>| p.as_deref().map(absolute).transpose();
     let spec = crate::daemon::protocol::ActivateSpec {
@@ -414,12 +458,17 @@ fn enrollment(
     source: &mut SecretSource,
 ) -> anyhow::Result<Enrollment> {
     let read_anchors = |path: &Path| -> anyhow::Result<Vec<Vec<u8>>> {
-        let anchors = pem_decode_all(
-            &std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the CA certificate {}", path.display()))?,
-        );
+        let anchors = pem_decode_all(&std::fs::read_to_string(path).with_context(|| {
+            tr!(
+                "activate-cannot-read-ca-cert",
+                path = path.display().to_string()
+            )
+        })?);
         if anchors.is_empty() {
-            bail!("{}: no PEM certificate in it", path.display());
+            bail!(tr!(
+                "activate-no-pem-certificate",
+                path = path.display().to_string()
+            ));
         }
         Ok(anchors)
     };
@@ -442,9 +491,7 @@ fn enrollment(
             let anchors = read_anchors(&ca_cert.clone().unwrap_or_else(|| dir.join("ca.pem")))?;
             Ok((anchors, Box::new(LazyLocalCa::new(dir))))
         }
-        (None, _) => bail!(
-            "no CA configured: give --est URL (with --est-trust or --est-pin), or --local-ca DIR for a training CA"
-        ),
+        (None, _) => bail!(tr!("activate-no-ca")),
     }
 }
 
@@ -470,30 +517,30 @@ fn operator_card_key(
 ) -> anyhow::Result<CardClientKey> {
     let reader = choose_reader(Some(wanted))?;
     if reader == holder_reader {
-        bail!("the operator's card must be in another reader than the holder's (\"{reader}\")");
+        bail!(tr!(
+            "activate-operator-same-reader",
+            reader = reader.as_str()
+        ));
     }
     let transport = Transport::open_pcsc(&reader)
-        .with_context(|| format!("cannot connect to the operator's card in \"{reader}\""))?;
+        .with_context(|| tr!("activate-operator-cannot-connect", reader = reader.as_str()))?;
     if ctx.verbose {
         transport
             .tracer()
             .set_sink(Some(Box::new(std::io::stderr()) as Sink));
     }
-    let mut card = PivCard::open(transport).with_context(|| {
-        format!("cannot use the operator's card in \"{reader}\" (no PIV application?)")
-    })?;
+    let mut card = PivCard::open(transport)
+        .with_context(|| tr!("activate-operator-not-piv", reader = reader.as_str()))?;
     let cert = card
         .read_certificate(Slot(0x9A))
-        .context("cannot read the operator's certificate (slot 9A)")?
-        .with_context(|| {
-            format!("the operator's card in \"{reader}\" has no certificate in slot 9A")
-        })?;
+        .with_context(|| tr!("activate-operator-cannot-read-cert"))?
+        .with_context(|| tr!("activate-operator-no-cert", reader = reader.as_str()))?;
     let (_, parsed) = x509_parser::parse_x509_certificate(&cert.der)
-        .map_err(|_| anyhow::anyhow!("the operator's certificate (slot 9A) does not parse"))?;
+        .map_err(|_| anyhow::anyhow!(tr!("activate-operator-cert-unparsable")))?;
     let public = PublicKey::from_spki_der(parsed.public_key().raw)
-        .context("the operator's certificate has an unsupported key")?;
+        .with_context(|| tr!("activate-operator-unsupported-key"))?;
     let pin = Pin::new(&source.read(Secret::OperatorPin)?)
-        .context("the operator's PIN is not a valid PIN")?;
+        .with_context(|| tr!("activate-operator-pin-invalid"))?;
     let mut chain = vec![cert.der];
     chain.extend(intermediates);
     CardClientKey::new(
@@ -503,7 +550,7 @@ fn operator_card_key(
         chain,
         Some(pin),
     )
-    .context("the operator's card key cannot authenticate TLS")
+    .with_context(|| tr!("activate-operator-key-tls"))
 }
 
 #[cfg(feature = "est-client")]
@@ -523,9 +570,7 @@ fn est_enrollment(
     let trust = match (&args.est_trust, &args.est_pin) {
         (Some(pem), _) => TrustAnchor::from_pem_file(pem)?,
         (None, Some(fp)) => TrustAnchor::from_fingerprint(fp)?,
-        (None, None) => bail!(
-            "how should the EST server be recognised? give --est-trust PEM or --est-pin SHA256"
-        ),
+        (None, None) => bail!(tr!("activate-est-trust-missing")),
     };
     let mut config = EstClientConfig::new(url, trust);
     if let Some(proxy) = &args.proxy {
@@ -535,23 +580,23 @@ fn est_enrollment(
     let published = || {
         client
             .cacerts(None)
-            .context("cannot fetch the CA certificates (EST /cacerts)")
+            .with_context(|| tr!("activate-cannot-fetch-cacerts"))
     };
     let anchors = match &args.ca_cert {
         Some(f) => read_anchors(f)?,
         None => published()?,
     };
     match profile.enrollment.client_certificate {
-        EnrollClientCertificate::None if args.operator_reader.is_some() => bail!(
-            "profile {} does not authenticate the enrollment with the operator's card (its [enrollment] client_certificate is \"none\"): drop --operator-reader",
-            profile.name
-        ),
+        EnrollClientCertificate::None if args.operator_reader.is_some() => bail!(tr!(
+            "activate-operator-reader-unused",
+            profile = profile.name.as_str()
+        )),
         EnrollClientCertificate::None => {}
         EnrollClientCertificate::OperatorCard => {
             let reader = args.operator_reader.as_deref().with_context(|| {
-                format!(
-                    "profile {} authenticates the enrollment with the operator's card: give --operator-reader NAME",
-                    profile.name
+                tr!(
+                    "activate-operator-reader-needed",
+                    profile = profile.name.as_str()
                 )
             })?;
             // The operator's card holds its own certificate only: the chain up to the CA's
@@ -581,17 +626,23 @@ fn est_enrollment(
                 })
             );
         } else {
-            eprintln!(
-                "The CA has put the request on hold{}; asking again in {} s ({}/{}).",
-                if n.message.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", n.message)
-                },
-                n.wait.as_secs(),
-                n.attempt,
-                n.max_attempts
-            );
+            let line = if n.message.is_empty() {
+                tr!(
+                    "activate-pending",
+                    secs = n.wait.as_secs(),
+                    attempt = n.attempt,
+                    max = n.max_attempts
+                )
+            } else {
+                tr!(
+                    "activate-pending-message",
+                    message = n.message.as_str(),
+                    secs = n.wait.as_secs(),
+                    attempt = n.attempt,
+                    max = n.max_attempts
+                )
+            };
+            eprintln!("{line}");
         }
     });
     let enroller = EstEnroller::new(
@@ -610,18 +661,26 @@ fn est_enrollment(
     _: &str,
     _: impl Fn(&Path) -> anyhow::Result<Vec<Vec<u8>>>,
 ) -> anyhow::Result<Enrollment> {
-    bail!("this build of sello has no EST client (feature \"est-client\")")
+    bail!(tr!("activate-no-est-client"))
 }
 
-fn resume_hint(e: &ActivationError) -> &'static str {
+/// What the operator can do after an activation stopped.
+enum Hint {
+    /// The CA's certificate was refused and nothing was written.
+    Refused,
+    /// Nothing to say (the card or the journal needs a person).
+    None,
+    /// Running the same command again resumes.
+    Resume,
+}
+
+fn resume_hint(e: &ActivationError) -> Hint {
     match e {
-        ActivationError::Certificate { .. } => {
-            "; the CA's certificate was refused and nothing was written"
-        }
+        ActivationError::Certificate { .. } => Hint::Refused,
         ActivationError::JournalMismatch { .. }
         | ActivationError::CardChanged(_)
-        | ActivationError::FaultyKeyGenerator { .. } => "",
-        _ => "; run the same command again to resume",
+        | ActivationError::FaultyKeyGenerator { .. } => Hint::None,
+        _ => Hint::Resume,
     }
 }
 
@@ -650,7 +709,9 @@ impl Enroller for LazyLocalCa {
         }
         match &mut self.ca {
             Some(ca) => ca.enroll(purpose, csr_der),
-            None => Err(EnrollError::Unreachable("local CA not opened".into())),
+            None => Err(EnrollError::Unreachable(tr!(
+                "activate-local-ca-not-opened"
+            ))),
         }
     }
 }
@@ -698,12 +759,24 @@ impl CliUi {
 impl ActivationUi for CliUi {
     fn new_pin(&mut self, rule: &SecretRule) -> Result<Zeroizing<String>, ActivationError> {
         if !self.json && self.fancy {
-            self.bar_println(&format!(
-                "The holder chooses a PIN: {} to {} {}.",
-                rule.min_length,
-                rule.max_length,
-                rule.charset.name()
-            ));
+            let text = match rule.charset {
+                Charset::Digits => tr!(
+                    "activate-choose-pin-digits",
+                    min = rule.min_length,
+                    max = rule.max_length
+                ),
+                Charset::Alphanumeric => tr!(
+                    "activate-choose-pin-alphanumeric",
+                    min = rule.min_length,
+                    max = rule.max_length
+                ),
+                Charset::Printable => tr!(
+                    "activate-choose-pin-printable",
+                    min = rule.min_length,
+                    max = rule.max_length
+                ),
+            };
+            self.bar_println(&text);
         }
         self.read(Secret::NewPin, true)
     }
@@ -724,13 +797,15 @@ impl ActivationUi for CliUi {
             // a later step fails.
             println!("{}", json!({ "event": "puk", "puk": text.as_str() }));
         } else {
-            let line = format!(
-                "PUK: {}   (write it down for the holder: it is shown only this once)",
-                text.as_str()
-            );
+            // The PUK goes into the line as data, never into a message's arguments.
+            let line = Zeroizing::new(format!(
+                "PUK: {}   ({})",
+                text.as_str(),
+                tr!("activate-puk-shown-once")
+            ));
             match &self.bar {
-                Some(b) => b.suspend(|| println!("{line}")),
-                None => println!("{line}"),
+                Some(b) => b.suspend(|| println!("{}", line.as_str())),
+                None => println!("{}", line.as_str()),
             }
         }
     }
@@ -853,31 +928,47 @@ fn print_report(json: bool, r: &ActivationReport) {
 fn show_journal(ctx: &Ctx, store: &JournalStore, card: &mut PivCard) -> anyhow::Result<()> {
     let serial = card
         .serial()
-        .context("the card reports no serial number, so it has no journal")?
+        .with_context(|| tr!("activate-journal-no-serial"))?
         .to_string();
     let path = store.path(&serial);
     let Some(j) = store.load(&serial)? else {
-        bail!(
-            "no activation journal for card {serial} (looked for {})",
-            path.display()
-        );
+        bail!(tr!(
+            "activate-journal-none",
+            serial = serial.as_str(),
+            path = path.display().to_string()
+        ));
     };
     if ctx.json {
         println!("{}", serde_json::to_string(&j).unwrap_or_default());
         return Ok(());
     }
-    println!("Journal:  {}", path.display());
-    println!("Card:     {}  profile {}", j.card_serial, j.profile);
+    let labels = [
+        tr!("activate-journal-label-file"),
+        tr!("activate-journal-label-card"),
+        tr!("activate-journal-label-holder"),
+        tr!("activate-journal-label-state"),
+    ];
+    let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) + 2;
+    let [file, card_label, holder, state] = labels;
+    println!("{file:<width$}{}", path.display());
     println!(
-        "Holder:   {} {} ({})",
+        "{card_label:<width$}{}",
+        tr!(
+            "activate-journal-card",
+            serial = j.card_serial.as_str(),
+            profile = j.profile.as_str()
+        )
+    );
+    println!(
+        "{holder:<width$}{} {} ({})",
         j.identity.given_name, j.identity.surnames, j.identity.nif
     );
     println!(
-        "State:    {}",
+        "{state:<width$}{}",
         if j.completed_at.is_some() {
-            "complete"
+            tr!("activate-journal-complete")
         } else {
-            "in progress (run `sello activate` again to resume)"
+            tr!("activate-journal-in-progress")
         }
     );
     for e in &j.events {

@@ -89,7 +89,7 @@ pub(crate) fn run(ctx: &Ctx, args: &RenewArgs) -> anyhow::Result<()> {
     let store = RenewalStore::beside(activations.dir());
     let reader = choose_reader(args.card.reader.as_deref())?;
     let transport = Transport::open_pcsc(&reader)
-        .with_context(|| format!("cannot connect to the card in \"{reader}\""))?;
+        .with_context(|| tr!("cli-cannot-connect", reader = reader.as_str()))?;
     if ctx.verbose {
         transport
             .tracer()
@@ -97,7 +97,7 @@ pub(crate) fn run(ctx: &Ctx, args: &RenewArgs) -> anyhow::Result<()> {
     }
     let atr = transport.atr().to_vec();
     let card = PivCard::open(transport)
-        .with_context(|| format!("cannot use the card in \"{reader}\" (no PIV application?)"))?;
+        .with_context(|| tr!("activate-not-piv", reader = reader.as_str()))?;
     let profiles = profile::load_all()?;
     let profile = match &args.profile {
         Some(name) => profile::find(&profiles, name)?,
@@ -114,16 +114,14 @@ pub(crate) fn run(ctx: &Ctx, args: &RenewArgs) -> anyhow::Result<()> {
     } else {
         let s = u8::from_str_radix(args.slot.trim(), 16)
             .map(Slot)
-            .with_context(|| format!("\"{}\" is not a slot (9A, 9C or all)", args.slot))?;
+            .with_context(|| tr!("renew-not-a-slot", slot = args.slot.as_str()))?;
         vec![s]
     };
 
     let trust = match (&args.est_trust, &args.est_pin) {
         (Some(pem), _) => TrustAnchor::from_pem_file(pem)?,
         (None, Some(fp)) => TrustAnchor::from_fingerprint(fp)?,
-        (None, None) => bail!(
-            "how should the EST server be recognised? give --est-trust PEM or --est-pin SHA256"
-        ),
+        (None, None) => bail!(tr!("activate-est-trust-missing")),
     };
     let mut est = EstClientConfig::new(&args.est, trust);
     if let Some(proxy) = &args.proxy {
@@ -131,18 +129,23 @@ pub(crate) fn run(ctx: &Ctx, args: &RenewArgs) -> anyhow::Result<()> {
     }
     let anchors = match &args.ca_cert {
         Some(f) => {
-            let a = pem_decode_all(
-                &std::fs::read_to_string(f)
-                    .with_context(|| format!("cannot read the CA certificate {}", f.display()))?,
-            );
+            let a = pem_decode_all(&std::fs::read_to_string(f).with_context(|| {
+                tr!(
+                    "activate-cannot-read-ca-cert",
+                    path = f.display().to_string()
+                )
+            })?);
             if a.is_empty() {
-                bail!("{}: no PEM certificate in it", f.display());
+                bail!(tr!(
+                    "activate-no-pem-certificate",
+                    path = f.display().to_string()
+                ));
             }
             a
         }
         None => EstClient::new(est.clone())?
             .cacerts(None)
-            .context("cannot fetch the CA certificates (EST /cacerts)")?,
+            .with_context(|| tr!("activate-cannot-fetch-cacerts"))?,
     };
 
     let mut source = SecretSource::from_flag(args.pin_stdin || args.mgmt_secret_stdin);
@@ -155,9 +158,7 @@ pub(crate) fn run(ctx: &Ctx, args: &RenewArgs) -> anyhow::Result<()> {
             args.mgmt_secret_file.as_deref(),
             args.mgmt_secret_stdin,
             &mut source,
-            || {
-                format!("profile {} keeps the card's management key with the operator: renewal puts a new key on the card and needs --mgmt-secret-file FILE or --mgmt-secret-stdin (renew at a registration point)", profile.name)
-            },
+            || tr!("renew-needs-mgmt-secret", profile = profile.name.as_str()),
         )?
     };
     let request = RenewRequest {
@@ -259,7 +260,8 @@ fn via_daemon(
     }
     // The same statuses, codes and advice as a direct renewal's failure.
     let err = &e["error"];
-    let message = err["message"].as_str().unwrap_or("the job failed");
+    let failed = tr!("renew-job-failed");
+    let message = err["message"].as_str().unwrap_or(&failed);
     let exit = match err["code"].as_str().unwrap_or_default() {
         "ca-refused" => Exit::CaRefused,
         "wrong-pin" => Exit::WrongPin,
@@ -430,10 +432,7 @@ impl RenewUi for CliUi {
             } else {
                 tr!("step-already-done")
             };
-            match &s.slot {
-                Some(slot) => println!("[{mark}] {} {slot}: {}", s.name, s.detail),
-                None => println!("[{mark}] {}: {}", s.name, s.detail),
-            }
+            println!("[{mark}] {}: {}", s.label(), s.detail);
         }
     }
 

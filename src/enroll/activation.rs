@@ -36,7 +36,7 @@ use crate::enroll::journal::{
 use crate::enroll::local::{pem_decode, pem_decode_all, pem_encode, pem_public_key};
 use crate::enroll::{EnrollError, Enroller, EnrollmentCode};
 use crate::pin::{ManagementKey, Pin, Puk};
-use crate::profile::{Identity, KeySpec, ManagementKeyMode, Profile, SecretRule, Subject};
+use crate::profile::{Identity, KeySpec, ManagementKeyMode, PinUse, Profile, SecretRule, Subject};
 use crate::tr;
 
 /// The operator's management-key secret, as the profile's mode needs it.
@@ -194,7 +194,7 @@ pub trait ActivationUi {
 #[non_exhaustive]
 pub enum ActivationError {
     /// The card refused or went away.
-    #[error("{step}: {source}")]
+    #[error("{}: {source}", card_step_label(.step))]
     Card {
         /// The step.
         step: &'static str,
@@ -206,7 +206,7 @@ pub enum ActivationError {
     #[error(transparent)]
     Journal(#[from] JournalError),
     /// The journal is for another holder or profile.
-    #[error("the journal {path} records an activation of this card for {what}; finish or discard that one first (move the file away)")]
+    #[error("{}", tr!("enroll-journal-mismatch", path = .path.display().to_string(), what = .what.as_str()))]
     JournalMismatch {
         /// Path.
         path: PathBuf,
@@ -220,10 +220,10 @@ pub enum ActivationError {
     #[error("{0}")]
     Input(String),
     /// The management key was refused.
-    #[error("the card refused the management key{0}")]
-    ManagementKey(&'static str),
+    #[error("{}", management_key_refused(*.0))]
+    ManagementKey(ManagementKeyRefusal),
     /// CSR building failed.
-    #[error("certificate request for slot {slot}: {source}")]
+    #[error("{}", tr!("enroll-csr-failed", slot = .slot.as_str(), error = .source.to_string()))]
     Csr {
         /// Slot.
         slot: String,
@@ -232,7 +232,7 @@ pub enum ActivationError {
         source: CsrError,
     },
     /// Enrollment failed.
-    #[error("enrollment of slot {slot}: {source}")]
+    #[error("{}", tr!("enroll-enroll-failed", slot = .slot.as_str(), error = .source.to_string()))]
     Enroll {
         /// Slot.
         slot: String,
@@ -241,7 +241,7 @@ pub enum ActivationError {
         source: EnrollError,
     },
     /// The CA's certificate was refused; nothing was written to the card.
-    #[error("certificate for slot {slot} refused, nothing written to the card: {source}")]
+    #[error("{}", tr!("enroll-certificate-refused", slot = .slot.as_str(), error = .source.to_string()))]
     Certificate {
         /// Slot.
         slot: String,
@@ -254,13 +254,64 @@ pub enum ActivationError {
     CardChanged(String),
     /// A key the card generated failed the checks of [`crate::enroll::keycheck`]; the CA was
     /// not asked for anything.
-    #[error("slot {slot}: this card's key generator is faulty: {fault}; do not issue certificates for this card")]
+    #[error("{}", tr!("enroll-faulty-key-generator", slot = .slot.as_str(), fault = .fault.to_string()))]
     FaultyKeyGenerator {
         /// Slot.
         slot: String,
         /// What was wrong with the key.
         fault: crate::enroll::keycheck::KeyFault,
     },
+}
+
+/// Why the card refused the management key ([`ActivationError::ManagementKey`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ManagementKeyRefusal {
+    /// Neither the profile's key nor the factory key opened the card.
+    NeitherProfileNorFactory,
+    /// Neither the factory key nor a PIN-protected key is on the card.
+    NeitherFactoryNorPinProtected,
+}
+
+fn management_key_refused(why: ManagementKeyRefusal) -> String {
+    match why {
+        ManagementKeyRefusal::NeitherProfileNorFactory => {
+            tr!("enroll-management-key-not-profile-nor-factory")
+        }
+        ManagementKeyRefusal::NeitherFactoryNorPinProtected => {
+            tr!("enroll-management-key-not-factory-nor-protected")
+        }
+    }
+}
+
+/// The card operation a [`CardError`] happened in (`ActivationError::Card`'s and
+/// `RenewError::Card`'s `step`, a fixed English key), in the user's language.
+pub(crate) fn card_step_label(step: &str) -> String {
+    match step {
+        "identify" => tr!("enroll-op-identify"),
+        "read existing certificate" => tr!("enroll-op-read-existing-certificate"),
+        "key metadata" => tr!("enroll-op-key-metadata"),
+        "management key" => tr!("enroll-op-management-key"),
+        "set management key" => tr!("enroll-op-set-management-key"),
+        "PIN-protected management key" => tr!("enroll-op-protected-management-key"),
+        "PIN status" => tr!("enroll-op-pin-status"),
+        "PIN" => tr!("enroll-op-pin"),
+        "PIN (factory)" => tr!("enroll-op-factory-pin"),
+        "set PIN retries" => tr!("enroll-op-set-pin-retries"),
+        "set PIN" => tr!("enroll-op-set-pin"),
+        "PUK status" => tr!("enroll-op-puk-status"),
+        "set PUK" => tr!("enroll-op-set-puk"),
+        "key generation" => tr!("enroll-op-key-generation"),
+        "read certificate" => tr!("enroll-op-read-certificate"),
+        "write certificate" => tr!("enroll-op-write-certificate"),
+        "read back certificate" => tr!("enroll-op-read-back-certificate"),
+        "certificate key" => tr!("enroll-op-certificate-key"),
+        "9A certificate" => tr!("enroll-op-auth-certificate"),
+        "authentication key" => tr!("enroll-op-authentication-key"),
+        "delete old key" => tr!("enroll-op-delete-old-key"),
+        "move new key" => tr!("enroll-op-move-new-key"),
+        other => other.to_owned(),
+    }
 }
 
 /// The result of a complete activation.
@@ -289,6 +340,69 @@ fn slot_name(slot: Slot) -> String {
     format!("{:02X}", slot.0)
 }
 
+/// When a key asks for the PIN, in the user's language.
+fn pin_use_text(pin_use: PinUse) -> String {
+    match pin_use {
+        PinUse::Never => tr!("activate-pin-use-never"),
+        PinUse::Once => tr!("activate-pin-use-once"),
+        PinUse::Always => tr!("activate-pin-use-always"),
+    }
+}
+
+/// `f`'s text in English: what journals record (one language per record, whoever reads it).
+fn in_english<R>(f: impl FnOnce() -> R) -> R {
+    crate::i18n::with_language("en", f)
+}
+
+/// What another tool left in a profile's slot: a certificate (its subject, when it parses)
+/// and/or a key (its algorithm, when the card tells).
+#[derive(Debug, Clone)]
+struct Existing {
+    certificate: Option<Option<String>>,
+    key: Option<Option<String>>,
+}
+
+impl Existing {
+    /// "a certificate for CN=... and a P-256 key", in the user's language.
+    fn describe(&self) -> String {
+        let mut what = Vec::new();
+        if let Some(subject) = &self.certificate {
+            let subject = subject
+                .clone()
+                .unwrap_or_else(|| tr!("enroll-existing-unreadable-subject"));
+            what.push(tr!("enroll-existing-certificate", subject = subject));
+        }
+        match &self.key {
+            Some(Some(a)) => what.push(tr!("enroll-existing-key-of", algorithm = a.as_str())),
+            Some(None) => what.push(tr!("enroll-existing-key")),
+            None => {}
+        }
+        what.join(&tr!("enroll-existing-and"))
+    }
+}
+
+/// The holder's PIN-protected copy of the management key, as the management-key step found it.
+#[derive(Debug, Clone, Copy)]
+enum HolderCopy {
+    /// The profile keeps no copy.
+    NotAsked,
+    /// The copy is on the card.
+    Kept,
+    /// The card refuses the objects that keep it.
+    Refused,
+}
+
+impl HolderCopy {
+    /// The end of the step's detail, in the user's language (empty when there is no copy).
+    fn text(self) -> String {
+        match self {
+            Self::NotAsked => String::new(),
+            Self::Kept => tr!("activate-detail-holder-copy"),
+            Self::Refused => tr!("activate-detail-no-holder-copy"),
+        }
+    }
+}
+
 fn card_err(step: &'static str) -> impl FnOnce(CardError) -> ActivationError {
     move |source| ActivationError::Card { step, source }
 }
@@ -307,7 +421,7 @@ pub struct Activation<'a> {
     /// `pin-protected`, resumed), so the PIN step does not ask again.
     known_pin: Option<Pin>,
     /// What each slot held before, from another tool, when `replace_existing` allows it.
-    replacing: HashMap<Slot, String>,
+    replacing: HashMap<Slot, Existing>,
 }
 
 impl<'a> Activation<'a> {
@@ -321,17 +435,18 @@ impl<'a> Activation<'a> {
         let profile = &request.profile;
         for (slot, alg) in &request.algorithms {
             let spec = profile.key(*slot).ok_or_else(|| {
-                ActivationError::Invalid(format!(
-                    "profile {} creates no key in slot {}",
-                    profile.name,
-                    slot_name(*slot)
+                ActivationError::Invalid(tr!(
+                    "enroll-profile-no-key-in-slot",
+                    profile = profile.name.as_str(),
+                    slot = slot_name(*slot)
                 ))
             })?;
             if !spec.allowed_algorithms.contains(alg) {
-                return Err(ActivationError::Invalid(format!(
-                    "profile {} does not allow {alg} in slot {}",
-                    profile.name,
-                    slot_name(*slot)
+                return Err(ActivationError::Invalid(tr!(
+                    "enroll-profile-algorithm-not-allowed",
+                    profile = profile.name.as_str(),
+                    algorithm = alg.to_string(),
+                    slot = slot_name(*slot)
                 )));
             }
         }
@@ -342,10 +457,13 @@ impl<'a> Activation<'a> {
         let serial = card
             .serial()
             .map_err(|e| match e {
-                CardError::NotSupported(_) | CardError::Refused { .. } => ActivationError::Invalid(
-                    "the card reports no serial number: it cannot be activated with per-card keys and a journal".into(),
-                ),
-                other => ActivationError::Card { step: "identify", source: other },
+                CardError::NotSupported(_) | CardError::Refused { .. } => {
+                    ActivationError::Invalid(tr!("enroll-no-serial"))
+                }
+                other => ActivationError::Card {
+                    step: "identify",
+                    source: other,
+                },
             })?
             .to_string();
         let id = &request.identity;
@@ -362,13 +480,13 @@ impl<'a> Activation<'a> {
                 if j.profile != profile.name {
                     return Err(ActivationError::JournalMismatch {
                         path: journal_path,
-                        what: format!("profile {}", j.profile),
+                        what: tr!("enroll-journal-other-profile", profile = j.profile.as_str()),
                     });
                 }
                 if j.identity != record {
                     return Err(ActivationError::JournalMismatch {
                         path: journal_path,
-                        what: "another holder identity".into(),
+                        what: tr!("enroll-journal-other-holder"),
                     });
                 }
                 (j, true)
@@ -387,16 +505,26 @@ impl<'a> Activation<'a> {
             known_pin: None,
             replacing: HashMap::new(),
         };
-        let detail = format!(
-            "card {serial}, profile {}{}",
-            profile.name,
-            if resumed { ", resuming" } else { "" }
-        );
-        a.journal.event(t, "identify", detail.clone());
+        let detail = || {
+            if resumed {
+                tr!(
+                    "activate-detail-identify-resuming",
+                    serial = serial.as_str(),
+                    profile = profile.name.as_str()
+                )
+            } else {
+                tr!(
+                    "activate-detail-identify",
+                    serial = serial.as_str(),
+                    profile = profile.name.as_str()
+                )
+            }
+        };
+        a.journal.event(t, "identify", in_english(detail));
         a.save()?;
         a.steps.push(StepResult {
             step: Step::Identify,
-            outcome: Outcome::Done(detail),
+            outcome: Outcome::Done(detail()),
         });
         Ok(a)
     }
@@ -421,23 +549,30 @@ impl<'a> Activation<'a> {
         Ok(())
     }
 
+    /// Records a finished step in the journal (in English: a journal is one record, whoever
+    /// reads it and in whatever language the activation was resumed) and shows it in the
+    /// user's language.
     fn finish(
         &mut self,
         ui: &mut dyn ActivationUi,
         step: Step,
-        outcome: Outcome,
+        outcome: impl Fn() -> Outcome,
     ) -> Result<(), ActivationError> {
         let label = match step.slot() {
             Some(s) => format!("{} {}", step.name(), slot_name(s)),
             None => step.name().to_owned(),
         };
+        let recorded = in_english(&outcome);
         self.journal.event(
             now(),
             &label,
-            format!("{}: {}", outcome.status(), outcome.detail()),
+            format!("{}: {}", recorded.status(), recorded.detail()),
         );
         self.save()?;
-        let r = StepResult { step, outcome };
+        let r = StepResult {
+            step,
+            outcome: outcome(),
+        };
         ui.step_finished(&r);
         self.steps.push(r);
         Ok(())
@@ -481,25 +616,27 @@ impl<'a> Activation<'a> {
         // operator is told.
         ui.step_started(Step::ContentsRecord);
         let completed = self.journal.completed_at.is_some();
-        let outcome = if completed && matches!(self.card.contents_record(), Ok(Some(_))) {
-            Outcome::AlreadyDone("written earlier".into())
+        let sealed = if completed && matches!(self.card.contents_record(), Ok(Some(_))) {
+            None
         } else {
-            match self.card.seal_contents() {
-                Ok(_) => Outcome::Done("written".into()),
-                Err(CardError::NotSupported(_)) => {
-                    let d = "this card does not keep Sello's record: browser start will read the certificates".to_owned();
-                    if completed {
-                        Outcome::AlreadyDone(d)
-                    } else {
-                        Outcome::Done(d)
-                    }
-                }
-                Err(e) => Outcome::Done(format!(
-                    "not written ({e}): browser start will read the certificates"
-                )),
-            }
+            Some(self.card.seal_contents())
         };
-        self.finish(ui, Step::ContentsRecord, outcome)?;
+        self.finish(ui, Step::ContentsRecord, || match &sealed {
+            None => Outcome::AlreadyDone(tr!("activate-detail-record-written-earlier")),
+            Some(Ok(_)) => Outcome::Done(tr!("activate-detail-record-written")),
+            Some(Err(CardError::NotSupported(_))) => {
+                let d = tr!("activate-detail-record-not-kept");
+                if completed {
+                    Outcome::AlreadyDone(d)
+                } else {
+                    Outcome::Done(d)
+                }
+            }
+            Some(Err(e)) => Outcome::Done(tr!(
+                "activate-detail-record-not-written",
+                error = e.to_string()
+            )),
+        })?;
         // Leave the card as the holder will find it: not logged in.
         let _ = self.card.logout();
         if self.journal.completed_at.is_none() {
@@ -526,44 +663,51 @@ impl<'a> Activation<'a> {
             if self.journal.key(&name).is_some() {
                 continue;
             }
-            let mut what = Vec::new();
             let cert = self
                 .card
                 .read_certificate(spec.slot)
                 .map_err(card_err("read existing certificate"))?;
-            if let Some(c) = &cert {
-                let subject = x509_parser::parse_x509_certificate(&c.der)
+            let certificate = cert.as_ref().map(|c| {
+                x509_parser::parse_x509_certificate(&c.der)
                     .map(|(_, x)| x.subject().to_string())
-                    .unwrap_or_else(|_| "an unreadable subject".into());
-                what.push(format!("a certificate for {subject}"));
-            }
-            match self.card.metadata(spec.slot) {
-                Ok(Some(m)) => what.push(match m.algorithm {
-                    Some(MetadataAlgorithm::Key(a)) => format!("a {a} key"),
-                    _ => "a key".into(),
+                    .ok()
+            });
+            let key = match self.card.metadata(spec.slot) {
+                Ok(Some(m)) => Some(match m.algorithm {
+                    Some(MetadataAlgorithm::Key(a)) => Some(a.to_string()),
+                    _ => None,
                 }),
-                Ok(None) | Err(CardError::NotSupported(_)) => {}
+                Ok(None) | Err(CardError::NotSupported(_)) => None,
                 Err(e) => return Err(card_err("key metadata")(e)),
-            }
-            if !what.is_empty() {
-                found.push((spec.slot, what.join(" and ")));
+            };
+            if certificate.is_some() || key.is_some() {
+                found.push((spec.slot, Existing { certificate, key }));
             }
         }
         if found.is_empty() {
             return Ok(());
         }
-        let list = found
-            .iter()
-            .map(|(s, w)| format!("slot {}: {w}", slot_name(*s)))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let list = || {
+            found
+                .iter()
+                .map(|(s, w)| {
+                    tr!(
+                        "enroll-existing-slot",
+                        slot = slot_name(*s),
+                        what = w.describe()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
         if !self.request.replace_existing {
-            return Err(ActivationError::Invalid(format!(
-                "the card already holds what another tool put there ({list}); nothing was changed. Run again with --replace-existing to replace it"
+            return Err(ActivationError::Invalid(tr!(
+                "enroll-existing-refused",
+                list = list()
             )));
         }
-        self.journal
-            .event(now(), "replace-existing", format!("replacing {list}"));
+        let replacing = format!("replacing {}", in_english(list));
+        self.journal.event(now(), "replace-existing", replacing);
         self.save()?;
         self.replacing = found.into_iter().collect();
         Ok(())
@@ -575,32 +719,26 @@ impl<'a> Activation<'a> {
         if policy.mode == ManagementKeyMode::PinProtected {
             return self.pin_protected_key(ui);
         }
-        let target =
-            match (policy.mode, self.secret) {
-                (ManagementKeyMode::Derived, OperatorSecret::Master(m)) => policy
-                    .derive(m, &self.journal.card_serial)
-                    .map_err(ActivationError::Invalid)?,
-                (ManagementKeyMode::Explicit, OperatorSecret::Explicit(k)) => k.clone(),
-                (ManagementKeyMode::Factory, _) => ManagementKey::default_3des(),
-                (ManagementKeyMode::Derived, _) => return Err(ActivationError::Invalid(
-                    "this profile derives the management key: the operator master secret is needed"
-                        .into(),
-                )),
-                (ManagementKeyMode::Explicit, _) => {
-                    return Err(ActivationError::Invalid(
-                        "this profile needs the card's management key from the operator".into(),
-                    ))
-                }
-                (ManagementKeyMode::PinProtected, _) => {
-                    return Err(ActivationError::Invalid(
-                        "internal: pin-protected keys are handled apart".into(),
-                    ))
-                }
-            };
+        let target = match (policy.mode, self.secret) {
+            (ManagementKeyMode::Derived, OperatorSecret::Master(m)) => policy
+                .derive(m, &self.journal.card_serial)
+                .map_err(ActivationError::Invalid)?,
+            (ManagementKeyMode::Explicit, OperatorSecret::Explicit(k)) => k.clone(),
+            (ManagementKeyMode::Factory, _) => ManagementKey::default_3des(),
+            (ManagementKeyMode::Derived, _) => {
+                return Err(ActivationError::Invalid(tr!("enroll-needs-master-secret")))
+            }
+            (ManagementKeyMode::Explicit, _) => {
+                return Err(ActivationError::Invalid(tr!("enroll-needs-explicit-key")))
+            }
+            (ManagementKeyMode::PinProtected, _) => {
+                return Err(ActivationError::Invalid(tr!(
+                    "enroll-internal-pin-protected"
+                )))
+            }
+        };
         if target.is_default() && !policy.allow_default {
-            return Err(ActivationError::Invalid(
-                "the profile refuses the factory-default management key".into(),
-            ));
+            return Err(ActivationError::Invalid(tr!("enroll-factory-key-refused")));
         }
         match self.card.authenticate(&target) {
             Ok(()) => {
@@ -614,20 +752,22 @@ impl<'a> Activation<'a> {
                         holder_copy_at: None,
                     });
                 }
-                let copy = self.holder_copy(&target)?;
-                already &= !copy.1;
-                let detail = format!(
-                    "{} key ({}){}",
-                    policy.mode.name(),
-                    target.algorithm(),
-                    copy.0
-                );
-                let outcome = if already {
-                    Outcome::AlreadyDone(detail)
-                } else {
-                    Outcome::Done(detail)
-                };
-                return self.finish(ui, Step::ManagementKey, outcome);
+                let (copy, written) = self.holder_copy(&target)?;
+                already &= !written;
+                let algorithm = target.algorithm().to_string();
+                return self.finish(ui, Step::ManagementKey, || {
+                    let detail = tr!(
+                        "activate-detail-management-key",
+                        mode = policy.mode.name(),
+                        algorithm = algorithm.as_str(),
+                        copy = copy.text()
+                    );
+                    if already {
+                        Outcome::AlreadyDone(detail)
+                    } else {
+                        Outcome::Done(detail)
+                    }
+                });
             }
             Err(CardError::ManagementKeyAuthFailed | CardError::CardAuthFailed) => {}
             Err(e) => return Err(card_err("management key")(e)),
@@ -638,7 +778,7 @@ impl<'a> Activation<'a> {
             Ok(()) => {}
             Err(CardError::ManagementKeyAuthFailed | CardError::CardAuthFailed) => {
                 return Err(ActivationError::ManagementKey(
-                    " (neither the profile's key nor the factory key): wrong operator secret, or a card personalised elsewhere",
+                    ManagementKeyRefusal::NeitherProfileNorFactory,
                 ))
             }
             Err(e) => return Err(card_err("management key")(e)),
@@ -656,9 +796,9 @@ impl<'a> Activation<'a> {
                     ..
                 },
             ) => {
-                return Err(ActivationError::Invalid(format!(
-                    "this card cannot take an {} management key (a YubiKey 4 or a plain PIV card keeps 3DES); nothing was changed: activate it with a profile whose management_key.algorithm is \"3DES\"",
-                    target.algorithm()
+                return Err(ActivationError::Invalid(tr!(
+                    "enroll-management-key-algorithm-refused",
+                    algorithm = target.algorithm().to_string()
                 )))
             }
             Err(e) => return Err(card_err("set management key")(e)),
@@ -674,23 +814,23 @@ impl<'a> Activation<'a> {
             holder_copy_at: None,
         });
         let (copy, _) = self.holder_copy(&target)?;
-        self.finish(
-            ui,
-            Step::ManagementKey,
-            Outcome::Done(format!(
-                "factory key replaced by the {} key ({}){copy}",
-                policy.mode.name(),
-                target.algorithm()
-            )),
-        )
+        let algorithm = target.algorithm().to_string();
+        self.finish(ui, Step::ManagementKey, || {
+            Outcome::Done(tr!(
+                "activate-detail-factory-key-replaced",
+                mode = policy.mode.name(),
+                algorithm = algorithm.as_str(),
+                copy = copy.text()
+            ))
+        })
     }
 
     /// Profiles with a PIN-protected copy ("both"): writes the copy of `key` (the card's key,
     /// authenticated) unless the journal has it. Returns the detail to show and whether it was
     /// written now.
-    fn holder_copy(&mut self, key: &ManagementKey) -> Result<(String, bool), ActivationError> {
+    fn holder_copy(&mut self, key: &ManagementKey) -> Result<(HolderCopy, bool), ActivationError> {
         if !self.request.profile.management_key.pin_protected {
-            return Ok((String::new(), false));
+            return Ok((HolderCopy::NotAsked, false));
         }
         let done = self
             .journal
@@ -712,19 +852,14 @@ impl<'a> Activation<'a> {
                             | StatusWord::InsNotSupported,
                         ..
                     },
-                ) => {
-                    return Ok((
-                        ", without a copy for the holder: this card refuses the objects that keep it, so the holder's renewals need a registration point".into(),
-                        false,
-                    ))
-                }
+                ) => return Ok((HolderCopy::Refused, false)),
                 Err(e) => return Err(card_err("PIN-protected management key")(e)),
             }
             if let Some(r) = self.journal.management_key.as_mut() {
                 r.holder_copy_at = Some(now());
             }
         }
-        Ok((", with a PIN-protected copy for the holder".into(), !done))
+        Ok((HolderCopy::Kept, !done))
     }
 
     /// Mode `pin-protected`: a factory-fresh card gets a random key, stored PIN-protected on the
@@ -753,14 +888,12 @@ impl<'a> Activation<'a> {
                     at: now(),
                     holder_copy_at: Some(now()),
                 });
-                self.finish(
-                    ui,
-                    Step::ManagementKey,
-                    Outcome::Done(format!(
-                        "factory key replaced by a random key ({}), kept on the card behind the PIN",
-                        key.algorithm()
-                    )),
-                )
+                self.finish(ui, Step::ManagementKey, || {
+                    Outcome::Done(tr!(
+                        "activate-detail-random-key",
+                        algorithm = key.algorithm().to_string()
+                    ))
+                })
             }
             Err(CardError::ManagementKeyAuthFailed | CardError::CardAuthFailed) => {
                 let status = self.card.pin_status().map_err(card_err("PIN status"))?;
@@ -768,13 +901,13 @@ impl<'a> Activation<'a> {
                     Pin::new("123456").map_err(|e| ActivationError::Invalid(e.to_string()))?
                 } else {
                     Pin::new(&ui.current_pin()?)
-                        .map_err(|_| ActivationError::Invalid("that is not a valid PIN".into()))?
+                        .map_err(|_| ActivationError::Invalid(tr!("enroll-invalid-pin")))?
                 };
                 match self.card.authenticate_with_pin(&pin) {
                     Ok(()) => {}
                     Err(CardError::NotFound(_)) => {
                         return Err(ActivationError::ManagementKey(
-                            " (neither the factory key nor a PIN-protected key): a card personalised elsewhere",
+                            ManagementKeyRefusal::NeitherFactoryNorPinProtected,
                         ))
                     }
                     Err(e) => return Err(card_err("PIN-protected management key")(e)),
@@ -792,13 +925,9 @@ impl<'a> Activation<'a> {
                         holder_copy_at: Some(now()),
                     });
                 }
-                self.finish(
-                    ui,
-                    Step::ManagementKey,
-                    Outcome::AlreadyDone(
-                        "PIN-protected key on the card, opened with the PIN".into(),
-                    ),
-                )
+                self.finish(ui, Step::ManagementKey, || {
+                    Outcome::AlreadyDone(tr!("activate-detail-protected-key-opened"))
+                })
             }
             Err(e) => Err(card_err("management key")(e)),
         }
@@ -823,17 +952,15 @@ impl<'a> Activation<'a> {
             let pin = match self.known_pin.take() {
                 Some(p) => p,
                 None => Pin::new(&ui.current_pin()?)
-                    .map_err(|_| ActivationError::Invalid("that is not a valid PIN".into()))?,
+                    .map_err(|_| ActivationError::Invalid(tr!("enroll-invalid-pin")))?,
             };
             self.card.verify_pin(&pin).map_err(card_err("PIN"))?;
             if self.journal.pin_set_at.is_none() {
                 self.journal.pin_set_at = Some(now());
             }
-            self.finish(
-                ui,
-                Step::Pin,
-                Outcome::AlreadyDone("holder PIN already set; verified".into()),
-            )?;
+            self.finish(ui, Step::Pin, || {
+                Outcome::AlreadyDone(tr!("activate-detail-pin-already-set"))
+            })?;
             return Ok(pin);
         }
         let default_pin =
@@ -861,9 +988,11 @@ impl<'a> Activation<'a> {
                 Err(CardError::NotSupported(_)) => {
                     let n = pin_total.unwrap_or(rule.retries);
                     if self.request.profile.pin_retries_required && n != rule.retries {
-                        return Err(ActivationError::Invalid(format!(
-                            "this card keeps {n} PIN tries and cannot change that; profile {} asks for {} (its pin.retries_required = false accepts such cards)",
-                            self.request.profile.name, rule.retries
+                        return Err(ActivationError::Invalid(tr!(
+                            "enroll-pin-retries-fixed",
+                            tries = n,
+                            profile = self.request.profile.name.as_str(),
+                            wanted = rule.retries
                         )));
                     }
                 }
@@ -889,15 +1018,16 @@ impl<'a> Activation<'a> {
         let enforced = after.pin.map(|r| r.total.unwrap_or(r.remaining));
         self.card.verify_pin(&pin).map_err(card_err("PIN"))?;
         self.journal.pin_set_at = Some(now());
-        let detail = match enforced {
-            Some(n) if n == rule.retries => format!("holder PIN set (the card allows {n} tries)"),
-            Some(n) => format!(
-                "holder PIN set (the card allows {n} tries, not the profile's {}: the card cannot change it)",
-                rule.retries
+        let detail = || match enforced {
+            Some(n) if n == rule.retries => tr!("activate-detail-pin-set", tries = n),
+            Some(n) => tr!(
+                "activate-detail-pin-set-card-count",
+                tries = n,
+                wanted = rule.retries
             ),
-            None => "holder PIN set (the card does not tell how many tries it allows)".to_owned(),
+            None => tr!("activate-detail-pin-set-unknown-count"),
         };
-        self.finish(ui, Step::Pin, Outcome::Done(detail))?;
+        self.finish(ui, Step::Pin, || Outcome::Done(detail()))?;
         Ok(pin)
     }
 
@@ -909,12 +1039,14 @@ impl<'a> Activation<'a> {
             None => self.journal.puk.is_none(),
         };
         if !factory {
-            let detail = if self.journal.puk.is_some() {
-                "PUK already set"
-            } else {
-                "PUK already changed before this activation recorded it"
-            };
-            return self.finish(ui, Step::Puk, Outcome::AlreadyDone(detail.into()));
+            let recorded = self.journal.puk.is_some();
+            return self.finish(ui, Step::Puk, || {
+                Outcome::AlreadyDone(if recorded {
+                    tr!("activate-detail-puk-already-set")
+                } else {
+                    tr!("activate-detail-puk-changed-before")
+                })
+            });
         }
         let rule = self.request.profile.puk;
         let generated = self.request.profile.puk_generate;
@@ -938,12 +1070,13 @@ impl<'a> Activation<'a> {
             generated,
             at: now(),
         });
-        let detail = if generated {
-            "PUK generated, set and shown once"
-        } else {
-            "PUK set"
-        };
-        self.finish(ui, Step::Puk, Outcome::Done(detail.into()))
+        self.finish(ui, Step::Puk, || {
+            Outcome::Done(if generated {
+                tr!("activate-detail-puk-generated")
+            } else {
+                tr!("activate-detail-puk-set")
+            })
+        })
     }
 
     fn algorithm_for(&self, spec: &KeySpec) -> KeyAlgorithm {
@@ -970,24 +1103,25 @@ impl<'a> Activation<'a> {
         };
         if let Some(rec) = self.journal.key(&name).cloned() {
             let recorded = pem_public_key(&rec.public_key).ok_or_else(|| {
-                ActivationError::CardChanged(format!(
-                    "the journal's public key for slot {name} is unreadable"
+                ActivationError::CardChanged(tr!(
+                    "enroll-journal-key-unreadable",
+                    slot = name.as_str()
                 ))
             })?;
             let same = on_card.as_ref().is_none_or(|k| *k == recorded);
             if same && recorded.algorithm() == alg {
-                self.finish(
-                    ui,
-                    step,
-                    Outcome::AlreadyDone(format!(
-                        "{alg} key generated earlier, same key on the card"
-                    )),
-                )?;
+                self.finish(ui, step, || {
+                    Outcome::AlreadyDone(tr!(
+                        "activate-detail-key-earlier",
+                        algorithm = alg.to_string()
+                    ))
+                })?;
                 return Ok(recorded);
             }
             if rec.written_at.is_some() {
-                return Err(ActivationError::CardChanged(format!(
-                    "slot {name} no longer holds the key whose certificate this activation wrote; the card was changed elsewhere"
+                return Err(ActivationError::CardChanged(tr!(
+                    "enroll-key-gone",
+                    slot = name.as_str()
                 )));
             }
             // Generated again after the record (interrupted before recording), or another
@@ -1007,7 +1141,7 @@ impl<'a> Activation<'a> {
             self.journal.event(
                 now(),
                 &format!("generate-key {name}"),
-                format!("refused: {fault}"),
+                format!("refused: {}", in_english(|| fault.to_string())),
             );
             self.save()?;
             return Err(ActivationError::FaultyKeyGenerator { slot: name, fault });
@@ -1024,19 +1158,21 @@ impl<'a> Activation<'a> {
             certificate_info: None,
             written_at: None,
         });
-        let replaced = self
-            .replacing
-            .remove(&spec.slot)
-            .map(|w| format!("; replaced {w}"))
-            .unwrap_or_default();
-        self.finish(
-            ui,
-            step,
-            Outcome::Done(format!(
-                "{alg} key generated on the card (PIN {}){replaced}",
-                spec.pin_use.name()
-            )),
-        )?;
+        let replaced = self.replacing.remove(&spec.slot);
+        let replaced = || {
+            replaced
+                .as_ref()
+                .map(|w| tr!("activate-detail-replaced", what = w.describe()))
+                .unwrap_or_default()
+        };
+        self.finish(ui, step, || {
+            Outcome::Done(tr!(
+                "activate-detail-key-generated",
+                algorithm = alg.to_string(),
+                pin_use = pin_use_text(spec.pin_use),
+                replaced = replaced()
+            ))
+        })?;
         Ok(pk)
     }
 
@@ -1051,7 +1187,10 @@ impl<'a> Activation<'a> {
             .filter(|r| r.slot != name)
             .filter_map(|r| {
                 let k = pem_public_key(&r.public_key)?;
-                Some((format!("slot {} in this activation's journal", r.slot), k))
+                Some((
+                    tr!("enroll-key-in-activation-journal", slot = r.slot.as_str()),
+                    k,
+                ))
             })
             .collect();
         out.extend(
@@ -1076,11 +1215,9 @@ impl<'a> Activation<'a> {
                 .and_then(|d| csr::check_csr(&d).ok())
                 .is_some_and(|c| c.public_key == *pk);
             if ok {
-                return self.finish(
-                    ui,
-                    step,
-                    Outcome::AlreadyDone("request built earlier".into()),
-                );
+                return self.finish(ui, step, || {
+                    Outcome::AlreadyDone(tr!("activate-detail-csr-earlier"))
+                });
             }
         }
         let der = csr::build_csr(self.card, spec.slot, pk, &self.subject, Some(pin)).map_err(
@@ -1092,14 +1229,10 @@ impl<'a> Activation<'a> {
         if let Some(rec) = self.journal.key_mut(&name) {
             rec.csr = Some(pem_encode("CERTIFICATE REQUEST", &der));
         }
-        self.finish(
-            ui,
-            step,
-            Outcome::Done(format!(
-                "signed on the card, checked on the host: {}",
-                self.subject.display()
-            )),
-        )
+        let subject = self.subject.display().to_string();
+        self.finish(ui, step, || {
+            Outcome::Done(tr!("activate-detail-csr", subject = subject.as_str()))
+        })
     }
 
     fn enroll(
@@ -1114,10 +1247,9 @@ impl<'a> Activation<'a> {
         ui.step_started(step);
         let name = slot_name(spec.slot);
         let t = now();
-        let rec =
-            self.journal.key(&name).cloned().ok_or_else(|| {
-                ActivationError::CardChanged(format!("no journal record for {name}"))
-            })?;
+        let rec = self.journal.key(&name).cloned().ok_or_else(|| {
+            ActivationError::CardChanged(tr!("enroll-no-journal-record", slot = name.as_str()))
+        })?;
         if let Some(chain_pem) = &rec.certificate {
             let chain = pem_decode_all(chain_pem);
             chain::check_issued(&chain, &self.request.trust_anchors, pk, &self.subject, t)
@@ -1126,14 +1258,12 @@ impl<'a> Activation<'a> {
                     slot: name.clone(),
                     source,
                 })?;
-            return self.finish(
-                ui,
-                step,
-                Outcome::AlreadyDone("certificate received earlier, checked again".into()),
-            );
+            return self.finish(ui, step, || {
+                Outcome::AlreadyDone(tr!("activate-detail-certificate-earlier"))
+            });
         }
         let csr_der = rec.csr.as_deref().and_then(pem_decode).ok_or_else(|| {
-            ActivationError::CardChanged(format!("no request recorded for {name}"))
+            ActivationError::CardChanged(tr!("enroll-no-request-recorded", slot = name.as_str()))
         })?;
         if enroller.needs_code() && !*code_given {
             let code = ui.enrollment_code()?;
@@ -1168,14 +1298,13 @@ impl<'a> Activation<'a> {
                 not_after: accepted.not_after,
             });
         }
-        self.finish(
-            ui,
-            step,
-            Outcome::Done(format!(
-                "certificate {} from {} checked: chain, key, subject, purpose, validity",
-                accepted.serial, accepted.issuer
-            )),
-        )
+        self.finish(ui, step, || {
+            Outcome::Done(tr!(
+                "activate-detail-certificate",
+                serial = accepted.serial.as_str(),
+                issuer = accepted.issuer.as_str()
+            ))
+        })
     }
 
     fn write(
@@ -1187,16 +1316,18 @@ impl<'a> Activation<'a> {
         let step = Step::WriteCertificate(spec.slot);
         ui.step_started(step);
         let name = slot_name(spec.slot);
-        let rec =
-            self.journal.key(&name).cloned().ok_or_else(|| {
-                ActivationError::CardChanged(format!("no journal record for {name}"))
-            })?;
+        let rec = self.journal.key(&name).cloned().ok_or_else(|| {
+            ActivationError::CardChanged(tr!("enroll-no-journal-record", slot = name.as_str()))
+        })?;
         let leaf = rec
             .certificate
             .as_deref()
             .and_then(pem_decode)
             .ok_or_else(|| {
-                ActivationError::CardChanged(format!("no certificate recorded for {name}"))
+                ActivationError::CardChanged(tr!(
+                    "enroll-no-certificate-recorded",
+                    slot = name.as_str()
+                ))
             })?;
         let on_card = self
             .card
@@ -1207,13 +1338,13 @@ impl<'a> Activation<'a> {
             if let Some(r) = self.journal.key_mut(&name) {
                 r.written_at.get_or_insert(now());
             }
-            let detail = "certificate already on the card, identical";
-            let outcome = if already {
-                Outcome::AlreadyDone(detail.into())
-            } else {
-                Outcome::Done(format!("{detail} (written before an interruption)"))
-            };
-            return self.finish(ui, step, outcome);
+            return self.finish(ui, step, || {
+                if already {
+                    Outcome::AlreadyDone(tr!("activate-detail-certificate-on-card"))
+                } else {
+                    Outcome::Done(tr!("activate-detail-certificate-on-card-interrupted"))
+                }
+            });
         }
         test_abort_at("before-write");
         self.card
@@ -1224,21 +1355,17 @@ impl<'a> Activation<'a> {
             .read_certificate(spec.slot)
             .map_err(card_err("read back certificate"))?;
         if back.as_ref().map(|c| c.der.as_slice()) != Some(leaf.as_slice()) {
-            return Err(ActivationError::CardChanged(format!(
-                "the certificate read back from slot {name} differs from the one written"
+            return Err(ActivationError::CardChanged(tr!(
+                "enroll-read-back-differs",
+                slot = name.as_str()
             )));
         }
         if let Some(r) = self.journal.key_mut(&name) {
             r.written_at = Some(now());
         }
-        self.finish(
-            ui,
-            step,
-            Outcome::Done(format!(
-                "written ({} bytes) and read back identical",
-                leaf.len()
-            )),
-        )
+        self.finish(ui, step, || {
+            Outcome::Done(tr!("enroll-detail-written", bytes = leaf.len()))
+        })
     }
 }
 

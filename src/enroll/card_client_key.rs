@@ -116,19 +116,19 @@ impl CardClientKey {
             let mut card = self
                 .card
                 .lock()
-                .map_err(|_| "the card is unusable (a previous operation panicked)")?;
+                .map_err(|_| crate::tr!("enroll-client-key-card-unusable"))?;
             card.sign(self.slot, alg, &input, self.pin.as_ref())?
         };
         let sig = match alg {
             KeyAlgorithm::EccP256 => p256::ecdsa::Signature::from_der(&raw)
                 .or_else(|_| p256::ecdsa::Signature::from_slice(&raw))
-                .map_err(|_| "the card returned a malformed ECDSA signature")?
+                .map_err(|_| crate::tr!("enroll-client-key-malformed-signature"))?
                 .to_der()
                 .as_bytes()
                 .to_vec(),
             KeyAlgorithm::EccP384 => p384::ecdsa::Signature::from_der(&raw)
                 .or_else(|_| p384::ecdsa::Signature::from_slice(&raw))
-                .map_err(|_| "the card returned a malformed ECDSA signature")?
+                .map_err(|_| crate::tr!("enroll-client-key-malformed-signature"))?
                 .to_der()
                 .as_bytes()
                 .to_vec(),
@@ -154,7 +154,7 @@ impl CardClientKey {
         if ok {
             Ok(())
         } else {
-            Err("the card's signature does not verify with the certificate's key".into())
+            Err(crate::tr!("enroll-client-key-signature-invalid").into())
         }
     }
 }

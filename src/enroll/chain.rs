@@ -20,35 +20,35 @@ const SKEW_SECS: i64 = 10 * 60;
 #[non_exhaustive]
 pub enum CertCheckError {
     /// The CA returned nothing.
-    #[error("the CA returned no certificate")]
+    #[error("{}", crate::tr!("enroll-cert-empty"))]
     Empty,
     /// A certificate does not parse.
-    #[error("certificate {0} of the returned chain is not valid X.509")]
+    #[error("{}", crate::tr!("enroll-cert-malformed", index = *.0))]
     Malformed(usize),
     /// The certificate's key is not the on-card key.
-    #[error("the certificate's public key is not the key generated on the card")]
+    #[error("{}", crate::tr!("enroll-cert-key-mismatch"))]
     KeyMismatch,
     /// The subject differs from the request.
-    #[error("the certificate's subject is not the one requested (got \"{got}\")")]
+    #[error("{}", crate::tr!("enroll-cert-subject-mismatch", got = .got.as_str()))]
     SubjectMismatch {
         /// The subject received.
         got: String,
     },
     /// The e-mail SAN is missing or different.
-    #[error("the certificate does not carry the requested e-mail address")]
+    #[error("{}", crate::tr!("enroll-cert-email-mismatch"))]
     EmailMismatch,
     /// Validity out of bounds.
-    #[error("the certificate's validity is not acceptable: {0}")]
+    #[error("{}", crate::tr!("enroll-cert-validity", why = .0.as_str()))]
     Validity(String),
     /// The leaf is a CA certificate.
-    #[error("the returned certificate is a CA certificate")]
+    #[error("{}", crate::tr!("enroll-cert-leaf-is-ca"))]
     LeafIsCa,
     /// The certificate does not fit the slot's purpose or the profile's certificate rule (key
     /// usage, extended key usage, policies, validity length).
-    #[error("the certificate does not fit the slot's purpose: {0}")]
+    #[error("{}", crate::tr!("enroll-cert-purpose", why = .0.as_str()))]
     Purpose(String),
     /// No path to a trust anchor.
-    #[error("the certificate does not chain to the configured CA: {0}")]
+    #[error("{}", crate::tr!("enroll-cert-untrusted", why = .0.as_str()))]
     Untrusted(String),
 }
 
@@ -159,15 +159,15 @@ pub fn check_issued(
     let v = leaf.validity();
     let (nb, na) = (v.not_before.timestamp(), v.not_after.timestamp());
     if nb > now + SKEW_SECS {
-        return Err(CertCheckError::Validity("it is not valid yet".into()));
+        return Err(CertCheckError::Validity(crate::tr!(
+            "enroll-cert-not-yet-valid"
+        )));
     }
     if na <= now {
-        return Err(CertCheckError::Validity("it has already expired".into()));
+        return Err(CertCheckError::Validity(crate::tr!("enroll-cert-expired")));
     }
     if na - nb > MAX_VALIDITY_SECS {
-        return Err(CertCheckError::Validity(
-            "it is valid for more than 10 years".into(),
-        ));
+        return Err(CertCheckError::Validity(crate::tr!("enroll-cert-too-long")));
     }
 
     let anchors: Vec<X509Certificate<'_>> = anchors
@@ -175,9 +175,9 @@ pub fn check_issued(
         .filter_map(|a| x509_parser::parse_x509_certificate(a).ok().map(|(_, c)| c))
         .collect();
     if anchors.is_empty() {
-        return Err(CertCheckError::Untrusted(
-            "no trust anchor is configured".into(),
-        ));
+        return Err(CertCheckError::Untrusted(crate::tr!(
+            "enroll-cert-no-anchor"
+        )));
     }
     let mut intermediates = Vec::new();
     for (i, der) in chain.iter().enumerate().skip(1) {
@@ -191,11 +191,13 @@ pub fn check_issued(
             let anchor = anchors
                 .iter()
                 .find(|a| signed_by(&current, a))
-                .ok_or_else(|| CertCheckError::Untrusted("anchor vanished".into()))?;
+                .ok_or_else(|| {
+                    CertCheckError::Untrusted(crate::tr!("enroll-cert-anchor-vanished"))
+                })?;
             if !valid_at(anchor, now) {
-                return Err(CertCheckError::Untrusted(
-                    "the CA certificate is expired or not yet valid".into(),
-                ));
+                return Err(CertCheckError::Untrusted(crate::tr!(
+                    "enroll-cert-anchor-not-valid"
+                )));
             }
             let leaf = parse(leaf_der, 0)?;
             return Ok(Accepted {
@@ -211,29 +213,31 @@ pub fn check_issued(
             .find(|(j, c)| !used[*j] && signed_by(&current, c))
             .map(|(j, _)| j);
         let Some(j) = next else {
-            return Err(CertCheckError::Untrusted(format!(
-                "no certificate of the chain or the trust anchors signed \"{}\"",
-                current.subject()
+            return Err(CertCheckError::Untrusted(crate::tr!(
+                "enroll-cert-no-issuer",
+                subject = current.subject().to_string()
             )));
         };
         used[j] = true;
         let issuer = intermediates[j].clone();
         if !is_ca(&issuer) || !valid_at(&issuer, now) {
-            return Err(CertCheckError::Untrusted(format!(
-                "intermediate \"{}\" is not a valid CA certificate",
-                issuer.subject()
+            return Err(CertCheckError::Untrusted(crate::tr!(
+                "enroll-cert-bad-intermediate",
+                subject = issuer.subject().to_string()
             )));
         }
         current = issuer;
     }
-    Err(CertCheckError::Untrusted("the chain is too long".into()))
+    Err(CertCheckError::Untrusted(crate::tr!(
+        "enroll-cert-chain-too-long"
+    )))
 }
 
 /// The key usage bits of a certificate, by their RFC 5280 names; `None` without the extension.
 fn key_usage_names(cert: &X509Certificate<'_>) -> Result<Option<Vec<&'static str>>, String> {
     let ku = cert
         .key_usage()
-        .map_err(|e| format!("unreadable key usage extension: {e}"))?;
+        .map_err(|e| crate::tr!("enroll-cert-unreadable-key-usage", error = e.to_string()))?;
     Ok(ku.map(|ku| {
         let ku = ku.value;
         [
@@ -283,7 +287,7 @@ fn oid_content(dotted: &str) -> Option<Vec<u8>> {
 fn extended_key_usages(cert: &X509Certificate<'_>) -> Result<Vec<(String, Vec<u8>)>, String> {
     let Some(eku) = cert
         .extended_key_usage()
-        .map_err(|e| format!("unreadable extended key usage extension: {e}"))?
+        .map_err(|e| crate::tr!("enroll-cert-unreadable-eku", error = e.to_string()))?
     else {
         return Ok(Vec::new());
     };
@@ -337,7 +341,7 @@ fn first_missing<'a>(required: &'a [String], present: &[(String, Vec<u8>)]) -> O
 
 fn names(present: &[(String, Vec<u8>)]) -> String {
     if present.is_empty() {
-        "none".to_owned()
+        crate::tr!("enroll-cert-none")
     } else {
         present
             .iter()
@@ -358,9 +362,9 @@ pub fn check_purpose(chain: &[Vec<u8>], rule: &CertificateRule) -> Result<(), Ce
         let present = key_usage_names(&leaf)
             .map_err(CertCheckError::Purpose)?
             .ok_or_else(|| {
-                CertCheckError::Purpose(format!(
-                    "it has no key usage extension; {} is required",
-                    rule.key_usage.join(", ")
+                CertCheckError::Purpose(crate::tr!(
+                    "enroll-cert-no-key-usage",
+                    required = rule.key_usage.join(", ")
                 ))
             })?;
         let missing: Vec<&str> = rule
@@ -370,11 +374,11 @@ pub fn check_purpose(chain: &[Vec<u8>], rule: &CertificateRule) -> Result<(), Ce
             .filter(|k| !present.contains(k))
             .collect();
         if !missing.is_empty() {
-            return Err(CertCheckError::Purpose(format!(
-                "key usage {} is required, the certificate has {}",
-                missing.join(", "),
-                if present.is_empty() {
-                    "none".to_owned()
+            return Err(CertCheckError::Purpose(crate::tr!(
+                "enroll-cert-key-usage-missing",
+                required = missing.join(", "),
+                present = if present.is_empty() {
+                    crate::tr!("enroll-cert-none")
                 } else {
                     present.join(", ")
                 }
@@ -384,18 +388,20 @@ pub fn check_purpose(chain: &[Vec<u8>], rule: &CertificateRule) -> Result<(), Ce
     if !rule.extended_key_usage.is_empty() {
         let present = extended_key_usages(&leaf).map_err(CertCheckError::Purpose)?;
         if let Some(m) = first_missing(&rule.extended_key_usage, &present) {
-            return Err(CertCheckError::Purpose(format!(
-                "extended key usage {m} is required, the certificate has {}",
-                names(&present)
+            return Err(CertCheckError::Purpose(crate::tr!(
+                "enroll-cert-eku-missing",
+                required = m,
+                present = names(&present)
             )));
         }
     }
     if !rule.policies.is_empty() {
         let present = policies(&leaf);
         if let Some(m) = first_missing(&rule.policies, &present) {
-            return Err(CertCheckError::Purpose(format!(
-                "certificate policy {m} is required, the certificate has {}",
-                names(&present)
+            return Err(CertCheckError::Purpose(crate::tr!(
+                "enroll-cert-policy-missing",
+                required = m,
+                present = names(&present)
             )));
         }
     }
@@ -403,15 +409,19 @@ pub fn check_purpose(chain: &[Vec<u8>], rule: &CertificateRule) -> Result<(), Ce
     let days = (v.not_after.timestamp() - v.not_before.timestamp()) / 86_400;
     if let Some(max) = rule.max_validity_days {
         if days > i64::from(max) {
-            return Err(CertCheckError::Validity(format!(
-                "it is valid for {days} days, the profile allows at most {max}"
+            return Err(CertCheckError::Validity(crate::tr!(
+                "enroll-cert-validity-too-long",
+                days = days,
+                max = max
             )));
         }
     }
     if let Some(min) = rule.min_validity_days {
         if days < i64::from(min) {
-            return Err(CertCheckError::Validity(format!(
-                "it is valid for {days} days, the profile requires at least {min}"
+            return Err(CertCheckError::Validity(crate::tr!(
+                "enroll-cert-validity-too-short",
+                days = days,
+                min = min
             )));
         }
     }
@@ -425,6 +435,11 @@ mod purpose_tests {
     use rcgen::{
         CertificateParams, CustomExtension, ExtendedKeyUsagePurpose, KeyPair, KeyUsagePurpose,
     };
+
+    /// Runs `f` with English messages, whatever the machine's locale.
+    fn en<R>(f: impl FnOnce() -> R) -> R {
+        crate::i18n::with_language("en", f)
+    }
 
     /// certificatePolicies { 2.16.724.1.2.2.2.3 } (RFC 5280 §4.2.1.4), DER.
     const POLICY_DER: [u8; 14] = [
@@ -458,7 +473,7 @@ mod purpose_tests {
         let only_ds = cert(vec![KeyUsagePurpose::DigitalSignature], vec![], false, 365);
         let e = check_purpose(&only_ds, &sign).expect_err("digitalSignature only");
         assert_eq!(
-            e.to_string(),
+            en(|| e.to_string()),
             "the certificate does not fit the slot's purpose: key usage nonRepudiation is required, the certificate has digitalSignature"
         );
         let nr = cert(vec![KeyUsagePurpose::ContentCommitment], vec![], false, 365);
@@ -468,10 +483,10 @@ mod purpose_tests {
         assert!(check_purpose(&nr, &auth).is_err());
         check_purpose(&only_ds, &auth).expect("digitalSignature");
         let none = cert(vec![], vec![], false, 365);
-        assert!(check_purpose(&none, &auth)
-            .expect_err("no KU")
-            .to_string()
-            .contains("no key usage extension"));
+        assert!(
+            en(|| check_purpose(&none, &auth).expect_err("no KU").to_string())
+                .contains("no key usage extension")
+        );
     }
 
     #[test]
@@ -490,15 +505,15 @@ mod purpose_tests {
             true,
             365,
         );
-        assert!(check_purpose(&mail_only, &rule)
+        assert!(en(|| check_purpose(&mail_only, &rule)
             .expect_err("EKU")
-            .to_string()
-            .contains("extended key usage 1.3.6.1.5.5.7.3.2 is required"));
+            .to_string())
+        .contains("extended key usage 1.3.6.1.5.5.7.3.2 is required"));
         let no_policy = cert(ds(), vec![ExtendedKeyUsagePurpose::ClientAuth], false, 365);
-        assert!(check_purpose(&no_policy, &rule)
+        assert!(en(|| check_purpose(&no_policy, &rule)
             .expect_err("policy")
-            .to_string()
-            .contains("certificate policy 2.16.724.1.2.2.2.3"));
+            .to_string())
+        .contains("certificate policy 2.16.724.1.2.2.2.3"));
         // OIDs are compared as DER: 2.999.x (a two-byte first subidentifier) matches too.
         let mut test_arc = CertificateRule::for_purpose(Purpose::Authentication);
         test_arc.policies = vec!["2.999.7030.2.1".into()];

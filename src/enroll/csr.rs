@@ -27,22 +27,22 @@ use crate::profile::{Encoding, Subject};
 #[non_exhaustive]
 pub enum CsrError {
     /// The card refused or failed to sign.
-    #[error("the card could not sign the request")]
+    #[error("{}", crate::tr!("enroll-csr-card"))]
     Card(#[source] CardError),
     /// The key's algorithm cannot sign a CSR here.
-    #[error("{0} keys cannot sign a certificate request")]
+    #[error("{}", crate::tr!("enroll-csr-unsupported-key", algorithm = .0.to_string()))]
     UnsupportedKey(KeyAlgorithm),
     /// rcgen refused the request (e.g. a subject value its string type cannot hold).
-    #[error("cannot build the certificate request: {0}")]
+    #[error("{}", crate::tr!("enroll-csr-build", reason = .0.as_str()))]
     Build(String),
     /// The bytes are not a PKCS#10 request.
-    #[error("not a valid PKCS#10 certificate request")]
+    #[error("{}", crate::tr!("enroll-csr-malformed"))]
     Malformed,
     /// The request's signature does not verify with the key it carries.
-    #[error("the certificate request's signature is not valid")]
+    #[error("{}", crate::tr!("enroll-csr-signature"))]
     Signature(#[source] SignatureError),
     /// The request carries another key than the one on the card.
-    #[error("the certificate request carries another public key than the card's key")]
+    #[error("{}", crate::tr!("enroll-csr-key-mismatch"))]
     KeyMismatch,
 }
 

@@ -46,15 +46,29 @@ const MAX_RESPONSE_BODY: u64 = 1024 * 1024;
 /// Longest server text quoted in an error.
 const MAX_QUOTED: usize = 600;
 
+/// What the client was doing when a timeout fired ([`EstError::Timeout`]'s `during`, a fixed
+/// English key), in the user's language.
+fn phase_text(during: &str) -> String {
+    match during {
+        "connecting" => crate::tr!("enroll-est-phase-connecting"),
+        "overall request deadline" => crate::tr!("enroll-est-phase-deadline"),
+        "sending the request" => crate::tr!("enroll-est-phase-sending"),
+        "reading the response" => crate::tr!("enroll-est-phase-reading"),
+        "waiting for the response" => crate::tr!("enroll-est-phase-waiting"),
+        "talking to the CA" => crate::tr!("enroll-est-phase-talking"),
+        other => other.to_owned(),
+    }
+}
+
 /// Errors of the EST client. Server texts are quoted (truncated, control characters removed).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EstError {
     /// Bad client-side input (URL, label, trust anchor).
-    #[error("EST client configuration: {0}")]
+    #[error("{}", crate::tr!("enroll-est-config", reason = .0.as_str()))]
     Config(String),
     /// TCP connection failed.
-    #[error("cannot connect to the CA at {addr}: {source}")]
+    #[error("{}", crate::tr!("enroll-est-connect", addr = .addr.as_str(), error = .source.to_string()))]
     Connect {
         /// host:port.
         addr: String,
@@ -63,7 +77,7 @@ pub enum EstError {
         source: io::Error,
     },
     /// The CA did not answer in time.
-    #[error("the CA at {addr} did not answer within {after:?} ({during})")]
+    #[error("{}", crate::tr!("enroll-est-timeout", addr = .addr.as_str(), after = format!("{:?}", .after), during = phase_text(.during)))]
     Timeout {
         /// host:port.
         addr: String,
@@ -73,7 +87,7 @@ pub enum EstError {
         during: &'static str,
     },
     /// TLS failed (untrusted certificate, not a TLS server, client key failure...).
-    #[error("TLS with the CA at {addr} failed: {reason}")]
+    #[error("{}", crate::tr!("enroll-est-tls", addr = .addr.as_str(), reason = .reason.as_str()))]
     Tls {
         /// host:port.
         addr: String,
@@ -81,7 +95,7 @@ pub enum EstError {
         reason: String,
     },
     /// The CA answered something that is not the expected HTTP / EST content.
-    #[error("the CA at {addr} answered garbage: {reason}")]
+    #[error("{}", crate::tr!("enroll-est-protocol", addr = .addr.as_str(), reason = .reason.as_str()))]
     Protocol {
         /// host:port.
         addr: String,
@@ -89,7 +103,7 @@ pub enum EstError {
         reason: String,
     },
     /// The HTTP proxy did not open a `CONNECT` tunnel to the CA.
-    #[error("the HTTP proxy did not open a tunnel to the CA at {addr}: {reason}")]
+    #[error("{}", crate::tr!("enroll-est-proxy", addr = .addr.as_str(), reason = .reason.as_str()))]
     Proxy {
         /// host:port of the CA.
         addr: String,
@@ -97,13 +111,13 @@ pub enum EstError {
         reason: String,
     },
     /// 401: identity/code or client certificate refused.
-    #[error("the CA refused the credentials (401): {message}")]
+    #[error("{}", crate::tr!("enroll-est-unauthorized", message = .message.as_str()))]
     Unauthorized {
         /// The CA's text.
         message: String,
     },
     /// Another 4xx: the request was refused; the CA's text says why.
-    #[error("the CA refused the request ({status}): {message}")]
+    #[error("{}", crate::tr!("enroll-est-rejected", status = .status.to_string(), message = .message.as_str()))]
     Rejected {
         /// HTTP status.
         status: u16,
@@ -111,7 +125,7 @@ pub enum EstError {
         message: String,
     },
     /// 5xx.
-    #[error("the CA failed ({status}): {message}")]
+    #[error("{}", crate::tr!("enroll-est-server", status = .status.to_string(), message = .message.as_str()))]
     Server {
         /// HTTP status.
         status: u16,
@@ -119,13 +133,13 @@ pub enum EstError {
         message: String,
     },
     /// Still `202 Accepted` after the allowed number of polls.
-    #[error("the request is still waiting for approval after {polls} polls; try again later")]
+    #[error("{}", crate::tr!("enroll-est-still-pending", polls = *.polls))]
     StillPending {
         /// Polls made.
         polls: u32,
     },
     /// I/O error other than a timeout.
-    #[error("I/O with the CA at {addr}: {source}")]
+    #[error("{}", crate::tr!("enroll-est-io", addr = .addr.as_str(), error = .source.to_string()))]
     Io {
         /// host:port.
         addr: String,
@@ -160,13 +174,18 @@ impl fmt::Debug for TrustAnchor {
 impl TrustAnchor {
     /// Reads every `CERTIFICATE` block of a PEM file.
     pub fn from_pem_file(path: &std::path::Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| EstError::Config(format!("{}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            EstError::Config(crate::tr!(
+                "enroll-est-file-error",
+                path = path.display().to_string(),
+                error = e.to_string()
+            ))
+        })?;
         let certs = pem_certificates(&text);
         if certs.is_empty() {
-            return Err(EstError::Config(format!(
-                "{}: no PEM CERTIFICATE found",
-                path.display()
+            return Err(EstError::Config(crate::tr!(
+                "enroll-est-no-pem",
+                path = path.display().to_string()
             )));
         }
         Ok(TrustAnchor::Certificates(certs))
@@ -180,10 +199,10 @@ impl TrustAnchor {
             .filter(|c| *c != ':' && !c.is_whitespace())
             .collect();
         let bytes = hex::decode(&hex_only)
-            .map_err(|_| EstError::Config("fingerprint is not hex".into()))?;
+            .map_err(|_| EstError::Config(crate::tr!("enroll-est-fingerprint-not-hex")))?;
         let pin: [u8; 32] = bytes
             .try_into()
-            .map_err(|_| EstError::Config("a SHA-256 fingerprint has 32 bytes".into()))?;
+            .map_err(|_| EstError::Config(crate::tr!("enroll-est-fingerprint-length")))?;
         Ok(TrustAnchor::PinnedSha256(pin))
     }
 }
@@ -612,9 +631,12 @@ fn tls_builder(
         TrustAnchor::Certificates(certs) => {
             let mut roots = RootCertStore::empty();
             for c in certs {
-                roots
-                    .add(CertificateDer::from(c.clone()))
-                    .map_err(|e| EstError::Config(format!("trust anchor rejected: {e}")))?;
+                roots.add(CertificateDer::from(c.clone())).map_err(|e| {
+                    EstError::Config(crate::tr!(
+                        "enroll-est-anchor-rejected",
+                        error = e.to_string()
+                    ))
+                })?;
             }
             builder.with_root_certificates(roots)
         }
@@ -737,12 +759,16 @@ fn proxy_for(setting: &ProxySetting, server: &str) -> Result<Option<ureq::Proxy>
             }
         }
     };
-    let bad = |why: String| EstError::Config(format!("proxy {}: {why}", redact_userinfo(&url)));
+    let bad = |why: String| {
+        EstError::Config(crate::tr!(
+            "enroll-est-bad-proxy",
+            proxy = redact_userinfo(&url),
+            why = why
+        ))
+    };
     let parsed = ureq::Proxy::new(&url).map_err(|e| bad(e.to_string()))?;
     if parsed.protocol() != ureq::ProxyProtocol::Http {
-        return Err(bad(
-            "only http:// proxies (HTTP CONNECT) are supported".into()
-        ));
+        return Err(bad(crate::tr!("enroll-est-proxy-http-only")));
     }
     let mut builder = ureq::Proxy::builder(ureq::ProxyProtocol::Http)
         .host(parsed.host())
@@ -761,7 +787,7 @@ fn proxy_for(setting: &ProxySetting, server: &str) -> Result<Option<ureq::Proxy>
     let proxy = builder.build().map_err(|e| bad(e.to_string()))?;
     let uri: ureq::http::Uri = server
         .parse()
-        .map_err(|_| EstError::Config(format!("bad server URL '{}'", sanitize(server))))?;
+        .map_err(|_| EstError::Config(crate::tr!("enroll-est-bad-url", url = sanitize(server))))?;
     Ok((!proxy.is_no_proxy(&uri)).then_some(proxy))
 }
 
@@ -813,26 +839,24 @@ impl EstClient {
         let rest = config
             .server
             .strip_prefix("https://")
-            .ok_or_else(|| EstError::Config("server URL must start with https://".into()))?;
+            .ok_or_else(|| EstError::Config(crate::tr!("enroll-est-url-not-https")))?;
         let authority = rest.trim_end_matches('/');
         if authority.contains('/') || authority.contains('@') || authority.is_empty() {
-            return Err(EstError::Config(
-                "server URL must be https://host[:port] without a path".into(),
-            ));
+            return Err(EstError::Config(crate::tr!("enroll-est-url-has-path")));
         }
         let parse_port = |p: &str| {
             p.parse::<u16>()
-                .map_err(|_| EstError::Config(format!("bad port '{p}'")))
+                .map_err(|_| EstError::Config(crate::tr!("enroll-est-bad-port", port = p)))
         };
         let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
             // [IPv6]:port or [IPv6]
             let (h, after) = v6
                 .split_once(']')
-                .ok_or_else(|| EstError::Config("unterminated '[' in server URL".into()))?;
+                .ok_or_else(|| EstError::Config(crate::tr!("enroll-est-url-bracket")))?;
             match after.strip_prefix(':') {
                 Some(p) => (h.to_string(), parse_port(p)?),
                 None if after.is_empty() => (h.to_string(), 443),
-                None => return Err(EstError::Config("garbage after ']' in server URL".into())),
+                None => return Err(EstError::Config(crate::tr!("enroll-est-url-after-bracket"))),
             }
         } else {
             match authority.split_once(':') {
@@ -841,7 +865,7 @@ impl EstClient {
             }
         };
         if host.is_empty() {
-            return Err(EstError::Config("server URL has no host".into()));
+            return Err(EstError::Config(crate::tr!("enroll-est-url-no-host")));
         }
         let addr = if host.contains(':') {
             format!("[{host}]:{port}")
@@ -942,9 +966,7 @@ impl EstClient {
         let (authorization, secret) = match auth {
             HttpAuth::Basic { user, password } => {
                 if user.contains(':') {
-                    return Err(EstError::Config(
-                        "the HTTP Basic user name must not contain ':' (RFC 7617 §2)".into(),
-                    ));
+                    return Err(EstError::Config(crate::tr!("enroll-est-basic-user-colon")));
                 }
                 let mut credentials = Zeroizing::new(String::with_capacity(64));
                 credentials.push_str(user);
@@ -960,9 +982,7 @@ impl EstClient {
             }
             HttpAuth::None => {
                 if self.agent_with_key.is_none() {
-                    return Err(EstError::Config(
-                        "simpleenroll without HTTP authentication needs a TLS client key".into(),
-                    ));
+                    return Err(EstError::Config(crate::tr!("enroll-est-needs-client-key")));
                 }
                 (None, None)
             }
@@ -1150,9 +1170,7 @@ impl EstClient {
             {
                 EstError::Tls {
                     addr,
-                    reason: format!(
-                        "the CA closed the connection right after the handshake ({io}): it did not accept the TLS client certificate"
-                    ),
+                    reason: crate::tr!("enroll-est-client-cert-refused", error = io.to_string()),
                 }
             }
             ureq::Error::Timeout(t) => {
@@ -1235,7 +1253,7 @@ impl EstClient {
             }
             io::ErrorKind::UnexpectedEof => EstError::Protocol {
                 addr,
-                reason: format!("connection closed while {during}"),
+                reason: crate::tr!("enroll-est-closed-while", during = phase_text(during)),
             },
             _ => EstError::Io { addr, source: e },
         }
@@ -1243,19 +1261,16 @@ impl EstClient {
 }
 
 fn tls_error(addr: String, tls: &rustls::Error) -> EstError {
-    let hint = match tls {
+    let reason = match tls {
         rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
-            " (the server does not speak TLS, or answered garbage)"
+            crate::tr!("enroll-est-tls-not-tls", error = tls.to_string())
         }
         rustls::Error::InvalidCertificate(_) => {
-            " (the server certificate is not trusted by the configured trust anchor)"
+            crate::tr!("enroll-est-tls-untrusted", error = tls.to_string())
         }
-        _ => "",
+        _ => tls.to_string(),
     };
-    EstError::Tls {
-        addr,
-        reason: format!("{tls}{hint}"),
-    }
+    EstError::Tls { addr, reason }
 }
 
 fn is_timeout(e: &io::Error) -> bool {
@@ -1276,9 +1291,7 @@ fn est_path(label: Option<&str>, op: &str) -> Result<String> {
         {
             Ok(format!("/.well-known/est/{l}/{op}"))
         }
-        Some(_) => Err(EstError::Config(
-            "a CA label is letters, digits, '-' and '_' (RFC 7030 §3.2.2)".into(),
-        )),
+        Some(_) => Err(EstError::Config(crate::tr!("enroll-est-bad-label"))),
     }
 }
 

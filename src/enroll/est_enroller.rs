@@ -73,9 +73,9 @@ pub fn label(purpose: Purpose) -> &'static str {
 /// reason for the operator.
 pub fn classify(e: EstError) -> EnrollError {
     match e {
-        EstError::Unauthorized { message } => EnrollError::Rejected(format!(
-            "the enrollment code or identity was refused: {message}"
-        )),
+        EstError::Unauthorized { message } => {
+            EnrollError::Rejected(crate::tr!("enroll-est-code-refused", message = message))
+        }
         EstError::Rejected {
             status: 403,
             message,
@@ -99,7 +99,7 @@ impl Enroller for EstEnroller {
     fn enroll(&mut self, purpose: Purpose, csr_der: &[u8]) -> Result<Vec<Vec<u8>>, EnrollError> {
         let code = self.code.as_ref();
         if self.auth.needs_code() && code.is_none() {
-            return Err(EnrollError::Protocol("no enrollment code was given".into()));
+            return Err(EnrollError::Protocol(crate::tr!("enroll-est-no-code")));
         }
         let user = self
             .auth
@@ -158,7 +158,7 @@ mod tests {
             message: "Invalid or corrupted pkcs10 request".into(),
         });
         assert_eq!(
-            bad.to_string(),
+            crate::i18n::with_language("en", || bad.to_string()),
             "the CA reported an error (HTTP 400): Invalid or corrupted pkcs10 request"
         );
         assert_eq!(

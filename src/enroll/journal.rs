@@ -194,7 +194,7 @@ impl Journal {
 #[non_exhaustive]
 pub enum JournalError {
     /// I/O.
-    #[error("activation journal {path}: {source}")]
+    #[error("{}", crate::tr!("enroll-journal-io", path = .path.display().to_string(), error = .source.to_string()))]
     Io {
         /// The file.
         path: PathBuf,
@@ -203,7 +203,7 @@ pub enum JournalError {
         source: std::io::Error,
     },
     /// Not a journal we understand.
-    #[error("activation journal {path} is not valid: {message}")]
+    #[error("{}", crate::tr!("enroll-journal-invalid", path = .path.display().to_string(), message = .message.as_str()))]
     Invalid {
         /// The file.
         path: PathBuf,
@@ -211,7 +211,7 @@ pub enum JournalError {
         message: String,
     },
     /// No state directory can be determined.
-    #[error("no state directory: set SELLO_STATE_DIR")]
+    #[error("{}", crate::tr!("enroll-journal-no-state-dir"))]
     NoStateDir,
 }
 
@@ -289,9 +289,12 @@ impl JournalStore {
         if j.version != VERSION || j.card_serial != serial {
             return Err(JournalError::Invalid {
                 path,
-                message: format!(
-                    "version {} for card {} (expected version {VERSION} for card {serial})",
-                    j.version, j.card_serial
+                message: crate::tr!(
+                    "enroll-journal-wrong-version",
+                    version = j.version.to_string(),
+                    card = j.card_serial.as_str(),
+                    expected = VERSION.to_string(),
+                    serial = serial
                 ),
             });
         }

@@ -28,13 +28,13 @@ const ROCA_PRIMES: [u32; 38] = [
 #[non_exhaustive]
 pub enum KeyFault {
     /// The same key as another slot's (on the card or in the journal).
-    #[error("it generated the same public key as {0}")]
+    #[error("{}", crate::tr!("enroll-key-repeated", other = .0.as_str()))]
     Repeated(String),
     /// The modulus has a small prime factor.
-    #[error("the RSA modulus is divisible by {0}")]
+    #[error("{}", crate::tr!("enroll-key-small-factor", factor = .0.to_string()))]
     SmallFactor(u32),
     /// The modulus has the ROCA fingerprint.
-    #[error("the RSA modulus has the ROCA fingerprint (CVE-2017-15361)")]
+    #[error("{}", crate::tr!("enroll-key-roca"))]
     Roca,
 }
 
@@ -152,7 +152,10 @@ pub fn keys_on_card(
                 .and_then(|c| certificate_key(&c.der)),
         };
         if let Some(k) = key {
-            out.push((format!("slot {:02X} on the card", slot.0), k));
+            out.push((
+                crate::tr!("enroll-key-slot-on-card", slot = format!("{:02X}", slot.0)),
+                k,
+            ));
         }
     }
     Ok(out)

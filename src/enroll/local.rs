@@ -101,7 +101,7 @@ pub struct LocalIssuer {
 #[non_exhaustive]
 pub enum LocalCaError {
     /// File I/O.
-    #[error("{path}: {source}")]
+    #[error("{}", crate::tr!("enroll-local-io", path = .path.as_str(), error = .source.to_string()))]
     Io {
         /// The file.
         path: String,
@@ -110,10 +110,10 @@ pub enum LocalCaError {
         source: std::io::Error,
     },
     /// A file with the wrong content.
-    #[error("{0}: not a P-256 PKCS#8 key / X.509 certificate in PEM")]
+    #[error("{}", crate::tr!("enroll-local-format", path = .0.as_str()))]
     Format(String),
     /// rcgen failed.
-    #[error("cannot make the CA certificate: {0}")]
+    #[error("{}", crate::tr!("enroll-local-build", reason = .0.as_str()))]
     Build(String),
 }
 

@@ -47,20 +47,29 @@ impl std::fmt::Debug for EnrollmentCode {
     }
 }
 
+/// "the request waits for approval at the CA (retry after 30 s)", in the user's language.
+fn pending_text(retry_after_secs: Option<u64>) -> String {
+    match retry_after_secs {
+        Some(secs) => crate::tr!("enroll-ca-pending-retry", secs = secs),
+        None => crate::tr!("enroll-ca-pending"),
+    }
+}
+
 /// Why an enrollment did not give a certificate. Messages come from the CA or the network and
-/// must never contain the enrollment code.
+/// must never contain the enrollment code; the wording around them is in the user's language
+/// (`locales/*/enroll.ftl`), the CA's own text is shown as the CA sent it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EnrollError {
     /// The CA cannot be reached (connection refused, timeout, TLS failure). Retrying later is fine.
-    #[error("the CA is unreachable: {0}")]
+    #[error("{}", crate::tr!("enroll-ca-unreachable", reason = .0.as_str()))]
     Unreachable(String),
     /// The CA refused the request; the reason is for the operator (wrong/expired/used code,
     /// subject mismatch, ...). Retrying the same request will not help.
-    #[error("the CA refused the request: {0}")]
+    #[error("{}", crate::tr!("enroll-ca-rejected", reason = .0.as_str()))]
     Rejected(String),
     /// The request waits for manual approval at the CA (EST `202 Accepted`).
-    #[error("the request waits for approval at the CA{}", retry_after_secs.map(|s| format!(" (retry after {s} s)")).unwrap_or_default())]
+    #[error("{}", pending_text(*.retry_after_secs))]
     Pending {
         /// The CA's `Retry-After`, in seconds.
         retry_after_secs: Option<u64>,
@@ -68,7 +77,7 @@ pub enum EnrollError {
     /// The CA answered with an error that is neither a refusal of the holder or the credentials
     /// nor a pending approval: a malformed or unacceptable request (`400`, `404`, `415`...) or a
     /// failure of the CA itself (`5xx`). Reported with the CA's status and text as they are.
-    #[error("the CA reported an error (HTTP {status}): {message}")]
+    #[error("{}", crate::tr!("enroll-ca-error", status = .status.to_string(), message = .message.as_str()))]
     CaError {
         /// HTTP status.
         status: u16,
@@ -76,7 +85,7 @@ pub enum EnrollError {
         message: String,
     },
     /// The CA answered something that is not a certificate response.
-    #[error("the CA's answer is not understood: {0}")]
+    #[error("{}", crate::tr!("enroll-ca-protocol", reason = .0.as_str()))]
     Protocol(String),
 }
 

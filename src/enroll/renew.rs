@@ -65,6 +65,7 @@ use crate::pin::{ManagementKey, Pin};
 use crate::profile::{
     AttributeType, Encoding, KeySpec, ManagementKeyMode, Profile, Subject, SubjectAttribute,
 };
+use crate::tr;
 
 /// certificatePolicies OID a Sello CA puts in every certificate it issued by remote renewal
 /// (`simplereenroll`), under the ISO/ITU-T example arc like the CA's other test OIDs. A client
@@ -118,8 +119,8 @@ pub enum Refusal {
     NoCertificate,
     /// The certificate has expired.
     Expired {
-        /// notAfter, as a date.
-        on: String,
+        /// notAfter (Unix time), shown as a date in the user's language.
+        on: i64,
     },
     /// The certificate was itself obtained by remote renewal.
     RemoteRenewal {
@@ -128,10 +129,12 @@ pub enum Refusal {
     },
     /// Not yet within the window.
     NotDue {
-        /// notAfter, as a date.
-        valid_until: String,
-        /// When the window opens, as a date.
-        opens: String,
+        /// notAfter (Unix time).
+        valid_until: i64,
+        /// When the window opens (Unix time).
+        opens: i64,
+        /// Days from "now" until the window opens (rounded up).
+        days: i64,
     },
     /// The card cannot stage a key (no MOVE KEY).
     CannotStage(String),
@@ -161,34 +164,30 @@ impl Refusal {
     }
 }
 
+/// The reason, for the holder, in the user's language (dates and day counts as the language
+/// writes them).
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NoCertificate => write!(
-                f,
-                "there is no certificate to renew: the card must be activated at a registration point"
+        let text = match self {
+            Self::NoCertificate => tr!("renew-refusal-no-certificate"),
+            Self::Expired { on } => tr!("renew-refusal-expired", date = crate::i18n::date(*on)),
+            Self::RemoteRenewal { serial } => {
+                tr!("renew-refusal-remote-renewal", serial = serial.as_str())
+            }
+            Self::NotDue {
+                valid_until,
+                opens,
+                days,
+            } => tr!(
+                "renew-refusal-not-due",
+                valid_until = crate::i18n::date(*valid_until),
+                opens = crate::i18n::date(*opens),
+                days = *days
             ),
-            Self::Expired { on } => write!(
-                f,
-                "your certificate expired on {on}: renewal needs a visit to a registration point"
-            ),
-            Self::RemoteRenewal { serial } => write!(
-                f,
-                "your certificate was last renewed from home (certificate {serial}): the next renewal needs a visit to a registration point"
-            ),
-            Self::NotDue { valid_until, opens } => write!(
-                f,
-                "valid until {valid_until}; renewal opens on {opens} (the operator can renew earlier with --force)"
-            ),
-            Self::Revoked { what } => write!(
-                f,
-                "your certificate is {what}: a revoked certificate is never renewed; the card needs a new activation at a registration point"
-            ),
-            Self::CannotStage(why) => write!(
-                f,
-                "{why}: renewal would destroy the current key before the new certificate exists; renew at a registration point"
-            ),
-        }
+            Self::Revoked { what } => tr!("renew-refusal-revoked", what = what.as_str()),
+            Self::CannotStage(why) => tr!("renew-refusal-cannot-stage", why = why.as_str()),
+        };
+        f.write_str(&text)
     }
 }
 
@@ -197,7 +196,7 @@ impl std::fmt::Display for Refusal {
 #[non_exhaustive]
 pub enum RenewError {
     /// Refused by policy before anything changed.
-    #[error("certificate {slot} cannot be renewed: {refusal}")]
+    #[error("{}", tr!("renew-error-refused", slot = .slot.as_str(), refusal = .refusal.to_string()))]
     Refused {
         /// Slot.
         slot: String,
@@ -205,7 +204,7 @@ pub enum RenewError {
         refusal: Refusal,
     },
     /// The card refused or went away.
-    #[error("{step}: {source}")]
+    #[error("{}: {source}", crate::enroll::activation::card_step_label(.step))]
     Card {
         /// The step.
         step: &'static str,
@@ -214,7 +213,7 @@ pub enum RenewError {
         source: CardError,
     },
     /// The journal cannot be read or written.
-    #[error("renewal journal {path}: {message}")]
+    #[error("{}", tr!("renew-error-journal", path = .path.display().to_string(), message = .message.as_str()))]
     Journal {
         /// Path.
         path: PathBuf,
@@ -228,10 +227,10 @@ pub enum RenewError {
     #[error("{0}")]
     Input(String),
     /// The management key was refused.
-    #[error("the card refused the management key (wrong operator secret?)")]
+    #[error("{}", tr!("renew-error-management-key"))]
     ManagementKey,
     /// CSR building failed.
-    #[error("certificate request for slot {slot}: {source}")]
+    #[error("{}", tr!("enroll-csr-failed", slot = .slot.as_str(), error = .source.to_string()))]
     Csr {
         /// Slot.
         slot: String,
@@ -240,7 +239,7 @@ pub enum RenewError {
         source: CsrError,
     },
     /// The CA refused or could not be reached.
-    #[error("renewal of slot {slot}: {source}")]
+    #[error("{}", tr!("renew-error-enroll", slot = .slot.as_str(), error = .source.to_string()))]
     Enroll {
         /// Slot.
         slot: String,
@@ -249,7 +248,7 @@ pub enum RenewError {
         source: EnrollError,
     },
     /// The CA's certificate was refused; nothing was written to the card.
-    #[error("certificate for slot {slot} refused, the current key and certificate are untouched: {source}")]
+    #[error("{}", tr!("renew-error-certificate", slot = .slot.as_str(), error = .source.to_string()))]
     Certificate {
         /// Slot.
         slot: String,
@@ -262,7 +261,7 @@ pub enum RenewError {
     CardChanged(String),
     /// A key the card generated failed the checks of [`crate::enroll::keycheck`]; the CA was
     /// not asked, and the current key and certificate are untouched.
-    #[error("slot {slot}: this card's key generator is faulty: {fault}; do not issue certificates for this card (its current key and certificate are untouched)")]
+    #[error("{}", tr!("renew-error-faulty-key-generator", slot = .slot.as_str(), fault = .fault.to_string()))]
     FaultyKeyGenerator {
         /// Slot being renewed.
         slot: String,
@@ -453,8 +452,25 @@ pub struct RenewStep {
     pub slot: Option<String>,
     /// `done` or `already-done`.
     pub status: &'static str,
-    /// Detail.
+    /// Detail, in the user's language.
     pub detail: String,
+}
+
+impl RenewStep {
+    /// A label for people, in their language ("Replace the key of 9A").
+    pub fn label(&self) -> String {
+        let slot = self.slot.clone().unwrap_or_default();
+        match self.name {
+            "check" => tr!("renew-step-check"),
+            "generate-key" => tr!("renew-step-generate-key", slot = slot),
+            "csr" => tr!("activate-step-csr", slot = slot),
+            "reenroll" => tr!("renew-step-reenroll", slot = slot),
+            "replace-key" => tr!("renew-step-replace-key", slot = slot),
+            "write-certificate" => tr!("activate-step-write-certificate", slot = slot),
+            other if slot.is_empty() => other.to_owned(),
+            other => format!("{other} {slot}"),
+        }
+    }
 }
 
 /// The dialogue with the holder and the progress display.
@@ -492,15 +508,6 @@ fn slot_name(slot: Slot) -> String {
     format!("{:02X}", slot.0)
 }
 
-fn date(ts: i64) -> String {
-    x509_parser::time::ASN1Time::from_timestamp(ts)
-        .map(|t| {
-            let d = t.to_datetime();
-            format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-        })
-        .unwrap_or_else(|_| ts.to_string())
-}
-
 fn parse_cert(der: &[u8]) -> Option<X509Certificate<'_>> {
     match x509_parser::parse_x509_certificate(der) {
         Ok(([], c)) => Some(c),
@@ -533,9 +540,7 @@ pub fn check_policy(
 ) -> Result<(), Refusal> {
     let not_after = cert.validity().not_after.timestamp();
     if not_after <= now {
-        return Err(Refusal::Expired {
-            on: date(not_after),
-        });
+        return Err(Refusal::Expired { on: not_after });
     }
     if is_remote_renewal(cert) {
         return Err(Refusal::RemoteRenewal {
@@ -545,8 +550,9 @@ pub fn check_policy(
     let opens = not_after - i64::from(window_days) * 86_400;
     if now < opens && !force {
         return Err(Refusal::NotDue {
-            valid_until: date(not_after),
-            opens: date(opens),
+            valid_until: not_after,
+            opens,
+            days: (opens - now + 86_399) / 86_400,
         });
     }
     Ok(())
@@ -580,10 +586,10 @@ pub fn subject_of(cert: &X509Certificate<'_>) -> Result<Subject, String> {
                     .join(".")
                     == oid
             })
-            .ok_or_else(|| format!("the subject has an attribute Sello cannot request ({oid})"))?;
+            .ok_or_else(|| tr!("renew-subject-unknown-attribute", oid = oid.as_str()))?;
         let value = a
             .as_str()
-            .map_err(|_| format!("subject attribute {oid} is not a string"))?
+            .map_err(|_| tr!("renew-subject-not-string", oid = oid.as_str()))?
             .to_owned();
         let encoding =
             if a.attr_value().tag() == x509_parser::der_parser::asn1_rs::Tag::PrintableString {
@@ -648,10 +654,10 @@ impl<'a> Renewal<'a> {
         let journal = match store.load(&serial)? {
             Some(j) if j.completed_at.is_none() => {
                 if j.profile != request.profile.name {
-                    return Err(RenewError::Invalid(format!(
-                        "the renewal journal {} is for profile {}; finish or move it away first",
-                        journal_path.display(),
-                        j.profile
+                    return Err(RenewError::Invalid(tr!(
+                        "renew-journal-other-profile",
+                        path = journal_path.display().to_string(),
+                        profile = j.profile.as_str()
                     )));
                 }
                 j
@@ -692,9 +698,11 @@ impl<'a> Renewal<'a> {
         name: &'static str,
         slot: Option<&str>,
         already: bool,
-        detail: String,
+        detail: impl Fn() -> String,
     ) -> Result<(), RenewError> {
         let status = if already { "already-done" } else { "done" };
+        // The journal records English (one language per record); the user reads theirs.
+        let recorded = crate::i18n::with_language("en", &detail);
         let label = match slot {
             Some(s) => format!("renew {name} {s}"),
             None => format!("renew {name}"),
@@ -702,14 +710,14 @@ impl<'a> Renewal<'a> {
         self.journal.events.push(Event {
             at: now_secs(),
             step: label,
-            outcome: format!("{status}: {detail}"),
+            outcome: format!("{status}: {recorded}"),
         });
         self.save()?;
         let step = RenewStep {
             name,
             slot: slot.map(str::to_owned),
             status,
-            detail,
+            detail: detail(),
         };
         ui.step(&step);
         self.steps.push(step);
@@ -743,19 +751,15 @@ impl<'a> Renewal<'a> {
             // The holder at home: the PIN opens the card's PIN-protected management key (one
             // VERIFY in the same transaction, never retried).
             let typed = ui.pin()?;
-            let pin = Pin::new(&typed)
-                .map_err(|_| RenewError::Invalid("that is not a valid PIN".into()))?;
+            let pin =
+                Pin::new(&typed).map_err(|_| RenewError::Invalid(tr!("enroll-invalid-pin")))?;
             match lock(&self.card)?.authenticate_with_pin(&pin) {
                 Ok(()) => {}
-                Err(CardError::NotFound(_)) => return Err(RenewError::Invalid(
-                    "this card keeps no PIN-protected management key: renew at a registration point"
-                        .into(),
-                )),
+                Err(CardError::NotFound(_)) => {
+                    return Err(RenewError::Invalid(tr!("renew-no-protected-key")))
+                }
                 Err(CardError::ManagementKeyAuthFailed | CardError::CardAuthFailed) => {
-                    return Err(RenewError::Invalid(
-                        "the card's PIN-protected management key does not open the card: renew at a registration point"
-                            .into(),
-                    ))
+                    return Err(RenewError::Invalid(tr!("renew-protected-key-refused")))
                 }
                 Err(e @ (CardError::WrongPin { .. } | CardError::PinBlocked)) => {
                     return Err(card_err("PIN")(e))
@@ -767,8 +771,8 @@ impl<'a> Renewal<'a> {
             self.management_key(secret)?;
             if pending_enroll {
                 let typed = ui.pin()?;
-                let pin = Pin::new(&typed)
-                    .map_err(|_| RenewError::Invalid("that is not a valid PIN".into()))?;
+                let pin =
+                    Pin::new(&typed).map_err(|_| RenewError::Invalid(tr!("enroll-invalid-pin")))?;
                 // One VERIFY, never retried: a wrong PIN stops here with the tries left.
                 lock(&self.card)?
                     .verify_pin(&pin)
@@ -813,7 +817,10 @@ impl<'a> Renewal<'a> {
             self.journal.events.push(Event {
                 at: now_secs(),
                 step: "renew contents record".into(),
-                outcome: format!("not written: {e}"),
+                outcome: format!(
+                    "not written: {}",
+                    crate::i18n::with_language("en", || e.to_string())
+                ),
             });
         }
         let _ = lock(&self.card)?.logout();
@@ -841,13 +848,15 @@ impl<'a> Renewal<'a> {
         for slot in &self.request.slots {
             let name = slot_name(*slot);
             let spec = self.request.profile.key(*slot).cloned().ok_or_else(|| {
-                RenewError::Invalid(format!(
-                    "profile {} has no key in slot {name}",
-                    self.request.profile.name
+                RenewError::Invalid(tr!(
+                    "enroll-profile-no-key-in-slot",
+                    profile = self.request.profile.name.as_str(),
+                    slot = name.as_str()
                 ))
             })?;
-            let staging = staging_slot(*slot)
-                .ok_or_else(|| RenewError::Invalid(format!("slot {name} cannot be renewed")))?;
+            let staging = staging_slot(*slot).ok_or_else(|| {
+                RenewError::Invalid(tr!("renew-slot-not-renewable", slot = name.as_str()))
+            })?;
             let stored = card
                 .read_certificate(*slot)
                 .map_err(card_err("read certificate"))?;
@@ -860,8 +869,9 @@ impl<'a> Renewal<'a> {
                         .first()
                         .and_then(|d| parse_cert(d).map(|c| subject_of(&c)))
                         .ok_or_else(|| {
-                            RenewError::CardChanged(format!(
-                                "the journal's certificate for {name} is unreadable"
+                            RenewError::CardChanged(tr!(
+                                "renew-journal-certificate-unreadable",
+                                slot = name.as_str()
                             ))
                         })?;
                     leaf.map_err(RenewError::Invalid)?
@@ -874,8 +884,9 @@ impl<'a> Renewal<'a> {
                 }
                 (None, Some(c)) => {
                     let cert = parse_cert(&c.der).ok_or_else(|| {
-                        RenewError::Invalid(format!(
-                            "the certificate in slot {name} does not parse"
+                        RenewError::Invalid(tr!(
+                            "renew-certificate-unparsable",
+                            slot = name.as_str()
                         ))
                     })?;
                     // Revocation first: it is final, whatever the dates say.
@@ -894,8 +905,9 @@ impl<'a> Renewal<'a> {
                         .map_err(card_err("certificate key"))?;
                     if let Ok(Some(m)) = card.metadata(*slot) {
                         if m.public_key.as_ref().is_some_and(|k| *k != key) {
-                            return Err(RenewError::CardChanged(format!(
-                                "the key in slot {name} does not match its certificate; the card needs a registration point"
+                            return Err(RenewError::CardChanged(tr!(
+                                "renew-key-does-not-match",
+                                slot = name.as_str()
                             )));
                         }
                     }
@@ -942,9 +954,8 @@ impl<'a> Renewal<'a> {
                     slot: slot_name(AUTH_SLOT),
                     refusal: Refusal::NoCertificate,
                 })?;
-            let cert = parse_cert(&auth.der).ok_or_else(|| {
-                RenewError::Invalid("the authentication certificate does not parse".into())
-            })?;
+            let cert = parse_cert(&auth.der)
+                .ok_or_else(|| RenewError::Invalid(tr!("renew-auth-certificate-unparsable")))?;
             check_policy(&cert, self.request.now, u32::MAX / 86_400, true).map_err(|refusal| {
                 RenewError::Refused {
                     slot: slot_name(AUTH_SLOT),
@@ -961,11 +972,11 @@ impl<'a> Renewal<'a> {
             return Err(RenewError::Refused {
                 slot: targets.first().map(|t| t.name.clone()).unwrap_or_default(),
                 refusal: Refusal::CannotStage(match version {
-                    Some(v) => format!(
-                        "this card (firmware {}.{}.{}) cannot move keys between slots (MOVE KEY needs 5.7 or later)",
-                        v.major, v.minor, v.patch
+                    Some(v) => tr!(
+                        "renew-no-move-key-firmware",
+                        firmware = format!("{}.{}.{}", v.major, v.minor, v.patch)
                     ),
-                    None => "this card cannot move keys between slots (no MOVE KEY)".into(),
+                    None => tr!("renew-no-move-key"),
                 }),
             });
         }
@@ -975,17 +986,23 @@ impl<'a> Renewal<'a> {
             .map(|t| t.name.clone())
             .collect::<Vec<_>>()
             .join(", ");
-        self.done(
-            ui,
-            "check",
-            None,
-            false,
-            format!(
-                "card {}: {detail} may be renewed{}",
-                self.journal.card_serial,
-                if self.request.force { " (forced)" } else { "" }
-            ),
-        )?;
+        let serial = self.journal.card_serial.clone();
+        let forced = self.request.force;
+        self.done(ui, "check", None, false, || {
+            if forced {
+                tr!(
+                    "renew-detail-check-forced",
+                    serial = serial.as_str(),
+                    slots = detail.as_str()
+                )
+            } else {
+                tr!(
+                    "renew-detail-check",
+                    serial = serial.as_str(),
+                    slots = detail.as_str()
+                )
+            }
+        })?;
         Ok(targets)
     }
 
@@ -1014,7 +1031,7 @@ impl<'a> Renewal<'a> {
                 refusal: Refusal::NoCertificate,
             })?;
         let cert = parse_cert(&c.der)
-            .ok_or_else(|| RenewError::Invalid("the 9A certificate does not parse".into()))?;
+            .ok_or_else(|| RenewError::Invalid(tr!("renew-auth-certificate-unparsable")))?;
         let key = PublicKey::from_spki(cert.public_key()).map_err(card_err("9A certificate"))?;
         // The chain sent in TLS: the leaf and the CA certificates that are not self-signed
         // roots (RFC 8446 §4.4.2: the peer has the root).
@@ -1035,12 +1052,7 @@ impl<'a> Renewal<'a> {
                 .map_err(RenewError::Invalid)?,
             (ManagementKeyMode::Explicit, OperatorSecret::Explicit(k)) => k.clone(),
             (ManagementKeyMode::Factory, _) => ManagementKey::default_3des(),
-            _ => {
-                return Err(RenewError::Invalid(
-                    "this profile needs the operator's management-key secret to put a new key on the card"
-                        .into(),
-                ))
-            }
+            _ => return Err(RenewError::Invalid(tr!("renew-needs-operator-secret"))),
         };
         match lock(&self.card)?.authenticate(&key) {
             Ok(()) => Ok(()),
@@ -1052,10 +1064,9 @@ impl<'a> Renewal<'a> {
     }
 
     fn stage_key(&mut self, ui: &mut dyn RenewUi, t: &Target) -> Result<PublicKey, RenewError> {
-        let rec =
-            self.journal.slot(&t.name).cloned().ok_or_else(|| {
-                RenewError::CardChanged(format!("no renewal record for {}", t.name))
-            })?;
+        let rec = self.journal.slot(&t.name).cloned().ok_or_else(|| {
+            RenewError::CardChanged(tr!("renew-no-record", slot = t.name.as_str()))
+        })?;
         let on_card = match lock(&self.card)?.metadata(t.staging) {
             Ok(m) => m.and_then(|m| m.public_key),
             Err(CardError::NotSupported(_)) => None,
@@ -1064,16 +1075,12 @@ impl<'a> Renewal<'a> {
         let recorded = rec.new_public_key.as_deref().and_then(pem_public_key);
         if let (Some(r), Some(k)) = (&recorded, &on_card) {
             if r == k {
-                self.done(
-                    ui,
-                    "generate-key",
-                    Some(&t.name),
-                    true,
-                    format!(
-                        "new key generated earlier in staging slot {:02X}",
-                        t.staging.0
-                    ),
-                )?;
+                self.done(ui, "generate-key", Some(&t.name), true, || {
+                    tr!(
+                        "renew-detail-key-earlier",
+                        staging = format!("{:02X}", t.staging.0)
+                    )
+                })?;
                 return Ok(r.clone());
             }
         }
@@ -1082,9 +1089,9 @@ impl<'a> Renewal<'a> {
             && rec.csr.is_none()
             && !self.staging_claimed(&rec)
         {
-            return Err(RenewError::Invalid(format!(
-                "retired slot {:02X}, used to stage the new key, holds a key Sello did not put there; clear it first",
-                t.staging.0
+            return Err(RenewError::Invalid(tr!(
+                "renew-staging-occupied",
+                staging = format!("{:02X}", t.staging.0)
             )));
         }
         // Mark the staging slot as ours before GENERATE, so a key generated but not recorded
@@ -1126,7 +1133,10 @@ impl<'a> Renewal<'a> {
             ];
             for pem in keys.into_iter().flatten() {
                 if let Some(k) = pem_public_key(pem) {
-                    others.push((format!("slot {} in this renewal's journal", r.slot), k));
+                    others.push((
+                        tr!("renew-key-in-renewal-journal", slot = r.slot.as_str()),
+                        k,
+                    ));
                 }
             }
         }
@@ -1134,7 +1144,10 @@ impl<'a> Renewal<'a> {
             self.journal.events.push(Event {
                 at: now_secs(),
                 step: format!("renew generate-key {}", t.name),
-                outcome: format!("refused: {fault}"),
+                outcome: format!(
+                    "refused: {}",
+                    crate::i18n::with_language("en", || fault.to_string())
+                ),
             });
             self.save()?;
             return Err(RenewError::FaultyKeyGenerator {
@@ -1146,16 +1159,14 @@ impl<'a> Renewal<'a> {
         if let Some(r) = self.journal.slot_mut(&t.name) {
             r.new_public_key = Some(pem_encode("PUBLIC KEY", &spki));
         }
-        self.done(
-            ui,
-            "generate-key",
-            Some(&t.name),
-            false,
-            format!(
-                "new {alg} key generated in staging slot {:02X}; the current key stays in {} until the new certificate is in hand",
-                t.staging.0, t.name
-            ),
-        )?;
+        self.done(ui, "generate-key", Some(&t.name), false, || {
+            tr!(
+                "renew-detail-key-generated",
+                algorithm = alg.to_string(),
+                staging = format!("{:02X}", t.staging.0),
+                slot = t.name.as_str()
+            )
+        })?;
         Ok(pk)
     }
 
@@ -1178,13 +1189,9 @@ impl<'a> Renewal<'a> {
                 .and_then(|d| csr::check_csr(&d).ok())
                 .is_some_and(|c| c.public_key == *pk)
             {
-                return self.done(
-                    ui,
-                    "csr",
-                    Some(&t.name),
-                    true,
-                    "request built earlier".into(),
-                );
+                return self.done(ui, "csr", Some(&t.name), true, || {
+                    tr!("activate-detail-csr-earlier")
+                });
             }
         }
         let der = {
@@ -1199,13 +1206,12 @@ impl<'a> Renewal<'a> {
         if let Some(r) = self.journal.slot_mut(&t.name) {
             r.csr = Some(pem_encode("CERTIFICATE REQUEST", &der));
         }
-        self.done(
-            ui,
-            "csr",
-            Some(&t.name),
-            false,
-            format!("signed by the new key on the card: {}", t.subject.display()),
-        )
+        self.done(ui, "csr", Some(&t.name), false, || {
+            tr!(
+                "renew-detail-csr",
+                subject = t.subject.display().to_string()
+            )
+        })
     }
 
     fn est_client(
@@ -1229,10 +1235,9 @@ impl<'a> Renewal<'a> {
         t: &Target,
         pk: &PublicKey,
     ) -> Result<(), RenewError> {
-        let rec =
-            self.journal.slot(&t.name).cloned().ok_or_else(|| {
-                RenewError::CardChanged(format!("no renewal record for {}", t.name))
-            })?;
+        let rec = self.journal.slot(&t.name).cloned().ok_or_else(|| {
+            RenewError::CardChanged(tr!("renew-no-record", slot = t.name.as_str()))
+        })?;
         let now = now_secs();
         if let Some(chain_pem) = &rec.certificate {
             chain::check_issued(
@@ -1246,16 +1251,12 @@ impl<'a> Renewal<'a> {
                 slot: t.name.clone(),
                 source,
             })?;
-            return self.done(
-                ui,
-                "reenroll",
-                Some(&t.name),
-                true,
-                "certificate received earlier, checked again".into(),
-            );
+            return self.done(ui, "reenroll", Some(&t.name), true, || {
+                tr!("activate-detail-certificate-earlier")
+            });
         }
         let csr_der = rec.csr.as_deref().and_then(pem_decode).ok_or_else(|| {
-            RenewError::CardChanged(format!("no request recorded for {}", t.name))
+            RenewError::CardChanged(tr!("enroll-no-request-recorded", slot = t.name.as_str()))
         })?;
         let chain = client
             .simplereenroll(
@@ -1287,40 +1288,38 @@ impl<'a> Renewal<'a> {
                 not_after: accepted.not_after,
             });
         }
-        self.done(
-            ui,
-            "reenroll",
-            Some(&t.name),
-            false,
-            format!(
-                "certificate {} from {} checked: chain, key, subject, validity (until {})",
-                accepted.serial,
-                accepted.issuer,
-                date(accepted.not_after)
-            ),
-        )
+        self.done(ui, "reenroll", Some(&t.name), false, || {
+            tr!(
+                "renew-detail-certificate",
+                serial = accepted.serial.as_str(),
+                issuer = accepted.issuer.as_str(),
+                until = crate::i18n::date(accepted.not_after)
+            )
+        })
     }
 
     /// Replaces the slot's key by the staging key and writes the certificate (see the module
     /// docs for the recovery of each interruption).
     fn commit(&mut self, ui: &mut dyn RenewUi, t: &Target) -> Result<(), RenewError> {
-        let rec =
-            self.journal.slot(&t.name).cloned().ok_or_else(|| {
-                RenewError::CardChanged(format!("no renewal record for {}", t.name))
-            })?;
+        let rec = self.journal.slot(&t.name).cloned().ok_or_else(|| {
+            RenewError::CardChanged(tr!("renew-no-record", slot = t.name.as_str()))
+        })?;
         let new_key = rec
             .new_public_key
             .as_deref()
             .and_then(pem_public_key)
             .ok_or_else(|| {
-                RenewError::CardChanged(format!("no new key recorded for {}", t.name))
+                RenewError::CardChanged(tr!("renew-no-new-key-recorded", slot = t.name.as_str()))
             })?;
         let leaf = rec
             .certificate
             .as_deref()
             .and_then(pem_decode)
             .ok_or_else(|| {
-                RenewError::CardChanged(format!("no certificate recorded for {}", t.name))
+                RenewError::CardChanged(tr!(
+                    "enroll-no-certificate-recorded",
+                    slot = t.name.as_str()
+                ))
             })?;
         let slot = t.spec.slot;
         let key_of = |card: &mut PivCard, s: Slot| -> Result<Option<PublicKey>, RenewError> {
@@ -1335,19 +1334,16 @@ impl<'a> Renewal<'a> {
             if let Some(r) = self.journal.slot_mut(&t.name) {
                 r.key_moved_at.get_or_insert(now_secs());
             }
-            self.done(
-                ui,
-                "replace-key",
-                Some(&t.name),
-                already,
-                format!("the new key is in slot {}", t.name),
-            )?;
+            self.done(ui, "replace-key", Some(&t.name), already, || {
+                tr!("renew-detail-key-in-slot", slot = t.name.as_str())
+            })?;
         } else {
             let staged = key_of(&mut *lock(&self.card)?, t.staging)?;
             if staged.as_ref() != Some(&new_key) {
-                return Err(RenewError::CardChanged(format!(
-                    "the new key for {} is neither in staging slot {:02X} nor in {}; the card was changed elsewhere: visit a registration point",
-                    t.name, t.staging.0, t.name
+                return Err(RenewError::CardChanged(tr!(
+                    "renew-new-key-lost",
+                    slot = t.name.as_str(),
+                    staging = format!("{:02X}", t.staging.0)
                 )));
             }
             if let Some(r) = self.journal.slot_mut(&t.name) {
@@ -1375,16 +1371,13 @@ impl<'a> Renewal<'a> {
             if let Some(r) = self.journal.slot_mut(&t.name) {
                 r.key_moved_at = Some(now_secs());
             }
-            self.done(
-                ui,
-                "replace-key",
-                Some(&t.name),
-                false,
-                format!(
-                    "old key deleted, new key moved from {:02X} into {}",
-                    t.staging.0, t.name
-                ),
-            )?;
+            self.done(ui, "replace-key", Some(&t.name), false, || {
+                tr!(
+                    "renew-detail-key-moved",
+                    staging = format!("{:02X}", t.staging.0),
+                    slot = t.name.as_str()
+                )
+            })?;
         }
         ui.checkpoint("before-write");
         let mut card = lock(&self.card)?;
@@ -1397,13 +1390,9 @@ impl<'a> Renewal<'a> {
             if let Some(r) = self.journal.slot_mut(&t.name) {
                 r.written_at.get_or_insert(now_secs());
             }
-            return self.done(
-                ui,
-                "write-certificate",
-                Some(&t.name),
-                already,
-                "new certificate on the card, identical".into(),
-            );
+            return self.done(ui, "write-certificate", Some(&t.name), already, || {
+                tr!("renew-detail-certificate-on-card")
+            });
         }
         card.write_certificate(slot, &leaf, false, Some(&new_key))
             .map_err(card_err("write certificate"))?;
@@ -1412,21 +1401,17 @@ impl<'a> Renewal<'a> {
             .map_err(card_err("read back certificate"))?;
         drop(card);
         if back.as_ref().map(|c| c.der.as_slice()) != Some(leaf.as_slice()) {
-            return Err(RenewError::CardChanged(format!(
-                "the certificate read back from slot {} differs from the one written",
-                t.name
+            return Err(RenewError::CardChanged(tr!(
+                "enroll-read-back-differs",
+                slot = t.name.as_str()
             )));
         }
         if let Some(r) = self.journal.slot_mut(&t.name) {
             r.written_at = Some(now_secs());
         }
-        self.done(
-            ui,
-            "write-certificate",
-            Some(&t.name),
-            false,
-            format!("written ({} bytes) and read back identical", leaf.len()),
-        )
+        self.done(ui, "write-certificate", Some(&t.name), false, || {
+            tr!("enroll-detail-written", bytes = leaf.len())
+        })
     }
 }
 
@@ -1447,39 +1432,47 @@ impl RenewalJournal {
 
 fn lock(card: &Arc<Mutex<PivCard>>) -> Result<MutexGuard<'_, PivCard>, RenewError> {
     card.lock()
-        .map_err(|_| RenewError::Invalid("the card is unusable after an internal error".into()))
+        .map_err(|_| RenewError::Invalid(tr!("renew-card-unusable")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use crate::i18n::with_language;
+
+    /// 2026-01-02, 2028-03-02 and 2028-05-01 at 00:00 UTC.
+    const JAN_2_2026: i64 = 1_767_312_000;
+    const MAR_2_2028: i64 = 1_835_568_000;
+    const MAY_1_2028: i64 = 1_840_752_000;
+
+    fn not_due(days: i64) -> Refusal {
+        Refusal::NotDue {
+            valid_until: MAY_1_2028,
+            opens: MAR_2_2028,
+            days,
+        }
+    }
+
     #[test]
     fn refusal_messages_say_what_to_do() {
-        let e = Refusal::Expired {
-            on: "2026-01-02".into(),
-        };
+        let e = Refusal::Expired { on: JAN_2_2026 };
         assert_eq!(
-            e.to_string(),
+            with_language("en", || e.to_string()),
             "your certificate expired on 2026-01-02: renewal needs a visit to a registration point"
         );
         let r = Refusal::RemoteRenewal {
             serial: "0A".into(),
         };
-        assert!(r
-            .to_string()
+        assert!(with_language("en", || r.to_string())
             .starts_with("your certificate was last renewed from home"));
         assert!(r.needs_visit());
         assert!(e.needs_visit());
-        let n = Refusal::NotDue {
-            valid_until: "2028-05-01".into(),
-            opens: "2028-03-02".into(),
-        };
-        assert!(n.to_string().contains("--force"));
+        let n = not_due(3);
+        assert!(with_language("en", || n.to_string()).contains("--force"));
         assert!(!n.needs_visit());
         assert_eq!(staging_slot(Slot(0x9A)), Some(Slot(0x95)));
         assert_eq!(staging_slot(Slot(0x82)), None);
-        assert_eq!(date(0), "1970-01-01");
         // X.690 §8.19 by hand (asn1-rs refuses a first arc pair above 2.47).
         let arcs: Vec<u64> = REMOTE_RENEWAL_POLICY_OID
             .split('.')
@@ -1496,5 +1489,49 @@ mod tests {
             content.extend(groups);
         }
         assert_eq!(content, REMOTE_RENEWAL_POLICY_DER[2..]);
+    }
+
+    #[test]
+    fn refusals_follow_the_language_with_dates_and_day_counts() {
+        assert_eq!(
+            with_language("en", || not_due(1).to_string()),
+            "valid until 2028-05-01; renewal opens on 2028-03-02, in 1 day (the operator can renew earlier with --force)"
+        );
+        assert_eq!(
+            with_language("es_ES.UTF-8", || not_due(1).to_string()),
+            "válido hasta el 1 de mayo de 2028; la renovación se abre el 2 de marzo de 2028, dentro de 1 día (el operador puede renovar antes con --force)"
+        );
+        assert_eq!(
+            with_language("es_ES.UTF-8", || not_due(12).to_string()),
+            "válido hasta el 1 de mayo de 2028; la renovación se abre el 2 de marzo de 2028, dentro de 12 días (el operador puede renovar antes con --force)"
+        );
+        assert_eq!(
+            with_language("ca_ES.UTF-8@valencia", || not_due(12).to_string()),
+            "vàlid fins al dia 1 de maig de 2028; la renovació s'obri el dia 2 de març de 2028, d'ací a 12 dies (l'operador pot renovar abans amb --force)"
+        );
+        assert_eq!(
+            with_language("ca_ES.UTF-8", || not_due(1).to_string()),
+            "vàlid fins al dia 1 de maig de 2028; la renovació s'obre el dia 2 de març de 2028, d'aquí a 1 dia (l'operador pot renovar abans amb --force)"
+        );
+        let e = Refusal::Expired { on: JAN_2_2026 };
+        assert_eq!(
+            with_language("es", || e.to_string()),
+            "su certificado caducó el 2 de enero de 2026: para renovarlo hay que acudir a un punto de registro"
+        );
+        assert_eq!(
+            with_language("ca-valencia", || e.to_string()),
+            "el vostre certificat va caducar el dia 2 de gener de 2026: per a renovar-lo cal anar a un punt de registre"
+        );
+        // The whole error, around the reason: the slot is data, the wording is the language's.
+        let err = RenewError::Refused {
+            slot: "9A".into(),
+            refusal: Refusal::NoCertificate,
+        };
+        let es = with_language("es", || err.to_string());
+        assert!(
+            es.starts_with("el certificado 9A no se puede renovar: "),
+            "{es}"
+        );
+        assert!(es.contains("punto de registro"), "{es}");
     }
 }

@@ -168,7 +168,7 @@ impl Checker {
             offline: false,
         };
         let Ok((_, cert)) = x509_parser::parse_x509_certificate(cert_der) else {
-            return unknown("the certificate does not parse".into());
+            return unknown(crate::tr!("enroll-revocation-cert-unparsable"));
         };
         let issuer = issuers.iter().find_map(|d| {
             let (_, c) = x509_parser::parse_x509_certificate(d).ok()?;
@@ -176,7 +176,7 @@ impl Checker {
                 .then(|| d.clone())
         });
         let Some(issuer) = issuer else {
-            return unknown("its issuer is not among the trusted CA certificates".into());
+            return unknown(crate::tr!("enroll-revocation-issuer-unknown"));
         };
         // OCSP first; any failure of it falls back to the CRL.
         let mut last = None;
@@ -190,7 +190,7 @@ impl Checker {
         if urls.is_empty() {
             return last.unwrap_or(Status::NotPublished);
         }
-        let mut last = last.unwrap_or_else(|| unknown("no CRL".into()));
+        let mut last = last.unwrap_or_else(|| unknown(crate::tr!("enroll-revocation-no-crl")));
         for url in urls {
             match self.crl(&url, &issuer) {
                 Ok(crl) => return self.lookup(&cert, &crl, &url),
@@ -203,7 +203,7 @@ impl Checker {
     fn lookup(&self, cert: &X509Certificate<'_>, crl_der: &[u8], url: &str) -> Status {
         let Ok((_, crl)) = x509_parser::parse_x509_crl(crl_der) else {
             return Status::Unknown {
-                why: "the CRL does not parse".into(),
+                why: crate::tr!("enroll-revocation-crl-unparsable"),
                 offline: false,
             };
         };
@@ -255,21 +255,21 @@ impl Checker {
 
     /// A CRL is usable when it parses, `issuer` signed it, and it is current.
     fn check_crl(&self, der: &[u8], issuer: &[u8]) -> Result<(), String> {
-        let (_, crl) =
-            x509_parser::parse_x509_crl(der).map_err(|_| "the CRL does not parse".to_owned())?;
+        let (_, crl) = x509_parser::parse_x509_crl(der)
+            .map_err(|_| crate::tr!("enroll-revocation-crl-unparsable"))?;
         let (_, ca) = x509_parser::parse_x509_certificate(issuer)
-            .map_err(|_| "the CA certificate does not parse".to_owned())?;
+            .map_err(|_| crate::tr!("enroll-revocation-ca-unparsable"))?;
         if crl.issuer().as_raw() != ca.subject().as_raw() {
-            return Err("the CRL is not from the certificate's issuer".into());
+            return Err(crate::tr!("enroll-revocation-crl-wrong-issuer"));
         }
         verify_crl(&crl, &ca)?;
         if crl.last_update().timestamp() > self.now + 300 {
-            return Err("the CRL is dated in the future".into());
+            return Err(crate::tr!("enroll-revocation-crl-future"));
         }
         match crl.next_update() {
-            Some(n) if n.timestamp() < self.now => Err(format!(
-                "the CRL is out of date (next update was due {})",
-                date(n.timestamp())
+            Some(n) if n.timestamp() < self.now => Err(crate::tr!(
+                "enroll-revocation-crl-outdated",
+                date = crate::i18n::date(n.timestamp())
             )),
             _ => Ok(()),
         }
@@ -280,7 +280,7 @@ impl Checker {
     fn ocsp(&self, url: &str, cert: &X509Certificate<'_>, issuer: &[u8]) -> Result<Status, Status> {
         let unknown = |why: String, offline: bool| Status::Unknown { why, offline };
         let (_, ca) = x509_parser::parse_x509_certificate(issuer)
-            .map_err(|_| unknown("the CA certificate does not parse".into(), false))?;
+            .map_err(|_| unknown(crate::tr!("enroll-revocation-ca-unparsable"), false))?;
         let id = cert_id(cert, &ca).map_err(|e| unknown(e, false))?;
         let cached = self.cache_dir.as_ref().map(|d| {
             let mut h = Sha256::new();
@@ -321,19 +321,21 @@ impl Checker {
     ) -> Result<Status, String> {
         use x509_cert::der::{Decode, Encode};
         let r = OcspResponse::from_der(der)
-            .map_err(|e| format!("the OCSP answer does not parse: {e}"))?;
+            .map_err(|e| crate::tr!("enroll-revocation-ocsp-unparsable", error = e.to_string()))?;
         if r.response_status != OcspResponseStatus::Successful {
-            return Err(format!(
-                "the OCSP responder answered {:?}",
-                r.response_status
+            return Err(crate::tr!(
+                "enroll-revocation-ocsp-status",
+                status = format!("{:?}", r.response_status)
             ));
         }
-        let bytes = r.response_bytes.ok_or("the OCSP answer is empty")?;
+        let bytes = r
+            .response_bytes
+            .ok_or_else(|| crate::tr!("enroll-revocation-ocsp-empty"))?;
         if bytes.response_type.to_string() != OCSP_BASIC {
-            return Err("the OCSP answer is not a basic response".into());
+            return Err(crate::tr!("enroll-revocation-ocsp-not-basic"));
         }
         let basic = BasicOcspResponse::from_der(bytes.response.as_bytes())
-            .map_err(|e| format!("the OCSP answer does not parse: {e}"))?;
+            .map_err(|e| crate::tr!("enroll-revocation-ocsp-unparsable", error = e.to_string()))?;
         let tbs = basic
             .tbs_response_data
             .to_der()
@@ -354,21 +356,21 @@ impl Checker {
                 delegated_responder(&rc, ca, self.now) && by(rc.public_key().raw)
             });
         if !signed {
-            return Err("the OCSP answer is not signed by the certificate's CA".into());
+            return Err(crate::tr!("enroll-revocation-ocsp-not-signed"));
         }
         let single = basic
             .tbs_response_data
             .responses
             .iter()
             .find(|s| same_id(&s.cert_id, id))
-            .ok_or("the OCSP answer is about another certificate")?;
+            .ok_or_else(|| crate::tr!("enroll-revocation-ocsp-other-certificate"))?;
         let secs = |t: &x509_ocsp::OcspGeneralizedTime| t.0.to_unix_duration().as_secs() as i64;
         if secs(&single.this_update) > self.now + 300 {
-            return Err("the OCSP answer is dated in the future".into());
+            return Err(crate::tr!("enroll-revocation-ocsp-future"));
         }
         let next_update = single.next_update.as_ref().map(secs);
         if next_update.unwrap_or(secs(&single.this_update) + 300) + 300 < self.now {
-            return Err("the OCSP answer is out of date".into());
+            return Err(crate::tr!("enroll-revocation-ocsp-outdated"));
         }
         Ok(match &single.cert_status {
             CertStatus::Good(_) => Status::Good {
@@ -418,7 +420,7 @@ fn verify_crl(
         &crl.signature_value.data,
         &key,
     )
-    .map_err(|e| format!("the CRL's signature does not check: {e}"))
+    .map_err(|e| crate::tr!("enroll-revocation-crl-signature", error = e.to_string()))
 }
 
 /// OID of the basic OCSP response (RFC 6960 §4.2.1).
@@ -534,7 +536,13 @@ fn post(url: &str, body: &[u8], timeout: Duration) -> Result<Vec<u8>, String> {
         .post(url)
         .header("Content-Type", "application/ocsp-request")
         .send(body)
-        .map_err(|e| format!("{url} could not be reached: {e}"))?;
+        .map_err(|e| {
+            crate::tr!(
+                "enroll-revocation-unreachable",
+                url = url,
+                error = e.to_string()
+            )
+        })?;
     resp.body_mut()
         .with_config()
         .limit(64 * 1024)
@@ -569,10 +577,13 @@ fn fetch(url: &str, timeout: Duration) -> Result<Vec<u8>, String> {
         .timeout_global(Some(timeout))
         .build()
         .into();
-    let mut resp = agent
-        .get(url)
-        .call()
-        .map_err(|e| format!("{url} could not be reached: {e}"))?;
+    let mut resp = agent.get(url).call().map_err(|e| {
+        crate::tr!(
+            "enroll-revocation-unreachable",
+            url = url,
+            error = e.to_string()
+        )
+    })?;
     resp.body_mut()
         .with_config()
         .limit(MAX_CRL)
@@ -618,13 +629,16 @@ mod tests {
             reason: Some("keyCompromise".into()),
             source: "http://x/crl".into(),
         };
-        assert_eq!(r.describe(), "REVOKED on 1970-01-01 (keyCompromise)");
+        assert_eq!(
+            crate::i18n::with_language("en", || r.describe()),
+            "REVOKED on 1970-01-01 (keyCompromise)"
+        );
         assert_eq!(r.code(), "revoked");
         let u = Status::Unknown {
             why: "x could not be reached".into(),
             offline: true,
         };
-        assert!(u.describe().starts_with("unknown (offline"));
+        assert!(crate::i18n::with_language("en", || u.describe()).starts_with("unknown (offline"));
         assert_eq!(u.to_json()["offline"], true);
     }
 
@@ -634,11 +648,17 @@ mod tests {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = l.local_addr().unwrap().port();
         drop(l);
-        let e = fetch(
-            &format!("http://127.0.0.1:{port}/crl"),
-            Duration::from_secs(2),
-        )
-        .unwrap_err();
+        let url = format!("http://127.0.0.1:{port}/crl");
+        let e =
+            crate::i18n::with_language("en", || fetch(&url, Duration::from_secs(2)).unwrap_err());
         assert!(e.contains("could not be reached"), "{e}");
+        // The same, for a holder reading Valencian: the URL is data, the wording is theirs.
+        let va = crate::i18n::with_language("ca_ES.UTF-8@valencia", || {
+            fetch(&url, Duration::from_secs(2)).unwrap_err()
+        });
+        assert!(
+            va.starts_with(&format!("no es pot accedir a {url}: ")),
+            "{va}"
+        );
     }
 }

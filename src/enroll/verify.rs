@@ -13,13 +13,13 @@ use crate::card::PublicKey;
 #[non_exhaustive]
 pub enum SignatureError {
     /// The signature does not verify with the key.
-    #[error("the signature does not verify")]
+    #[error("{}", crate::tr!("enroll-signature-invalid"))]
     Invalid,
     /// The algorithm (OID) is not one we check.
-    #[error("unsupported signature algorithm {0}")]
+    #[error("{}", crate::tr!("enroll-signature-unsupported", algorithm = .0.as_str()))]
     Unsupported(String),
     /// The algorithm does not fit the key (e.g. RSA signature, EC key).
-    #[error("the signature algorithm {alg} does not fit a {key} key")]
+    #[error("{}", crate::tr!("enroll-signature-key-mismatch", algorithm = .alg.as_str(), key = *.key))]
     KeyMismatch {
         /// Signature algorithm OID.
         alg: String,
