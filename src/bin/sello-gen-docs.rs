@@ -66,7 +66,8 @@ fn main() -> ExitCode {
         eprintln!("usage: sello-gen-docs DIR");
         return ExitCode::from(2);
     };
-    match write_all(&out) {
+    // The pages under man1 are the English ones, whatever the locale of the machine building them.
+    match sello::i18n::with_language("en", || write_all(&out)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("sello-gen-docs: {e:#}");

@@ -14,14 +14,12 @@ use zeroize::Zeroizing;
 /// `sello mgmt-secret ...`
 #[derive(Debug, Subcommand)]
 pub enum MgmtSecretCommand {
-    /// Write a new operator master secret (32 random bytes, hex) to a new file, mode 0600.
     Generate(GenerateArgs),
 }
 
 /// `sello mgmt-secret generate`
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// The file to create (an existing file is never overwritten).
     #[arg(long)]
     out: PathBuf,
 }

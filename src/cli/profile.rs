@@ -8,13 +8,8 @@ use crate::profile::{self, Profile};
 /// `sello profile ...`
 #[derive(Debug, Subcommand)]
 pub(crate) enum ProfileCommand {
-    /// List the card profiles (embedded ones and those in the user profile directory).
     List,
-    /// Show one profile in full.
-    Show {
-        /// The profile name (see `sello profile list`).
-        name: String,
-    },
+    Show { name: String },
 }
 
 pub(crate) fn run(json: bool, cmd: &ProfileCommand) -> anyhow::Result<()> {

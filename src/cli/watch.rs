@@ -16,8 +16,6 @@ use crate::tr;
 /// `sello watch` arguments.
 #[derive(Debug, Args)]
 pub(crate) struct WatchArgs {
-    /// The daemon's socket (default: $SELLO_SOCKET, $XDG_RUNTIME_DIR/sello/sellod.sock, or
-    /// /run/sello/sellod.sock).
     #[arg(long)]
     socket: Option<PathBuf>,
 }
