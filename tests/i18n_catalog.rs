@@ -186,6 +186,36 @@ fn every_command_and_argument_has_its_help_id() {
     assert!(ids.len() > 120, "the walk found too few: {}", ids.len());
 }
 
+/// The clap definitions carry no help text of their own (a doc comment on a subcommand or an
+/// argument would be a second English text beside `locales/en/help.ftl`); the top commands'
+/// doc comments are the Rust types' documentation, replaced at start-up.
+#[test]
+fn help_texts_live_only_in_the_catalogue() {
+    fn walk(cmd: &clap::Command, top: bool, found: &mut Vec<String>) {
+        if !top && (cmd.get_about().is_some() || cmd.get_long_about().is_some()) {
+            found.push(format!("{}: {:?}", cmd.get_name(), cmd.get_about()));
+        }
+        for a in cmd.get_arguments() {
+            if a.get_help().is_some() || a.get_long_help().is_some() {
+                found.push(format!(
+                    "{} {}: {:?}",
+                    cmd.get_name(),
+                    a.get_id(),
+                    a.get_help()
+                ));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, false, found);
+        }
+    }
+    let mut found = Vec::new();
+    for tree in command_trees() {
+        walk(&tree, true, &mut found);
+    }
+    assert!(found.is_empty(), "texts in clap definitions: {found:#?}");
+}
+
 #[test]
 fn every_language_defines_what_the_code_uses_with_the_same_placeholders() {
     let mut used = used_ids();

@@ -37,7 +37,7 @@ use crate::transport::{trace::Sink, Transport};
 #[cfg(feature = "est-client")]
 use std::sync::{Arc, Mutex};
 
-/// `sello activate` arguments.
+// `sello activate` arguments (help texts: help-sello-activate-* in locales/*/help.ftl).
 #[derive(Debug, Args)]
 pub(crate) struct ActivateArgs {
     #[command(flatten)]

@@ -11,7 +11,7 @@ use super::{CardArgs, Ctx};
 use crate::card::KeyRef;
 use crate::enroll::local::pem_encode;
 
-/// `sello cert ...`
+// `sello cert ...` (help texts: help-sello-cert-* in locales/*/help.ftl).
 #[derive(Debug, Subcommand)]
 pub(crate) enum CertCommand {
     Show(ShowArgs),

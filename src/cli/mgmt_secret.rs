@@ -11,13 +11,13 @@ use clap::{Args, Subcommand};
 use rand_core::RngCore;
 use zeroize::Zeroizing;
 
-/// `sello mgmt-secret ...`
+// `sello mgmt-secret ...` (help texts: help-sello-mgmt-secret-* in locales/*/help.ftl).
 #[derive(Debug, Subcommand)]
 pub enum MgmtSecretCommand {
     Generate(GenerateArgs),
 }
 
-/// `sello mgmt-secret generate`
+// `sello mgmt-secret generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     #[arg(long)]

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::profile::{self, Profile};
 
-/// `sello profile ...`
+// `sello profile ...` (help texts: help-sello-profile-* in locales/*/help.ftl).
 #[derive(Debug, Subcommand)]
 pub(crate) enum ProfileCommand {
     List,

@@ -27,7 +27,7 @@ use crate::profile;
 use crate::tr;
 use crate::transport::{trace::Sink, Transport};
 
-/// `sello renew` arguments.
+// `sello renew` arguments (help texts: help-sello-renew-* in locales/*/help.ftl).
 #[derive(Debug, Args)]
 pub(crate) struct RenewArgs {
     #[command(flatten)]

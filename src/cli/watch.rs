@@ -13,7 +13,7 @@ use super::{Ctx, SecretSource};
 use crate::daemon::client::{Client, ClientError};
 use crate::tr;
 
-/// `sello watch` arguments.
+// `sello watch` arguments (help texts: help-sello-watch-* in locales/*/help.ftl).
 #[derive(Debug, Args)]
 pub(crate) struct WatchArgs {
     #[arg(long)]

@@ -103,7 +103,9 @@ fn walk(
 ) -> Command {
     let id = command_id(path);
     let what = path.join(" ");
-    let mut cmd = cmd.about(lookup(&id, Some(&what)));
+    let mut cmd = cmd
+        .about(lookup(&id, Some(&what)))
+        .long_about(Resettable::Reset);
     let mut globals = inherited.to_vec();
     for a in cmd.get_arguments() {
         let arg_id = a.get_id().as_str();
