@@ -9,7 +9,7 @@ help-clap-error-subcommand-conflict-list = l'ordre «{ $command }» no es pot ut
 help-clap-error-missing-arguments = falten estos arguments obligatoris:
 help-exit-heading = Codi d'eixida:
 
-help-sello-verbose = Mostra cada APDU en l'eixida d'errors (sense els bytes de PIN, PUK i claus)
+help-sello-verbose = Mostra cada APDU en l'eixida d'errors (amb els bytes de PIN, PUK i claus ocults)
 help-sello-json = Eixida JSON, per a programes
 help-sello-activate-replace-existing = Sobreescriu les claus i els certificats que una altra eina haja posat en les ranures del perfil (sense esta opció, l'activació s'hi nega i mostra què substituiria)
 help-sello-activate-local-ca = Obté els certificats d'una CA local de formació d'este directori (ca.pem + ca.key, P-256) en lloc de per EST
@@ -33,3 +33,12 @@ help-sello-ca-serve = Servix EST per HTTPS i la CRL per HTTP
 help-sello-ca-serve-listen = Substituïx l'adreça d'escolta d'EST (el port 0 tria un port lliure; es mostra l'adreça emprada)
 help-sello-ca-serve-crl-listen = Substituïx l'adreça d'escolta de la CRL
 help-sello-activate-reuse = Reutilitza una targeta activada abans amb tots els certificats caducats o revocats (es comprova abans, per OCSP o amb la CRL de la CA): s'arxiva el diari anterior i les claus i els certificats nous substituïxen els antics. Es conserven el PIN i el PUK del titular; si tots dos estan bloquejats, abans es torna la targeta al seu estat de fàbrica
+
+help-sello-pin-change-pin-stdin = Llig el PIN i el PUK de l'entrada estàndard, un per línia, en l'ordre en què es demanarien
+help-sello-pin-unblock-pin-stdin = Llig el PIN i el PUK de l'entrada estàndard, un per línia, en l'ordre en què es demanarien
+help-sello-activate-mgmt-secret-stdin = Llig el secret de la clau d'administració de l'operador de la primera línia de l'entrada estàndard
+help-sello-activate-pin-stdin = Llig el PIN, el PUK i el codi de sol·licitud de l'entrada estàndard, un per línia, en l'ordre en què es demanen
+help-sello-renew-mgmt-secret-stdin = Llig el secret de la clau d'administració de la primera línia de l'entrada estàndard
+help-sello-renew-pin-stdin = Llig el PIN de l'entrada estàndard (després del secret de la clau d'administració, si també es llig)
+help-sello-vcard-fault-repeat-key = GENERATE ASYMMETRIC KEY PAIR respon amb una clau que ja té una altra ranura (del mateix algorisme), com una targeta amb un generador de claus que es repetix
+help-sello-ca-enroll-code-valid-days = Dies de validesa del codi (per defecte, el de config.toml: 15). Amb 0 el codi ja naix caducat, per a proves

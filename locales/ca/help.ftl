@@ -70,7 +70,7 @@ help-exit-ca-refused = l'autoritat de certificació ha rebutjat la sol·licitud
 
 ## sello
 help-sello = Targetes intel·ligents per a certificats de ciutadà: estat de la targeta, PIN, activació i renovació
-help-sello-verbose = Mostra cada APDU a la sortida d'errors (sense els bytes de PIN, PUK i claus)
+help-sello-verbose = Mostra cada APDU a la sortida d'errors (amb els bytes de PIN, PUK i claus ocults)
 help-sello-json = Sortida JSON, per a programes
 help-sello-lang = Idioma dels missatges: es, ca, ca-valencia o en (per defecte, segons LC_ALL, LC_MESSAGES i LANG; anglès si cap no està disponible). Les claus i els codis de `--json` no canvien mai
 help-sello-readers = Llista els lectors de targetes i indica si cadascun té targeta

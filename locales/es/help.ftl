@@ -70,7 +70,7 @@ help-exit-ca-refused = la autoridad de certificación ha rechazado la solicitud
 
 ## sello
 help-sello = Tarjetas inteligentes para certificados de ciudadano: estado de la tarjeta, PIN, activación y renovación
-help-sello-verbose = Muestra cada APDU en la salida de errores (sin los bytes de PIN, PUK y claves)
+help-sello-verbose = Muestra cada APDU en la salida de errores (con los bytes de PIN, PUK y claves ocultos)
 help-sello-json = Salida JSON, para programas
 help-sello-lang = Idioma de los mensajes: es, ca, ca-valencia o en (por defecto, según LC_ALL, LC_MESSAGES y LANG; inglés si ninguna está disponible). Las claves y los códigos de `--json` no cambian nunca
 help-sello-readers = Lista los lectores de tarjetas e indica si cada uno tiene tarjeta
