@@ -227,34 +227,16 @@ fn builtin_args(cmd: Command) -> Command {
     })
 }
 
-/// clap's `help` command (and its copy of the tree, which shell completions use): the copies
-/// carry the descriptions of the commands they stand for.
-fn help_command(sc: Command, parent: &[String], lookup: &mut Lookup<'_>) -> Command {
-    fn copy(sc: Command, path: &[String], lookup: &mut Lookup<'_>) -> Command {
-        let sc = if sc.get_name() == "help" {
-            sc.about(tr!("help-clap-help-command"))
-        } else {
-            sc.about(lookup(&command_id(path), None))
-        };
-        let sc = sc
-            .mut_args(|a| {
-                if is_builtin(&a) {
-                    a
-                } else {
-                    a.help(tr!("help-clap-help-command-arg"))
-                }
-            })
-            .mut_subcommands(|s| {
-                let mut sub = path.to_vec();
-                sub.push(s.get_name().to_owned());
-                copy(s, &sub, lookup)
-            });
-        let sc = builtin_args(sc);
-        let template = template(&sc);
-        sc.help_template(template)
-    }
-    let sc = sc.about(tr!("help-clap-help-command"));
+/// clap's `help` command, and its copy of the tree under it (which shell completions use): each
+/// copy carries the description of the command it stands for (`path` names that command).
+fn help_command(sc: Command, path: &[String], lookup: &mut Lookup<'_>) -> Command {
+    let about = if sc.get_name() == "help" {
+        tr!("help-clap-help-command")
+    } else {
+        lookup(&command_id(path), None)
+    };
     let sc = sc
+        .about(about)
         .mut_args(|a| {
             if is_builtin(&a) {
                 a
@@ -263,9 +245,9 @@ fn help_command(sc: Command, parent: &[String], lookup: &mut Lookup<'_>) -> Comm
             }
         })
         .mut_subcommands(|s| {
-            let mut sub = parent.to_vec();
+            let mut sub = path.to_vec();
             sub.push(s.get_name().to_owned());
-            copy(s, &sub, lookup)
+            help_command(s, &sub, lookup)
         });
     let sc = builtin_args(sc);
     let template = template(&sc);
