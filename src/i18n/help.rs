@@ -32,7 +32,23 @@ type Lookup<'a> = dyn FnMut(&str, Option<&str>) -> String + 'a;
 /// `cmd` (fresh from `CommandFactory::command()`) with every text in the current language, built
 /// (clap's `-h`, `-V` and `help` exist, and are translated too) and named after itself.
 pub fn localize(cmd: Command) -> Command {
-    localize_with(cmd, &mut |id, _| super::message(id, None))
+    localize_with(cmd, Notes::Ours, &mut |id, _| super::message(id, None))
+}
+
+/// [`localize`] for `clap_mangen`, whose section headings and notes (default, environment,
+/// possible values, laid out as roff lists) are its own English words: only the descriptions
+/// and help texts are put in, so call it in English.
+pub fn localize_for_man(cmd: Command) -> Command {
+    localize_with(cmd, Notes::Clap, &mut |id, _| super::message(id, None))
+}
+
+/// Who writes the notes after an argument's help (default, environment, possible values).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Notes {
+    /// This module, in the current language.
+    Ours,
+    /// clap (or clap_mangen), in English.
+    Clap,
 }
 
 /// Every help message id [`localize`] looks up for `cmd`'s own commands, arguments and
@@ -42,7 +58,7 @@ pub fn localize(cmd: Command) -> Command {
 /// in this module.
 pub fn ids(cmd: Command) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    localize_with(cmd, &mut |id, what| {
+    localize_with(cmd, Notes::Ours, &mut |id, what| {
         if let Some(what) = what {
             out.push((id.to_owned(), what.to_owned()));
         }
@@ -51,11 +67,11 @@ pub fn ids(cmd: Command) -> Vec<(String, String)> {
     out
 }
 
-fn localize_with(cmd: Command, lookup: &mut Lookup<'_>) -> Command {
+fn localize_with(cmd: Command, notes: Notes, lookup: &mut Lookup<'_>) -> Command {
     let name = cmd.get_name().to_owned();
     let mut cmd = cmd.bin_name(&name);
     cmd.build();
-    walk(cmd, &[name], &[], lookup)
+    walk(cmd, &[name], &[], notes, lookup)
 }
 
 /// The message id of a command: `help-` and its path (`help-sello-pin-change`).
@@ -99,6 +115,7 @@ fn walk(
     cmd: Command,
     path: &[String],
     inherited: &[(String, String)],
+    notes: Notes,
     lookup: &mut Lookup<'_>,
 ) -> Command {
     let id = command_id(path);
@@ -120,13 +137,19 @@ fn walk(
         match inherited.iter().find(|(g, _)| g == a.get_id().as_str()) {
             Some((_, msg)) => {
                 let text = lookup(msg, None);
-                annotate(a, text, msg, None, lookup)
+                match notes {
+                    Notes::Ours => annotate(a, text, msg, None, lookup),
+                    Notes::Clap => a.help(text).long_help(Resettable::Reset),
+                }
             }
             None => {
                 let msg = format!("{id}-{}", id_part(a.get_id().as_str()));
                 let arg_what = format!("{what} {}", shown(&a));
                 let text = lookup(&msg, Some(&arg_what));
-                annotate(a, text, &msg, Some(&arg_what), lookup)
+                match notes {
+                    Notes::Ours => annotate(a, text, &msg, Some(&arg_what), lookup),
+                    Notes::Clap => a.help(text).long_help(Resettable::Reset),
+                }
             }
         }
     });
@@ -138,7 +161,7 @@ fn walk(
         } else {
             let mut sub = path.to_vec();
             sub.push(sc.get_name().to_owned());
-            walk(sc, &sub, &globals, lookup)
+            walk(sc, &sub, &globals, notes, lookup)
         }
     });
     let template = template(&cmd);
@@ -214,7 +237,7 @@ fn builtin_args(cmd: Command) -> Command {
         || cmd.get_after_long_help().is_some()
         || cmd
             .get_arguments()
-            .any(|a| !a.is_hide_set() && !is_builtin(a) && a.get_long_help().is_some());
+            .any(|a| !a.is_hide_set() && !is_builtin(a) && longer_help(a));
     cmd.mut_args(|a| match a.get_action() {
         ArgAction::Help | ArgAction::HelpShort | ArgAction::HelpLong if longer => a
             .help(tr!("help-clap-help-flag-more"))
@@ -225,6 +248,17 @@ fn builtin_args(cmd: Command) -> Command {
         ArgAction::Version => a.help(tr!("help-clap-version-flag")),
         _ => a,
     })
+}
+
+/// Whether `--help` shows more of `arg` than `-h` (clap's rule): a long help, or described
+/// possible values that clap lists itself.
+fn longer_help(arg: &Arg) -> bool {
+    arg.get_long_help().is_some()
+        || (!arg.is_hide_possible_values_set()
+            && arg
+                .get_possible_values()
+                .iter()
+                .any(|v| !v.is_hide_set() && v.get_help().is_some()))
 }
 
 /// clap's `help` command, and its copy of the tree under it (which shell completions use): each
