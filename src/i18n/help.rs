@@ -174,7 +174,7 @@ fn walk(
 fn annotate(arg: Arg, text: String, msg: &str, what: Option<&str>, lookup: &mut Lookup<'_>) -> Arg {
     let takes_values = arg.get_action().takes_values();
     let mut notes: Vec<String> = Vec::new();
-    // The variable's name only, not its value: the texts also go into man pages.
+    // The variable's name only: its current value is the user's setting, not help.
     if let Some(env) = arg.get_env().filter(|_| !arg.is_hide_env_set()) {
         notes.push(tr!(
             "help-clap-env",
