@@ -1,5 +1,6 @@
 //! The message catalogue is complete and consistent: every language defines every message the
-//! code uses (Valencian may define only what differs from Catalan), every message defined is
+//! code uses (the `tr!` ids of `src/`, and the help id of every command, argument and described
+//! value of every binary's clap tree) (Valencian may define only what differs from Catalan), every message defined is
 //! used, translations use the same placeholders, and every file under `locales/` is embedded.
 //! Parsed with fluent-syntax, the parser fluent-bundle itself uses.
 
@@ -125,9 +126,100 @@ fn used_ids() -> BTreeSet<String> {
     out
 }
 
+/// The clap definitions of the binaries, as they are before their help texts (messages of
+/// `locales/*/help.ftl`, looked up by command path) are put in.
+fn command_trees() -> Vec<clap::Command> {
+    use clap::CommandFactory;
+    let mut trees = vec![sello::cli::Cli::command(), sello::daemon::Args::command()];
+    #[cfg(feature = "ca")]
+    trees.push(sello::ca::cli::Cli::command());
+    #[cfg(feature = "virtual-card")]
+    trees.push(sello::virtual_card::definition());
+    trees
+}
+
+/// The help ids the clap trees look up: every command, argument and described value of every
+/// binary. Two things never share one id.
+fn help_ids() -> BTreeSet<String> {
+    let mut named: BTreeMap<String, String> = BTreeMap::new();
+    for tree in command_trees() {
+        for (id, what) in sello::i18n::help::ids(tree) {
+            if let Some(other) = named.insert(id.clone(), what.clone()) {
+                panic!("{id} would describe both {other} and {what}");
+            }
+        }
+    }
+    named.into_keys().collect()
+}
+
+/// The help id roots of binaries left out of the build (feature off): their ids are unchecked,
+/// not unused.
+fn unbuilt_help_prefixes() -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if cfg!(not(feature = "ca")) {
+        out.push("help-sello-ca");
+    }
+    if cfg!(not(feature = "virtual-card")) {
+        out.push("help-sello-vcard");
+    }
+    out
+}
+
+#[test]
+fn every_command_and_argument_has_its_help_id() {
+    let ids = help_ids();
+    for expected in [
+        "help-sello",
+        "help-sello-activate",
+        "help-sello-activate-nif",
+        "help-sello-pin-change-pin-stdin",
+        "help-sello-lang",
+        "help-sellod-idle-timeout",
+    ] {
+        assert!(ids.contains(expected), "{expected} not among {ids:?}");
+    }
+    assert!(
+        !ids.iter()
+            .any(|i| i.starts_with("help-sello-activate-lang")),
+        "a global argument has one id, where it is defined"
+    );
+    assert!(ids.len() > 90, "the walk found too few: {}", ids.len());
+}
+
+/// The clap definitions carry no help text of their own (a doc comment on a subcommand or an
+/// argument would be a second English text beside `locales/en/help.ftl`); the top commands'
+/// doc comments are the Rust types' documentation, replaced at start-up.
+#[test]
+fn help_texts_live_only_in_the_catalogue() {
+    fn walk(cmd: &clap::Command, top: bool, found: &mut Vec<String>) {
+        if !top && (cmd.get_about().is_some() || cmd.get_long_about().is_some()) {
+            found.push(format!("{}: {:?}", cmd.get_name(), cmd.get_about()));
+        }
+        for a in cmd.get_arguments() {
+            if a.get_help().is_some() || a.get_long_help().is_some() {
+                found.push(format!(
+                    "{} {}: {:?}",
+                    cmd.get_name(),
+                    a.get_id(),
+                    a.get_help()
+                ));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, false, found);
+        }
+    }
+    let mut found = Vec::new();
+    for tree in command_trees() {
+        walk(&tree, true, &mut found);
+    }
+    assert!(found.is_empty(), "texts in clap definitions: {found:#?}");
+}
+
 #[test]
 fn every_language_defines_what_the_code_uses_with_the_same_placeholders() {
-    let used = used_ids();
+    let mut used = used_ids();
+    used.extend(help_ids());
     assert!(used.len() > 50, "the scan found too few ids: {used:?}");
     let en = load("en");
     let defined: BTreeSet<String> = en.keys().cloned().collect();
@@ -136,10 +228,18 @@ fn every_language_defines_what_the_code_uses_with_the_same_placeholders() {
         missing.is_empty(),
         "used in src/ but not defined in en: {missing:?}"
     );
-    let unused: Vec<_> = defined.difference(&used).collect();
+    let unbuilt = unbuilt_help_prefixes();
+    let unused: Vec<_> = defined
+        .difference(&used)
+        .filter(|id| {
+            !unbuilt
+                .iter()
+                .any(|p| id.as_str() == *p || id.starts_with(&format!("{p}-")))
+        })
+        .collect();
     assert!(
         unused.is_empty(),
-        "defined but used nowhere in src/: {unused:?}"
+        "defined but used nowhere in src/ nor by any command's help: {unused:?}"
     );
     for lang in COMPLETE {
         let msgs = load(lang);

@@ -10,6 +10,7 @@ use sello::virtual_card::{CardState, VirtualCard};
 fn help_warns_that_the_state_file_holds_secrets_in_the_clear() {
     let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_sello-vcard"))
         .arg("--help")
+        .env("LC_ALL", "C")
         .output()
         .expect("runs");
     assert!(out.status.success());

@@ -5,8 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context as _};
-use clap::Parser;
-use sello::ca::cli::{Cli, Command};
+use sello::ca::cli::Command;
 use sello::ca::issue::{files, parse_reason, REASONS};
 use sello::ca::server::EstServer;
 use sello::ca::{unix_now, Authority, CaConfig, Identity, Store};
@@ -25,7 +24,7 @@ fn open_store(dir: &Path) -> anyhow::Result<Store> {
 }
 
 fn run() -> anyhow::Result<()> {
-    match Cli::parse().command {
+    match sello::ca::cli::parse().command {
         Command::Init {
             dir,
             listen,

@@ -7,28 +7,34 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use clap::CommandFactory;
 use clap_complete::Shell;
+use sello::i18n::help::{localize, localize_for_man};
 
-fn commands() -> Vec<clap::Command> {
+/// The binaries' clap definitions, before their texts are put in.
+fn definitions() -> Vec<clap::Command> {
     vec![
-        sello::cli::command(),
-        sello::daemon::command(),
-        sello::virtual_card::command(),
-        sello::ca::cli::command(),
+        sello::cli::Cli::command(),
+        sello::daemon::Args::command(),
+        sello::virtual_card::definition(),
+        sello::ca::cli::Cli::command(),
     ]
 }
 
 fn write_all(out: &Path) -> anyhow::Result<()> {
     let man = out.join("man");
     std::fs::create_dir_all(&man).with_context(|| format!("cannot create {}", man.display()))?;
-    for cmd in commands() {
-        let name = cmd.get_name().to_owned();
-        // One page per command and per subcommand (`sello-pin-change.1`), recursively.
-        clap_mangen::generate_to(cmd.clone(), &man)
+    for definition in definitions() {
+        let name = definition.get_name().to_owned();
+        // One page per command and per subcommand (`sello-pin-change.1`), recursively; none for
+        // clap's `help` command (localizing builds the tree, so it is left out before).
+        let pages = localize_for_man(definition.clone().disable_help_subcommand(true));
+        clap_mangen::generate_to(pages.clone(), &man)
             .with_context(|| format!("cannot write the man pages of {name}"))?;
         if name == "sello" {
-            write_sello_page(cmd.clone(), &man)?;
+            write_sello_page(pages, &man)?;
         }
+        let cmd = localize(definition);
         for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
             let dir = out.join("completions").join(shell.to_string());
             std::fs::create_dir_all(&dir)
@@ -66,7 +72,8 @@ fn main() -> ExitCode {
         eprintln!("usage: sello-gen-docs DIR");
         return ExitCode::from(2);
     };
-    match write_all(&out) {
+    // The pages under man1 are the English ones, whatever the locale of the machine building them.
+    match sello::i18n::with_language("en", || write_all(&out)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("sello-gen-docs: {e:#}");

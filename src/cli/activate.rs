@@ -38,49 +38,35 @@ use crate::transport::{trace::Sink, Transport};
 #[cfg(feature = "est-client")]
 use std::sync::{Arc, Mutex};
 
-/// `sello activate` arguments.
+// `sello activate` arguments (help texts: help-sello-activate-* in locales/*/help.ftl).
 #[derive(Debug, Args)]
 pub(crate) struct ActivateArgs {
     #[command(flatten)]
     card: CardArgs,
-    /// Card profile (default: the one profile that applies to the card).
     #[arg(long)]
     profile: Option<String>,
-    /// The holder's NIF or NIE.
     #[arg(long, required_unless_present = "show_journal")]
     nif: Option<String>,
-    /// The holder's given name(s).
     #[arg(long, required_unless_present = "show_journal")]
     given_name: Option<String>,
-    /// The holder's surname(s).
     #[arg(long, required_unless_present = "show_journal")]
     surnames: Option<String>,
-    /// The holder's e-mail address (subjectAltName).
     #[arg(long)]
     email: Option<String>,
-    /// Key algorithm for every key (must be allowed by the profile), e.g. P-256.
     #[arg(long)]
     algorithm: Option<String>,
-    /// Overwrite keys and certificates another tool put in the profile's slots (without it,
-    /// activation refuses and shows what it would replace).
     #[arg(long)]
     replace_existing: bool,
-    /// Key algorithm for one slot, e.g. `9C=P-256` (repeatable).
     #[arg(long = "slot-algorithm", value_name = "SLOT=ALG")]
     slot_algorithms: Vec<String>,
-    /// The CA certificate(s) (PEM) the issued certificates must chain to.
     #[arg(long, env = "SELLO_CA_CERT")]
     ca_cert: Option<PathBuf>,
-    /// Enroll at a local training CA in this directory (ca.pem + ca.key, P-256) instead of EST.
     #[arg(long, env = "SELLO_LOCAL_CA", conflicts_with = "est")]
     local_ca: Option<PathBuf>,
-    /// The CA's EST server (RFC 7030), e.g. https://127.0.0.1:8443.
     #[arg(long, env = "SELLO_EST_URL")]
     est: Option<String>,
-    /// Trust anchor(s) (PEM) for the EST server's TLS certificate.
     #[arg(long, env = "SELLO_EST_TRUST", requires = "est")]
     est_trust: Option<PathBuf>,
-    /// Or: the SHA-256 fingerprint (hex) of the EST server's TLS certificate.
     #[arg(
         long,
         env = "SELLO_EST_PIN",
@@ -88,38 +74,22 @@ pub(crate) struct ActivateArgs {
         conflicts_with = "est_trust"
     )]
     est_pin: Option<String>,
-    /// HTTP proxy for the EST server (`http://[user:password@]host:port`, CONNECT), or `none`;
-    /// default: HTTPS_PROXY / ALL_PROXY with NO_PROXY from the environment.
     #[arg(long, requires = "est")]
     proxy: Option<String>,
-    /// The reader holding the operator's own card, whose authentication key (9A) and certificate
-    /// authenticate the enrollment by TLS (profiles with `client_certificate = "operator-card"`).
     #[arg(long, requires = "est")]
     operator_reader: Option<String>,
-    /// File holding the operator's management-key secret (derived: master secret; explicit:
-    /// the key in hex).
     #[arg(long, env = "SELLO_MGMT_SECRET_FILE")]
     mgmt_secret_file: Option<PathBuf>,
-    /// Read the operator's management-key secret as the first line of standard input.
     #[arg(long)]
     mgmt_secret_stdin: bool,
-    /// Read PIN, PUK and enrollment code from standard input, one per line, in the order asked.
     #[arg(long)]
     pin_stdin: bool,
-    /// Print this card's activation journal and exit.
     #[arg(long)]
     show_journal: bool,
-    /// Run the activation as a job of the sellod daemon (default when the per-user daemon
-    /// answers and PCSCLITE_CSOCK_NAME is not set).
     #[arg(long, conflicts_with_all = ["direct", "show_journal"])]
     via_daemon: bool,
-    /// Talk to the card directly over PC/SC even when sellod is running.
     #[arg(long)]
     direct: bool,
-    /// Reuse a card activated before, whose certificates are all expired or revoked (checked
-    /// first, by OCSP or the CA's CRL): the earlier journal is archived and new keys and
-    /// certificates replace the old ones. The holder's PIN and PUK are kept; a card whose PIN
-    /// and PUK are both blocked is reset to its factory state first.
     #[cfg(feature = "est-client")]
     #[arg(long, conflicts_with_all = ["via_daemon", "show_journal"])]
     reuse: bool,

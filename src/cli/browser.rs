@@ -12,17 +12,13 @@ use crate::tr;
 
 #[derive(Debug, Subcommand)]
 pub(super) enum BrowserCommand {
-    /// Register the Sello module in Chromium/Chrome and every Firefox profile (and p11-kit).
     Install(ModuleArgs),
-    /// Show where the module is registered.
     Status,
-    /// Remove every registration `install` made.
     Uninstall,
 }
 
 #[derive(Debug, Args)]
 pub(super) struct ModuleArgs {
-    /// The PKCS#11 module to register (default: the installed libsello.so).
     #[arg(long, value_name = "PATH")]
     module: Option<PathBuf>,
 }

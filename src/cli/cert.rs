@@ -11,12 +11,10 @@ use super::{CardArgs, Ctx};
 use crate::card::KeyRef;
 use crate::enroll::local::pem_encode;
 
-/// `sello cert ...`
+// `sello cert ...` (help texts: help-sello-cert-* in locales/*/help.ftl).
 #[derive(Debug, Subcommand)]
 pub(crate) enum CertCommand {
-    /// Show the certificate of a slot, or of every slot holding one.
     Show(ShowArgs),
-    /// Write the certificate of a slot as PEM or DER (to a file, or PEM to standard output).
     Export(ExportArgs),
 }
 
@@ -24,7 +22,6 @@ pub(crate) enum CertCommand {
 pub(crate) struct ShowArgs {
     #[command(flatten)]
     card: CardArgs,
-    /// Key slot (9A, 9C, 9D, 9E); default: all.
     #[arg(long)]
     slot: Option<String>,
 }
@@ -39,13 +36,10 @@ enum Format {
 pub(crate) struct ExportArgs {
     #[command(flatten)]
     card: CardArgs,
-    /// Key slot (9A, 9C, 9D, 9E).
     #[arg(long)]
     slot: String,
-    /// Output format.
     #[arg(long, value_enum, default_value = "pem")]
     format: Format,
-    /// Output file (default: standard output, PEM only).
     #[arg(long, short)]
     out: Option<PathBuf>,
 }

@@ -11,13 +11,10 @@ use super::{Exit, Reported};
 
 #[derive(Debug, Args)]
 pub(super) struct DoctorArgs {
-    /// The reader to check (a name, or a unique part of one); default: the one holding a card.
     #[arg(short, long, env = "SELLO_READER")]
     reader: Option<String>,
-    /// A trusted CA certificate (PEM or DER), in addition to those in the CA directory.
     #[arg(long, value_name = "FILE")]
     ca: Vec<PathBuf>,
-    /// Directory of trusted CA certificates.
     #[arg(
         long,
         value_name = "DIR",

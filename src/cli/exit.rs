@@ -3,6 +3,7 @@
 
 use crate::card::CardError;
 use crate::enroll::EnrollError;
+use crate::tr;
 use crate::transport::TransportError;
 
 /// What a `sello` run ended with. The numbers never change meaning; new ones may be added.
@@ -50,22 +51,23 @@ impl Exit {
         }
     }
 
-    /// One line saying what the status means.
-    pub fn meaning(self) -> &'static str {
+    /// One line saying what the status means, in the current language (the codes never change).
+    pub fn meaning(self) -> String {
         match self {
-            Exit::Ok => "success",
-            Exit::Error => "error (none of the more specific statuses below)",
-            Exit::Usage => "usage error: wrong command line",
-            Exit::NoCard => "no smart-card reader, no card in the reader, or the card was removed",
-            Exit::WrongPin => "wrong PIN or PUK (tries are left)",
-            Exit::PinBlocked => "PIN or PUK blocked",
-            Exit::CaRefused => "the certification authority refused the request",
+            Exit::Ok => tr!("help-exit-ok"),
+            Exit::Error => tr!("help-exit-error"),
+            Exit::Usage => tr!("help-exit-usage"),
+            Exit::NoCard => tr!("help-exit-no-card"),
+            Exit::WrongPin => tr!("help-exit-wrong-pin"),
+            Exit::PinBlocked => tr!("help-exit-pin-blocked"),
+            Exit::CaRefused => tr!("help-exit-ca-refused"),
         }
     }
 
     /// The table shown under `EXIT STATUS` in `sello --help` and the man page.
     pub fn table() -> String {
-        let mut s = String::from("Exit status:\n");
+        let mut s = tr!("help-exit-heading");
+        s.push('\n');
         for e in Exit::ALL {
             s.push_str(&format!("  {}  {}\n", e.code(), e.meaning()));
         }

@@ -13,17 +13,15 @@ use zeroize::Zeroizing;
 
 use crate::tr;
 
-/// `sello mgmt-secret ...`
+// `sello mgmt-secret ...` (help texts: help-sello-mgmt-secret-* in locales/*/help.ftl).
 #[derive(Debug, Subcommand)]
 pub enum MgmtSecretCommand {
-    /// Write a new operator master secret (32 random bytes, hex) to a new file, mode 0600.
     Generate(GenerateArgs),
 }
 
-/// `sello mgmt-secret generate`
+// `sello mgmt-secret generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// The file to create (an existing file is never overwritten).
     #[arg(long)]
     out: PathBuf,
 }

@@ -27,58 +27,44 @@ use crate::transport::{self, trace::Sink, Transport};
 pub use exit::Exit;
 pub use input::{Secret, SecretSource};
 
-/// Sello: smart cards for citizen certificates.
+/// The `sello` command line. Its help texts are messages of `locales/*/help.ftl`
+/// ([`crate::i18n::help`]), looked up by command path.
 #[derive(Debug, Parser)]
 #[command(
     name = "sello",
     version = crate::LONG_VERSION,
-    about,
     propagate_version = true,
     after_long_help = exit_table()
 )]
 pub struct Cli {
-    /// Trace every APDU to standard error (PIN, PUK and key bytes redacted).
     #[arg(short, long, global = true)]
     verbose: bool,
-    /// Machine-readable JSON output.
     #[arg(long, global = true)]
     json: bool,
-    /// Language of messages: es, ca, ca-valencia or en (default: from LC_ALL, LC_MESSAGES, LANG;
-    /// English when none of them is available). `--json` keys and codes never change.
-    #[arg(long, global = true, value_name = "LANG")]
-    lang: Option<String>,
+    // Read before parsing (clap's help and errors speak the language too): see `main`.
+    #[arg(id = "lang", long = "lang", global = true, value_name = "LANG")]
+    _lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// List smart-card readers and whether each holds a card.
     Readers,
-    /// Show the card: type, serial, version, key slots and certificates, PIN and PUK tries.
     Status(CardArgs),
-    /// Change, unblock or query the PIN.
     #[command(subcommand)]
     Pin(PinCommand),
-    /// List and show card profiles.
     #[command(subcommand)]
     Profile(profile::ProfileCommand),
-    /// Activate a card for its holder: keys on the card, certificates from the CA (resumable).
     Activate(Box<activate::ActivateArgs>),
-    /// Renew the card's certificates before they expire (EST, new keys on the card).
     #[cfg(feature = "est-client")]
     Renew(Box<renew::RenewArgs>),
-    /// Show or export the certificates on the card.
     #[command(subcommand)]
     Cert(cert::CertCommand),
-    /// Register the PKCS#11 module with Chromium/Chrome, Firefox and p11-kit.
     #[command(subcommand)]
     Browser(browser::BrowserCommand),
-    /// Check that everything needed to use the card is in place, and say what to fix.
     Doctor(doctor::DoctorArgs),
-    /// Stream the sellod daemon's events: cards inserted and removed, jobs, expiry warnings.
     Watch(watch::WatchArgs),
-    /// Operator master secrets (management keys of `derived` profiles).
     #[command(subcommand)]
     MgmtSecret(mgmt_secret::MgmtSecretCommand),
 }
@@ -111,24 +97,21 @@ fn exit_table() -> clap::builder::StyledStr {
     Exit::table().into()
 }
 
-/// The clap definition of `sello` (for man pages and shell completions).
+/// The clap definition of `sello` in the current language (for man pages and shell completions),
+/// as the binary parses its command line with it.
 pub fn command() -> clap::Command {
-    Cli::command()
+    crate::i18n::help::localize(Cli::command())
 }
 
 #[derive(Debug, Subcommand)]
 enum PinCommand {
-    /// Show the tries left for PIN and PUK (never spends a try).
     Status(CardArgs),
-    /// Change the PIN (asks the current PIN, then the new one twice).
     Change(SecretArgs),
-    /// Unblock a blocked PIN with the PUK and set a new PIN.
     Unblock(SecretArgs),
 }
 
 #[derive(Debug, Args)]
 struct CardArgs {
-    /// The reader to use (a name, or a unique part of one); default: the only reader with a card.
     #[arg(short, long, env = "SELLO_READER")]
     reader: Option<String>,
 }
@@ -137,7 +120,6 @@ struct CardArgs {
 struct SecretArgs {
     #[command(flatten)]
     card: CardArgs,
-    /// Read PIN/PUK values from standard input, one per line, in the order they would be asked.
     #[arg(long)]
     pin_stdin: bool,
 }
@@ -148,13 +130,15 @@ pub fn main() -> ExitCode {
         eprintln!("sello: {}", tr!("cmd-core-dumps", error = e.to_string()));
         return ExitCode::FAILURE;
     }
-    let cli = Cli::parse();
-    if let Some(lang) = &cli.lang {
-        if let Err(e) = crate::i18n::set_language(lang) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The language first: clap's help and usage errors are shown in it.
+    if let Some(lang) = crate::i18n::help::lang_arg(&args) {
+        if let Err(e) = crate::i18n::set_language(&lang) {
             eprintln!("sello: --lang: {e}");
             return ExitCode::FAILURE;
         }
     }
+    let cli: Cli = crate::i18n::help::parse_from(Cli::command, args);
     let json = cli.json;
     match run(cli) {
         Ok(()) => Exit::Ok.into(),

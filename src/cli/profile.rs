@@ -7,16 +7,11 @@ use super::output::Labels;
 use crate::profile::{self, Profile};
 use crate::tr;
 
-/// `sello profile ...`
+// `sello profile ...` (help texts: help-sello-profile-* in locales/*/help.ftl).
 #[derive(Debug, Subcommand)]
 pub(crate) enum ProfileCommand {
-    /// List the card profiles (embedded ones and those in the user profile directory).
     List,
-    /// Show one profile in full.
-    Show {
-        /// The profile name (see `sello profile list`).
-        name: String,
-    },
+    Show { name: String },
 }
 
 pub(crate) fn run(json: bool, cmd: &ProfileCommand) -> anyhow::Result<()> {

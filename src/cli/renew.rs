@@ -27,54 +27,37 @@ use crate::profile;
 use crate::tr;
 use crate::transport::{trace::Sink, Transport};
 
-/// `sello renew` arguments.
+// `sello renew` arguments (help texts: help-sello-renew-* in locales/*/help.ftl).
 #[derive(Debug, Args)]
 pub(crate) struct RenewArgs {
     #[command(flatten)]
     card: CardArgs,
-    /// Card profile (default: the one profile that applies to the card).
     #[arg(long)]
     profile: Option<String>,
-    /// Which certificate to renew: 9A, 9C (a slot of the profile) or all.
     #[arg(long, default_value = "all")]
     slot: String,
-    /// The CA's EST server (RFC 7030), e.g. https://127.0.0.1:8443.
     #[arg(long, env = "SELLO_EST_URL")]
     est: String,
-    /// Trust anchor(s) (PEM) for the EST server's TLS certificate.
     #[arg(long, env = "SELLO_EST_TRUST")]
     est_trust: Option<PathBuf>,
-    /// Or: the SHA-256 fingerprint (hex) of the EST server's TLS certificate.
     #[arg(long, env = "SELLO_EST_PIN", conflicts_with = "est_trust")]
     est_pin: Option<String>,
-    /// HTTP proxy for the EST server (`http://host:port`, CONNECT), or `none`; default:
-    /// HTTPS_PROXY / ALL_PROXY with NO_PROXY from the environment.
     #[arg(long)]
     proxy: Option<String>,
-    /// The CA certificate(s) (PEM) the new certificates must chain to (default: EST /cacerts).
     #[arg(long, env = "SELLO_CA_CERT")]
     ca_cert: Option<PathBuf>,
-    /// File holding the operator's management-key secret (at a registration point). Without it,
-    /// the holder renews with the PIN alone when the card keeps a PIN-protected management key.
     #[arg(long, env = "SELLO_MGMT_SECRET_FILE")]
     mgmt_secret_file: Option<PathBuf>,
-    /// Read the management-key secret as the first line of standard input.
     #[arg(long)]
     mgmt_secret_stdin: bool,
-    /// Read the PIN from standard input (after the management-key secret, if that is read too).
     #[arg(long)]
     pin_stdin: bool,
-    /// Renew even though the certificate is not yet within the renewal window (operator).
     #[arg(long)]
     force: bool,
-    /// The renewal window: renewal is allowed in the last DAYS of validity.
     #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_WINDOW_DAYS)]
     window_days: u32,
-    /// Run the renewal as a job of the sellod daemon (default when the per-user daemon answers
-    /// and PCSCLITE_CSOCK_NAME is not set).
     #[arg(long, conflicts_with = "direct")]
     via_daemon: bool,
-    /// Talk to the card directly over PC/SC even when sellod is running.
     #[arg(long)]
     direct: bool,
 }

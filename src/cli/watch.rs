@@ -13,11 +13,9 @@ use super::{Ctx, Secret, SecretSource};
 use crate::daemon::client::{Client, ClientError};
 use crate::tr;
 
-/// `sello watch` arguments.
+// `sello watch` arguments (help texts: help-sello-watch-* in locales/*/help.ftl).
 #[derive(Debug, Args)]
 pub(crate) struct WatchArgs {
-    /// The daemon's socket (default: $SELLO_SOCKET, $XDG_RUNTIME_DIR/sello/sellod.sock, or
-    /// /run/sello/sellod.sock).
     #[arg(long)]
     socket: Option<PathBuf>,
 }

@@ -302,45 +302,38 @@ pub fn default_socket_path() -> PathBuf {
 /// The system-wide socket (operators' group).
 pub const SYSTEM_SOCKET: &str = "/run/sello/sellod.sock";
 
-/// The clap definition of `sellod` (for man pages and shell completions).
+/// The clap definition of `sellod` in the current language (for man pages and shell
+/// completions), as the binary parses its command line with it.
 pub fn command() -> clap::Command {
-    <Args as clap::CommandFactory>::command()
+    crate::i18n::help::localize(<Args as clap::CommandFactory>::command())
 }
 
-/// `sellod` command line.
+/// `sellod` command line (help texts: `help-sellod-*` in `locales/*/help.ftl`).
+// The help of each argument is its message in locales/*/help.ftl (help-sellod-*): a doc comment
+// here would be a second English text, which clap would read as the help.
+#[allow(missing_docs)]
 #[derive(Debug, clap::Parser)]
-#[command(
-    name = "sellod",
-    version = crate::LONG_VERSION,
-    about = "Sello daemon: watches readers, runs card jobs, serves the local API"
-)]
+#[command(name = "sellod", version = crate::LONG_VERSION)]
 pub struct Args {
-    /// Socket path (default: $SELLO_SOCKET, else $XDG_RUNTIME_DIR/sello/sellod.sock, else
-    /// /run/sello/sellod.sock). Ignored under systemd socket activation.
     #[arg(long)]
     pub socket: Option<PathBuf>,
-    /// System-wide mode: members of this group may use the daemon (socket 0660 root:GROUP).
     #[arg(long)]
     pub group: Option<String>,
-    /// Seconds a connection may stay silent before the daemon closes it, unless it subscribed
-    /// to events or owns a running job.
     #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
     pub idle_timeout: u64,
-    /// Seconds a client may take to finish a request line it has begun, or to take a response
-    /// off the socket, before the daemon closes the connection.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub request_timeout: u64,
 }
 
 /// Entry point of the `sellod` binary.
 pub fn main() -> std::process::ExitCode {
-    use clap::Parser;
     // Jobs hold PINs, PUKs and operator secrets: never in a core file.
     if let Err(e) = crate::pin::forbid_core_dumps() {
         log(|| tr!("daemon-log-core-dumps", error = e.to_string()));
         return std::process::ExitCode::FAILURE;
     }
-    match run(Args::parse()) {
+    let args = crate::i18n::help::parse(<Args as clap::CommandFactory>::command);
+    match run(args) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             log(|| format!("{e:#}"));

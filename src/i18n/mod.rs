@@ -12,6 +12,8 @@
 //! that every id used is defined in every language, every id defined is used, and placeholders
 //! agree.
 
+pub mod help;
+
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};

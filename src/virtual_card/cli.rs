@@ -12,13 +12,7 @@ use super::rig::{Rig, RigOptions};
 use super::{vpcd, CardState, Compat, VirtualCard};
 
 #[derive(Parser)]
-#[command(
-    name = "sello-vcard",
-    version = crate::LONG_VERSION,
-    about = "A virtual PIV card for pcscd (vsmartcard vpcd)",
-    after_help = "For tests and training only: the state file holds the card's PIN, PUK, \
-management key and private keys in the clear (hex in JSON). Keep it away from real secrets."
-)]
+#[command(name = "sello-vcard", version = crate::LONG_VERSION)]
 #[command(args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
@@ -29,53 +23,46 @@ struct Cli {
 
 #[derive(Args)]
 struct ServeArgs {
-    /// vpcd address (host:port) to connect to.
     #[arg(long, default_value = "127.0.0.1:35963")]
     vpcd: String,
-    /// State file (created with factory defaults if missing); without it the card forgets on exit.
-    /// It holds PIN, PUK, management key and private keys IN THE CLEAR (test use only).
     #[arg(long)]
     state: Option<PathBuf>,
-    /// Serial number for a newly created card.
     #[arg(long)]
     serial: Option<u32>,
-    /// ATR (hex) to answer with instead of the default (or the one in the state file).
     #[arg(long)]
     atr: Option<String>,
-    /// File to create once pcscd has read the ATR (used by the test rig).
     #[arg(long)]
     ready_file: Option<PathBuf>,
-    /// Misbehave on purpose, to test the host's checks: `repeat-key` answers key generation
-    /// with a key another slot already holds.
     #[arg(long, value_enum)]
     fault: Option<super::Fault>,
-    /// Behave like another PIV card of the field (docs/architecture.md, "Compatibility modes").
     #[arg(long, value_enum, default_value_t = Compat::Yubikey57)]
     compat: Compat,
 }
 
 #[derive(Subcommand)]
 enum Sub {
-    /// Start a private pcscd with factory virtual cards and run COMMAND against it.
     Sandbox {
-        /// Number of cards (1 or 2).
         #[arg(long, default_value_t = 1)]
         cards: usize,
-        /// Start card i from a copy of this state file (repeat for the second card).
         #[arg(long = "state")]
         states: Vec<PathBuf>,
-        /// Behave like another PIV card of the field.
         #[arg(long, value_enum, default_value_t = Compat::Yubikey57)]
         compat: Compat,
-        /// The command and its arguments.
         #[arg(trailing_var_arg = true, required = true, allow_hyphen_values = true)]
         command: Vec<OsString>,
     },
 }
 
-/// The clap definition of `sello-vcard` (for man pages and shell completions).
+/// The clap definition of `sello-vcard` in the current language (for man pages and shell
+/// completions), as the binary parses its command line with it.
 pub fn command() -> clap::Command {
-    <Cli as clap::CommandFactory>::command()
+    crate::i18n::help::localize(definition())
+}
+
+/// The clap definition of `sello-vcard` before [`crate::i18n::help::localize`] puts its texts in
+/// (with the warning after its help).
+pub fn definition() -> clap::Command {
+    <Cli as clap::CommandFactory>::command().after_help(crate::tr!("help-sello-vcard-after"))
 }
 
 /// Entry point of the `sello-vcard` binary: runs [`run`] and prints the error chain once.
@@ -91,7 +78,7 @@ pub fn cli_main() -> ExitCode {
 
 /// Parses the command line and runs it.
 pub fn run() -> anyhow::Result<ExitCode> {
-    let cli = Cli::parse();
+    let cli: Cli = crate::i18n::help::parse(definition);
     match cli.command {
         Some(Sub::Sandbox {
             cards,

@@ -43,7 +43,7 @@ use std::path::{Path, PathBuf};
 use rand_core::{OsRng, RngCore};
 use zeroize::Zeroizing;
 
-pub use cli::{cli_main, command, run};
+pub use cli::{cli_main, command, definition, run};
 pub use compat::Compat;
 pub use state::{
     CardState, ManagementKey, Reference, Secret, SlotKey, StateError, DEFAULT_MGMT_KEY,
