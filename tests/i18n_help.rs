@@ -275,3 +275,13 @@ fn json_output_does_not_change_with_the_language() {
     assert!(en.contains(&"/profiles[]/name".to_owned()), "{en:?}");
     assert_eq!(en, es);
 }
+
+#[test]
+fn an_unreadable_lang_is_a_usage_error_told_in_the_environment_s_language() {
+    let out = run(SELLO, "es_ES.UTF-8", &["--lang", "xx!", "readers"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    has_all(&stderr(&out), &["«xx!» no es una etiqueta de idioma"]);
+    let out = run(SELLO, "C.UTF-8", &["--lang=xx!", "readers"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    has_all(&stderr(&out), &["\"xx!\" is not a language tag"]);
+}

@@ -137,3 +137,4 @@ watch-expiry-warning = { $days ->
 watch-job-started = { $reader }: job { $job } ({ $kind }) started
 watch-job-done = { $reader }: job { $job } done
 watch-cards-in-several-readers = cards in several readers: choose one with --reader (see `sello watch`)
+cli-not-a-language = "{ $tag }" is not a language tag (for example: es, ca-valencia, ca, en)

@@ -131,3 +131,4 @@ watch-expiry-warning = { $days ->
 watch-job-started = { $reader }: tarea { $job } ({ $kind }) iniciada
 watch-job-done = { $reader }: tarea { $job } terminada
 watch-cards-in-several-readers = hay tarjetas en varios lectores: elija uno con --reader (véase `sello watch`)
+cli-not-a-language = «{ $tag }» no es una etiqueta de idioma (por ejemplo: es, ca-valencia, ca, en)

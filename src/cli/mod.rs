@@ -134,8 +134,9 @@ pub fn main() -> ExitCode {
     // The language first: clap's help and usage errors are shown in it.
     if let Some(lang) = crate::i18n::help::lang_arg(&args) {
         if let Err(e) = crate::i18n::set_language(&lang) {
+            // A usage error, like any other bad argument.
             eprintln!("sello: --lang: {e}");
-            return ExitCode::FAILURE;
+            return Exit::Usage.into();
         }
     }
     let cli: Cli = crate::i18n::help::parse_from(Cli::command, args);

@@ -221,11 +221,23 @@ static LOCALIZER: OnceLock<Localizer> = OnceLock::new();
 
 /// Chooses the language explicitly (`sello --lang`), before the first message is looked up.
 /// Fails when the tag cannot be read as a language; an unknown language falls back to English.
-pub fn set_language(tag: &str) -> Result<(), String> {
-    let id = parse_locale(tag).ok_or_else(|| format!("\"{tag}\" is not a language tag"))?;
+pub fn set_language(tag: &str) -> Result<(), NotALanguage> {
+    let id = parse_locale(tag).ok_or_else(|| NotALanguage(tag.to_owned()))?;
     let _ = REQUESTED.set(Some(id));
     Ok(())
 }
+
+/// A `--lang` value that cannot be read as a language tag (told in the environment's language).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotALanguage(pub String);
+
+impl std::fmt::Display for NotALanguage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::tr!("cli-not-a-language", tag = self.0.as_str()))
+    }
+}
+
+impl std::error::Error for NotALanguage {}
 
 fn localizer() -> &'static Localizer {
     LOCALIZER.get_or_init(|| {
