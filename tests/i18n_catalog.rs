@@ -290,3 +290,92 @@ fn every_message_file_is_embedded_in_the_binary() {
         assert_eq!(std::fs::read_to_string(path).expect("read"), c.source);
     }
 }
+
+/// The words of every message of one language (text only, placeables left out), by id.
+fn words(lang: &str) -> BTreeMap<String, String> {
+    fn text(p: &ast::Pattern<&str>, out: &mut String) {
+        for el in &p.elements {
+            match el {
+                ast::PatternElement::TextElement { value } => out.push_str(value),
+                ast::PatternElement::Placeable {
+                    expression: ast::Expression::Select { variants, .. },
+                } => {
+                    for v in variants {
+                        out.push(' ');
+                        text(&v.value, out);
+                    }
+                }
+                ast::PatternElement::Placeable { .. } => out.push(' '),
+            }
+        }
+    }
+    let mut all = BTreeMap::new();
+    for path in ftl_files(&Path::new(ROOT).join("locales").join(lang)) {
+        let source = std::fs::read_to_string(&path).expect("read .ftl");
+        let res = fluent_syntax::parser::parse(source.as_str()).expect("parses");
+        for entry in &res.body {
+            if let ast::Entry::Message(m) = entry {
+                let mut s = String::new();
+                if let Some(v) = &m.value {
+                    text(v, &mut s);
+                }
+                all.insert(m.id.name.to_owned(), s);
+            }
+        }
+    }
+    all
+}
+
+/// Central Catalan forms that Valencian writes otherwise (AVL): "aquest" / "este", "sortir" /
+/// "eixir", the inchoative "-eix", "-eixen", "-eixi" / "-ix", "-ixen", "-isca". A Catalan message
+/// that uses one must be overridden in ca-valencia, and no Valencian message may use one.
+#[test]
+fn valencian_overrides_every_central_catalan_form() {
+    // Words ending in "eix" that are not inchoative verbs, the same in Valencian.
+    const SAME: [&str; 8] = [
+        "mateix",
+        "mateixa",
+        "coneix",
+        "reconeix",
+        "desconeix",
+        "neix",
+        "baix",
+        "peix",
+    ];
+    let central = |w: &str| {
+        let w = w.to_lowercase();
+        if SAME.contains(&w.as_str()) {
+            return false;
+        }
+        [
+            "aquest", "aquesta", "aquests", "aquestes", "sortir", "sortida", "surt",
+        ]
+        .contains(&w.as_str())
+            || ["eix", "eixen", "eixi", "eixin", "eixes"]
+                .iter()
+                .any(|end| w.len() > end.len() + 1 && w.ends_with(end))
+    };
+    let central_words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric() && c != '·')
+            .filter(|w| central(w))
+            .map(str::to_owned)
+            .collect()
+    };
+    let ca = words("ca");
+    let va = words("ca-valencia");
+    let mut missing = Vec::new();
+    for (id, text) in &ca {
+        let found = central_words(text);
+        if !found.is_empty() && !va.contains_key(id) {
+            missing.push(format!("{id} ({})", found.join(", ")));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "ca-valencia must override these central Catalan messages: {missing:?}"
+    );
+    for (id, text) in &va {
+        let found = central_words(text);
+        assert!(found.is_empty(), "ca-valencia {id} uses {found:?}");
+    }
+}

@@ -17,3 +17,4 @@ watch-expiry-warning = { $days ->
     [one] { $reader }: el certificat { $slot } de la targeta { $serial } caduca d'ací a { $days } dia: executeu `sello renew`
    *[other] { $reader }: el certificat { $slot } de la targeta { $serial } caduca d'ací a { $days } dies: executeu `sello renew`
 }
+cli-several-readers-match = «{ $wanted }» coincidix amb diversos lectors; escriviu una part més llarga del nom (vegeu `sello readers`)

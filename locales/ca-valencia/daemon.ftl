@@ -11,3 +11,6 @@ daemon-invalid-pin = açò no és un PIN vàlid
 daemon-invalid-puk = açò no és un PUK vàlid
 daemon-ca-pending = la CA ha deixat la petició en espera; es tornarà a preguntar d'ací a { $seconds } s ({ $attempt }/{ $max })
 daemon-expiry-advice = executeu `sello renew` abans que caduque el certificat
+daemon-no-job = no existix la tasca { $job }
+daemon-path-not-absolute = { $path } ha de ser un camí absolut (el servei no compartix el directori del client)
+daemon-no-group = no existix el grup «{ $group }» en /etc/group

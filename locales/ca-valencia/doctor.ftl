@@ -30,3 +30,6 @@ doctor-p11kit-missing = Les aplicacions que utilitzen p11-kit (les eines de GnuT
 doctor-pinentry-missing = En esta sessió no es pot mostrar cap diàleg del PIN: { $why }.
 doctor-card-reset-advice = Un altre programa ha reiniciat la targeta mentres es llegia: tanqueu els altres programes que utilitzen la targeta i torneu a executar `sello doctor`.
 doctor-card-protocol-advice = La targeta i el lector funcionen, però este model de targeta respon d'una manera diferent de la que Sello espera. Netejar o tornar a inserir la targeta no servirà de res: comuniqueu-ho al vostre servei de suport amb l'eixida de `sello status --verbose` (no conté el PIN). Mentrestant, eines com OpenSC potser poden utilitzar la targeta.
+doctor-reader-several = Coincidixen diversos lectors; s'han trobat: { $names }.
+doctor-chain-bad-signature = { $cert } indica { $ca } com a emissor, però la signatura no coincidix.
+doctor-p11kit-broken = { $file } indica el mòdul { $library }, que no existix.
