@@ -30,6 +30,7 @@ fn watch_streams_events_and_activate_runs_as_a_daemon_job() {
     // sello watch --json: the inventory first, then events as they happen.
     let mut watch = rig
         .command(SELLO)
+        .env("LC_ALL", "C") // English messages (asserted), whatever the locale
         .args(["--json", "watch"])
         .env("SELLO_SOCKET", &d.socket)
         .stdout(Stdio::piped())
@@ -133,6 +134,7 @@ fn watch_streams_events_and_activate_runs_as_a_daemon_job() {
     // Without a daemon, --via-daemon fails clearly.
     let out = rig
         .command(SELLO)
+        .env("LC_ALL", "C") // English messages (asserted), whatever the locale
         .env("SELLO_SOCKET", work.path().join("nothing.sock"))
         .args([
             "activate",

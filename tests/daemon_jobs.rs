@@ -187,7 +187,7 @@ fn pin_change_and_unblock_through_the_daemon_secrets_only_to_the_owner() {
         Err(ClientError::Api { code, message }) => {
             assert_eq!(
                 (code.as_str(), message.as_str()),
-                ("no-job", "no existeix la tasca 999")
+                ("no-job", "no existix la tasca 999")
             );
         }
         other => panic!("{other:?}"),

@@ -27,7 +27,9 @@ const READER: &str = "Virtual PCD 00 00";
 
 fn sello(b: &Bench, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
     let mut cmd = b.rig.command(SELLO);
-    cmd.args(args)
+    // English messages (asserted), whatever the locale.
+    cmd.env("LC_ALL", "C")
+        .args(args)
         .current_dir(b.dir())
         .env("SELLO_STATE_DIR", b.path("state"))
         .stdin(Stdio::piped())

@@ -201,6 +201,7 @@ fn no_smart_card_service() {
     let out = b
         .rig
         .command(SELLO)
+        .env("LC_ALL", "C") // English messages (asserted), whatever the locale
         .args(["doctor", "--json"])
         .env("HOME", env.home.path())
         .env("SELLO_CA_DIR", &env.ca_dir)

@@ -238,7 +238,7 @@ fn reader_behaviour(rig: &mut Rig) {
     rig.remove_card(0).unwrap();
     let (mut card, err) = worker.join().unwrap();
     assert!(err.is_card_removed(), "unexpected error: {err}");
-    let msg_text = err.to_string();
+    let msg_text = sello::i18n::with_language("en", || err.to_string());
     assert!(
         msg_text.contains("card removed") || msg_text.contains("no card"),
         "{msg_text}"

@@ -21,6 +21,14 @@ use std::path::{Path, PathBuf};
 use rig::Bench;
 use support::{module, module_path, PIN};
 
+/// The pinentry error line after a wrong PIN, as the module (in this process) words it.
+fn wrong_pin(left: u8) -> String {
+    sello::tr!(
+        "pkcs11-pinentry-wrong",
+        tries = sello::tr!("tries-left", left = left)
+    )
+}
+
 const FAKE_PINENTRY: &str = r##"#!/bin/sh
 # A pinentry for tests: Assuan on stdin/stdout, PIN from $FAKE_PINENTRY_PIN_FILE, every
 # received line appended to $FAKE_PINENTRY_LOG.
@@ -101,7 +109,9 @@ impl Signing {
     /// no display or terminal of the test's own.
     fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
         let mut c = self.b.rig.command(program);
+        // Tools we start load the module in English (the texts asserted), whatever the locale.
         c.current_dir(self.b.dir())
+            .env("LC_ALL", "C")
             .env("SELLO_CONFIG", self.b.path("sello.toml"))
             .env("FAKE_PINENTRY_PIN_FILE", self.b.path("pin"))
             .env("FAKE_PINENTRY_LOG", self.b.path("pinentry.log"))
@@ -213,9 +223,12 @@ fn signature_key_after_user_login_asks_per_signature() {
         .iter()
         .find(|l| l.starts_with("SETDESC "))
         .expect("SETDESC");
-    assert!(desc.contains("document-signing key"), "{desc}");
+    // The module runs in this process, so in this process's language: the texts come from
+    // the same catalogue.
+    let signature = sello::tr!("pkcs11-purpose-signature");
+    assert!(desc.contains(&signature), "{desc}");
     assert!(desc.contains("9C"), "{desc}");
-    assert!(desc.contains("3 tries left"), "{desc}");
+    assert!(desc.contains(&sello::tr!("tries-left", left = 3)), "{desc}");
     // The 9A key needs no dialog after C_Login.
     s.sign(&Mechanism::Sha256RsaPkcs, auth, b"auth")
         .expect("9A signature");
@@ -237,7 +250,7 @@ fn signature_key_after_user_login_asks_per_signature() {
     assert!(
         log[before..]
             .iter()
-            .any(|l| l.starts_with("SETERROR Wrong PIN. 2 tries left")),
+            .any(|l| l.starts_with(&format!("SETERROR {}", wrong_pin(2)))),
         "{log:?}"
     );
     s.sign(&Mechanism::Sha256RsaPkcs, auth, b"still logged in")

@@ -22,6 +22,14 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use support::{module_path, provision, PIN};
 
+/// The pinentry error line after a wrong PIN, as the module (in this process) words it.
+fn wrong_pin(left: u8) -> String {
+    sello::tr!(
+        "pkcs11-pinentry-wrong",
+        tries = sello::tr!("tries-left", left = left)
+    )
+}
+
 const FAKE_PINENTRY: &str = r##"#!/bin/sh
 # A pinentry for tests: Assuan on stdin/stdout, PIN from $FAKE_PINENTRY_PIN_FILE ("cancel" to
 # cancel), every received line appended to $FAKE_PINENTRY_LOG.
@@ -143,7 +151,9 @@ fn pinentry_mode() {
         .find(|l| l.starts_with("SETDESC "))
         .expect("SETDESC sent");
     assert!(desc.contains("Alice Holder"), "{desc}");
-    assert!(desc.contains("%0A3 tries left"), "{desc}");
+    // The module runs in this process, so in this process's language.
+    let three = sello::tr!("tries-left", left = 3);
+    assert!(desc.contains(&format!("%0A{three}")), "{desc}");
     assert!(lines.iter().any(|l| l == "SETPROMPT PIN:"), "{lines:?}");
     assert!(lines.iter().any(|l| l == "BYE"), "{lines:?}");
     assert!(
@@ -178,12 +188,12 @@ fn pinentry_mode() {
     let new = &lines[before..];
     assert!(
         new.iter()
-            .any(|l| l.starts_with("SETERROR Wrong PIN. 2 tries left")),
+            .any(|l| l.starts_with(&format!("SETERROR {}", wrong_pin(2)))),
         "{new:?}"
     );
     assert!(
         new.iter()
-            .any(|l| l.starts_with("SETDESC ") && l.contains("2 tries left")),
+            .any(|l| l.starts_with("SETDESC ") && l.contains(&sello::tr!("tries-left", left = 2))),
         "{new:?}"
     );
     assert!(!p.get_token_info(slot).expect("info").user_pin_count_low());

@@ -85,6 +85,7 @@ fn status(b: &Bench, cache: &str) -> String {
     let out = b
         .rig
         .command(SELLO)
+        .env("LC_ALL", "C") // English messages (asserted), whatever the locale
         .args(["status"])
         .current_dir(b.dir())
         .env("SELLO_CA_DIR", b.path("ca-dir"))

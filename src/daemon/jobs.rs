@@ -1219,7 +1219,7 @@ mod tests {
             (ErrorCode::NoJob, "no existe la tarea 42")
         );
         let e = with_language("ca-valencia", || jobs.cancel(7, 1000)).expect_err("no job");
-        assert_eq!(e.message, "no existeix la tasca 7");
+        assert_eq!(e.message, "no existix la tasca 7");
         let e = with_language("en", || jobs.status(42)).expect_err("no job");
         assert_eq!(e.message, "no job 42");
     }
