@@ -66,9 +66,6 @@ daemon-prompt-holder-pin = PIN del titular
 daemon-prompt-new-puk = PUK nou
 daemon-prompt-mgmt-secret = Secret de l'operador per a la clau d'administració
 daemon-prompt-enrollment-code = Codi d'inscripció d'un sol ús
-daemon-prompt-choose-pin-digits = El titular tria un PIN: de { $min } a { $max } xifres
-daemon-prompt-choose-pin-alphanumeric = El titular tria un PIN: de { $min } a { $max } lletres i xifres
-daemon-prompt-choose-pin-printable = El titular tria un PIN: de { $min } a { $max } caràcters imprimibles
 
 ## L'`advice` d'un avís de caducitat (en l'idioma de cada subscriptor).
 daemon-expiry-advice = executeu `sello renew` abans que caduqui el certificat

@@ -67,9 +67,6 @@ daemon-prompt-holder-pin = Holder's PIN
 daemon-prompt-new-puk = New PUK
 daemon-prompt-mgmt-secret = Operator management-key secret
 daemon-prompt-enrollment-code = One-time enrollment code
-daemon-prompt-choose-pin-digits = The holder chooses a PIN: { $min } to { $max } digits
-daemon-prompt-choose-pin-alphanumeric = The holder chooses a PIN: { $min } to { $max } letters and digits
-daemon-prompt-choose-pin-printable = The holder chooses a PIN: { $min } to { $max } printable characters
 
 ## The `advice` of an expiry warning (in each subscriber's language).
 daemon-expiry-advice = run `sello renew` before the certificate expires

@@ -66,9 +66,6 @@ daemon-prompt-holder-pin = PIN del titular
 daemon-prompt-new-puk = PUK nuevo
 daemon-prompt-mgmt-secret = Secreto del operador para la clave de administración
 daemon-prompt-enrollment-code = Código de inscripción de un solo uso
-daemon-prompt-choose-pin-digits = El titular elige un PIN: de { $min } a { $max } dígitos
-daemon-prompt-choose-pin-alphanumeric = El titular elige un PIN: de { $min } a { $max } letras y dígitos
-daemon-prompt-choose-pin-printable = El titular elige un PIN: de { $min } a { $max } caracteres imprimibles
 
 ## El `advice` de un aviso de caducidad (en el idioma de cada suscriptor).
 daemon-expiry-advice = ejecute `sello renew` antes de que caduque el certificado

@@ -32,7 +32,7 @@ use crate::enroll::journal::JournalStore;
 use crate::enroll::local::{pem_decode_all, LocalIssuer};
 use crate::enroll::{EnrollError, Enroller, EnrollmentCode, Purpose};
 use crate::pin::{Pin, Puk};
-use crate::profile::{self, Charset, EnrollClientCertificate, Identity, Profile, SecretRule};
+use crate::profile::{self, EnrollClientCertificate, Identity, Profile, SecretRule};
 use crate::tr;
 use crate::transport::{trace::Sink, Transport};
 #[cfg(feature = "est-client")]
@@ -729,23 +729,7 @@ impl CliUi {
 impl ActivationUi for CliUi {
     fn new_pin(&mut self, rule: &SecretRule) -> Result<Zeroizing<String>, ActivationError> {
         if !self.json && self.fancy {
-            let text = match rule.charset {
-                Charset::Digits => tr!(
-                    "activate-choose-pin-digits",
-                    min = rule.min_length,
-                    max = rule.max_length
-                ),
-                Charset::Alphanumeric => tr!(
-                    "activate-choose-pin-alphanumeric",
-                    min = rule.min_length,
-                    max = rule.max_length
-                ),
-                Charset::Printable => tr!(
-                    "activate-choose-pin-printable",
-                    min = rule.min_length,
-                    max = rule.max_length
-                ),
-            };
+            let text = rule.holder_chooses_pin();
             self.bar_println(&text);
         }
         self.read(Secret::NewPin, true)

@@ -29,7 +29,7 @@ use crate::enroll::activation::{
 use crate::enroll::local::{pem_decode_all, LocalIssuer};
 use crate::enroll::{EnrollError, Enroller, EnrollmentCode, Purpose};
 use crate::pin::{ManagementKey, Pin, Puk};
-use crate::profile::{self, Charset, Identity, ManagementKeyMode, Profile, SecretRule};
+use crate::profile::{self, Identity, ManagementKeyMode, Profile, SecretRule};
 use crate::tr;
 use crate::transport::Transport;
 
@@ -1084,23 +1084,7 @@ fn input(e: JobError) -> ActivationError {
 
 impl ActivationUi for JobUi<'_> {
     fn new_pin(&mut self, rule: &SecretRule) -> Result<Zeroizing<String>, ActivationError> {
-        let prompt = match rule.charset {
-            Charset::Digits => tr!(
-                "daemon-prompt-choose-pin-digits",
-                min = rule.min_length,
-                max = rule.max_length
-            ),
-            Charset::Alphanumeric => tr!(
-                "daemon-prompt-choose-pin-alphanumeric",
-                min = rule.min_length,
-                max = rule.max_length
-            ),
-            Charset::Printable => tr!(
-                "daemon-prompt-choose-pin-printable",
-                min = rule.min_length,
-                max = rule.max_length
-            ),
-        };
+        let prompt = rule.holder_chooses_pin();
         self.ctx.ask("new-pin", &prompt).map_err(input)
     }
 

@@ -333,6 +333,19 @@ pub struct SecretRule {
 }
 
 impl SecretRule {
+    /// "The holder chooses a PIN: 6 to 8 digits.", in the user's language: what the operator's
+    /// screen (`sello activate`) and a `sellod` client show before the new PIN is asked.
+    pub fn holder_chooses_pin(&self) -> String {
+        let (min, max) = (self.min_length, self.max_length);
+        match self.charset {
+            Charset::Digits => crate::tr!("activate-choose-pin-digits", min = min, max = max),
+            Charset::Alphanumeric => {
+                crate::tr!("activate-choose-pin-alphanumeric", min = min, max = max)
+            }
+            Charset::Printable => crate::tr!("activate-choose-pin-printable", min = min, max = max),
+        }
+    }
+
     /// Checks a candidate value. The message, in the user's language, describes the rule, never
     /// the value.
     pub fn check(&self, what: SecretName, value: &str) -> Result<(), String> {
