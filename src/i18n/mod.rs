@@ -65,6 +65,7 @@ pub const CATALOGS: &[Catalog] = &[
     catalog!("en", "commands.ftl"),
     catalog!("en", "daemon.ftl"),
     catalog!("en", "ca.ftl"),
+    catalog!("en", "vcard.ftl"),
     catalog!("es", "cli.ftl"),
     catalog!("es", "doctor.ftl"),
     catalog!("es", "pkcs11.ftl"),
@@ -77,6 +78,7 @@ pub const CATALOGS: &[Catalog] = &[
     catalog!("es", "commands.ftl"),
     catalog!("es", "daemon.ftl"),
     catalog!("es", "ca.ftl"),
+    catalog!("es", "vcard.ftl"),
     catalog!("ca", "cli.ftl"),
     catalog!("ca", "doctor.ftl"),
     catalog!("ca", "pkcs11.ftl"),
@@ -89,6 +91,7 @@ pub const CATALOGS: &[Catalog] = &[
     catalog!("ca", "commands.ftl"),
     catalog!("ca", "daemon.ftl"),
     catalog!("ca", "ca.ftl"),
+    catalog!("ca", "vcard.ftl"),
     catalog!("ca-valencia", "cli.ftl"),
     catalog!("ca-valencia", "doctor.ftl"),
     catalog!("ca-valencia", "pkcs11.ftl"),
@@ -101,6 +104,7 @@ pub const CATALOGS: &[Catalog] = &[
     catalog!("ca-valencia", "commands.ftl"),
     catalog!("ca-valencia", "daemon.ftl"),
     catalog!("ca-valencia", "ca.ftl"),
+    catalog!("ca-valencia", "vcard.ftl"),
 ];
 
 /// The language used when nothing else matches.

@@ -1,0 +1,1 @@
+# sello-vcard messages (en).
