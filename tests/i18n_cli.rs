@@ -119,6 +119,24 @@ fn status_in_spanish_with_its_date_and_plurals() {
     assert!(h.contains("AVISO: caduca dentro de"), "{h}");
     // No CA is trusted here: the revocation status is unknown, said in Spanish.
     assert!(h.contains("revocación: desconocido ("), "{h}");
+    // An APDU log that cannot be opened is one warning in the user's language; the card is
+    // read all the same.
+    let out = b
+        .rig
+        .command(SELLO)
+        .args(["status"])
+        .env("LC_ALL", "ca_ES.UTF-8@valencia")
+        .env("SELLO_APDU_LOG", b.path("no-such-dir/apdu.log"))
+        .env("HOME", b.path("home"))
+        .env_remove("SELLO_READER")
+        .output()
+        .expect("sello runs");
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(
+        t.contains("no es pot obrir el fitxer de SELLO_APDU_LOG") && t.contains("10000001"),
+        "{t}"
+    );
     // The expiry date as Spanish writes it, from the ISO date the JSON gives.
     let v = json(&sello(&b, "es_ES.UTF-8", &["status", "--json"]));
     let iso = v["slots"][0]["certificate"]["not_after"]

@@ -296,3 +296,5 @@ err-pinentry-configured-missing = el programa pinentry configurat, { $program },
 err-pinentry-no-graphical = no hi ha cap pinentry gràfic instal·lat per a aquesta sessió d'escriptori (s'ha cercat { $programs }); instal·leu el paquet de Debian pinentry-gnome3 (GNOME), pinentry-qt (KDE) o pinentry-gtk2
 err-pinentry-no-session = no es pot mostrar cap pinentry: la sessió no té pantalla (WAYLAND_DISPLAY/DISPLAY sense definir) ni terminal (GPG_TTY sense definir i l'entrada estàndard no és un terminal)
 err-pinentry-no-terminal = no hi ha cap pinentry de terminal instal·lat (s'ha cercat { $programs }); instal·leu el paquet de Debian pinentry-curses o pinentry-tty
+## SELLO_APDU_LOG names a file that cannot be opened ($var is the variable's name).
+err-trace-file = no es pot obrir el fitxer de { $var } { $path } ({ $error }): no es registren les APDU

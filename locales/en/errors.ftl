@@ -295,3 +295,5 @@ err-pinentry-configured-missing = the configured pinentry program { $program } i
 err-pinentry-no-graphical = no graphical pinentry is installed for this desktop session (looked for { $programs }); install the Debian package pinentry-gnome3 (GNOME), pinentry-qt (KDE) or pinentry-gtk2
 err-pinentry-no-session = no pinentry can be shown: the session has no display (WAYLAND_DISPLAY/DISPLAY unset) and no terminal (GPG_TTY unset, standard input is not a terminal)
 err-pinentry-no-terminal = no terminal pinentry is installed (looked for { $programs }); install the Debian package pinentry-curses or pinentry-tty
+## SELLO_APDU_LOG names a file that cannot be opened ($var is the variable's name).
+err-trace-file = cannot open the { $var } file { $path } ({ $error }): APDUs are not traced

@@ -296,3 +296,5 @@ err-pinentry-configured-missing = el programa pinentry configurado, { $program }
 err-pinentry-no-graphical = no hay ningún pinentry gráfico instalado para esta sesión de escritorio (se ha buscado { $programs }); instale el paquete de Debian pinentry-gnome3 (GNOME), pinentry-qt (KDE) o pinentry-gtk2
 err-pinentry-no-session = no se puede mostrar ningún pinentry: la sesión no tiene pantalla (WAYLAND_DISPLAY/DISPLAY sin definir) ni terminal (GPG_TTY sin definir y la entrada estándar no es un terminal)
 err-pinentry-no-terminal = no hay ningún pinentry de terminal instalado (se ha buscado { $programs }); instale el paquete de Debian pinentry-curses o pinentry-tty
+## SELLO_APDU_LOG names a file that cannot be opened ($var is the variable's name).
+err-trace-file = no se puede abrir el archivo de { $var } { $path } ({ $error }): no se registran las APDU

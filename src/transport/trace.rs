@@ -75,7 +75,15 @@ impl Tracer {
             Some(v) if v.is_empty() => {}
             Some(path) => match open_log(Path::new(&path)) {
                 Ok(f) => t.set_sink(Some(Box::new(f))),
-                Err(e) => eprintln!("sello: cannot open {ENV_VAR} file {path:?}: {e}"),
+                Err(e) => eprintln!(
+                    "sello: {}",
+                    crate::tr!(
+                        "err-trace-file",
+                        var = ENV_VAR,
+                        path = Path::new(&path).display().to_string(),
+                        error = e.to_string()
+                    )
+                ),
             },
         }
         t
