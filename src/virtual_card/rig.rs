@@ -559,3 +559,54 @@ fn free_port_pair() -> Result<u16, RigError> {
     }
     Err(RigError::NoFreePorts)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::with_language;
+    use std::os::unix::process::ExitStatusExt;
+
+    #[test]
+    fn rig_errors_are_worded_whole_in_each_language() {
+        let copy = || {
+            RigError::Io {
+                step: RigStep::CopyState(PathBuf::from("/tmp/card.json")),
+                source: std::io::Error::from(std::io::ErrorKind::NotFound),
+            }
+            .to_string()
+        };
+        assert_eq!(
+            with_language("C", copy),
+            "cannot copy the state file /tmp/card.json"
+        );
+        assert_eq!(
+            with_language("es_ES.UTF-8", copy),
+            "no se puede copiar el fichero de estado /tmp/card.json"
+        );
+        // pcscd's exit: code or signal, and what the rig was waiting for.
+        let exited = RigError::PcscdExited {
+            waiting: RigWait::CardInReader,
+            status: std::process::ExitStatus::from_raw(1 << 8),
+        };
+        let killed = RigError::PcscdExited {
+            waiting: RigWait::PcscdSocket,
+            status: std::process::ExitStatus::from_raw(9),
+        };
+        assert_eq!(
+            with_language("ca_ES.UTF-8@valencia", || exited.to_string()),
+            "pcscd ha acabat (codi d'eixida 1) abans que la targeta apareguera en el seu lector"
+        );
+        assert_eq!(
+            with_language("ca_ES.UTF-8", || exited.to_string()),
+            "pcscd ha acabat (codi de sortida 1) abans que la targeta aparegués al seu lector"
+        );
+        assert_eq!(
+            with_language("en", || killed.to_string()),
+            "pcscd was killed (signal 9) before opening its socket"
+        );
+        assert_eq!(
+            with_language("es", || RigError::TooManyCards(0).to_string()),
+            "un banco de pruebas admite de 1 a 2 tarjetas, no 0"
+        );
+    }
+}
