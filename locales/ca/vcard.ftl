@@ -11,7 +11,7 @@ vcard-serving = número de sèrie { $serial }, { $compat }, estat a { $path }
 vcard-serving-in-memory = número de sèrie { $serial }, { $compat }, estat només en memòria (es perd en sortir)
 
 ## La connexió de la targeta amb vpcd. $error és el text del sistema.
-vcard-vpcd-connected = connectada a vpcd a { $address }
+vcard-vpcd-connected = connectat a vpcd a { $address }
 vcard-vpcd-closed = vpcd ha tancat la connexió
 vcard-vpcd-lost = s'ha perdut la connexió amb vpcd: { $error }
 vcard-vpcd-waiting = esperant vpcd a { $address }: { $error }
@@ -21,7 +21,7 @@ vcard-internal-error = error intern en processar una ordre (s'ha respost 6F00)
 ## «PCSCLITE_CSOCK_NAME=<camí>», sencer per als scripts.
 vcard-sandbox-card = targeta { $index } a «{ $reader }»
 vcard-sandbox-socket = sòcol de pcscd: { $setting }
-vcard-sandbox-needs-command = sandbox necessita una ordre per executar
+vcard-sandbox-needs-command = sandbox necessita l'ordre que ha d'executar
 vcard-locate-self = no es troba el programa sello-vcard mateix
 vcard-sandbox-start = no es pot engegar l'entorn aïllat (un pcscd privat amb targetes virtuals)
 vcard-sandbox-run = no es pot executar { $program }

@@ -11,7 +11,7 @@ vcard-serving = número de serie { $serial }, { $compat }, estado en { $path }
 vcard-serving-in-memory = número de serie { $serial }, { $compat }, estado solo en memoria (se pierde al salir)
 
 ## La conexión de la tarjeta con vpcd. $error es el texto del sistema.
-vcard-vpcd-connected = conectada a vpcd en { $address }
+vcard-vpcd-connected = conectado a vpcd en { $address }
 vcard-vpcd-closed = vpcd ha cerrado la conexión
 vcard-vpcd-lost = se ha perdido la conexión con vpcd: { $error }
 vcard-vpcd-waiting = esperando a vpcd en { $address }: { $error }
@@ -21,7 +21,7 @@ vcard-internal-error = error interno al procesar una orden (respondida con 6F00)
 ## «PCSCLITE_CSOCK_NAME=<ruta>», entero para los scripts.
 vcard-sandbox-card = tarjeta { $index } en «{ $reader }»
 vcard-sandbox-socket = socket de pcscd: { $setting }
-vcard-sandbox-needs-command = sandbox necesita una orden que ejecutar
+vcard-sandbox-needs-command = sandbox necesita la orden que debe ejecutar
 vcard-locate-self = no se encuentra el propio programa sello-vcard
 vcard-sandbox-start = no se puede arrancar el entorno aislado (un pcscd privado con tarjetas virtuales)
 vcard-sandbox-run = no se puede ejecutar { $program }
