@@ -135,18 +135,33 @@ fn a_fixture_state_file_is_served() {
     );
 }
 
+/// `sello-vcard` with its messages in the language `lang` (a POSIX locale name, as `LANG` holds
+/// it), whatever the machine's locale is.
+fn vcard_in(lang: &str) -> Command {
+    let mut cmd = Command::new(VCARD);
+    cmd.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", lang);
+    cmd
+}
+
 #[test]
 fn sandbox_runs_a_command_against_a_card() {
     let out = Command::new(VCARD)
+        .env("LC_ALL", "C")
         .args(["sandbox", "--", "opensc-tool", "-n"])
         .output()
         .expect("sandbox");
     let t = text(&out);
     assert!(out.status.success(), "{t}");
     assert!(t.contains("Personal Identity Verification Card"), "{t}");
-    assert!(t.contains("card 0 in \"Virtual PCD 00 00\""), "{t}");
-    // The command's exit code comes back.
-    let out = Command::new(VCARD)
+    assert!(
+        t.contains("sello-vcard sandbox: card 0 in \"Virtual PCD 00 00\""),
+        "{t}"
+    );
+    // The command's exit code comes back; the operator reads the sandbox's lines in Spanish, and
+    // the socket line still holds the variable's `NAME=value` whole, as the command sees it.
+    let out = vcard_in("es_ES.UTF-8")
         .args([
             "sandbox",
             "--cards",
@@ -154,15 +169,78 @@ fn sandbox_runs_a_command_against_a_card() {
             "--",
             "sh",
             "-c",
-            "opensc-tool -l | grep -c Yes; exit 3",
+            "opensc-tool -l | grep -c Yes; echo \"PCSCLITE_CSOCK_NAME=$PCSCLITE_CSOCK_NAME\"; exit 3",
         ])
         .output()
         .expect("sandbox");
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let mut lines = stdout.lines();
+    assert_eq!(lines.next(), Some("2"), "{}", text(&out));
+    let setting = lines.next().expect("the socket variable");
+    assert!(setting.len() > "PCSCLITE_CSOCK_NAME=".len(), "{setting}");
+    let expected = [
+        "sello-vcard sandbox: tarjeta 0 en «Virtual PCD 00 00»".to_owned(),
+        "sello-vcard sandbox: tarjeta 1 en «Virtual PCD 00 01»".to_owned(),
+        format!("sello-vcard sandbox: socket de pcscd: {setting}"),
+    ];
+    let sandbox_lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("sello-vcard sandbox: "))
+        .collect();
+    assert_eq!(sandbox_lines, expected, "{stderr}");
+}
+
+#[test]
+fn vcard_errors_and_start_up_line_follow_the_language() {
+    // Valencian: a bad --atr (before any card or reader exists).
+    let out = vcard_in("ca_ES.UTF-8@valencia")
+        .args(["--atr", "3B:ZZ"])
+        .output()
+        .expect("sello-vcard");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        String::from_utf8_lossy(&out.stdout).starts_with("2\n"),
-        "{}",
-        text(&out)
+        stderr.starts_with("sello-vcard: error: --atr no és hexadecimal: "),
+        "{stderr}"
+    );
+    // Spanish, with a number: a sandbox of three cards is refused before pcscd starts.
+    let out = vcard_in("es_ES.UTF-8")
+        .args(["sandbox", "--cards", "3", "--", "true"])
+        .output()
+        .expect("sello-vcard");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "sello-vcard: error: no se puede arrancar el entorno aislado (un pcscd privado con \
+         tarjetas virtuales): un banco de pruebas admite de 1 a 2 tarjetas, no 3\n"
+    );
+    // The start-up line of a card served from memory, in Valencian (where it differs from
+    // central Catalan), then its first attempt to reach vpcd (nothing listens on port 1).
+    let mut child = vcard_in("ca_ES.UTF-8@valencia")
+        .args(["--vpcd", "127.0.0.1:1", "--serial", "12345678"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("sello-vcard");
+    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = |what: &str| {
+        let mut l = String::new();
+        std::io::BufRead::read_line(&mut stderr, &mut l).expect(what);
+        l
+    };
+    let start = line("start-up line");
+    let waiting = line("vpcd line");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(
+        start,
+        "sello-vcard: número de sèrie 12345678, yubikey-5.7, estat només en memòria (es perd \
+         en eixir)\n"
+    );
+    assert!(
+        waiting.starts_with("sello-vcard: esperant vpcd a 127.0.0.1:1: "),
+        "{waiting}"
     );
 }
 

@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use super::rig::{Rig, RigOptions};
+use super::rig::{Rig, RigOptions, SOCKET_ENV};
 use super::{vpcd, CardState, Compat, VirtualCard};
+use crate::tr;
 
 #[derive(Parser)]
 #[command(name = "sello-vcard", version = crate::LONG_VERSION)]
@@ -65,12 +66,16 @@ pub fn definition() -> clap::Command {
     <Cli as clap::CommandFactory>::command().after_help(crate::tr!("help-sello-vcard-after"))
 }
 
-/// Entry point of the `sello-vcard` binary: runs [`run`] and prints the error chain once.
+/// Entry point of the `sello-vcard` binary: runs [`run`] and prints the error chain once, in the
+/// operator's language (`LC_ALL`, `LC_MESSAGES`, `LANG`).
 pub fn cli_main() -> ExitCode {
     match run() {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("sello-vcard: error: {e:#}");
+            eprintln!(
+                "sello-vcard: {}",
+                tr!("vcard-error", error = format!("{e:#}"))
+            );
             ExitCode::FAILURE
         }
     }
@@ -96,7 +101,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(|h| hex::decode(h.replace([' ', ':'], "")))
         .transpose()
-        .context("--atr is not hex")?;
+        .with_context(|| tr!("vcard-atr-not-hex"))?;
     let make = || {
         let mut state = CardState::factory(args.serial.unwrap_or(10_000_001));
         state.atr = atr.clone();
@@ -116,14 +121,26 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     card.set_fault(args.fault);
     card.set_compat(args.compat);
-    eprintln!(
-        "sello-vcard: serial {}, {:?}, state {}",
-        card.state().serial,
-        args.compat,
-        args.state
-            .as_ref()
-            .map_or("(memory)".into(), |p| p.display().to_string())
-    );
+    // The mode as `--compat` names it.
+    let compat = args
+        .compat
+        .to_possible_value()
+        .map(|v| v.get_name().to_owned())
+        .unwrap_or_default();
+    let line = match &args.state {
+        Some(path) => tr!(
+            "vcard-serving",
+            serial = card.state().serial.to_string(),
+            compat = compat,
+            path = path.display().to_string()
+        ),
+        None => tr!(
+            "vcard-serving-in-memory",
+            serial = card.state().serial.to_string(),
+            compat = compat
+        ),
+    };
+    eprintln!("sello-vcard: {line}");
     vpcd::serve_forever(&mut card, &args.vpcd, args.ready_file.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }
@@ -135,29 +152,35 @@ fn sandbox(
     command: Vec<OsString>,
 ) -> anyhow::Result<ExitCode> {
     let Some((program, args)) = command.split_first() else {
-        bail!("sandbox needs a command to run");
+        bail!(tr!("vcard-sandbox-needs-command"));
     };
-    let exe = std::env::current_exe().context("locating sello-vcard")?;
+    let exe = std::env::current_exe().with_context(|| tr!("vcard-locate-self"))?;
     let mut opts = RigOptions::new(exe).cards(cards);
     opts.state_files = states;
     opts.compat = compat;
-    let rig = Rig::start(opts).context("starting the sandbox rig")?;
+    let rig = Rig::start(opts).with_context(|| tr!("vcard-sandbox-start"))?;
     for i in 0..rig.card_count() {
         eprintln!(
-            "sello-vcard sandbox: card {} in \"{}\"",
-            i,
-            rig.reader_name(i).unwrap_or_default()
+            "sello-vcard sandbox: {}",
+            tr!(
+                "vcard-sandbox-card",
+                index = i,
+                reader = rig.reader_name(i).unwrap_or_default()
+            )
         );
     }
+    // Scripts read the variable from this line: `NAME=value` stays whole and untranslated.
+    let setting = format!("{SOCKET_ENV}={}", rig.socket_path().display());
     eprintln!(
-        "sello-vcard sandbox: PCSCLITE_CSOCK_NAME={}",
-        rig.socket_path().display()
+        "sello-vcard sandbox: {}",
+        tr!("vcard-sandbox-socket", setting = setting)
     );
-    let status = rig
-        .command(program)
-        .args(args)
-        .status()
-        .with_context(|| format!("running {}", program.to_string_lossy()))?;
+    let status = rig.command(program).args(args).status().with_context(|| {
+        tr!(
+            "vcard-sandbox-run",
+            program = program.to_string_lossy().into_owned()
+        )
+    })?;
     Ok(match status.code() {
         Some(0) => ExitCode::SUCCESS,
         Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

@@ -103,7 +103,7 @@ const PIN_ALWAYS: u8 = 0x03;
 #[non_exhaustive]
 pub enum VcardError {
     /// The state file could not be read or written.
-    #[error("card state {path}")]
+    #[error("{}", crate::tr!("vcard-card-state", path = path.display().to_string()))]
     State {
         /// The state file.
         path: PathBuf,

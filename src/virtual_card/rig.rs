@@ -48,36 +48,125 @@ const START_ATTEMPTS: usize = 5;
 pub const MAX_CARDS: usize = 2;
 const CARD_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// Errors starting or driving the rig.
+/// Errors starting or driving the rig (shown in the operator's language: `sello-vcard sandbox`).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RigError {
     /// A file or process operation failed.
-    #[error("{what}")]
+    #[error("{step}")]
     Io {
         /// What the rig was doing.
-        what: String,
+        step: RigStep,
         /// The cause.
         #[source]
         source: std::io::Error,
     },
+    /// pcscd ended while the rig waited for it or for a card.
+    #[error("{}", pcscd_exited_text(*.waiting, *.status))]
+    PcscdExited {
+        /// What the rig was waiting for.
+        waiting: RigWait,
+        /// How pcscd ended.
+        status: std::process::ExitStatus,
+    },
     /// pcscd or a card did not come up in time.
-    #[error("{0}")]
-    Timeout(String),
+    #[error("{}", timed_out_text(*.0))]
+    TimedOut(RigWait),
+    /// No pair of adjacent free TCP ports was found for vpcd.
+    #[error("{}", crate::tr!("vcard-rig-no-free-ports"))]
+    NoFreePorts,
     /// A card index out of range.
-    #[error("no card {0} in this rig")]
+    #[error("{}", crate::tr!("vcard-rig-no-such-card", index = *.0))]
     NoSuchCard(usize),
     /// A rig holds one or two cards (one vpcd reader.conf entry).
-    #[error("a rig holds 1 or 2 cards, not {0}")]
+    #[error("{}", crate::tr!("vcard-rig-too-many-cards", max = MAX_CARDS, cards = *.0))]
     TooManyCards(usize),
     /// Writing a card's state file failed.
-    #[error("writing the card state")]
+    #[error("{}", crate::tr!("vcard-rig-write-state"))]
     State(#[source] StateError),
 }
 
-fn io_err(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> RigError {
-    let what = what.into();
-    move |source| RigError::Io { what, source }
+/// What the rig was doing when a file or process operation failed ([`RigError::Io`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RigStep {
+    /// Creating its temporary directory.
+    CreateDir,
+    /// Creating the directory bind-mounted over `/run/pcscd`.
+    CreateRunDir,
+    /// Creating pcscd's `reader.conf.d`.
+    CreateConfDir,
+    /// Writing the vpcd entry of `reader.conf.d`.
+    WriteReaderConf,
+    /// Copying a state file given in [`RigOptions::state_files`].
+    CopyState(PathBuf),
+    /// Opening a card process's log file.
+    OpenCardLog,
+    /// Starting a card process (the `sello-vcard` binary).
+    StartCard(PathBuf),
+    /// Opening pcscd's log file.
+    OpenPcscdLog,
+    /// Starting pcscd (through `setpriv` and `unshare`).
+    StartPcscd,
+}
+
+impl std::fmt::Display for RigStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::tr;
+        let text = match self {
+            Self::CreateDir => tr!("vcard-rig-create-dir"),
+            Self::CreateRunDir => tr!("vcard-rig-create-run-dir"),
+            Self::CreateConfDir => tr!("vcard-rig-create-conf-dir"),
+            Self::WriteReaderConf => tr!("vcard-rig-write-reader-conf"),
+            Self::CopyState(path) => {
+                tr!("vcard-rig-copy-state", path = path.display().to_string())
+            }
+            Self::OpenCardLog => tr!("vcard-rig-open-card-log"),
+            Self::StartCard(bin) => {
+                tr!("vcard-rig-start-card", program = bin.display().to_string())
+            }
+            Self::OpenPcscdLog => tr!("vcard-rig-open-pcscd-log"),
+            Self::StartPcscd => tr!("vcard-rig-start-pcscd"),
+        };
+        f.write_str(&text)
+    }
+}
+
+/// What the rig waits for after starting a process ([`RigError::TimedOut`],
+/// [`RigError::PcscdExited`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RigWait {
+    /// pcscd's client socket.
+    PcscdSocket,
+    /// A card in its reader (pcscd has read its ATR).
+    CardInReader,
+}
+
+fn timed_out_text(waiting: RigWait) -> String {
+    match waiting {
+        RigWait::PcscdSocket => crate::tr!("vcard-rig-timeout-pcscd-socket"),
+        RigWait::CardInReader => crate::tr!("vcard-rig-timeout-card"),
+    }
+}
+
+fn pcscd_exited_text(waiting: RigWait, status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    let waiting = match waiting {
+        RigWait::PcscdSocket => "socket",
+        RigWait::CardInReader => "card",
+    };
+    match (status.code(), status.signal()) {
+        (Some(code), _) => crate::tr!("vcard-rig-pcscd-exited", waiting = waiting, code = code),
+        (None, Some(signal)) => {
+            crate::tr!("vcard-rig-pcscd-killed", waiting = waiting, signal = signal)
+        }
+        (None, None) => crate::tr!("vcard-rig-pcscd-ended", waiting = waiting),
+    }
+}
+
+fn io_err(step: RigStep) -> impl FnOnce(std::io::Error) -> RigError {
+    move |source| RigError::Io { step, source }
 }
 
 /// How to build a rig.
@@ -148,26 +237,26 @@ pub struct Rig {
 impl Rig {
     /// Starts pcscd and the cards; retries with new ports if another process raced us to them.
     pub fn start(opts: RigOptions) -> Result<Self, RigError> {
-        let mut last = None;
-        for _ in 0..START_ATTEMPTS {
+        let mut attempt = 1;
+        loop {
             match Self::try_start(&opts) {
                 Ok(rig) => return Ok(rig),
                 Err(e @ RigError::TooManyCards(_)) => return Err(e),
-                Err(e) => last = Some(e),
+                Err(e) if attempt >= START_ATTEMPTS => return Err(e),
+                Err(_) => attempt += 1,
             }
         }
-        Err(last.unwrap_or_else(|| RigError::Timeout("rig did not start".into())))
     }
 
     fn try_start(opts: &RigOptions) -> Result<Self, RigError> {
         let dir = tempfile::Builder::new()
             .prefix("sello-rig-")
             .tempdir()
-            .map_err(io_err("creating the rig directory"))?;
+            .map_err(io_err(RigStep::CreateDir))?;
         let run_dir = dir.path().join("run");
         let conf_dir = dir.path().join("reader.conf.d");
-        fs::create_dir(&run_dir).map_err(io_err("creating run dir"))?;
-        fs::create_dir(&conf_dir).map_err(io_err("creating reader.conf.d"))?;
+        fs::create_dir(&run_dir).map_err(io_err(RigStep::CreateRunDir))?;
+        fs::create_dir(&conf_dir).map_err(io_err(RigStep::CreateConfDir))?;
 
         // One vpcd entry serves two readers: "Virtual PCD 00 00" on PORT and "Virtual PCD 00 01" on
         // PORT+1. vpcd 0.8 keys its per-reader state by slot number only, so a second entry in the
@@ -179,13 +268,13 @@ impl Rig {
         let conf = format!(
             "FRIENDLYNAME \"{READER_PREFIX}\"\nDEVICENAME /dev/null:{port}\nLIBPATH {VPCD_DRIVER}\nCHANNELID {port}\n"
         );
-        fs::write(conf_dir.join("vpcd"), conf).map_err(io_err("writing reader.conf"))?;
+        fs::write(conf_dir.join("vpcd"), conf).map_err(io_err(RigStep::WriteReaderConf))?;
 
         let mut cards = Vec::new();
         for i in 0..opts.cards {
             let state = dir.path().join(format!("card{i}.json"));
             if let Some(src) = opts.state_files.get(i) {
-                fs::copy(src, &state).map_err(io_err(format!("copying {}", src.display())))?;
+                fs::copy(src, &state).map_err(io_err(RigStep::CopyState(src.clone())))?;
             }
             cards.push(RigCard {
                 port: port + i as u16,
@@ -208,7 +297,7 @@ impl Rig {
             compat: opts.compat,
             dir,
         };
-        rig.wait_for(Duration::from_secs(10), "pcscd socket", |r| {
+        rig.wait_for(Duration::from_secs(10), RigWait::PcscdSocket, |r| {
             r.socket_path().exists()
         })?;
         for i in 0..rig.cards.len() {
@@ -220,7 +309,7 @@ impl Rig {
     fn wait_for(
         &mut self,
         timeout: Duration,
-        what: &str,
+        waiting: RigWait,
         ok: impl Fn(&Self) -> bool,
     ) -> Result<(), RigError> {
         let start = Instant::now();
@@ -229,13 +318,11 @@ impl Rig {
                 return Ok(());
             }
             if let Some(Ok(Some(status))) = self.pcscd.as_mut().map(Child::try_wait) {
-                return Err(RigError::Timeout(format!(
-                    "pcscd exited ({status}) waiting for {what}"
-                )));
+                return Err(RigError::PcscdExited { waiting, status });
             }
             thread::sleep(Duration::from_millis(25));
         }
-        Err(RigError::Timeout(format!("timed out waiting for {what}")))
+        Err(RigError::TimedOut(waiting))
     }
 
     /// The environment a client process needs to use this rig's pcscd.
@@ -319,7 +406,7 @@ impl Rig {
             return Ok(());
         }
         let _ = fs::remove_file(&card.ready);
-        let log = fs::File::create(&card.log).map_err(io_err("vcard log"))?;
+        let log = fs::File::create(&card.log).map_err(io_err(RigStep::OpenCardLog))?;
         let mut cmd = Command::new("setpriv");
         cmd.args(["--pdeathsig", "KILL"])
             .arg(&bin)
@@ -342,10 +429,10 @@ impl Rig {
         }
         card.child = Some(
             cmd.spawn()
-                .map_err(io_err(format!("starting {}", bin.display())))?,
+                .map_err(io_err(RigStep::StartCard(bin.clone())))?,
         );
         let ready = card.ready.clone();
-        self.wait_for(CARD_TIMEOUT, "the card in the reader", |_| ready.exists())?;
+        self.wait_for(CARD_TIMEOUT, RigWait::CardInReader, |_| ready.exists())?;
         // pcscd updates the reader state right after it has the ATR.
         thread::sleep(Duration::from_millis(150));
         Ok(())
@@ -387,7 +474,7 @@ impl Rig {
         let _ = fs::remove_file(self.socket_path());
         let conf_dir = self.dir.path().join("reader.conf.d");
         self.pcscd = Some(spawn_pcscd(self.dir.path(), &self.run_dir, &conf_dir)?);
-        self.wait_for(Duration::from_secs(10), "pcscd socket", |r| {
+        self.wait_for(Duration::from_secs(10), RigWait::PcscdSocket, |r| {
             r.socket_path().exists()
         })?;
         for i in inserted {
@@ -432,8 +519,8 @@ fn spawn_pcscd(dir: &Path, run_dir: &Path, conf_dir: &Path) -> Result<Child, Rig
         .create(true)
         .append(true)
         .open(dir.join("pcscd.log"))
-        .map_err(io_err("pcscd log"))?;
-    let log2 = log.try_clone().map_err(io_err("pcscd log"))?;
+        .map_err(io_err(RigStep::OpenPcscdLog))?;
+    let log2 = log.try_clone().map_err(io_err(RigStep::OpenPcscdLog))?;
     // pcscd refuses to start while /run/pcscd/pcscd.comm exists, whatever PCSCLITE_CSOCK_NAME
     // says: give it a private mount namespace with our directory over /run/pcscd.
     // setpriv --pdeathsig: pcscd dies with the thread that started it, even if that thread is
@@ -457,7 +544,7 @@ fn spawn_pcscd(dir: &Path, run_dir: &Path, conf_dir: &Path) -> Result<Child, Rig
         .stdout(log)
         .stderr(log2)
         .spawn()
-        .map_err(io_err("starting pcscd (needs root, unshare, pcscd)"))
+        .map_err(io_err(RigStep::StartPcscd))
 }
 
 /// Picks a random port P such that P and P+1 are free on all interfaces (vpcd binds INADDR_ANY).
@@ -470,5 +557,56 @@ fn free_port_pair() -> Result<u16, RigError> {
             return Ok(port);
         }
     }
-    Err(RigError::Timeout("no free TCP port pair".into()))
+    Err(RigError::NoFreePorts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::with_language;
+    use std::os::unix::process::ExitStatusExt;
+
+    #[test]
+    fn rig_errors_are_worded_whole_in_each_language() {
+        let copy = || {
+            RigError::Io {
+                step: RigStep::CopyState(PathBuf::from("/tmp/card.json")),
+                source: std::io::Error::from(std::io::ErrorKind::NotFound),
+            }
+            .to_string()
+        };
+        assert_eq!(
+            with_language("C", copy),
+            "cannot copy the state file /tmp/card.json"
+        );
+        assert_eq!(
+            with_language("es_ES.UTF-8", copy),
+            "no se puede copiar el fichero de estado /tmp/card.json"
+        );
+        // pcscd's exit: code or signal, and what the rig was waiting for.
+        let exited = RigError::PcscdExited {
+            waiting: RigWait::CardInReader,
+            status: std::process::ExitStatus::from_raw(1 << 8),
+        };
+        let killed = RigError::PcscdExited {
+            waiting: RigWait::PcscdSocket,
+            status: std::process::ExitStatus::from_raw(9),
+        };
+        assert_eq!(
+            with_language("ca_ES.UTF-8@valencia", || exited.to_string()),
+            "pcscd ha acabat (codi d'eixida 1) abans que la targeta apareguera en el seu lector"
+        );
+        assert_eq!(
+            with_language("ca_ES.UTF-8", || exited.to_string()),
+            "pcscd ha acabat (codi de sortida 1) abans que la targeta aparegués al seu lector"
+        );
+        assert_eq!(
+            with_language("en", || killed.to_string()),
+            "pcscd was killed (signal 9) before opening its socket"
+        );
+        assert_eq!(
+            with_language("es", || RigError::TooManyCards(0).to_string()),
+            "un banco de pruebas admite de 1 a 2 tarjetas, no 0"
+        );
+    }
 }

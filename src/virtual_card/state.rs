@@ -361,10 +361,10 @@ pub(crate) fn pad8(value: &[u8]) -> Vec<u8> {
 #[non_exhaustive]
 pub enum StateError {
     /// Reading or writing the file failed.
-    #[error("state file I/O")]
+    #[error("{}", crate::tr!("vcard-state-io"))]
     Io(#[source] std::io::Error),
     /// The file is not a valid card state.
-    #[error("state file format")]
+    #[error("{}", crate::tr!("vcard-state-format"))]
     Format(#[source] serde_json::Error),
 }
 

@@ -978,3 +978,27 @@ fn fixture_state_files_still_load() {
     input[255] = 9;
     assert_eq!(sign(&mut card, 0x9A, 0x07, &input).1, 0x9000);
 }
+
+#[test]
+fn a_bad_state_file_is_told_in_the_operators_language() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("card.json");
+    std::fs::write(&path, b"not a card").expect("write");
+    let chain = |e: &VcardError| {
+        let cause = std::error::Error::source(e).map(ToString::to_string);
+        (e.to_string(), cause.unwrap_or_default())
+    };
+    let Err(err) = VirtualCard::open(&path) else {
+        panic!("a file that is not JSON opens");
+    };
+    let (what, why) = crate::i18n::with_language("es_ES.UTF-8", || chain(&err));
+    assert_eq!(
+        what,
+        format!("fichero de estado de la tarjeta {}", path.display())
+    );
+    assert_eq!(why, "el fichero no es un estado de tarjeta válido");
+    let (_, why) = crate::i18n::with_language("ca_ES.UTF-8@valencia", || chain(&err));
+    assert_eq!(why, "el fitxer no és un estat de targeta vàlid");
+    // Nothing was overwritten.
+    assert_eq!(std::fs::read(&path).expect("read"), b"not a card");
+}

@@ -32,16 +32,25 @@ pub fn serve_forever(
     loop {
         match connect(addr) {
             Ok(stream) => {
-                eprintln!("sello-vcard: connected to vpcd at {addr}");
+                eprintln!(
+                    "sello-vcard: {}",
+                    crate::tr!("vcard-vpcd-connected", address = addr)
+                );
                 announced = false;
                 match serve_connection(card, stream, ready_file) {
-                    Ok(()) => eprintln!("sello-vcard: vpcd closed the connection"),
-                    Err(e) => eprintln!("sello-vcard: vpcd connection lost: {e}"),
+                    Ok(()) => eprintln!("sello-vcard: {}", crate::tr!("vcard-vpcd-closed")),
+                    Err(e) => eprintln!(
+                        "sello-vcard: {}",
+                        crate::tr!("vcard-vpcd-lost", error = e.to_string())
+                    ),
                 }
                 card.power_off();
             }
             Err(e) if !announced => {
-                eprintln!("sello-vcard: waiting for vpcd at {addr}: {e}");
+                eprintln!(
+                    "sello-vcard: {}",
+                    crate::tr!("vcard-vpcd-waiting", address = addr, error = e.to_string())
+                );
                 announced = true;
             }
             Err(_) => {}
@@ -98,9 +107,7 @@ pub fn serve_connection(
                 let response =
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| card.transmit(apdu)))
                         .unwrap_or_else(|_| {
-                            eprintln!(
-                                "sello-vcard: internal error processing a command (answered 6F00)"
-                            );
+                            eprintln!("sello-vcard: {}", crate::tr!("vcard-internal-error"));
                             vec![0x6F, 0x00]
                         });
                 if trace {
