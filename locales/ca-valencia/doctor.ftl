@@ -2,7 +2,7 @@
 
 doctor-skipped-no-network = no comprovat: esta versió de Sello no té client de xarxa
 doctor-all-ok = Tot el que cal per a utilitzar la targeta està a punt.
-doctor-needs-fixing = Cal arreglar alguna cosa: seguiu els consells d'ací dalt (comenceu pel primer FAIL).
+doctor-needs-fixing = Cal arreglar alguna cosa: seguiu els consells d'ací dalt (comenceu pel primer ERROR).
 
 doctor-pcscd-missing-advice = Inicieu-lo amb `sudo systemctl start pcscd` (si diu que no està instal·lat: `sudo apt install pcscd`) i torneu a executar `sello doctor`.
 doctor-reader-not-named = No hi ha cap lector que es diga «{ $wanted }»; s'han trobat: { $names }.
@@ -33,3 +33,4 @@ doctor-card-protocol-advice = La targeta i el lector funcionen, però este model
 doctor-reader-several = Coincidixen diversos lectors; s'han trobat: { $names }.
 doctor-chain-bad-signature = { $cert } indica { $ca } com a emissor, però la signatura no coincidix.
 doctor-p11kit-broken = { $file } indica el mòdul { $library }, que no existix.
+doctor-tag-skipped = omés

@@ -15,7 +15,7 @@ doctor-title-pinentry = Diàleg del PIN
 doctor-skipped = no comprovat: abans ha fallat «{ $cause }»
 doctor-skipped-no-network = no comprovat: aquesta versió de Sello no té client de xarxa
 doctor-all-ok = Tot el que cal per a fer servir la targeta és a punt.
-doctor-needs-fixing = Cal arreglar alguna cosa: seguiu els consells d'aquí dalt (comenceu pel primer FAIL).
+doctor-needs-fixing = Cal arreglar alguna cosa: seguiu els consells d'aquí dalt (comenceu pel primer ERROR).
 
 ## Ranures de clau: $slot és authentication, signature, key-management, card-authentication o other.
 doctor-slot = { $slot ->
@@ -148,3 +148,8 @@ doctor-reader-unusable = No s'ha pogut utilitzar el lector: { $error }.
 doctor-reader-unusable-advice = Desconnecteu el lector, torneu-lo a connectar i torneu-ho a provar; si continua fallant, reinicieu el servei de targetes intel·ligents (`sudo systemctl restart pcscd`).
 doctor-card-protocol = La targeta ha respost d'una manera que Sello no sap tractar: { $error }.
 doctor-card-protocol-advice = La targeta i el lector funcionen, però aquest model de targeta respon d'una manera diferent de la que Sello espera. Netejar o tornar a inserir la targeta no servirà de res: comuniqueu-ho al vostre servei de suport amb la sortida de `sello status --verbose` (no conté el PIN). Mentrestant, eines com OpenSC potser poden utilitzar la targeta.
+## Les etiquetes d'estat davant de cada comprovació (curtes: s'omplin fins a la més llarga).
+doctor-tag-ok = ok
+doctor-tag-warn = AVÍS
+doctor-tag-fail = ERROR
+doctor-tag-skipped = omès

@@ -148,3 +148,8 @@ doctor-reader-unusable = The reader could not be used: { $error }.
 doctor-reader-unusable-advice = Unplug the reader, plug it in again and retry; if it keeps failing, restart the smart-card service (`sudo systemctl restart pcscd`).
 doctor-card-protocol = The card answered in a way Sello does not handle: { $error }.
 doctor-card-protocol-advice = The card and the reader work, but this card model answers differently from what Sello expects. Cleaning or re-inserting the card will not help: report it to your support with the output of `sello status --verbose` (it holds no PIN). Tools such as OpenSC may still use the card meanwhile.
+## The status tags in front of each check (short: they are padded to the longest).
+doctor-tag-ok = ok
+doctor-tag-warn = WARN
+doctor-tag-fail = FAIL
+doctor-tag-skipped = skip

@@ -15,7 +15,7 @@ doctor-title-pinentry = Diálogo del PIN
 doctor-skipped = no comprobado: antes ha fallado «{ $cause }»
 doctor-skipped-no-network = no comprobado: esta versión de Sello no tiene cliente de red
 doctor-all-ok = Todo lo necesario para usar su tarjeta está en orden.
-doctor-needs-fixing = Hay algo que arreglar: siga los consejos de arriba (empiece por el primer FAIL).
+doctor-needs-fixing = Hay algo que arreglar: siga los consejos de arriba (empiece por el primer FALLO).
 
 ## Ranuras de clave: $slot es authentication, signature, key-management, card-authentication u other.
 doctor-slot = { $slot ->
@@ -148,3 +148,8 @@ doctor-reader-unusable = No se ha podido usar el lector: { $error }.
 doctor-reader-unusable-advice = Desconecte el lector, vuelva a conectarlo y reintente; si sigue fallando, reinicie el servicio de tarjetas inteligentes (`sudo systemctl restart pcscd`).
 doctor-card-protocol = La tarjeta ha respondido de una forma que Sello no sabe tratar: { $error }.
 doctor-card-protocol-advice = La tarjeta y el lector funcionan, pero este modelo de tarjeta responde de forma distinta a la que Sello espera. Limpiar o volver a introducir la tarjeta no servirá de nada: comuníquelo a su servicio de soporte con la salida de `sello status --verbose` (no contiene el PIN). Mientras tanto, herramientas como OpenSC quizá puedan usar la tarjeta.
+## Las etiquetas de estado delante de cada comprobación (cortas: se rellenan hasta la más larga).
+doctor-tag-ok = ok
+doctor-tag-warn = AVISO
+doctor-tag-fail = FALLO
+doctor-tag-skipped = omitido
