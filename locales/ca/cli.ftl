@@ -132,3 +132,10 @@ watch-job-started = { $reader }: tasca { $job } ({ $kind }) iniciada
 watch-job-done = { $reader }: tasca { $job } acabada
 watch-cards-in-several-readers = hi ha targetes en diversos lectors: trieu-ne un amb --reader (vegeu `sello watch`)
 cli-not-a-language = «{ $tag }» no és una etiqueta d'idioma (per exemple: es, ca-valencia, ca, en)
+## L'ús d'una clau, amb la paraula del perfil ($purpose: authentication, signature, encryption).
+cli-purpose = { $purpose ->
+    [authentication] autenticació
+    [signature] signatura
+    [encryption] xifratge
+   *[other] { $purpose }
+}

@@ -81,8 +81,8 @@ cmd-browser-not-registered = no registrat
 cmd-browser-firefox-running = Firefox està obert
 cmd-browser-p11kit-absent = no està instal·lat en aquest ordinador
 
-## sello profile list|show: etiquetes (el codi les alinea) i valors. $mode, $charset, $purpose
-## i $pin són les paraules del mateix perfil (derived, digits, signature, always...).
+## sello profile list|show: etiquetes (el codi les alinea) i valors. $mode, $charset i $pin són
+## les paraules del mateix perfil (derived, digits, always...); $purpose és cli-purpose.
 cmd-profile-user-dir = Carpeta de perfils de l'usuari: { $dir }
 cmd-profile-name = Perfil:
 cmd-profile-about = Descripció:
@@ -112,12 +112,7 @@ cmd-profile-rule = { $min }-{ $max } { $charset ->
 }
 cmd-profile-puk-generated = generat i mostrat una sola vegada
 cmd-profile-puk-entered = l'introdueix l'operador
-cmd-profile-key = { $purpose ->
-    [authentication] autenticació
-    [signature] signatura
-    [encryption] xifratge
-   *[other] { $purpose }
-}, { $algorithm } (admesos: { $allowed }), { $pin ->
+cmd-profile-key = { $purpose }, { $algorithm } (admesos: { $allowed }), { $pin ->
     [never] sense PIN
     [once] PIN una vegada per sessió
     [always] PIN a cada ús

@@ -138,3 +138,5 @@ watch-job-started = { $reader }: job { $job } ({ $kind }) started
 watch-job-done = { $reader }: job { $job } done
 watch-cards-in-several-readers = cards in several readers: choose one with --reader (see `sello watch`)
 cli-not-a-language = "{ $tag }" is not a language tag (for example: es, ca-valencia, ca, en)
+## A key's purpose, named by its profile keyword ($purpose: authentication, signature, encryption).
+cli-purpose = { $purpose }

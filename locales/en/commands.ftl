@@ -81,8 +81,8 @@ cmd-browser-not-registered = not registered
 cmd-browser-firefox-running = Firefox is running
 cmd-browser-p11kit-absent = not installed on this computer
 
-## sello profile list|show: labels (aligned by the code) and values. $mode, $charset, $purpose
-## and $pin are the profile's own words (derived, digits, signature, always, ...).
+## sello profile list|show: labels (aligned by the code) and values. $mode, $charset and $pin
+## are the profile's own words (derived, digits, always, ...); $purpose is cli-purpose.
 cmd-profile-user-dir = User profile directory: { $dir }
 cmd-profile-name = Profile:
 cmd-profile-about = About:

@@ -132,3 +132,10 @@ watch-job-started = { $reader }: tarea { $job } ({ $kind }) iniciada
 watch-job-done = { $reader }: tarea { $job } terminada
 watch-cards-in-several-readers = hay tarjetas en varios lectores: elija uno con --reader (véase `sello watch`)
 cli-not-a-language = «{ $tag }» no es una etiqueta de idioma (por ejemplo: es, ca-valencia, ca, en)
+## El uso de una clave, con la palabra del perfil ($purpose: authentication, signature, encryption).
+cli-purpose = { $purpose ->
+    [authentication] autenticación
+    [signature] firma
+    [encryption] cifrado
+   *[other] { $purpose }
+}

@@ -81,8 +81,8 @@ cmd-browser-not-registered = no registrado
 cmd-browser-firefox-running = Firefox está abierto
 cmd-browser-p11kit-absent = no está instalado en este ordenador
 
-## sello profile list|show: etiquetas (el código las alinea) y valores. $mode, $charset,
-## $purpose y $pin son las palabras del propio perfil (derived, digits, signature, always...).
+## sello profile list|show: etiquetas (el código las alinea) y valores. $mode, $charset y $pin
+## son las palabras del propio perfil (derived, digits, always...); $purpose es cli-purpose.
 cmd-profile-user-dir = Carpeta de perfiles del usuario: { $dir }
 cmd-profile-name = Perfil:
 cmd-profile-about = Descripción:
@@ -112,12 +112,7 @@ cmd-profile-rule = { $min }-{ $max } { $charset ->
 }
 cmd-profile-puk-generated = generado y mostrado una sola vez
 cmd-profile-puk-entered = lo introduce el operador
-cmd-profile-key = { $purpose ->
-    [authentication] autenticación
-    [signature] firma
-    [encryption] cifrado
-   *[other] { $purpose }
-}, { $algorithm } (admitidos: { $allowed }), { $pin ->
+cmd-profile-key = { $purpose }, { $algorithm } (admitidos: { $allowed }), { $pin ->
     [never] sin PIN
     [once] PIN una vez por sesión
     [always] PIN en cada uso

@@ -870,7 +870,8 @@ fn print_report(json: bool, r: &ActivationReport) {
                 serial = c.serial.as_str(),
                 subject = c.subject.as_str()
             );
-            println!("  {} {} ({}): {line}", k.slot, k.purpose, k.algorithm);
+            let purpose = super::purpose_label(&k.purpose);
+            println!("  {} {purpose} ({}): {line}", k.slot, k.algorithm);
         }
     }
     println!(

@@ -93,6 +93,12 @@ impl std::fmt::Display for NoCard {
 
 impl std::error::Error for NoCard {}
 
+/// A key's purpose for people ("autenticación"), from its profile keyword ("authentication"):
+/// the JSON keeps the keyword.
+fn purpose_label(keyword: &str) -> String {
+    tr!("cli-purpose", purpose = keyword)
+}
+
 fn exit_table() -> clap::builder::StyledStr {
     Exit::table().into()
 }
@@ -329,4 +335,27 @@ fn time_now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::purpose_label;
+    use crate::i18n::with_language;
+
+    #[test]
+    fn purposes_are_named_in_the_language_and_unknown_keywords_pass_through() {
+        assert_eq!(
+            with_language("es", || purpose_label("authentication")),
+            "autenticación"
+        );
+        assert_eq!(
+            with_language("ca-valencia", || purpose_label("signature")),
+            "signatura"
+        );
+        assert_eq!(
+            with_language("en", || purpose_label("encryption")),
+            "encryption"
+        );
+        assert_eq!(with_language("es", || purpose_label("other")), "other");
+    }
 }

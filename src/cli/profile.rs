@@ -121,7 +121,7 @@ fn show(p: &Profile) {
         let allowed: Vec<_> = k.allowed_algorithms.iter().map(|a| a.name()).collect();
         let mut line = tr!(
             "cmd-profile-key",
-            purpose = k.purpose.name(),
+            purpose = super::purpose_label(k.purpose.name()),
             algorithm = k.algorithm.to_string(),
             allowed = allowed.join(", "),
             pin = k.pin_use.name()

@@ -232,7 +232,7 @@ fn via_daemon(
                 println!(
                     "  {} {}: {line}",
                     c["slot"].as_str().unwrap_or("?"),
-                    c["purpose"].as_str().unwrap_or("?")
+                    super::purpose_label(c["purpose"].as_str().unwrap_or("?"))
                 );
             }
             println!("{}", tr!("renew-next-in-person"));
@@ -460,7 +460,8 @@ fn print_report(json: bool, r: &RenewReport) {
                 serial = c.serial.as_str(),
                 old = s.old_serial.as_str()
             );
-            println!("  {} {}: {line}", s.slot, s.purpose);
+            let purpose = super::purpose_label(&s.purpose);
+            println!("  {} {purpose}: {line}", s.slot);
         }
     }
     println!("{}", tr!("renew-next-in-person"));

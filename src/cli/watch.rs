@@ -311,7 +311,7 @@ pub(crate) fn activate(ctx: &Ctx, mut a: DaemonJob<'_>) -> anyhow::Result<()> {
             println!(
                 "  {} {}: {line}",
                 c["slot"].as_str().unwrap_or("?"),
-                c["purpose"].as_str().unwrap_or("?")
+                super::purpose_label(c["purpose"].as_str().unwrap_or("?"))
             );
         }
         println!(
