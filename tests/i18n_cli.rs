@@ -117,6 +117,8 @@ fn status_in_spanish_with_its_date_and_plurals() {
         "{h}"
     );
     assert!(h.contains("AVISO: caduca dentro de"), "{h}");
+    // The slot's name too (NIST's English name stays in the JSON).
+    assert!(h.contains("  9A  Autenticación PIV "), "{h}");
     // No CA is trusted here: the revocation status is unknown, said in Spanish.
     assert!(h.contains("revocación: desconocido ("), "{h}");
     // An APDU log that cannot be opened is one warning in the user's language; the card is

@@ -139,3 +139,13 @@ cli-purpose = { $purpose ->
     [encryption] xifratge
    *[other] { $purpose }
 }
+## El nom d'una ranura a `sello status` ($kind: piv-authentication, digital-signature...; $name: el nom anglès de NIST SP 800-73).
+status-slot-name = { $kind ->
+    [piv-authentication] Autenticació PIV
+    [card-management] Administració de la targeta
+    [digital-signature] Signatura digital
+    [key-management] Gestió de claus
+    [card-authentication] Autenticació de la targeta
+    [attestation] Atestació
+   *[other] { $name }
+}

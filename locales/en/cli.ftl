@@ -140,3 +140,7 @@ watch-cards-in-several-readers = cards in several readers: choose one with --rea
 cli-not-a-language = "{ $tag }" is not a language tag (for example: es, ca-valencia, ca, en)
 ## A key's purpose, named by its profile keyword ($purpose: authentication, signature, encryption).
 cli-purpose = { $purpose }
+## A key slot's name in `sello status` ($kind: piv-authentication, digital-signature...; $name: NIST SP 800-73's English name).
+status-slot-name = { $kind ->
+   *[other] { $name }
+}

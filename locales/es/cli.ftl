@@ -139,3 +139,13 @@ cli-purpose = { $purpose ->
     [encryption] cifrado
    *[other] { $purpose }
 }
+## El nombre de una ranura en `sello status` ($kind: piv-authentication, digital-signature...; $name: el nombre inglés de NIST SP 800-73).
+status-slot-name = { $kind ->
+    [piv-authentication] Autenticación PIV
+    [card-management] Administración de la tarjeta
+    [digital-signature] Firma digital
+    [key-management] Gestión de claves
+    [card-authentication] Autenticación de la tarjeta
+    [attestation] Atestación
+   *[other] { $name }
+}

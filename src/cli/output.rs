@@ -250,7 +250,14 @@ pub fn status(
             Some(a) => a.name().to_owned(),
             None => tr!("status-unknown-algorithm"),
         };
-        println!("  {:02X}  {:<28} {}", s.key.0, s.name, alg);
+        // The slot's name in the user's language ("Firma digital"); NIST's English name is
+        // kept where it is an identifier (PKCS#11 labels, JSON).
+        let name = tr!(
+            "status-slot-name",
+            kind = s.name.to_ascii_lowercase().replace(' ', "-"),
+            name = s.name
+        );
+        println!("  {:02X}  {:<28} {}", s.key.0, name, alg);
         match (c, &s.certificate) {
             (Some(c), _) => {
                 println!(
