@@ -51,41 +51,9 @@ fn json_lines(out: &Output) -> Vec<Value> {
         .collect()
 }
 
-/// A CA made by openssl (P-256, PKCS#8 key) in `ca/`, and the operator's master secret.
+/// A CA made by openssl in `ca/`, and the operator's master secret.
 fn prepare(b: &Bench) {
-    std::fs::create_dir_all(b.path("ca")).expect("ca dir");
-    b.ok(
-        "openssl",
-        &[
-            "genpkey",
-            "-algorithm",
-            "EC",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-out",
-            "ca/ca.key",
-        ],
-    );
-    b.ok(
-        "openssl",
-        &[
-            "req",
-            "-x509",
-            "-new",
-            "-key",
-            "ca/ca.key",
-            "-subj",
-            "/C=ES/O=Sello tests/CN=Sello Test Issuing CA",
-            "-days",
-            "30",
-            "-out",
-            "ca/ca.pem",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign,cRLSign",
-        ],
-    );
+    b.make_local_ca();
     b.write(
         "master.secret",
         b"a long operator master secret, kept in a file\n",

@@ -92,6 +92,44 @@ impl Bench {
     }
 
     /// A throwaway CA (P-256) in the scratch directory: `ca.key`, `ca.crt`, and a CSR to re-key.
+    /// A CA made by openssl for `sello activate --local-ca ca` (P-256, PKCS#8 key): `ca/ca.key`
+    /// and `ca/ca.pem` (basicConstraints CA, keyCertSign + cRLSign, 30 days).
+    pub fn make_local_ca(&self) {
+        std::fs::create_dir_all(self.path("ca")).expect("ca dir");
+        self.ok(
+            "openssl",
+            &[
+                "genpkey",
+                "-algorithm",
+                "EC",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-out",
+                "ca/ca.key",
+            ],
+        );
+        self.ok(
+            "openssl",
+            &[
+                "req",
+                "-x509",
+                "-new",
+                "-key",
+                "ca/ca.key",
+                "-subj",
+                "/C=ES/O=Sello tests/CN=Sello Test Issuing CA",
+                "-days",
+                "30",
+                "-out",
+                "ca/ca.pem",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ],
+        );
+    }
+
     /// Debian's yubico-piv-tool 2.2.0 cannot self-sign or make CSRs under OpenSSL 3, so
     /// certificates for on-card keys are made with `openssl x509 -req -force_pubkey`.
     pub fn make_ca(&self) {
