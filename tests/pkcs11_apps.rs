@@ -19,15 +19,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use rig::Bench;
-use support::{module, module_path, PIN};
-
-/// The pinentry error line after a wrong PIN, as the module (in this process) words it.
-fn wrong_pin(left: u8) -> String {
-    sello::tr!(
-        "pkcs11-pinentry-wrong",
-        tries = sello::tr!("tries-left", left = left)
-    )
-}
+use support::{module, module_path, wrong_pin, PIN};
 
 const FAKE_PINENTRY: &str = r##"#!/bin/sh
 # A pinentry for tests: Assuan on stdin/stdout, PIN from $FAKE_PINENTRY_PIN_FILE, every

@@ -20,15 +20,7 @@ use cryptoki::types::AuthPin;
 use rig::Bench;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use support::{module_path, provision, PIN};
-
-/// The pinentry error line after a wrong PIN, as the module (in this process) words it.
-fn wrong_pin(left: u8) -> String {
-    sello::tr!(
-        "pkcs11-pinentry-wrong",
-        tries = sello::tr!("tries-left", left = left)
-    )
-}
+use support::{module_path, provision, wrong_pin, PIN};
 
 const FAKE_PINENTRY: &str = r##"#!/bin/sh
 # A pinentry for tests: Assuan on stdin/stdout, PIN from $FAKE_PINENTRY_PIN_FILE ("cancel" to

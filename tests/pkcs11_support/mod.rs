@@ -57,3 +57,12 @@ pub fn provision(b: &Bench, with_9d: bool) {
         b.yk(&["-a", "import-certificate", "-s", "9d", "-i", "9d.crt"]);
     }
 }
+
+/// The pinentry error line after a wrong PIN, as the module words it when it runs in
+/// this process (same catalogue, same language).
+pub fn wrong_pin(left: u8) -> String {
+    sello::tr!(
+        "pkcs11-pinentry-wrong",
+        tries = sello::tr!("tries-left", left = left)
+    )
+}
